@@ -1,0 +1,3 @@
+namespace Reactive.Testing;
+
+internal static class Placeholder;
