@@ -200,12 +200,14 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
         private void Process(T value)
         {
             _stats?.AddInput();
+            var now = _config.IdleTimeout is null ? 0 : _config.Scheduler.Now.UtcTicks;
+            CatchUpIdle(now);
             var time = _config.EventTime(value);
             if (time is not { } t)
             {
                 _stats?.AddDropped();
                 _config.RowsWithoutEventTime?.OnNext(value);
-                MarkInput();
+                MarkInput(now);
                 return;
             }
 
@@ -255,7 +257,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 AdvanceWatermark(t - _config.Delay);
             }
 
-            MarkInput();
+            MarkInput(now);
             if (_config.Mode != WindowOutputMode.Append && _config.Trigger == TimeSpan.Zero)
             {
                 FireTrigger();
@@ -293,14 +295,26 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             CloseWindows(all: false);
         }
 
-        private void MarkInput()
+        /// <summary>
+        /// While idle (no input for the idle timeout) the watermark follows processing time; a row arriving then
+        /// is judged against that watermark, not the one of the last tick.
+        /// </summary>
+        private void CatchUpIdle(long now)
+        {
+            if (_config.IdleTimeout is { } idle && _watermarkAtLastInput != long.MinValue && now - _lastInput >= idle)
+            {
+                AdvanceWatermark(_watermarkAtLastInput + (now - _lastInput));
+            }
+        }
+
+        private void MarkInput(long now)
         {
             if (_config.IdleTimeout is not { } idle)
             {
                 return;
             }
 
-            _lastInput = _config.Scheduler.Now.UtcTicks;
+            _lastInput = now;
             _watermarkAtLastInput = _watermark;
             if (!_idlePending)
             {
