@@ -35,10 +35,13 @@ public sealed class EventTimeWindowTests
             OnNext(210, Row.Of(0)),
             OnNext(220, Row.Of(9.9999999)), // 1 tick before 10 s: still [0,10)
             OnNext(230, Row.Of(10)),        // t == end of [0,10): goes to [10,20); watermark 10 >= end 10: [0,10) is final
+            OnNext(235, Row.Of(9.9999999)), // [0,10) final at watermark == end: late
             OnNext(240, Row.Of(25)),        // watermark 25: [10,20) final
             OnCompleted<Row>(300));
+        var options = Options(10);
+        var stats = options.Stats = new WindowStats();
 
-        var res = Run(scheduler, xs, Options(10));
+        var res = Run(scheduler, xs, options);
 
         res.Messages.AssertEqual(
             OnNext(230, "[0,10) a 2"),
@@ -46,6 +49,7 @@ public sealed class EventTimeWindowTests
             OnNext(300, "[20,30) a 1"),
             OnCompleted<string>(300));
         xs.Subscriptions.AssertEqual(Subscribe(200, 300));
+        Assert.Equal(1, stats.LateRows);
     }
 
     [Fact]
@@ -200,15 +204,16 @@ public sealed class EventTimeWindowTests
             OnNext(240, Row.Of(4, 40)),   // out of order: splits [2,5)
             OnNext(250, Row.Of(6, 2, "b")),
             OnNext(260, Row.Of(1, 4, "b")), // a new first sample
-            OnNext(270, Row.Of(3, 1, "c")),
-            OnNext(280, Row.Of(3, 5, "c")), // same time: the later arrival holds
+            OnNext(270, Row.Of(5, 7, "c")),
+            OnNext(275, Row.Of(3, 1, "c")),
+            OnNext(280, Row.Of(3, 5, "c")), // out of order and same time as the previous: the later arrival holds
             OnCompleted<Row>(300));
 
         var res = Run(scheduler, xs, Options(10, delaySeconds: 100, aggregates: ["twa(value)", "count"]));
 
         // a: 10·(4−2) + 40·(5−4) + 20·(10−5) = 160 over 10 − 2 = 8 → 20.
-        // b: 4·(6−1) + 2·(10−6) = 28 over 9 → 3.111111.  c: 1·0 + 5·(10−3) = 35 over 7 → 5.
-        res.Messages.AssertEqual(OnNext(300, "[0,10) a 20,4 | [0,10) b 3.111111,2 | [0,10) c 5,2"), OnCompleted<string>(300));
+        // b: 4·(6−1) + 2·(10−6) = 28 over 9 → 3.111111.  c: 1·0 + 5·(5−3) + 7·(10−5) = 45 over 7 → 6.428571.
+        res.Messages.AssertEqual(OnNext(300, "[0,10) a 20,4 | [0,10) b 3.111111,2 | [0,10) c 6.428571,3"), OnCompleted<string>(300));
     }
 
     // ---- watermark and lateness ----
