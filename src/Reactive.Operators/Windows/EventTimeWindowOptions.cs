@@ -29,8 +29,8 @@ public sealed class EventTimeWindowOptions<T, TKey>
 
     /// <summary>Orders keys inside a window in the output.</summary>
     /// <value>
-    /// The default value is null: <see cref="Comparer{T}.Default"/> when <typeparamref name="TKey"/> is comparable,
-    /// otherwise the order in which keys were first seen in the window.
+    /// The default value is null: ordinal for strings, <see cref="Comparer{T}.Default"/> for other comparable
+    /// <typeparamref name="TKey"/>, otherwise the order in which keys were first seen in the window.
     /// </value>
     public IComparer<TKey>? KeyOrder { get; set; }
 

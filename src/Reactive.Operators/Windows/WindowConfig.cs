@@ -11,10 +11,7 @@ internal sealed class WindowConfig<T, TKey>
         EventTime = o.EventTime!;
         KeySelector = o.KeySelector;
         KeyComparer = o.KeyComparer ?? EqualityComparer<TKey>.Default;
-        KeyOrder = o.KeyOrder
-            ?? (typeof(IComparable<TKey>).IsAssignableFrom(typeof(TKey)) || typeof(IComparable).IsAssignableFrom(typeof(TKey))
-                ? Comparer<TKey>.Default
-                : null);
+        KeyOrder = o.KeyOrder ?? DefaultKeyOrder();
         Assigner = assigner;
         Delay = o.WatermarkDelay.Ticks;
         Kinds = [.. o.Aggregates.Select(a => a.Spec.Kind)];
@@ -146,6 +143,19 @@ internal sealed class WindowConfig<T, TKey>
         CheckBound(o.MaxCompleteModeRows, nameof(o.MaxCompleteModeRows));
         CheckBound(o.MaxTimeWeightedSamples, nameof(o.MaxTimeWeightedSamples));
         return new WindowConfig<T, TKey>(o, new WindowAssigner(duration, slide, offset));
+    }
+
+    /// <summary>Ordinal for strings (the same order on every machine), else the type's own order, else none.</summary>
+    private static IComparer<TKey>? DefaultKeyOrder()
+    {
+        if (typeof(TKey) == typeof(string))
+        {
+            return (IComparer<TKey>)(object)StringComparer.Ordinal;
+        }
+
+        return typeof(IComparable<TKey>).IsAssignableFrom(typeof(TKey)) || typeof(IComparable).IsAssignableFrom(typeof(TKey))
+            ? Comparer<TKey>.Default
+            : null;
     }
 
     private static void CheckBound(int value, string name)

@@ -140,6 +140,48 @@ public sealed class EventTimeWindowTests
     }
 
     [Fact]
+    public void WindowByEventTime_StringKeys_OrdinalOrderByDefault()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.CreateHotObservable(OnNext(210, Row.Of(1, key: "a")), OnNext(220, Row.Of(2, key: "B")), OnCompleted<Row>(300));
+
+        var res = Run(scheduler, xs, Options(10));
+
+        // Ordinal: 'B' (66) before 'a' (97), whatever the machine's culture.
+        res.Messages.AssertEqual(OnNext(300, "[0,10) B 1 | [0,10) a 1"), OnCompleted<string>(300));
+    }
+
+    private sealed record Unordered(string Name)
+    {
+        public override string ToString() => Name;
+    }
+
+    [Fact]
+    public void WindowByEventTime_KeysNotComparable_FirstSeenOrderInTheWindow()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.CreateHotObservable(
+            OnNext(210, Row.Of(1, key: "z")),
+            OnNext(220, Row.Of(2, key: "m")),
+            OnNext(230, Row.Of(11, key: "m")),
+            OnNext(240, Row.Of(12, key: "z")),
+            OnCompleted<Row>(300));
+        var options = new EventTimeWindowOptions<Row, Unordered>
+        {
+            EventTime = r => S(r.At!.Value),
+            KeySelector = r => new Unordered(r.Key),
+            WindowDuration = TimeSpan.FromSeconds(10),
+            WatermarkDelay = TimeSpan.FromSeconds(100),
+            Scheduler = scheduler,
+        };
+        options.Aggregates.Add(WindowAggregate<Row>.Count());
+
+        var res = scheduler.Start(() => xs.WindowByEventTime(options).Select(u => Describe(u)));
+
+        res.Messages.AssertEqual(OnNext(300, "[0,10) z 1 | [0,10) m 1 | [10,20) m 1 | [10,20) z 1"), OnCompleted<string>(300));
+    }
+
+    [Fact]
     public void WindowByEventTime_NoKeySelector_OneGroup()
     {
         var scheduler = new TestScheduler();
