@@ -184,6 +184,12 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                     return;
                 }
 
+                if (_done)
+                {
+                    // Disposed by the downstream observer while flushing.
+                    return;
+                }
+
                 Stop();
                 _observer.OnCompleted();
             }
@@ -649,6 +655,11 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
 
         private void Emit(List<WindowResult<TKey>> rows)
         {
+            if (_done)
+            {
+                return;
+            }
+
             var update = new WindowUpdate<TKey>(_batchId++, _config.Mode, _watermark, _config.Specs, rows);
             _stats?.AddOutput(rows.Count);
             try
