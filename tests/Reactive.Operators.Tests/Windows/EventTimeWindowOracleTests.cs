@@ -7,7 +7,7 @@ namespace Reactive.Operators.Tests.Windows;
 /// <summary>Append-mode output on random rows against a brute-force LINQ computation of Spark's rules.</summary>
 public sealed class EventTimeWindowOracleTests
 {
-    private static readonly string[] AllAggregates =
+    internal static readonly string[] AllAggregates =
     [
         "count", "count(value)", "sum(value)", "avg(value)", "min(value)", "max(value)",
         "first(value)", "last(value)", "stddev(value)", "variance(value)", "twa(value)",
@@ -68,7 +68,7 @@ public sealed class EventTimeWindowOracleTests
         Assert.True(lateCount > 0, "the data should exercise late rows");
     }
 
-    private static void AssertClose(double? expected, double? actual, string what)
+    internal static void AssertClose(double? expected, double? actual, string what)
     {
         if (expected is null || actual is null)
         {
@@ -79,7 +79,7 @@ public sealed class EventTimeWindowOracleTests
         Assert.True(Math.Abs(expected.Value - actual.Value) <= 1e-9 * Math.Max(1, Math.Abs(expected.Value)), $"{what}: expected {expected}, got {actual}");
     }
 
-    private static (List<(long Start, string Key, double?[] Values)> Rows, long Late) BruteForce(
+    internal static (List<(long Start, string Key, double?[] Values)> Rows, long Late) BruteForce(
         List<Row> rows, double duration, double slide, double delay, double offset)
     {
         var d = TimeSpan.FromSeconds(duration).Ticks;
