@@ -49,6 +49,10 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
 
     private sealed class Sink : IObserver<T>, IDisposable
     {
+        // Event times outside DateTimeOffset's range are treated as missing (window arithmetic stays far from overflow).
+        private static readonly long MinTicks = DateTimeOffset.MinValue.UtcTicks;
+        private static readonly long MaxTicks = DateTimeOffset.MaxValue.UtcTicks;
+
         private readonly object _gate = new();
         private readonly WindowConfig<T, TKey> _config;
         private readonly IObserver<WindowUpdate<TKey>> _observer;
@@ -209,7 +213,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             var now = _config.IdleTimeout is null ? 0 : _config.Scheduler.Now.UtcTicks;
             CatchUpIdle(now);
             var time = _config.EventTime(value);
-            if (time is not { } t)
+            if (time is not { } t || t < MinTicks || t > MaxTicks)
             {
                 _stats?.AddDropped();
                 _config.RowsWithoutEventTime?.OnNext(value);

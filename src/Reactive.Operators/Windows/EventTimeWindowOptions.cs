@@ -13,7 +13,8 @@ namespace Reactive.Operators.Windows;
 public sealed class EventTimeWindowOptions<T, TKey>
 {
     /// <summary>
-    /// Reads a row's event time as UTC ticks (<see cref="DateTimeOffset.UtcTicks"/>); null = no event time:
+    /// Reads a row's event time as UTC ticks (<see cref="DateTimeOffset.UtcTicks"/>); null (or ticks outside
+    /// <see cref="DateTimeOffset"/>'s range) = no event time:
     /// the row is dropped, counted in <see cref="WindowStats.DroppedRows"/> and sent to <see cref="RowsWithoutEventTime"/>.
     /// </summary>
     /// <value>Required; the default value is null.</value>

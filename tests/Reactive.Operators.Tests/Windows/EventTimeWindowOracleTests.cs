@@ -102,8 +102,13 @@ public sealed class EventTimeWindowOracleTests
         var watermark = long.MinValue;
         foreach (var (row, index, t) in timed)
         {
-            foreach (var start in starts.Where(st => st <= t && t < st + d))
+            // The explicit list of starts is sorted: scan from the first start > t − d while start <= t.
+            var from = starts.BinarySearch(t - d + 1);
+            from = from < 0 ? ~from : from;
+            for (var n = from; n < starts.Count && starts[n] <= t; n++)
             {
+                var start = starts[n];
+                Assert.True(start <= t && t < start + d);
                 if (start + d > watermark)
                 {
                     included.Add((start, row, index, t));

@@ -325,7 +325,8 @@ public sealed class EventTimeWindowTests
     {
         var scheduler = new TestScheduler();
         var noTime = new Row(null, "a", 5);
-        var xs = scheduler.CreateHotObservable(OnNext(210, Row.Of(1)), OnNext(220, noTime), OnCompleted<Row>(300));
+        var outOfRange = new Row(3e11, "a", 5); // ~9 500 years after 2024: beyond DateTimeOffset.MaxValue, no long overflow
+        var xs = scheduler.CreateHotObservable(OnNext(210, Row.Of(1)), OnNext(220, noTime), OnNext(230, outOfRange), OnCompleted<Row>(300));
         var options = Options(10);
         var stats = options.Stats = new WindowStats();
         var dropped = scheduler.CreateObserver<Row>();
@@ -334,8 +335,8 @@ public sealed class EventTimeWindowTests
         var res = Run(scheduler, xs, options);
 
         res.Messages.AssertEqual(OnNext(300, "[0,10) a 1"), OnCompleted<string>(300));
-        dropped.Messages.AssertEqual(OnNext(220, noTime));
-        Assert.Equal(1, stats.DroppedRows);
+        dropped.Messages.AssertEqual(OnNext(220, noTime), OnNext(230, outOfRange));
+        Assert.Equal(2, stats.DroppedRows);
         Assert.Equal(0, stats.LateRows);
     }
 
