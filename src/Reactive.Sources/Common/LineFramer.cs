@@ -36,6 +36,7 @@ internal sealed class LineFramer : IDisposable
     private int _lineLength;
     private long _lineNumber;
     private bool _discarding;
+    private bool _reported;
     private bool _started;
 
     public LineFramer(int maxLineLength)
@@ -48,9 +49,6 @@ internal sealed class LineFramer : IDisposable
 
     /// <summary>Lines finished so far (complete, too long, or emitted at the end).</summary>
     public long LineNumber => _lineNumber;
-
-    /// <summary>Whether characters of an unfinished line are pending.</summary>
-    public bool HasPartialLine => _lineLength > 0 || _discarding;
 
     /// <summary>Feeds the next bytes of the stream.</summary>
     public void Feed(ReadOnlySpan<byte> bytes, ILineSink sink)
@@ -71,35 +69,30 @@ internal sealed class LineFramer : IDisposable
     {
         _decoder.Convert(ReadOnlySpan<byte>.Empty, _decoded, flush: true, out _, out var charsUsed, out _);
         Process(_decoded.AsSpan(0, charsUsed), sink);
-        if (_discarding)
-        {
-            _discarding = false;
-            _lineNumber++;
-        }
-        else if (_lineLength > 0)
+        if (_discarding || _lineLength > 0)
         {
             EndLine(sink);
         }
     }
 
     /// <summary>
-    /// Ends the stream without emitting the unfinished line (the connection broke): returns its
-    /// number and start so the caller can dead-letter it.
+    /// Ends the stream without emitting the unfinished line (the connection broke). Returns whether
+    /// there was one, with its number and start so the caller can dead-letter it; an unfinished
+    /// over-long line is reported to <paramref name="sink"/> as too long instead.
     /// </summary>
-    public bool TryTakePartialLine(out long lineNumber, out string head)
+    public bool TryTakePartialLine(ILineSink sink, out long lineNumber, out string head)
     {
         _decoder.Reset();
         lineNumber = _lineNumber + 1;
+        head = string.Empty;
         if (_discarding)
         {
-            // Already reported as too long.
-            _discarding = false;
-            _lineNumber++;
+            EndLine(sink);
+            return false;
         }
 
         if (_lineLength == 0)
         {
-            head = string.Empty;
             return false;
         }
 
@@ -131,70 +124,76 @@ internal sealed class LineFramer : IDisposable
         while (!chars.IsEmpty)
         {
             var end = chars.IndexOf('\n');
-            var segment = end < 0 ? chars : chars[..end];
-            if (!_discarding)
-            {
-                Append(segment, sink);
-            }
-
+            Append(end < 0 ? chars : chars[..end], sink);
             if (end < 0)
             {
                 return;
             }
 
-            if (_discarding)
-            {
-                _discarding = false;
-                _lineNumber++;
-            }
-            else
-            {
-                EndLine(sink);
-            }
-
+            EndLine(sink);
             chars = chars[(end + 1)..];
         }
     }
 
     private void Append(ReadOnlySpan<char> segment, ILineSink sink)
     {
-        var needed = _lineLength + segment.Length;
-
-        // One extra character for a CR that the LF may still remove.
-        if (needed > _maxLineLength + 1)
+        if (!_discarding)
         {
-            ReportTooLong(_lineNumber + 1, segment, sink);
+            var needed = _lineLength + segment.Length;
+
+            // One extra character for a CR that the LF may still remove.
+            if (needed <= _maxLineLength + 1)
+            {
+                EnsureCapacity(needed);
+                segment.CopyTo(_line.AsSpan(_lineLength));
+                _lineLength = needed;
+                return;
+            }
+
+            // Too long: from now on keep only the start, for the dead letter.
             _discarding = true;
+            _reported = false;
+            _lineLength = Math.Min(_lineLength, SourceRejected.MaxRawLength);
+        }
+
+        if (_reported)
+        {
             return;
         }
 
-        if (needed > _line.Length)
+        EnsureCapacity(SourceRejected.MaxRawLength);
+        var take = Math.Min(segment.Length, SourceRejected.MaxRawLength - _lineLength);
+        segment[..take].CopyTo(_line.AsSpan(_lineLength));
+        _lineLength += take;
+        if (_lineLength == SourceRejected.MaxRawLength)
         {
-            var grown = ArrayPool<char>.Shared.Rent((int)Math.Min(Math.Max(needed, 2L * _line.Length), _maxLineLength + 1L));
-            _line.AsSpan(0, _lineLength).CopyTo(grown);
-            ArrayPool<char>.Shared.Return(_line);
-            _line = grown;
+            ReportTooLong(sink);
         }
-
-        segment.CopyTo(_line.AsSpan(_lineLength));
-        _lineLength = needed;
     }
 
     private void EndLine(ILineSink sink)
     {
         var length = _lineLength;
-        if (length > 0 && _line[length - 1] == '\r')
+        if (length > 0 && _line[length - 1] == '\r' && (!_discarding || length < SourceRejected.MaxRawLength))
         {
             length--;
         }
 
-        _lineNumber++;
-        if (length > _maxLineLength)
+        if (_discarding || length > _maxLineLength)
         {
-            ReportTooLong(_lineNumber, ReadOnlySpan<char>.Empty, sink);
+            _lineLength = Math.Min(length, SourceRejected.MaxRawLength);
+            if (!_reported)
+            {
+                ReportTooLong(sink);
+            }
+
+            _discarding = false;
+            _reported = false;
+            _lineNumber++;
         }
         else
         {
+            _lineNumber++;
             sink.OnLine(_lineNumber, new string(_line, 0, length));
         }
 
@@ -206,12 +205,20 @@ internal sealed class LineFramer : IDisposable
         }
     }
 
-    private void ReportTooLong(long lineNumber, ReadOnlySpan<char> segment, ILineSink sink)
+    private void EnsureCapacity(int needed)
     {
-        var fromLine = Math.Min(_lineLength, SourceRejected.MaxRawLength);
-        var fromSegment = Math.Min(segment.Length, SourceRejected.MaxRawLength - fromLine);
-        var head = string.Concat(_line.AsSpan(0, fromLine), segment[..fromSegment]);
-        _lineLength = 0;
-        sink.OnLineTooLong(lineNumber, head);
+        if (needed > _line.Length)
+        {
+            var grown = ArrayPool<char>.Shared.Rent((int)Math.Min(Math.Max(needed, 2L * _line.Length), Math.Max(needed, _maxLineLength + 1L)));
+            _line.AsSpan(0, _lineLength).CopyTo(grown);
+            ArrayPool<char>.Shared.Return(_line);
+            _line = grown;
+        }
+    }
+
+    private void ReportTooLong(ILineSink sink)
+    {
+        _reported = true;
+        sink.OnLineTooLong(_lineNumber + 1, new string(_line, 0, _lineLength));
     }
 }

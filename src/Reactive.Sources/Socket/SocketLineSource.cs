@@ -211,7 +211,7 @@ public sealed class SocketLineSource : ILineSource
                 }
 
                 error = ex;
-                if (framer.TryTakePartialLine(out var lineNumber, out var head))
+                if (framer.TryTakePartialLine(this, out var lineNumber, out var head))
                 {
                     _source._signals.Reject(new SourceRejected(_origin, lineNumber, LineLimits.LineIncompleteCode, $"The connection to {_origin} broke ({ex.Message}) in the middle of line {lineNumber}.", head));
                 }
