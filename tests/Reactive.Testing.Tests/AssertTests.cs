@@ -261,4 +261,12 @@ public sealed class AssertTests
         Assert.Contains("> [0] (200, 230)", error.Message, StringComparison.Ordinal);
         Assert.Contains("> [0] (200, 240)", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Format_CollectionsAndCulture_AreReadable()
+    {
+        Assert.Equal("OnNext([1, 2])@300", ReactiveAssert.Format(OnNext<IList<int>>(300, new List<int> { 1, 2 })));
+        Assert.Equal("OnNext(1.5)@10", ReactiveAssert.Format(OnNext(10, 1.5)));
+        Assert.Equal("OnNext(null)@10", ReactiveAssert.Format(OnNext(10, (string?)null)));
+    }
 }

@@ -117,11 +117,12 @@ public static class ReactiveAssert
         return string.Create(CultureInfo.InvariantCulture, $"{what}@{recorded.Time}");
     }
 
-    private static string FormatValue<T>(T value) => value switch
+    private static string FormatValue(object? value) => value switch
     {
         null => "null",
         string s => $"\"{s}\"",
         char c => $"'{c}'",
+        System.Collections.IEnumerable items => $"[{string.Join(", ", items.Cast<object?>().Select(FormatValue))}]",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null",
     };
 
