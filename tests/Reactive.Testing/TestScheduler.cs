@@ -74,6 +74,13 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
         return ScheduleAbsolute(Clock + dueTime, action);
     }
 
+    /// <summary>
+    /// Gets a <see cref="TimeProvider"/> on this scheduler's virtual clock: <c>GetUtcNow()</c> is <c>Now</c>,
+    /// timestamps are clock ticks, and timers (so <c>Task.Delay(delay, provider)</c>) fire while the scheduler runs.
+    /// </summary>
+    /// <returns>The time provider (one per call; all share this clock).</returns>
+    public TimeProvider ToTimeProvider() => new SchedulerTimeProvider(this);
+
     /// <summary>Takes the next item that is due (skipping cancelled ones) off the queue.</summary>
     /// <returns>The next item, or <see langword="null"/> when nothing is scheduled.</returns>
     protected override IScheduledItem<long>? GetNext()
