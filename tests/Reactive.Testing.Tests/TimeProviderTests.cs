@@ -79,5 +79,4 @@ public sealed class TimeProviderTests
         scheduler.AdvanceBy(Ticks.FromSeconds(1));
         Assert.True(delay.IsCompletedSuccessfully);
     }
-
 }
