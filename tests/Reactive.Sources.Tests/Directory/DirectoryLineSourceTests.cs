@@ -336,6 +336,26 @@ public sealed class DirectoryLineSourceTests
     }
 
     [Fact]
+    public async Task Subscribe_WatcherEnabledAndPollClockStopped_WatcherFindsFiles()
+    {
+        using var dirs = new TestDirectories();
+        var clock = new ManualTimeProvider(); // never advanced: no poll ever fires
+        var options = Options(dirs);
+        options.PollInterval = TimeSpan.FromHours(1);
+        var source = new DirectoryLineSource(options, clock);
+        using var lines = new Collector<SourceLine>();
+        using var statuses = new Collector<SourceStatus>();
+        using var statusSubscription = source.Status.Subscribe(statuses);
+        using var subscription = source.Subscribe(lines);
+        await WatchingAsync(statuses);
+        await WaitUntilAsync(() => clock.PendingTimers == 1);
+
+        var file = dirs.MoveIn("watched.txt", "seen\n");
+
+        Assert.Equal([new SourceLine(file, 1, "seen")], await lines.WaitForCountAsync(1));
+    }
+
+    [Fact]
     public async Task Subscribe_CustomLogPath_LogWrittenThere()
     {
         using var dirs = new TestDirectories();
