@@ -114,27 +114,34 @@ internal sealed class FieldConverter
         if (format is SchemaField.UnixSecondsFormat or SchemaField.UnixMillisecondsFormat)
         {
             long unit = format == SchemaField.UnixSecondsFormat ? TimeSpan.TicksPerSecond : TimeSpan.TicksPerMillisecond;
-            double ticks;
+            // Whole units stay in long arithmetic: a double cannot hold today's ticks exactly (they exceed 2^53).
+            long sinceEpoch;
             if (Utf8Text.TryParseLong(text, out long whole))
             {
-                ticks = (double)whole * unit;
+                if (whole > (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / unit || whole < -DateTime.UnixEpoch.Ticks / unit)
+                {
+                    return false;
+                }
+
+                sinceEpoch = whole * unit;
             }
-            else if (Utf8Text.TryParseDouble(text, out double fractional) == NumberStatus.Ok)
+            else if (Utf8Text.TryParseDouble(text, out double fractional) == NumberStatus.Ok
+                && Math.Abs(fractional * unit) < DateTime.MaxValue.Ticks)
             {
-                ticks = Math.Round(fractional * unit);
+                sinceEpoch = (long)Math.Round(fractional * unit);
             }
             else
             {
                 return false;
             }
 
-            ticks += DateTime.UnixEpoch.Ticks;
+            long ticks = DateTime.UnixEpoch.Ticks + sinceEpoch;
             if (ticks < 0 || ticks > DateTime.MaxValue.Ticks)
             {
                 return false;
             }
 
-            utcTicks = (long)ticks;
+            utcTicks = ticks;
             return true;
         }
 
