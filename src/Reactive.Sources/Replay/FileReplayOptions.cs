@@ -4,7 +4,7 @@ namespace Reactive.Sources.Replay;
 public sealed class FileReplayOptions
 {
     /// <summary>The default bound on a line's length, in characters (1 Mi).</summary>
-    public const int DefaultMaxLineLength = 1 << 20;
+    public const int DefaultMaxLineLength = LineLimits.DefaultMaxLineLength;
 
     /// <summary>
     /// How much faster than recorded the file is replayed: the wait between two lines is their event-time

@@ -21,10 +21,10 @@ public sealed class FileReplaySourceTests : IDisposable
         "ITT,03/03/2014,09:30:01.384,43.31,P,3,43.66,P,4\r\n" +
         "ITT,03/03/2014,09:30:01.000,43.31,P,3,43.66,P,4\r\n";
 
-    private static List<(TimeSpan At, long Line, string Text)> Run(FileReplaySource source, HistoricalScheduler scheduler, List<Notification<ReplayLine>>? notifications = null, IObserver<SourceRejected>? rejected = null)
+    private static List<(TimeSpan At, long Line, string Text)> Run(FileReplaySource source, HistoricalScheduler scheduler, List<Notification<SourceLine>>? notifications = null)
     {
         var seen = new List<(TimeSpan, long, string)>();
-        using var _ = source.ReadLines(scheduler, rejected).Materialize().Subscribe(n =>
+        using var _ = source.ReadLines().Materialize().Subscribe(n =>
         {
             notifications?.Add(n);
             if (n.Kind == NotificationKind.OnNext)
@@ -40,9 +40,10 @@ public sealed class FileReplaySourceTests : IDisposable
     public void ReadLines_Speed2_EmitsAtHalfTheRecordedSpacing()
     {
         File.WriteAllText(_path, Quotes);
-        var notifications = new List<Notification<ReplayLine>>();
+        var notifications = new List<Notification<SourceLine>>();
 
-        var seen = Run(new FileReplaySource(_path, new FileReplayOptions { Speed = 2, TimeOf = LineTimes.Bbo }), new HistoricalScheduler(Start), notifications);
+        var scheduler = new HistoricalScheduler(Start);
+        var seen = Run(new FileReplaySource(_path, new FileReplayOptions { Speed = 2, TimeOf = LineTimes.Bbo }, scheduler), scheduler, notifications);
 
         // Offsets from the first quote (09:30:00.033), halved: 0, 2.5 ms, 2.5 ms, then 1.351 s / 2 = 675.5 ms.
         // The header and the garbage line have no time: they follow the previous line at once.
@@ -66,7 +67,8 @@ public sealed class FileReplaySourceTests : IDisposable
     {
         File.WriteAllLines(_path, Enumerable.Range(1, 5000).Select(i => $"line {i}"));
 
-        var seen = Run(new FileReplaySource(_path, new FileReplayOptions { AsFastAsPossible = true }), new HistoricalScheduler(Start));
+        var scheduler = new HistoricalScheduler(Start);
+        var seen = Run(new FileReplaySource(_path, new FileReplayOptions { AsFastAsPossible = true }, scheduler), scheduler);
 
         Assert.Equal(5000, seen.Count);
         Assert.All(seen, s => Assert.Equal(TimeSpan.Zero, s.At));
@@ -87,8 +89,8 @@ public sealed class FileReplaySourceTests : IDisposable
         var counting = new CountingScheduler(inner);
         var times = new List<DateTimeOffset>();
 
-        using var _ = new FileReplaySource(_path, new FileReplayOptions { Speed = 3600, TimeOf = LineTimes.HourlyPrice })
-            .Lines(counting).Subscribe(_ => times.Add(inner.Now));
+        using var _ = new FileReplaySource(_path, new FileReplayOptions { Speed = 3600, TimeOf = LineTimes.HourlyPrice }, counting)
+            .Lines().Subscribe(_ => times.Add(inner.Now));
         inner.Start();
 
         Assert.Equal(301, times.Count);
@@ -104,7 +106,8 @@ public sealed class FileReplaySourceTests : IDisposable
     {
         File.WriteAllText(_path, Quotes);
 
-        var seen = Run(new FileReplaySource(_path, new FileReplayOptions { TimeOf = LineTimes.Bbo, ResumeAfterLine = 3 }), new HistoricalScheduler(Start));
+        var scheduler = new HistoricalScheduler(Start);
+        var seen = Run(new FileReplaySource(_path, new FileReplayOptions { TimeOf = LineTimes.Bbo, ResumeAfterLine = 3 }, scheduler), scheduler);
 
         Assert.Equal([4L, 5L, 6L, 7L], seen.Select(s => s.Line));
         Assert.Equal([TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMilliseconds(1346), TimeSpan.FromMilliseconds(1346)], seen.Select(s => s.At));
@@ -116,7 +119,11 @@ public sealed class FileReplaySourceTests : IDisposable
         File.WriteAllText(_path, "a\n" + new string('x', 5000) + "\r\nb\n");
         var rejected = new List<SourceRejected>();
 
-        var seen = Run(new FileReplaySource(_path, new FileReplayOptions { AsFastAsPossible = true, MaxLineLength = 100 }), new HistoricalScheduler(Start), rejected: Observer.Create<SourceRejected>(rejected.Add));
+        var scheduler = new HistoricalScheduler(Start);
+        var source = new FileReplaySource(_path, new FileReplayOptions { AsFastAsPossible = true, MaxLineLength = 100 }, scheduler);
+        using var rejections = source.Rejected.Subscribe(rejected.Add);
+
+        var seen = Run(source, scheduler);
 
         Assert.Equal(["a", "b"], seen.Select(s => s.Text));
         var r = Assert.Single(rejected);
@@ -128,19 +135,26 @@ public sealed class FileReplaySourceTests : IDisposable
     [Fact]
     public void ReadLines_MissingFile_EndsWithTheIoError()
     {
-        var notifications = new List<Notification<ReplayLine>>();
-        Run(new FileReplaySource(_path + ".missing", new FileReplayOptions { AsFastAsPossible = true }), new HistoricalScheduler(Start), notifications);
+        var notifications = new List<Notification<SourceLine>>();
+        var scheduler = new HistoricalScheduler(Start);
+        var source = new FileReplaySource(_path + ".missing", new FileReplayOptions { AsFastAsPossible = true }, scheduler);
+        var statuses = new List<SourceStatusKind>();
+        using var status = source.Status.Subscribe(s => statuses.Add(s.Kind));
+
+        Run(source, scheduler, notifications);
 
         var n = Assert.Single(notifications);
         Assert.IsType<FileNotFoundException>(n.Exception);
+        Assert.Equal([SourceStatusKind.FileUnreadable, SourceStatusKind.Stopped], statuses);
     }
 
     [Fact]
     public void ReadLines_TimeOfThrows_EndsWithItsError()
     {
         File.WriteAllText(_path, "a\nb\n");
-        var notifications = new List<Notification<ReplayLine>>();
-        Run(new FileReplaySource(_path, new FileReplayOptions { TimeOf = line => line == "b" ? throw new FormatException("bad") : null }), new HistoricalScheduler(Start), notifications);
+        var notifications = new List<Notification<SourceLine>>();
+        var scheduler = new HistoricalScheduler(Start);
+        Run(new FileReplaySource(_path, new FileReplayOptions { TimeOf = line => line == "b" ? throw new FormatException("bad") : null }, scheduler), scheduler, notifications);
 
         Assert.Equal([NotificationKind.OnNext, NotificationKind.OnError], notifications.Select(n => n.Kind));
         Assert.IsType<FormatException>(notifications[1].Exception);
@@ -153,7 +167,7 @@ public sealed class FileReplaySourceTests : IDisposable
         var scheduler = new HistoricalScheduler(Start);
         var seen = new List<string>();
 
-        var subscription = new FileReplaySource(_path, new FileReplayOptions { TimeOf = LineTimes.HourlyPrice }).Lines(scheduler).Subscribe(seen.Add);
+        var subscription = new FileReplaySource(_path, new FileReplayOptions { TimeOf = LineTimes.HourlyPrice }, scheduler).Lines().Subscribe(seen.Add);
         scheduler.AdvanceTo(Start.AddMinutes(90));
         subscription.Dispose();
         scheduler.Start();
@@ -165,10 +179,14 @@ public sealed class FileReplaySourceTests : IDisposable
     public void ReadLines_SecondSubscription_ReplaysFromTheStart()
     {
         File.WriteAllText(_path, "x\ny\n");
-        var source = new FileReplaySource(_path, new FileReplayOptions { AsFastAsPossible = true });
+        var scheduler = new HistoricalScheduler(Start);
+        var source = new FileReplaySource(_path, new FileReplayOptions { AsFastAsPossible = true }, scheduler);
 
         Assert.True(source.CanReplay);
-        Assert.Equal(Run(source, new HistoricalScheduler(Start)), Run(source, new HistoricalScheduler(Start)));
+        var first = Run(source, scheduler);
+        var second = Run(source, scheduler);
+        Assert.Equal([(TimeSpan.Zero, 1L, "x"), (TimeSpan.Zero, 2L, "y")], first);
+        Assert.Equal(first, second);
     }
 
     [Theory]
@@ -178,13 +196,13 @@ public sealed class FileReplaySourceTests : IDisposable
     [InlineData(double.PositiveInfinity)]
     public void Constructor_BadSpeed_Throws(double speed)
     {
-        var e = Assert.Throws<ArgumentException>(() => new FileReplaySource(_path, new FileReplayOptions { Speed = speed, TimeOf = LineTimes.Bbo }));
+        var e = Assert.Throws<ArgumentException>(() => new FileReplaySource(_path, new FileReplayOptions { Speed = speed, TimeOf = LineTimes.Bbo }, new HistoricalScheduler()));
         Assert.Equal("Speed", e.ParamName);
     }
 
     [Fact]
     public void Constructor_PacedWithoutTimeOf_Throws() =>
-        Assert.Equal("TimeOf", Assert.Throws<ArgumentException>(() => new FileReplaySource(_path, new FileReplayOptions())).ParamName);
+        Assert.Equal("TimeOf", Assert.Throws<ArgumentException>(() => new FileReplaySource(_path, new FileReplayOptions(), new HistoricalScheduler())).ParamName);
 
     [Fact]
     public void LineTimes_CourseFormats_ReadTheirTimes()
@@ -201,7 +219,7 @@ public sealed class FileReplaySourceTests : IDisposable
     public void ReadLines_CourseQuotes_VirtualClockFollowsTheData()
     {
         var scheduler = new HistoricalScheduler(Start);
-        var seen = Run(new FileReplaySource(SharedData.PathOf("14081.csv"), new FileReplayOptions { TimeOf = LineTimes.Bbo }), scheduler);
+        var seen = Run(new FileReplaySource(SharedData.PathOf("14081.csv"), new FileReplayOptions { TimeOf = LineTimes.Bbo }, scheduler), scheduler);
 
         Assert.Equal(55_771, seen.Count);
         // Last quote 03/05/2014 15:59:59.913, first 03/03/2014 09:30:00.033: 2 days 6 h 29 min 59.880 s later.

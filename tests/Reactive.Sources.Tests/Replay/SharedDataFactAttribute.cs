@@ -27,7 +27,7 @@ internal static class SharedData
                 for (var up = dir.Parent; up is not null; up = up.Parent)
                 {
                     string candidate = Path.Combine(up.FullName, "shared", "data");
-                    if (Directory.Exists(candidate))
+                    if (System.IO.Directory.Exists(candidate))
                     {
                         return candidate;
                     }
