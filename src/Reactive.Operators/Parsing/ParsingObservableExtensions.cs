@@ -55,6 +55,102 @@ public static class ParsingObservableExtensions
         });
     }
 
+    /// <summary>
+    /// Parses lines that carry their own origin and line number (a source's line record), so dead letters
+    /// name the real file and line even after a resume. A parser that throws ends the sequence with OnError.
+    /// </summary>
+    /// <param name="lines">The lines.</param>
+    /// <param name="text">The text of a line.</param>
+    /// <param name="origin">Where a line came from (written into its dead letter).</param>
+    /// <param name="lineNumber">The 1-based line number of a line.</param>
+    /// <param name="parserFactory">Makes the (stateful) parser of one subscription.</param>
+    /// <param name="deadLetters">Receives the rejected lines.</param>
+    public static IObservable<T> ParseLines<TLine, T>(
+        this IObservable<TLine> lines,
+        Func<TLine, string> text,
+        Func<TLine, string> origin,
+        Func<TLine, long> lineNumber,
+        Func<ILineParser<T>> parserFactory,
+        IObserver<DeadLetter> deadLetters)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(lineNumber);
+        ArgumentNullException.ThrowIfNull(parserFactory);
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        return Observable.Create<T>(observer =>
+        {
+            var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
+            return lines.Subscribe(new RecordParseObserver<TLine, T>(observer, parser, text, origin, lineNumber, deadLetters));
+        });
+    }
+
+    private sealed class RecordParseObserver<TLine, T>(
+        IObserver<T> downstream,
+        ILineParser<T> parser,
+        Func<TLine, string> text,
+        Func<TLine, string> origin,
+        Func<TLine, long> lineNumber,
+        IObserver<DeadLetter> deadLetters) : IObserver<TLine>
+    {
+        private bool _stopped;
+
+        public void OnNext(TLine value)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            ParseStatus status;
+            T row;
+            DeadLetter? letter = null;
+            try
+            {
+                string line = text(value) ?? string.Empty;
+                status = parser.Parse(line.AsSpan(), out row, out var reason);
+                if (status == ParseStatus.Rejected)
+                {
+                    letter = reason.ToDeadLetter(origin(value) ?? string.Empty, lineNumber(value), line.AsSpan());
+                }
+            }
+            catch (Exception e)
+            {
+                _stopped = true;
+                downstream.OnError(e);
+                return;
+            }
+
+            if (status == ParseStatus.Parsed)
+            {
+                downstream.OnNext(row);
+            }
+            else if (letter is not null)
+            {
+                deadLetters.OnNext(letter);
+            }
+        }
+
+        public void OnError(Exception error)
+        {
+            if (!_stopped)
+            {
+                _stopped = true;
+                downstream.OnError(error);
+            }
+        }
+
+        public void OnCompleted()
+        {
+            if (!_stopped)
+            {
+                _stopped = true;
+                downstream.OnCompleted();
+            }
+        }
+    }
+
     private sealed class ParseObserver<T>(IObserver<T> downstream, ILineParser<T> parser, string source, IObserver<DeadLetter> deadLetters) : IObserver<string>
     {
         private long _lineNumber;

@@ -137,9 +137,15 @@ public sealed class Utf8LineReader : IDisposable
                 _end += read;
                 if (!_started)
                 {
-                    _started = true;
-                    if (_end >= 3 && _buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8))
+                    // The byte-order mark may arrive over several reads: decide once 3 bytes are in, or once they cannot be one.
+                    var head = _buffer.AsSpan(0, Math.Min(_end, 3));
+                    if (!"\uFEFF"u8.StartsWith(head))
                     {
+                        _started = true;
+                    }
+                    else if (_end >= 3)
+                    {
+                        _started = true;
                         _start = _scan = 3;
                     }
                 }

@@ -67,6 +67,35 @@ public class ParsingObservableTests
         Assert.Throws<ArgumentNullException>(() => ((IObservable<string>)null!).ParseBbo(null, Observer.Create<DeadLetter>(_ => { })));
     }
 
+    [Fact]
+    public void ParseLines_RecordsWithOriginAndNumber_DeadLettersNameThem()
+    {
+        var lines = new[] { ("a.csv", 41L, "2017-01-01,1,1.0"), ("a.csv", 42L, "2017-01-01,1,oops") }.ToObservable();
+        var letters = new List<DeadLetter>();
+        var prices = new List<HourlyPrice>();
+
+        lines.ParseLines(l => l.Item3, l => l.Item1, l => l.Item2, () => new HourlyPriceParser(), Observer.Create<DeadLetter>(letters.Add)).Subscribe(prices.Add);
+
+        Assert.Equal(1.0, Assert.Single(prices).Price);
+        var letter = Assert.Single(letters);
+        Assert.Equal(("a.csv", 42L, "bad_number", "hoep: is not a number"), (letter.Source, letter.LineNumber, letter.Code, letter.Reason));
+    }
+
+    [Fact]
+    public void ParseJsonLines_Rows_AreTyped()
+    {
+        var schema = new RowSchema(new SchemaField("usd_rate", FieldType.Double) { Required = true });
+        var letters = new List<DeadLetter>();
+        var rows = new List<Row>();
+
+        new[] { "{\"usd_rate\":1.5}", "{}", "{\"usd_rate\":2}" }.ToObservable()
+            .ParseJsonLines(new JsonLinesRowParserOptions { Schema = schema }, Observer.Create<DeadLetter>(letters.Add))
+            .Subscribe(rows.Add);
+
+        Assert.Equal([1.5, 2.0], rows.Select(r => r.GetDouble("usd_rate")));
+        Assert.Equal(("jsonl", 2L, "missing_field"), (letters.Single().Source, letters.Single().LineNumber, letters.Single().Code));
+    }
+
     private sealed class ThrowingParser : ILineParser<int>
     {
         public ParseStatus Parse(ReadOnlySpan<byte> line, out int value, out DeadLetterReason reason) => throw new InvalidOperationException("bug");

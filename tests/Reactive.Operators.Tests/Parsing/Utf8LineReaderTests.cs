@@ -66,6 +66,15 @@ public class Utf8LineReaderTests
     }
 
     [Fact]
+    public void ForEachLine_StreamGivingOneByteAtATime_SplitsCrLfAcrossReads()
+    {
+        var lines = new List<string>();
+        Utf8LineReader.ForEachLine(new TrickleStream("\uFEFFab\r\n\r\ncd\r\né\n"u8.ToArray()), (line, _) => lines.Add(Encoding.UTF8.GetString(line)));
+
+        Assert.Equal(["ab", "", "cd", "é"], lines);
+    }
+
+    [Fact]
     public void TryReadLine_ReturnsMemoryOfEachLine()
     {
         using var reader = new Utf8LineReader(new MemoryStream("x\ny"u8.ToArray()));
@@ -89,5 +98,41 @@ public class Utf8LineReaderTests
         Assert.Equal(new ParseCounts(5, 2, 2, 1), counts);
         var letter = Assert.Single(letters);
         Assert.Equal(("u.csv", 4L, "bad_hour", "2017-01-01,25,1.0"), (letter.Source, letter.LineNumber, letter.Code, letter.Raw));
+    }
+
+    private sealed class TrickleStream(byte[] data) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => data.Length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_position == data.Length || count == 0)
+            {
+                return 0;
+            }
+
+            buffer[offset] = data[_position++];
+            return 1;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
