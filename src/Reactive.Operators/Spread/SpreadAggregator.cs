@@ -32,7 +32,7 @@ public sealed class SpreadAggregator
     private readonly int _maxPending;
     private readonly string _sourceName;
 
-    private PendingQuote[] _pending = new PendingQuote[InitialPending];
+    private PendingQuote[] _pending;
     private int _pendingCount;
 
     private long _maxTime = long.MinValue;
@@ -70,6 +70,7 @@ public sealed class SpreadAggregator
         _emitMinutes = options.EmitMinutes;
         _maxPending = options.MaxPendingQuotes;
         _sourceName = options.SourceName;
+        _pending = new PendingQuote[Math.Min(InitialPending, _maxPending)];
     }
 
     /// <summary>Quotes received, including late and rejected ones.</summary>
