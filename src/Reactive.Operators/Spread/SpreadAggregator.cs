@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Reactive.Operators.DeadLetters;
 
 namespace Reactive.Operators.Spread;
@@ -47,9 +48,6 @@ public sealed class SpreadAggregator
     private double _inForceSpread;
     private long _cursor;
 
-    private bool _secondOpen;
-    private long _secondStart;
-    private Accumulator _second;
     private bool _minuteOpen;
     private long _minuteStart;
     private Accumulator _minute;
@@ -103,15 +101,26 @@ public sealed class SpreadAggregator
             return;
         }
 
-        var second = Floor(timestampTicks, SecondTicks);
-        if (second < _frontier)
+        // The frontier is second-aligned, so a quote's second is final exactly when the quote is before it.
+        if (timestampTicks < _frontier)
         {
             LateCount++;
-            EmitLate(timestampTicks, bid, ask, second);
+            EmitLate(timestampTicks, bid, ask, Floor(timestampTicks, SecondTicks));
             return;
         }
 
-        Insert(timestampTicks, bid, ask);
+        // Append in time order (the common case) inline; out of order goes through Insert.
+        var n = _pendingCount;
+        var pending = _pending;
+        if (n < pending.Length && (n == 0 || pending[n - 1].Time <= timestampTicks))
+        {
+            pending[n] = new PendingQuote(timestampTicks, bid, ask);
+            _pendingCount = n + 1;
+        }
+        else
+        {
+            Insert(timestampTicks, bid, ask);
+        }
 
         if (timestampTicks > _maxTime)
         {
@@ -120,11 +129,16 @@ public sealed class SpreadAggregator
             if (watermark > _watermark)
             {
                 _watermark = watermark;
-                var frontier = Floor(watermark, SecondTicks);
-                if (frontier > _frontier)
+
+                // Divide only when the watermark crosses into a later second.
+                if (watermark - _frontier >= SecondTicks || _frontier == long.MinValue)
                 {
-                    _frontier = frontier;
-                    Advance(frontier);
+                    var frontier = Floor(watermark, SecondTicks);
+                    if (frontier > _frontier)
+                    {
+                        _frontier = frontier;
+                        Advance(frontier);
+                    }
                 }
             }
         }
@@ -178,7 +192,8 @@ public sealed class SpreadAggregator
         _pendingCount = n + 1;
     }
 
-    // Applies, in time order, every pending quote before the frontier, then closes the windows that end at or before it.
+    // Closes, in time order, every second before the frontier (second-aligned, so each of those seconds
+    // has all its quotes), then the minute when the frontier passed its end.
     private void Advance(long frontier)
     {
         var pending = _pending;
@@ -186,8 +201,23 @@ public sealed class SpreadAggregator
         var k = 0;
         while (k < n && pending[k].Time < frontier)
         {
-            Apply(in pending[k]);
-            k++;
+            var second = Floor(pending[k].Time, SecondTicks);
+            var end = second + SecondTicks;
+            var j = k + 1;
+            while (j < n && pending[j].Time < end)
+            {
+                j++;
+            }
+
+            OpenSecond(second);
+            var acc = AccumulateSecond(pending.AsSpan(k, j - k), end);
+            _minute.Merge(in acc);
+            if (_emitSeconds)
+            {
+                Emit(SpreadResultKind.Second, second, end, in acc);
+            }
+
+            k = j;
         }
 
         if (k > 0)
@@ -200,34 +230,24 @@ public sealed class SpreadAggregator
             _pendingCount = n - k;
         }
 
-        if (_secondOpen && _secondStart + SecondTicks <= frontier)
-        {
-            CloseSecond();
-        }
-
         if (_minuteOpen && (frontier == long.MaxValue || _minuteStart + MinuteTicks <= frontier))
         {
             CloseMinute();
         }
     }
 
-    private void Apply(in PendingQuote quote)
+    // Closes the minute before the second when it ends before it, opens the second's minute, and weighs the
+    // spread in force over the empty seconds between the last quote and this second (minute only).
+    private void OpenSecond(long second)
     {
-        var time = quote.Time;
-        var second = Floor(time, SecondTicks);
-        if (_secondOpen && second != _secondStart)
-        {
-            CloseSecond();
-        }
-
-        var minute = Floor(second, MinuteTicks);
-        if (_minuteOpen && minute != _minuteStart)
+        if (_minuteOpen && (ulong)(second - _minuteStart) >= MinuteTicks)
         {
             CloseMinute();
         }
 
         if (!_minuteOpen)
         {
+            var minute = Floor(second, MinuteTicks);
             _minuteOpen = true;
             _minuteStart = minute;
             _minute = default;
@@ -237,70 +257,100 @@ public sealed class SpreadAggregator
             }
         }
 
-        if (!_secondOpen)
-        {
-            // The empty seconds between the last quote and this one weigh in the minute only.
-            Integrate(second, ref _minute);
-            _secondOpen = true;
-            _secondStart = second;
-            _second = default;
-        }
+        Integrate(second, ref _minute);
+    }
 
-        Integrate(time, ref _second);
-
-        var bid = quote.Bid;
-        var ask = quote.Ask;
-        var spread = QuoteSpread.RoundSpread(ask - bid);
-        var included = true;
-        ref var acc = ref _second;
-        acc.Count++;
-        if (ask <= bid)
+    // The statistics of one second's quotes (in time order), with the spread in force carried in from the
+    // cursor and the last one held to the second's end. A tight loop over locals: this is the hot path.
+    private Accumulator AccumulateSecond(ReadOnlySpan<PendingQuote> quotes, long end)
+    {
+        var includeAll = _includeAll;
+        var weighing = _inForce && _inForceIncluded;
+        var spreadInForce = _inForceSpread;
+        var cursor = _cursor;
+        int count = 0, included = 0, locked = 0, crossed = 0;
+        double sum = 0, min = 0, max = 0, last = 0, weighted = 0;
+        long weightTicks = 0;
+        for (var i = 0; i < quotes.Length; i++)
         {
-            if (ask == bid)
+            var time = quotes[i].Time;
+            var bid = quotes[i].Bid;
+            var ask = quotes[i].Ask;
+            if (weighing)
             {
-                acc.Locked++;
-            }
-            else
-            {
-                acc.Crossed++;
+                var dt = time - cursor;
+                weighted += spreadInForce * dt;
+                weightTicks += dt;
             }
 
-            included = _includeAll;
-        }
-
-        if (included)
-        {
-            if (acc.Included == 0)
+            cursor = time;
+            var spread = QuoteSpread.RoundSpread(ask - bid);
+            count++;
+            var include = true;
+            if (ask <= bid)
             {
-                acc.Min = spread;
-                acc.Max = spread;
-            }
-            else
-            {
-                if (spread < acc.Min)
+                if (ask == bid)
                 {
-                    acc.Min = spread;
+                    locked++;
+                }
+                else
+                {
+                    crossed++;
                 }
 
-                if (spread > acc.Max)
-                {
-                    acc.Max = spread;
-                }
+                include = includeAll;
             }
 
-            acc.Included++;
-            acc.Sum += spread;
-            acc.Last = spread;
+            if (include)
+            {
+                if (included == 0)
+                {
+                    min = spread;
+                    max = spread;
+                }
+                else
+                {
+                    min = spread < min ? spread : min;
+                    max = spread > max ? spread : max;
+                }
+
+                included++;
+                sum += spread;
+                last = spread;
+            }
+
+            weighing = include;
+            spreadInForce = spread;
         }
 
-        acc.LastTime = time;
-        acc.LastBid = bid;
-        acc.LastAsk = ask;
+        if (weighing)
+        {
+            var dt = end - cursor;
+            weighted += spreadInForce * dt;
+            weightTicks += dt;
+        }
 
+        var lastQuote = quotes[^1];
         _inForce = true;
-        _inForceIncluded = included;
-        _inForceSpread = spread;
-        _cursor = time;
+        _inForceIncluded = weighing;
+        _inForceSpread = spreadInForce;
+        _cursor = end;
+        return new Accumulator
+        {
+            Count = count,
+            Included = included,
+            Locked = locked,
+            Crossed = crossed,
+            Sum = sum,
+            Min = min,
+            Max = max,
+            Last = last,
+            Weighted = weighted,
+            WeightTicks = weightTicks,
+            LastTime = lastQuote.Time,
+            LastBid = lastQuote.Bid,
+            LastAsk = lastQuote.Ask,
+        };
     }
 
     // Weighs the spread in force from the cursor up to `to` into the accumulator.
@@ -324,25 +374,8 @@ public sealed class SpreadAggregator
         }
     }
 
-    private void CloseSecond()
-    {
-        var end = _secondStart + SecondTicks;
-        Integrate(end, ref _second);
-        _secondOpen = false;
-        _minute.Merge(in _second);
-        if (_emitSeconds)
-        {
-            Emit(SpreadResultKind.Second, _secondStart, end, in _second);
-        }
-    }
-
     private void CloseMinute()
     {
-        if (_secondOpen)
-        {
-            CloseSecond();
-        }
-
         var end = _minuteStart + MinuteTicks;
         Integrate(end, ref _minute);
         _minuteOpen = false;
@@ -411,6 +444,8 @@ public sealed class SpreadAggregator
     }
 
     // Floor to a multiple of size, also for negative times (windows align to the epoch on both sides).
+    // Inlined so that the constant divisor becomes a multiplication.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Floor(long time, long size)
     {
         var r = time % size;
