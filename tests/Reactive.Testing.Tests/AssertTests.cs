@@ -195,6 +195,7 @@ public sealed class AssertTests
         Assert.Equal(
             """
             Expected marble "-a-b|" (frame 10 ticks, frame 0 at 200).
+            Actual marble   "-a--b"
             Notifications differ at index 1 (marked >).
             Expected (3):
                 [0] OnNext('a')@210
@@ -224,5 +225,48 @@ public sealed class AssertTests
 
         actual.AssertMarbles("----");
         actual.AssertMarbles("");
+    }
+
+    [Fact]
+    public void AssertMarbles_ActualNotDrawable_SaysSo()
+    {
+        Recorded<System.Reactive.Notification<char>>[] actual = [OnNext(215, 'a')];
+
+        var error = Assert.Throws<MarbleAssertException>(() => actual.AssertMarbles("-a"));
+
+        Assert.Contains("Actual cannot be drawn as a marble", error.Message, StringComparison.Ordinal);
+        Assert.Contains("> [0] OnNext('a')@215", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AssertMarbles_WithSubscriptionPoint_DrawsActualFromSameFrameZero()
+    {
+        Recorded<System.Reactive.Notification<char>>[] actual = [OnNext(190, 'a'), OnNext(220, 'c')];
+
+        actual.AssertMarbles("-a^-c");
+        var error = Assert.Throws<MarbleAssertException>(() => actual.AssertMarbles("-a^-b"));
+
+        // '^' (frame 2) is at 200, so frame 0 is at 180: a at 190 is frame 1, c at 220 frame 4.
+        Assert.Contains("Expected marble \"-a^-b\" (frame 10 ticks, frame 0 at 180).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Actual marble   \"-a--c\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AssertSubscriptionMarbles_MatchesEachSubscription()
+    {
+        Subscription[] actual = [Subscribe(200, 240), Subscribe(240), Subscribe(260, 260)];
+
+        actual.AssertSubscriptionMarbles("^---!", "----^", "------(^!)");
+        var error = Assert.Throws<MarbleAssertException>(() => actual.AssertSubscriptionMarbles("^--!", "----^", "------(^!)"));
+        Assert.Contains("> [0] (200, 230)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("> [0] (200, 240)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Format_CollectionsAndCulture_AreReadable()
+    {
+        Assert.Equal("OnNext([1, 2])@300", ReactiveAssert.Format(OnNext<IList<int>>(300, new List<int> { 1, 2 })));
+        Assert.Equal("OnNext(1.5)@10", ReactiveAssert.Format(OnNext(10, 1.5)));
+        Assert.Equal("OnNext(null)@10", ReactiveAssert.Format(OnNext(10, (string?)null)));
     }
 }

@@ -12,7 +12,6 @@ public sealed class HotColdTests
         var xs = scheduler.CreateHotObservable(OnNext(10, 1), OnNext(20, 2), OnNext(30, 3), OnCompleted<int>(40));
         var early = scheduler.CreateObserver<int>();
         var late = scheduler.CreateObserver<int>();
-        var fired = new List<long>();
         scheduler.ScheduleAbsolute(5, () => xs.Subscribe(early));
         scheduler.ScheduleAbsolute(25, () => xs.Subscribe(late));
 

@@ -214,4 +214,66 @@ public sealed class MarbleParsingTests
         Assert.Same(boom, Assert.Single(observer.Messages).Value.Exception);
         observer.Messages.AssertMarbles("--#", error: boom);
     }
+
+    [Theory]
+    [InlineData("^---!", 200, 240)]
+    [InlineData("--^-!", 220, 240)]
+    [InlineData(" ^ - ! ", 200, 220)]
+    [InlineData("-(^!)", 210, 210)]
+    [InlineData("^", 200, Subscription.Infinite)]
+    public void ParseSubscription_Valid(string marble, long subscribe, long unsubscribe)
+    {
+        Assert.Equal(new Subscription(subscribe, unsubscribe), Marbles.ParseSubscription(marble));
+    }
+
+    [Fact]
+    public void ParseSubscription_CustomFrameAndOffset()
+    {
+        Assert.Equal(new Subscription(1100, 1300), Marbles.ParseSubscription("-^-!", frameTicks: 100, offset: 1000));
+    }
+
+    [Theory]
+    [InlineData("--!", "'!' before '^'")]
+    [InlineData("^-a", "'a' in a subscription marble")]
+    [InlineData("^^", "a second '^'")]
+    [InlineData("^!!", "a second '!'")]
+    [InlineData("(^!", "'(' without a matching ')'")]
+    [InlineData("---", "has no '^'")]
+    public void ParseSubscription_Malformed_Throws(string marble, string reason)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Marbles.ParseSubscription(marble));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-a--b|")]
+    [InlineData("a-(bc)-d#")]
+    [InlineData("--(a|)")]
+    [InlineData("")]
+    public void TryRender_RoundTripsParse(string marble)
+    {
+        var parsed = Marbles.Parse<char>(marble);
+
+        Assert.Equal(marble, Marbles.TryRender(parsed));
+    }
+
+    [Fact]
+    public void TryRender_UsesValueMap()
+    {
+        var parsed = Marbles.Parse("1-a", Numbers);
+
+        Assert.Equal("1-a", Marbles.TryRender(parsed, Numbers));
+    }
+
+    [Fact]
+    public void TryRender_NotDrawable_ReturnsNull()
+    {
+        Assert.Null(Marbles.TryRender([OnNext(205, 'a')]));
+        Assert.Null(Marbles.TryRender([OnNext(190, 'a')]));
+        Assert.Null(Marbles.TryRender([OnNext(200, "ab")]));
+        Assert.Null(Marbles.TryRender([OnNext(200, 9)]));
+        // b at frame 2 falls inside the span of the group (frames 0..3).
+        Assert.Null(Marbles.TryRender([OnNext(200, 'a'), OnNext(200, 'x'), OnNext(220, 'b')]));
+    }
 }

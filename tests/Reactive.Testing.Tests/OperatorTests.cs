@@ -21,6 +21,7 @@ public sealed class OperatorTests
 
         observer.Messages.AssertMarbles("--a-b-|", new Dictionary<char, int> { ['a'] = 20, ['b'] = 30 });
         xs.Subscriptions.AssertEqual(Subscribe(200, 260));
+        xs.Subscriptions.AssertSubscriptionMarbles("^-----!");
     }
 
     [Fact]

@@ -118,6 +118,196 @@ public static class Marbles
         return result;
     }
 
+    /// <summary>
+    /// Parses a subscription marble (RxJS <c>expectSubscriptions</c> style): <c>^</c> the subscription,
+    /// <c>!</c> the disposal (absent: never disposed), <c>-</c> one frame, <c>(^!)</c> both in one frame, spaces ignored.
+    /// </summary>
+    /// <param name="marble">The marble, e.g. <c>"^---!"</c> or <c>"---^--!"</c>.</param>
+    /// <param name="frameTicks">The ticks of one frame.</param>
+    /// <param name="offset">The absolute time of frame 0.</param>
+    /// <returns>The subscription.</returns>
+    /// <exception cref="ArgumentException">The marble string is malformed; the message names the 0-based position.</exception>
+    public static Subscription ParseSubscription(string marble, long frameTicks = 10, long offset = ReactiveTest.Subscribed)
+    {
+        ArgumentNullException.ThrowIfNull(marble);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameTicks);
+
+        long frame = 0;
+        long? subscribe = null;
+        long? unsubscribe = null;
+        var groupStart = -1;
+        long groupFrame = 0;
+        for (var i = 0; i < marble.Length; i++)
+        {
+            var c = marble[i];
+            var at = groupStart >= 0 ? groupFrame : frame;
+            switch (c)
+            {
+                case ' ':
+                    continue;
+                case '-':
+                    break;
+                case '(' when groupStart >= 0:
+                    throw Malformed(marble, i, $"nested '(' (the group opened at position {groupStart} is not closed)");
+                case '(':
+                    groupStart = i;
+                    groupFrame = frame;
+                    break;
+                case ')' when groupStart < 0:
+                    throw Malformed(marble, i, "')' without a matching '('");
+                case ')':
+                    groupStart = -1;
+                    break;
+                case '^' when subscribe is not null:
+                    throw Malformed(marble, i, "a second '^'");
+                case '^':
+                    subscribe = at;
+                    break;
+                case '!' when subscribe is null:
+                    throw Malformed(marble, i, "'!' before '^'");
+                case '!' when unsubscribe is not null:
+                    throw Malformed(marble, i, "a second '!'");
+                case '!':
+                    unsubscribe = at;
+                    break;
+                default:
+                    throw Malformed(marble, i, $"'{c}' in a subscription marble (only '-', '^', '!', '(', ')' and spaces)");
+            }
+
+            frame++;
+        }
+
+        if (groupStart >= 0)
+        {
+            throw Malformed(marble, groupStart, "'(' without a matching ')'");
+        }
+
+        if (subscribe is null)
+        {
+            throw new ArgumentException($"Subscription marble \"{marble}\" has no '^'.", nameof(marble));
+        }
+
+        return new Subscription(
+            checked((subscribe.Value * frameTicks) + offset),
+            unsubscribe is null ? Subscription.Infinite : checked((unsubscribe.Value * frameTicks) + offset));
+    }
+
+    /// <summary>
+    /// Renders notifications as a marble string, the inverse of <see cref="Parse{T}"/>, or returns null when they
+    /// cannot be drawn (a time off the frame grid or before <paramref name="offset"/>, a value with no single
+    /// character, an event inside the span of a previous group, or more than 1000 frames).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="messages">The notifications, in time order.</param>
+    /// <param name="values">The value map used to find each value's character (first key whose value is equal).</param>
+    /// <param name="frameTicks">The ticks of one frame.</param>
+    /// <param name="offset">The absolute time of frame 0.</param>
+    /// <returns>The marble, or null.</returns>
+    public static string? TryRender<T>(
+        IEnumerable<Recorded<Notification<T>>> messages,
+        IReadOnlyDictionary<char, T>? values = null,
+        long frameTicks = 10,
+        long offset = ReactiveTest.Subscribed)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameTicks);
+        const long MaxFrames = 1000;
+
+        var text = new System.Text.StringBuilder();
+        long nextFrame = 0;
+        var list = messages.ToList();
+        for (var i = 0; i < list.Count;)
+        {
+            var time = list[i].Time;
+            var end = i;
+            while (end < list.Count && list[end].Time == time)
+            {
+                end++;
+            }
+
+            if (time < offset || (time - offset) % frameTicks != 0)
+            {
+                return null;
+            }
+
+            var frame = (time - offset) / frameTicks;
+            if (frame < nextFrame || frame > MaxFrames)
+            {
+                return null;
+            }
+
+            text.Append('-', (int)(frame - nextFrame));
+            if (end - i > 1)
+            {
+                text.Append('(');
+            }
+
+            for (var j = i; j < end; j++)
+            {
+                var symbol = Symbol(list[j].Value, values);
+                if (symbol is null)
+                {
+                    return null;
+                }
+
+                text.Append(symbol.Value);
+            }
+
+            if (end - i > 1)
+            {
+                text.Append(')');
+                nextFrame = frame + (end - i) + 2;
+            }
+            else
+            {
+                nextFrame = frame + 1;
+            }
+
+            i = end;
+        }
+
+        return text.ToString();
+    }
+
+    private static char? Symbol<T>(Notification<T> notification, IReadOnlyDictionary<char, T>? values)
+    {
+        if (notification is OnNextPredicate<T> or OnErrorPredicate<T>)
+        {
+            return null;
+        }
+
+        switch (notification.Kind)
+        {
+            case NotificationKind.OnError:
+                return '#';
+            case NotificationKind.OnCompleted:
+                return '|';
+        }
+
+        var value = notification.Value;
+        if (values is not null)
+        {
+            foreach (var (key, candidate) in values)
+            {
+                if (EqualityComparer<T>.Default.Equals(candidate, value))
+                {
+                    return key;
+                }
+            }
+
+            return null;
+        }
+
+        return value switch
+        {
+            char c when !IsSpecial(c) => c,
+            string { Length: 1 } s when !IsSpecial(s[0]) => s[0],
+            _ => null,
+        };
+    }
+
+    private static bool IsSpecial(char c) => c is ' ' or '-' or '(' or ')' or '^' or '|' or '#';
+
     private static T Lookup<T>(string marble, int position, IReadOnlyDictionary<char, T>? values)
     {
         var c = marble[position];

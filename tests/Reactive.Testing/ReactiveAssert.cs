@@ -71,9 +71,32 @@ public static class ReactiveAssert
         var message = Diff("Notifications", [.. expected], [.. actual], Matches, Format);
         if (message is not null)
         {
-            throw new MarbleAssertException(
-                string.Create(CultureInfo.InvariantCulture, $"Expected marble \"{marble}\" (frame {frameTicks} ticks, frame 0 at {offset}).\n{message}"));
+            var list = actual.ToList();
+            var zero = offset - (FrameOfSubscriptionPoint(marble) * frameTicks);
+            var drawn = Marbles.TryRender(list, values, frameTicks, zero);
+            var actualMarble = drawn is null
+                ? "Actual cannot be drawn as a marble (see the list)."
+                : $"Actual marble   \"{drawn}\"";
+            throw new MarbleAssertException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Expected marble \"{marble}\" (frame {frameTicks} ticks, frame 0 at {zero}).\n{actualMarble}\n{message}"));
         }
+    }
+
+    /// <summary>
+    /// Asserts the recorded subscriptions equal subscription marbles (one per subscription, in order), frame 0 at
+    /// <see cref="ReactiveTest.Subscribed"/> and 10 ticks a frame: <c>"^---!"</c> is (200, 240), <c>"^"</c> never disposed.
+    /// Use <see cref="Marbles.ParseSubscription"/> with <see cref="AssertEqual(IEnumerable{Subscription}, Subscription[])"/>
+    /// for other frames or offsets.
+    /// </summary>
+    /// <param name="actual">The recorded subscriptions.</param>
+    /// <param name="marbles">One subscription marble per expected subscription.</param>
+    /// <exception cref="MarbleAssertException">They differ.</exception>
+    /// <exception cref="ArgumentException">A marble string is malformed.</exception>
+    public static void AssertSubscriptionMarbles(this IEnumerable<Subscription> actual, params string[] marbles)
+    {
+        ArgumentNullException.ThrowIfNull(marbles);
+        actual.AssertEqual([.. marbles.Select(m => Marbles.ParseSubscription(m))]);
     }
 
     /// <summary>Renders a recorded notification as <c>OnNext(value)@time</c>, <c>OnError(Type: message)@time</c> or <c>OnCompleted()@time</c>.</summary>
@@ -94,13 +117,23 @@ public static class ReactiveAssert
         return string.Create(CultureInfo.InvariantCulture, $"{what}@{recorded.Time}");
     }
 
-    private static string FormatValue<T>(T value) => value switch
+    private static string FormatValue(object? value) => value switch
     {
         null => "null",
         string s => $"\"{s}\"",
         char c => $"'{c}'",
+        System.Collections.IEnumerable items => $"[{string.Join(", ", items.Cast<object?>().Select(FormatValue))}]",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null",
     };
+
+    // The frame index of '^' ignoring spaces (0 without one): the rendered actual marble starts at the same frame 0
+    // as the expected one, so the two line up when printed one above the other.
+    private static long FrameOfSubscriptionPoint(string marble)
+    {
+        var withoutSpaces = marble.Replace(" ", string.Empty, StringComparison.Ordinal);
+        var index = withoutSpaces.IndexOf('^', StringComparison.Ordinal);
+        return index < 0 ? 0 : index;
+    }
 
     private static bool Matches<T>(Recorded<Notification<T>> expected, Recorded<Notification<T>> actual)
     {

@@ -20,7 +20,6 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
 {
     private readonly PriorityQueue<ScheduledItem<long>, (long Time, int Priority, long Sequence)> _queue = new();
     private long _sequence;
-    private int _nextPriority = NormalPriority;
 
     private const int StartPriority = 0;
     private const int NormalPriority = 1;
@@ -41,13 +40,7 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
     public override IDisposable ScheduleAbsolute<TState>(TState state, long dueTime, Func<IScheduler, TState, IDisposable> action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var item = new ScheduledItem<long, TState>(this, state, action, dueTime, Comparer);
-        lock (_queue)
-        {
-            _queue.Enqueue(item, (dueTime, _nextPriority, _sequence++));
-        }
-
-        return item;
+        return Enqueue(state, dueTime, action, NormalPriority);
     }
 
     /// <summary>Runs an action at an absolute virtual time (a time in the past runs at the current tick).</summary>
@@ -73,6 +66,13 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
         ArgumentNullException.ThrowIfNull(action);
         return ScheduleAbsolute(Clock + dueTime, action);
     }
+
+    /// <summary>
+    /// Gets a <see cref="TimeProvider"/> on this scheduler's virtual clock: <c>GetUtcNow()</c> is <c>Now</c>,
+    /// timestamps are clock ticks, and timers (so <c>Task.Delay(delay, provider)</c>) fire while the scheduler runs.
+    /// </summary>
+    /// <returns>The time provider (one per call; all share this clock).</returns>
+    public TimeProvider ToTimeProvider() => new SchedulerTimeProvider(this);
 
     /// <summary>Takes the next item that is due (skipping cancelled ones) off the queue.</summary>
     /// <returns>The next item, or <see langword="null"/> when nothing is scheduled.</returns>
@@ -130,25 +130,16 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
         IDisposable? subscription = null;
         var observer = CreateObserver<T>();
 
-        _nextPriority = StartPriority;
-        try
+        Enqueue(0, created, (_, _) =>
         {
-            ScheduleAbsolute(0, created, (_, _) =>
-            {
-                source = create();
-                return Disposable.Empty;
-            });
-            ScheduleAbsolute(0, subscribed, (_, _) =>
-            {
-                subscription = source!.Subscribe(observer);
-                return Disposable.Empty;
-            });
-        }
-        finally
+            source = create();
+            return Disposable.Empty;
+        }, StartPriority);
+        Enqueue(0, subscribed, (_, _) =>
         {
-            _nextPriority = NormalPriority;
-        }
-
+            subscription = source!.Subscribe(observer);
+            return Disposable.Empty;
+        }, StartPriority);
         ScheduleAbsolute(0, disposed, (_, _) =>
         {
             subscription?.Dispose();
@@ -239,6 +230,17 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
         Exception? error = null,
         long frameTicks = 10) =>
         CreateColdObservable(Marbles.Parse(marble, values, error, frameTicks, 0, allowSubscriptionPoint: false).ToArray());
+
+    private ScheduledItem<long, TState> Enqueue<TState>(TState state, long dueTime, Func<IScheduler, TState, IDisposable> action, int priority)
+    {
+        var item = new ScheduledItem<long, TState>(this, state, action, dueTime, Comparer);
+        lock (_queue)
+        {
+            _queue.Enqueue(item, (dueTime, priority, _sequence++));
+        }
+
+        return item;
+    }
 
     private bool Remove(ScheduledItem<long> item)
     {

@@ -18,7 +18,7 @@ internal static class PipelineRunner
     private static Task RunWordCountAsync(PipelineRunContext ctx, WordCountSettings s, CancellationToken stop)
     {
         var rows = ConsoleRows(ctx);
-        var results = LineSources.Open(ctx, stop).CountWords(s.Options, ctx.Scheduler);
+        var results = LineSources.OpenText(ctx, stop).CountWords(s.Options, ctx.Scheduler);
         return PipelineRunContext.RunToEndAsync(results, batch =>
         {
             ctx.Progress.RecordOutput(batch.Value.Words.Count);
@@ -30,7 +30,7 @@ internal static class PipelineRunner
     private static Task RunFileRowsAsync(PipelineRunContext ctx, FileRowsSettings s, CancellationToken stop)
     {
         var rows = ConsoleRows(ctx);
-        var results = LineSources.Open(ctx, stop).SampleByTime(s.BatchInterval, ctx.Scheduler, keep: rows);
+        var results = LineSources.OpenText(ctx, stop).SampleByTime(s.BatchInterval, ctx.Scheduler, keep: rows);
         return PipelineRunContext.RunToEndAsync(results, batch =>
         {
             ctx.Progress.RecordOutput(batch.Value.Count);
