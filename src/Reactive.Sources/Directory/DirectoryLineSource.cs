@@ -181,9 +181,17 @@ public sealed class DirectoryLineSource : ILineSource
                     IncludeSubdirectories = false,
                     NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
                 };
-                watcher.Created += (_, _) => Wake();
-                watcher.Renamed += (_, _) => Wake();
-                watcher.Changed += (_, _) => Wake();
+                // Writes to the processed log (a dotfile) and to .tmp files must not wake the scan.
+                FileSystemEventHandler onEvent = (_, e) =>
+                {
+                    if (e.Name is null || !IsIgnoredName(System.IO.Path.GetFileName(e.Name)))
+                    {
+                        Wake();
+                    }
+                };
+                watcher.Created += onEvent;
+                watcher.Changed += onEvent;
+                watcher.Renamed += (sender, e) => onEvent(sender, e);
                 watcher.Error += (_, e) =>
                 {
                     Publish(SourceStatusKind.WatcherFailed, _source.DirectoryPath, $"{_source.DirectoryPath}: the file system watcher failed ({e.GetException().Message}); polling goes on.");

@@ -84,11 +84,11 @@ public sealed class SocketWordCountTests
         Assert.Contains("reconnecting", service.Stderr, StringComparison.Ordinal);
     }
 
-    [RequiresNcatFact]
+    [RequiresExecutableFact(Tools.Ncat)]
     public async Task WordCount_AgainstNcat_AsInTheCourse()
     {
         var port = ServiceProcess.FreePort();
-        var ncatInfo = new ProcessStartInfo(RequiresNcatFactAttribute.NcatPath, ["-lk", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)])
+        var ncatInfo = new ProcessStartInfo(Tools.Ncat, ["-lk", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
