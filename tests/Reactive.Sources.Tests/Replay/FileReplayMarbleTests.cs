@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using Reactive.Sources.Generators;
 using Reactive.Sources.Replay;
 using Reactive.Testing;
@@ -40,6 +41,18 @@ public sealed class FileReplayMarbleTests : IDisposable
         var observer = scheduler.Start(source.Lines, created: 100, subscribed: 200, disposed: Ticks.FromMinutes(59));
 
         observer.Messages.AssertEqual(OnNext(200, "2017-01-01,1,0.0"));
+    }
+
+    [Fact]
+    public void Lines_DisposedFromInsideOnNext_StopsWithoutDeadlock()
+    {
+        File.WriteAllText(_path, "2017-01-01,1,0.0\n2017-01-01,1,0.5\n2017-01-01,1,0.7\n2017-01-01,2,1.5\n");
+        var scheduler = new TestScheduler();
+        var source = new FileReplaySource(_path, new FileReplayOptions { TimeOf = LineTimes.HourlyPrice }, scheduler);
+
+        var observer = scheduler.Start(() => source.Lines().Take(2), Ticks.FromMinutes(120));
+
+        observer.Messages.AssertEqual(OnNext(200, "2017-01-01,1,0.0"), OnNext(200, "2017-01-01,1,0.5"), OnCompleted<string>(200));
     }
 
     [Fact]
