@@ -10,6 +10,8 @@ internal static class CommandLine
         usage:
           reactive [--pipelines a,b] [--urls URL] [--Section:Key value ...]   run the service
           reactive --list-pipelines                                            list configured pipelines
+          reactive run spread|anomaly|aggregate --input FILE --output FILE     one-shot run over a finite input
+          reactive generate bbo|hourly|bitcoin [--rows N] [--seed S] [-o FILE] deterministic sample data
           reactive --help
 
         Configuration: appsettings.json, then environment variables (Pipelines__wordcount__Enabled=true),
@@ -18,6 +20,14 @@ internal static class CommandLine
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        switch (args.FirstOrDefault())
+        {
+            case "run":
+                return RunCommand.Run(args[1..], stdout, stderr);
+            case "generate":
+                return GenerateCommand.Run(args[1..], stdout, stderr);
+        }
+
         if (args.Contains("--help") || args.Contains("-h"))
         {
             await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
