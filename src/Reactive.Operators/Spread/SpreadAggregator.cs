@@ -33,7 +33,9 @@ public sealed class SpreadAggregator
     private readonly int _maxPending;
     private readonly string _sourceName;
 
+    // Pending quotes, in time order, occupy [_head, _head + _pendingCount) of _pending.
     private PendingQuote[] _pending;
+    private int _head;
     private int _pendingCount;
 
     private long _maxTime = long.MinValue;
@@ -112,9 +114,10 @@ public sealed class SpreadAggregator
         // Append in time order (the common case) inline; out of order goes through Insert.
         var n = _pendingCount;
         var pending = _pending;
-        if (n < pending.Length && (n == 0 || pending[n - 1].Time <= timestampTicks))
+        var tail = _head + n;
+        if (tail < pending.Length && (n == 0 || pending[tail - 1].Time <= timestampTicks))
         {
-            pending[n] = new PendingQuote(timestampTicks, bid, ask);
+            pending[tail] = new PendingQuote(timestampTicks, bid, ask);
             _pendingCount = n + 1;
         }
         else
@@ -125,7 +128,7 @@ public sealed class SpreadAggregator
         if (timestampTicks > _maxTime)
         {
             _maxTime = timestampTicks;
-            var watermark = timestampTicks - _delayTicks;
+            var watermark = timestampTicks < long.MinValue + _delayTicks ? long.MinValue : timestampTicks - _delayTicks;
             if (watermark > _watermark)
             {
                 _watermark = watermark;
@@ -164,28 +167,36 @@ public sealed class SpreadAggregator
     private void Insert(long time, double bid, double ask)
     {
         var n = _pendingCount;
-        if (n == _pending.Length)
+        if (_head + n == _pending.Length)
         {
-            if (n >= _maxPending)
+            if (_head > 0)
+            {
+                Array.Copy(_pending, _head, _pending, 0, n);
+                _head = 0;
+            }
+            else if (n >= _maxPending)
             {
                 throw new InvalidOperationException(
                     $"The spread aggregation holds {n} quotes whose second is not final yet; raise SpreadOptions.MaxPendingQuotes (now {_maxPending}) or lower SpreadOptions.WatermarkDelay.");
             }
-
-            Array.Resize(ref _pending, (int)Math.Min(_maxPending, (long)n * 2));
+            else
+            {
+                Array.Resize(ref _pending, (int)Math.Min(_maxPending, (long)n * 2));
+            }
         }
 
         var pending = _pending;
-        var i = n;
-        if (n > 0 && pending[n - 1].Time > time)
+        var head = _head;
+        var i = head + n;
+        if (n > 0 && pending[i - 1].Time > time)
         {
             // Out of order within the delay: keep time order; equal times keep arrival order.
-            while (i > 0 && pending[i - 1].Time > time)
+            while (i > head && pending[i - 1].Time > time)
             {
                 i--;
             }
 
-            Array.Copy(pending, i, pending, i + 1, n - i);
+            Array.Copy(pending, i, pending, i + 1, head + n - i);
         }
 
         pending[i] = new PendingQuote(time, bid, ask);
@@ -197,38 +208,23 @@ public sealed class SpreadAggregator
     private void Advance(long frontier)
     {
         var pending = _pending;
-        var n = _pendingCount;
-        var k = 0;
-        while (k < n && pending[k].Time < frontier)
+        var k = _head;
+        var limit = k + _pendingCount;
+        while (k < limit && pending[k].Time < frontier)
         {
             var second = Floor(pending[k].Time, SecondTicks);
             var end = second + SecondTicks;
-            var j = k + 1;
-            while (j < n && pending[j].Time < end)
-            {
-                j++;
-            }
-
             OpenSecond(second);
-            var acc = AccumulateSecond(pending.AsSpan(k, j - k), end);
+            var acc = AccumulateSecond(pending, ref k, limit, end);
             _minute.Merge(in acc);
             if (_emitSeconds)
             {
                 Emit(SpreadResultKind.Second, second, end, in acc);
             }
-
-            k = j;
         }
 
-        if (k > 0)
-        {
-            if (k < n)
-            {
-                Array.Copy(pending, k, pending, 0, n - k);
-            }
-
-            _pendingCount = n - k;
-        }
+        _pendingCount = limit - k;
+        _head = _pendingCount == 0 ? 0 : k;
 
         if (_minuteOpen && (frontier == long.MaxValue || _minuteStart + MinuteTicks <= frontier))
         {
@@ -262,7 +258,7 @@ public sealed class SpreadAggregator
 
     // The statistics of one second's quotes (in time order), with the spread in force carried in from the
     // cursor and the last one held to the second's end. A tight loop over locals: this is the hot path.
-    private Accumulator AccumulateSecond(ReadOnlySpan<PendingQuote> quotes, long end)
+    private Accumulator AccumulateSecond(PendingQuote[] quotes, ref int index, int limit, long end)
     {
         var includeAll = _includeAll;
         var weighing = _inForce && _inForceIncluded;
@@ -271,9 +267,15 @@ public sealed class SpreadAggregator
         int count = 0, included = 0, locked = 0, crossed = 0;
         double sum = 0, min = 0, max = 0, last = 0, weighted = 0;
         long weightTicks = 0;
-        for (var i = 0; i < quotes.Length; i++)
+        var i = index;
+        for (; i < limit; i++)
         {
             var time = quotes[i].Time;
+            if (time >= end)
+            {
+                break;
+            }
+
             var bid = quotes[i].Bid;
             var ask = quotes[i].Ask;
             if (weighing)
@@ -330,7 +332,8 @@ public sealed class SpreadAggregator
             weightTicks += dt;
         }
 
-        var lastQuote = quotes[^1];
+        var lastQuote = quotes[i - 1];
+        index = i;
         _inForce = true;
         _inForceIncluded = weighing;
         _inForceSpread = spreadInForce;
