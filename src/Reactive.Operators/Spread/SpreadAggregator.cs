@@ -39,7 +39,10 @@ public sealed class SpreadAggregator
     private int _pendingCount;
 
     private long _maxTime = long.MinValue;
-    private long _watermark = long.MinValue;
+
+    // The newest quote time at which the watermark reaches the next second (frontier + 1 s + delay):
+    // one comparison per quote decides whether anything may become final.
+    private long _advanceAt = long.MinValue;
 
     // Seconds that start before the frontier are final (frontier = the watermark floored to the second).
     private long _frontier = long.MinValue;
@@ -86,7 +89,7 @@ public sealed class SpreadAggregator
     public int PendingCount => _pendingCount;
 
     /// <summary>The watermark (newest quote time − delay), in ticks; <see cref="long.MinValue"/> before the first quote.</summary>
-    public long WatermarkTicks => _watermark;
+    public long WatermarkTicks => _maxTime < long.MinValue + _delayTicks ? long.MinValue : _maxTime - _delayTicks;
 
     /// <summary>Adds one quote.</summary>
     /// <param name="timestampTicks">The quote's event time, in ticks.</param>
@@ -128,21 +131,9 @@ public sealed class SpreadAggregator
         if (timestampTicks > _maxTime)
         {
             _maxTime = timestampTicks;
-            var watermark = timestampTicks < long.MinValue + _delayTicks ? long.MinValue : timestampTicks - _delayTicks;
-            if (watermark > _watermark)
+            if (timestampTicks >= _advanceAt)
             {
-                _watermark = watermark;
-
-                // Divide only when the watermark crosses into a later second.
-                if (watermark - _frontier >= SecondTicks || _frontier == long.MinValue)
-                {
-                    var frontier = Floor(watermark, SecondTicks);
-                    if (frontier > _frontier)
-                    {
-                        _frontier = frontier;
-                        Advance(frontier);
-                    }
-                }
+                AdvanceWatermark();
             }
         }
     }
@@ -162,6 +153,25 @@ public sealed class SpreadAggregator
                 _frontier = end;
             }
         }
+    }
+
+    private void AdvanceWatermark()
+    {
+        var watermark = WatermarkTicks;
+        if (watermark < long.MinValue + MinuteTicks)
+        {
+            return; // within a minute of long.MinValue: nothing can be final yet
+        }
+
+        var frontier = Floor(watermark, SecondTicks);
+        if (frontier > _frontier)
+        {
+            _frontier = frontier;
+            Advance(frontier);
+        }
+
+        var next = _frontier + SecondTicks;
+        _advanceAt = next > long.MaxValue - _delayTicks ? long.MaxValue : next + _delayTicks;
     }
 
     private void Insert(long time, double bid, double ask)
@@ -409,7 +419,7 @@ public sealed class SpreadAggregator
             TimestampTicks = acc.LastTime,
             Bid = acc.LastBid,
             Ask = acc.LastAsk,
-            WatermarkTicks = _watermark,
+            WatermarkTicks = WatermarkTicks,
         };
         _sink.OnResult(in result);
     }
@@ -418,7 +428,7 @@ public sealed class SpreadAggregator
     {
         var reason = string.Create(
             CultureInfo.InvariantCulture,
-            $"Quote at {time} ticks arrived after its second [{second}, {second + SecondTicks}) was final (watermark {_watermark}); raise SpreadOptions.WatermarkDelay to accept it.");
+            $"Quote at {time} ticks arrived after its second [{second}, {second + SecondTicks}) was final (watermark {WatermarkTicks}); raise SpreadOptions.WatermarkDelay to accept it.");
         EmitDropped(SpreadResultKind.Late, "late", reason, time, bid, ask, second);
     }
 
@@ -440,7 +450,7 @@ public sealed class SpreadAggregator
             TimestampTicks = time,
             Bid = bid,
             Ask = ask,
-            WatermarkTicks = _watermark,
+            WatermarkTicks = WatermarkTicks,
             DeadLetter = DeadLetter.Create(_sourceName, 0, code, reason, raw),
         };
         _sink.OnResult(in result);
