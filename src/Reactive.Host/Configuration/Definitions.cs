@@ -20,7 +20,9 @@ internal sealed record SocketSourceDefinition(
     int MaxLineLength,
     TimeSpan InitialDelay,
     TimeSpan MaxDelay,
-    int? MaxRetries) : SourceDefinition("socket")
+    int? MaxRetries,
+    double Multiplier = 2.0,
+    double JitterFraction = 0.2) : SourceDefinition("socket")
 {
     public override bool CanReplay => false;
 }
@@ -30,7 +32,10 @@ internal sealed record DirectorySourceDefinition(
     string Pattern,
     bool IncludeExisting,
     TimeSpan PollInterval,
-    int MaxLineLength) : SourceDefinition("directory")
+    int MaxLineLength,
+    bool CreateIfMissing = true,
+    bool UseFileSystemWatcher = true,
+    string? ProcessedLogPath = null) : SourceDefinition("directory")
 {
     public override bool CanReplay => true;
 }
@@ -62,7 +67,10 @@ internal static class SourceDefinitions
                 r.GetString("Pattern", "*")!,
                 r.GetBool("IncludeExisting", false),
                 r.GetDuration("PollInterval", TimeSpan.FromSeconds(2)),
-                r.GetInt("MaxLineLength", 1 << 20, 1)),
+                r.GetInt("MaxLineLength", 1 << 20, 1),
+                r.GetBool("CreateIfMissing", true),
+                r.GetBool("UseFileSystemWatcher", true),
+                r.GetString("ProcessedLogPath")),
             _ => throw new InvalidOperationException($"source kind {kind} has no reader"),
         };
         r.RejectUnknownKeys($"a {kind} source");
@@ -77,13 +85,15 @@ internal static class SourceDefinitions
         var initial = reconnect.GetDuration("InitialDelay", TimeSpan.FromSeconds(1));
         var max = reconnect.GetDuration("MaxDelay", TimeSpan.FromSeconds(30));
         var retries = reconnect.GetNullableInt("MaxRetries", 0);
+        var multiplier = reconnect.GetDouble("Multiplier", 2.0, 1.0, 100.0);
+        var jitter = reconnect.GetDouble("JitterFraction", 0.2, 0.0, 1.0);
         if (max < initial)
         {
             reconnect.Error("MaxDelay", "must not be shorter than InitialDelay");
         }
 
         reconnect.RejectUnknownKeys("socket reconnection");
-        return new SocketSourceDefinition(host, port, r.GetInt("MaxLineLength", 1 << 20, 1), initial, max, retries);
+        return new SocketSourceDefinition(host, port, r.GetInt("MaxLineLength", 1 << 20, 1), initial, max, retries, multiplier, jitter);
     }
 }
 

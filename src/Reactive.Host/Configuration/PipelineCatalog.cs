@@ -72,6 +72,15 @@ internal static class PipelineCatalog
             pipelines = [.. pipelines.Select(p => p with { Enabled = names.Contains(p.Name, StringComparer.OrdinalIgnoreCase) })];
         }
 
+        // What can only be checked against the machine, for the pipelines that will run.
+        foreach (var p in pipelines.Where(p => p.Enabled))
+        {
+            if (p.Source is DirectorySourceDefinition { CreateIfMissing: false } d && !Directory.Exists(d.Path))
+            {
+                errors.Add($"Pipelines:{p.Name}:Source:Path: the directory '{Path.GetFullPath(d.Path)}' does not exist (create it, or set CreateIfMissing to true)");
+            }
+        }
+
         return new Catalog(host, pipelines);
     }
 

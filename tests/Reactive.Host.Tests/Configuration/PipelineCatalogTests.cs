@@ -102,4 +102,19 @@ public sealed class PipelineCatalogTests
         Assert.Equal(["sample-wordcount"], catalog.Enabled.Select(p => p.Name));
         Assert.Contains(catalog.Pipelines, p => p.Name == "wordcount" && p.Source is SocketSourceDefinition { Port: 9999 });
     }
+
+    [Fact]
+    public void Load_MissingDirectoryWithoutCreateIfMissing_NamesThePath()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "reactive-missing-" + Guid.NewGuid().ToString("N"));
+
+        Load(
+            out var errors,
+            ("Pipelines:f:Kind", "filerows"),
+            ("Pipelines:f:Source:Kind", "directory"),
+            ("Pipelines:f:Source:Path", missing),
+            ("Pipelines:f:Source:CreateIfMissing", "false"));
+
+        Assert.Equal([$"Pipelines:f:Source:Path: the directory '{missing}' does not exist (create it, or set CreateIfMissing to true)"], errors);
+    }
 }

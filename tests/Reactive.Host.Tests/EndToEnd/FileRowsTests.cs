@@ -19,8 +19,8 @@ public sealed class FileRowsTests
             "--Pipelines:files:Source:PollInterval", "200 milliseconds",
             "--Pipelines:files:Options:BatchInterval", "1 second",
             "--urls", "http://127.0.0.1:0");
-        await service.WaitForStderrAsync("Pipeline files (filerows) starting", TimeSpan.FromSeconds(30));
-        await Task.Delay(500);
+        // Files there before the first scan count as pre-existing: move ours in only once it is watching.
+        await service.WaitForStderrAsync("watching for new files", TimeSpan.FromSeconds(30));
 
         var staged = Path.Combine(work, "rows.tmp");
         File.WriteAllText(staged, "a,b,c\r\n1,2,3\r\nit's,\"q\",\n");

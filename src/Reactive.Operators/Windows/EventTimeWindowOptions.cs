@@ -1,0 +1,119 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reactive.Concurrency;
+
+namespace Reactive.Operators.Windows;
+
+/// <summary>
+/// Options of <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}"/>: Spark's
+/// <c>groupBy(window(time, duration, slide, startOffset), key).agg(...)</c> with a watermark and an output mode.
+/// The operator copies and validates them when it is built; later changes do not affect it.
+/// </summary>
+/// <typeparam name="T">The row type.</typeparam>
+/// <typeparam name="TKey">The group key type; use <see cref="System.Reactive.Unit"/> and no <see cref="KeySelector"/> for one group.</typeparam>
+public sealed class EventTimeWindowOptions<T, TKey>
+{
+    /// <summary>
+    /// Reads a row's event time as UTC ticks (<see cref="DateTimeOffset.UtcTicks"/>); null (or ticks outside
+    /// <see cref="DateTimeOffset"/>'s range) = no event time:
+    /// the row is dropped, counted in <see cref="WindowStats.DroppedRows"/> and sent to <see cref="RowsWithoutEventTime"/>.
+    /// </summary>
+    /// <value>Required; the default value is null.</value>
+    public Func<T, long?>? EventTime { get; set; }
+
+    /// <summary>Reads a row's group key; null = one group, whose key is <c>default(TKey)</c>.</summary>
+    /// <value>The default value is null.</value>
+    public Func<T, TKey>? KeySelector { get; set; }
+
+    /// <summary>Compares keys for grouping.</summary>
+    /// <value>The default value is null (<see cref="EqualityComparer{T}.Default"/>).</value>
+    public IEqualityComparer<TKey>? KeyComparer { get; set; }
+
+    /// <summary>Orders keys inside a window in the output.</summary>
+    /// <value>
+    /// The default value is null: ordinal for strings, <see cref="Comparer{T}.Default"/> for other comparable
+    /// <typeparamref name="TKey"/>, otherwise the order in which keys were first seen in the window.
+    /// </value>
+    public IComparer<TKey>? KeyOrder { get; set; }
+
+    /// <summary>The window length; must be positive.</summary>
+    /// <value>The default value is 10 minutes.</value>
+    public TimeSpan WindowDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The distance between window starts; positive, at most <see cref="WindowDuration"/>.</summary>
+    /// <value>The default value is null (= <see cref="WindowDuration"/>: tumbling windows).</value>
+    public TimeSpan? SlideDuration { get; set; }
+
+    /// <summary>Shifts window starts from the Unix epoch: starts are <c>k·slide + startOffset</c>; <c>|startOffset| &lt; slide</c>.</summary>
+    /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
+    public TimeSpan StartOffset { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The allowed delay: watermark = max event time seen − delay (Spark's <c>withWatermark</c>).</summary>
+    /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
+    public TimeSpan WatermarkDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The aggregate columns, in result order; at least one.</summary>
+    /// <value>The default value is an empty list.</value>
+    public IList<WindowAggregate<T>> Aggregates { get; } = [];
+
+    /// <summary>The output mode.</summary>
+    /// <value>The default value is <see cref="WindowOutputMode.Append"/>.</value>
+    public WindowOutputMode OutputMode { get; set; } = WindowOutputMode.Append;
+
+    /// <summary>
+    /// Update and complete modes: the processing-time trigger interval on <see cref="Scheduler"/>, counted from
+    /// subscription; <see cref="TimeSpan.Zero"/> = after every input row. Append mode emits when windows become final.
+    /// </summary>
+    /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
+    public TimeSpan TriggerInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// After no input for this long, the watermark follows processing time: it advances by the processing
+    /// time elapsed since the last input, so the last windows of a paused feed close. Null = never.
+    /// </summary>
+    /// <value>The default value is null.</value>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary>The scheduler of the trigger and the idle timeout (processing time).</summary>
+    /// <value>The default value is <see cref="DefaultScheduler.Instance"/>.</value>
+    public IScheduler Scheduler { get; set; } = DefaultScheduler.Instance;
+
+    /// <summary>Receives each (row, final window) pair of a late row. Its exceptions become the operator's OnError.</summary>
+    /// <value>The default value is null (late rows are only counted).</value>
+    public IObserver<LateRow<T>>? LateRows { get; set; }
+
+    /// <summary>Receives rows without event time. Its exceptions become the operator's OnError.</summary>
+    /// <value>The default value is null (such rows are only counted).</value>
+    public IObserver<T>? RowsWithoutEventTime { get; set; }
+
+    /// <summary>Live progress of the subscription, written by the operator.</summary>
+    /// <value>The default value is null.</value>
+    public WindowStats? Stats { get; set; }
+
+    /// <summary>The most open (not final) windows; more → OnError naming this option.</summary>
+    /// <value>The default value is 100 000.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxOpenWindows { get; set; } = 100_000;
+
+    /// <summary>The most distinct keys in the open windows; more → OnError naming this option.</summary>
+    /// <value>The default value is 100 000.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxGroups { get; set; } = 100_000;
+
+    /// <summary>The most state rows (window × key) in the open windows; more → OnError naming this option.</summary>
+    /// <value>The default value is 1 000 000.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxStateRows { get; set; } = 1_000_000;
+
+    /// <summary>Complete mode: the most finished result rows kept for the table; more → OnError naming this option.</summary>
+    /// <value>The default value is 100 000.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxCompleteModeRows { get; set; } = 100_000;
+
+    /// <summary>
+    /// Time-weighted averages: the most samples held in the open windows (each <c>twa</c> keeps its window's
+    /// samples, in event-time order, to place out-of-order rows exactly); more → OnError naming this option.
+    /// </summary>
+    /// <value>The default value is 10 000 000.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxTimeWeightedSamples { get; set; } = 10_000_000;
+}

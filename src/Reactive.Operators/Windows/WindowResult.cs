@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+
+namespace Reactive.Operators.Windows;
+
+/// <summary>
+/// One row of a window result table: a window <c>[start, end)</c>, a group key and the aggregate values
+/// in the order of the operator's aggregate list (<see cref="WindowUpdate{TKey}.Aggregates"/> names them).
+/// Equality compares all fields and the values element by element.
+/// </summary>
+/// <typeparam name="TKey">The group key type (<see cref="System.Reactive.Unit"/> when ungrouped).</typeparam>
+public sealed class WindowResult<TKey> : IEquatable<WindowResult<TKey>>
+{
+    /// <summary>Creates a result row.</summary>
+    public WindowResult(long windowStartTicks, long windowEndTicks, TKey key, double?[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        WindowStartTicks = windowStartTicks;
+        WindowEndTicks = windowEndTicks;
+        Key = key;
+        Values = values;
+    }
+
+    /// <summary>The window start, inclusive, in UTC ticks.</summary>
+    public long WindowStartTicks { get; }
+
+    /// <summary>The window end, exclusive, in UTC ticks.</summary>
+    public long WindowEndTicks { get; }
+
+    /// <summary>The window start as a UTC instant.</summary>
+    public DateTimeOffset WindowStart => new(WindowStartTicks, TimeSpan.Zero);
+
+    /// <summary>The window end as a UTC instant.</summary>
+    public DateTimeOffset WindowEnd => new(WindowEndTicks, TimeSpan.Zero);
+
+    /// <summary>The group key (default when ungrouped).</summary>
+    public TKey Key { get; }
+
+    /// <summary>The aggregate values (SQL null = null), in the order of the aggregate list.</summary>
+    public IReadOnlyList<double?> Values { get; }
+
+    /// <inheritdoc/>
+    public bool Equals(WindowResult<TKey>? other)
+    {
+        if (other is null)
+        {
+            return false;
+        }
+
+        if (WindowStartTicks != other.WindowStartTicks || WindowEndTicks != other.WindowEndTicks
+            || !EqualityComparer<TKey>.Default.Equals(Key, other.Key) || Values.Count != other.Values.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Values.Count; i++)
+        {
+            if (Values[i] != other.Values[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as WindowResult<TKey>);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(WindowStartTicks, WindowEndTicks, Key, Values.Count);
+
+    /// <summary>Like <c>[2024-01-01T12:00:00,2024-01-01T12:10:00) key [3, 1.5, null]</c>.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append('[').Append(WindowStart.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture))
+          .Append(',').Append(WindowEnd.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture))
+          .Append(") ").Append(Key?.ToString() ?? "null").Append(" [");
+        for (var i = 0; i < Values.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(", ");
+            }
+
+            sb.Append(Values[i] is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "null");
+        }
+
+        return sb.Append(']').ToString();
+    }
+}
+
+/// <summary>
+/// What the operator emits: one batch of result rows per trigger (Spark's micro-batch output). Append: the
+/// rows of the windows that just became final. Update: the rows touched since the previous trigger.
+/// Complete: the whole result table. Rows are ordered by window start, then by key.
+/// </summary>
+/// <typeparam name="TKey">The group key type.</typeparam>
+/// <param name="BatchId">0, 1, 2, … per emitted batch of one subscription (like Spark's batchId).</param>
+/// <param name="Mode">The output mode that produced the batch.</param>
+/// <param name="WatermarkTicks">The watermark when the batch was emitted (<see cref="long.MinValue"/> = none yet).</param>
+/// <param name="Aggregates">The header: the aggregate columns, naming <see cref="WindowResult{TKey}.Values"/>.</param>
+/// <param name="Rows">The result rows; never empty.</param>
+public sealed record WindowUpdate<TKey>(
+    long BatchId,
+    WindowOutputMode Mode,
+    long WatermarkTicks,
+    IReadOnlyList<AggregateSpec> Aggregates,
+    IReadOnlyList<WindowResult<TKey>> Rows)
+{
+    /// <summary>Batch header and rows, one per line.</summary>
+    public override string ToString() =>
+        $"batch {BatchId} {Mode} ({string.Join(", ", Aggregates.Select(a => a.Name))}): {string.Join("; ", Rows)}";
+}
+
+/// <summary>
+/// A row that arrived for a window that was already final (<c>end &lt;= watermark</c>). It was not aggregated
+/// into that window (it may still have counted in its later, open windows). One per row and late window.
+/// </summary>
+/// <typeparam name="T">The row type.</typeparam>
+/// <param name="Row">The row.</param>
+/// <param name="EventTimeTicks">Its event time, UTC ticks.</param>
+/// <param name="WindowStartTicks">The start of the final window it missed.</param>
+/// <param name="WindowEndTicks">The end of that window.</param>
+/// <param name="WatermarkTicks">The watermark when the row arrived.</param>
+/// <param name="Code">A short stable code: <see cref="LateCode"/>.</param>
+/// <param name="Reason">A readable explanation.</param>
+public sealed record LateRow<T>(T Row, long EventTimeTicks, long WindowStartTicks, long WindowEndTicks, long WatermarkTicks, string Code, string Reason)
+{
+    /// <summary>The code of a row late for a final window.</summary>
+    public const string LateCode = "late";
+}
