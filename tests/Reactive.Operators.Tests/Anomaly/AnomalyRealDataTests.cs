@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reactive.Linq;
 using Reactive.Operators.Anomaly;
 using Reactive.Operators.Tests.Spread;
 
@@ -76,6 +77,21 @@ public sealed class AnomalyRealDataTests
             Assert.Equal(expected[i].Sd, actual[i].Check.BaselineStdDev, 1e-9);
             Assert.Equal((expected[i].Price - expected[i].Mean) / expected[i].Sd, actual[i].Check.ZScore, 1e-9);
         }
+    }
+
+    [CourseDataFact(UtilityFile)]
+    public void DetectAnomalies_UtilityPrices_SameAnomaliesThroughRx()
+    {
+        var rows = ReadRows(CourseData.PathOf(UtilityFile));
+        var results = rows.ToObservable()
+            .DetectAnomalies(new AnomalyOptions(), r => r.Ticks, r => r.Hour, r => r.Price, r => "HOEP")
+            .ToList()
+            .Wait();
+
+        Assert.Equal(458, results.Count);
+        Assert.All(results, r => Assert.True(r.IsAnomaly));
+        Assert.Equal(new DateTime(2017, 1, 15, 2, 0, 0).Ticks, results[0].TimestampTicks);
+        Assert.Equal((3, 22.3, "HOEP", 14), (results[0].Hour, results[0].Price, results[0].Series, results[0].BaselineCount));
     }
 
     [CourseDataFact(UtilityFile)]
