@@ -37,11 +37,16 @@ internal sealed class PipelineRunContext(
     public HostSettings Host => host;
 
     /// <summary>A row the pipeline could not use: counted, logged and kept, never lost silently.</summary>
-    public void Reject(string origin, long line, string code, string reason)
+    public void Reject(string origin, long line, string code, string reason, string? raw = null)
     {
         progress.RecordDeadLetter(code);
         Log.RowRejected(logger, Name, origin, line, code, reason);
+        _ = raw;
     }
+
+    /// <summary>A row that came after its windows were final: counted (by the caller) and logged.</summary>
+    public void Late(Reactive.Operators.DeadLetters.DeadLetter late) =>
+        Log.RowLate(logger, Name, late.Source, late.LineNumber, late.Reason);
 
     /// <summary>
     /// Runs a composed pipeline until its input ends or <paramref name="stop"/> fires. Stopping

@@ -1,3 +1,4 @@
+using Reactive.Host.Analytics;
 using Reactive.Host.Configuration;
 using Reactive.Host.Sinks;
 using Reactive.Operators.Batching;
@@ -12,6 +13,9 @@ internal static class PipelineRunner
     {
         WordCountSettings s => RunWordCountAsync(ctx, s, stop),
         FileRowsSettings s => RunFileRowsAsync(ctx, s, stop),
+        SpreadPipelineSettings s => RunRowsAsync(ctx, Compositions.Spread(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx)), stop),
+        AnomalyPipelineSettings s => RunRowsAsync(ctx, Compositions.Anomaly(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx)), stop),
+        AggregatePipelineSettings s => RunAggregateAsync(ctx, s.Settings, stop),
         _ => throw new NotSupportedException($"pipeline kind {ctx.Definition.Kind} is not wired yet"),
     };
 
@@ -36,6 +40,51 @@ internal static class PipelineRunner
             ctx.Progress.RecordOutput(batch.Value.Count);
             var records = batch.Value.First.Select(line => PPrint.List(line.Split(s.Separator))).ToList();
             WriteBatch(ctx, batch.Time, records, batch.Value.Count, rows);
+        }, stop);
+    }
+
+    private static Task RunAggregateAsync(PipelineRunContext ctx, AggregateSettings settings, CancellationToken stop)
+    {
+        var stats = new Reactive.Operators.Windows.WindowStats();
+        var rows = Compositions.Aggregate(LineSources.Open(ctx, stop), settings, ctx.Scheduler, Outputs(ctx, stats));
+        return RunRowsAsync(ctx, rows, stop, () =>
+        {
+            if (stats.Watermark is { } watermark)
+            {
+                ctx.Progress.SetWatermark(watermark);
+            }
+
+            ctx.Progress.SetStateRows(stats.StateRows);
+        });
+    }
+
+    private static CompositionOutputs Outputs(PipelineRunContext ctx, Reactive.Operators.Windows.WindowStats? stats = null) => new(
+        d => ctx.Reject(d.Source, d.LineNumber, d.Code, d.Reason, d.Raw),
+        d =>
+        {
+            ctx.Progress.RecordLate();
+            ctx.Late(d);
+        },
+        stats);
+
+    /// <summary>Runs a pipeline whose results are rows: each goes to every configured sink.</summary>
+    private static Task RunRowsAsync(PipelineRunContext ctx, IObservable<ResultRow> rows, CancellationToken stop, Action? afterRow = null)
+    {
+        var console = ctx.Definition.Sinks.OfType<ConsoleSinkDefinition>().Any();
+        return PipelineRunContext.RunToEndAsync(rows, row =>
+        {
+            ctx.Progress.RecordOutput();
+            if (row.WindowEnd is { } end)
+            {
+                ctx.Progress.SetLastEventTime(end);
+            }
+
+            if (console)
+            {
+                ctx.Output.Write(row.ToJson() + "\n");
+            }
+
+            afterRow?.Invoke();
         }, stop);
     }
 
