@@ -9,9 +9,11 @@ using Reactive.Host.Metrics;
 namespace Reactive.Host.Tables;
 
 /// <summary>
-/// The named memory tables of the service: one in-memory SQLite database (shared cache) that one
-/// writer fills in batched transactions and that read-only SQL connections query at the same time.
-/// Readers use <c>read_uncommitted</c>, so a long query never blocks the writer. One per host.
+/// The named memory tables of the service: one SQLite database that one writer fills in batched
+/// transactions and that read-only SQL connections query at the same time. It lives in a file on a
+/// memory file system (<c>/dev/shm</c> on Linux) in WAL mode, so a long query never blocks the writer
+/// (SQLite's pure in-memory databases share data only through shared-cache mode, where a reader
+/// blocks the writer); the file is deleted when the store stops. One per host.
 /// </summary>
 public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
 {
@@ -36,11 +38,22 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _metrics = metrics;
-        var name = "file:reactive-" + Guid.NewGuid().ToString("N") + "?mode=memory&cache=shared";
-        WriterConnectionString = new SqliteConnectionStringBuilder { DataSource = name, Pooling = false }.ToString();
-        ReaderConnectionString = new SqliteConnectionStringBuilder { DataSource = name, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString();
+        var directory = string.IsNullOrWhiteSpace(_options.Directory) ? DefaultDirectory() : _options.Directory;
+        Directory.CreateDirectory(directory);
+        DeleteStaleFiles(directory);
+        DatabasePath = Path.Combine(directory, $"{FilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.db");
+        WriterConnectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+        ReaderConnectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString();
         _writer = new SqliteConnection(WriterConnectionString);
         _writer.Open();
+        using (var setup = _writer.CreateCommand())
+        {
+            // WAL: readers see the last commit and never block the writer, nor the writer them.
+            // Nothing has to survive a crash, so no fsync.
+            setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;";
+            setup.ExecuteNonQuery();
+        }
+
         _queue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(_options.MaxPendingWrites)
         {
             SingleReader = true,
@@ -49,6 +62,11 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         _metrics?.AttachTables(this);
         _loop = Task.Factory.StartNew(RunWriterAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
+
+    private const string FilePrefix = "reactive-tables-";
+
+    /// <summary>The database file (on a memory file system when there is one); deleted when the store stops.</summary>
+    public string DatabasePath { get; }
 
     /// <summary>The connection string for read-only query connections.</summary>
     internal string ReaderConnectionString { get; }
@@ -133,8 +151,7 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            // Readers take no table locks in shared-cache mode, so the writer never waits for a query.
-            command.CommandText = "PRAGMA read_uncommitted = 1; PRAGMA query_only = 1;";
+            command.CommandText = "PRAGMA query_only = 1; PRAGMA temp_store = MEMORY;";
             command.ExecuteNonQuery();
             return connection;
         }
@@ -320,6 +337,72 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         }
 
         _stopping.Dispose();
+        DeleteDatabaseFiles(DatabasePath);
+    }
+
+    private static string DefaultDirectory() =>
+        OperatingSystem.IsLinux() && Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+
+    private static void DeleteDatabaseFiles(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Deletes the files of stores whose process is gone (a crash leaves them behind).</summary>
+    private static void DeleteStaleFiles(string directory)
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, FilePrefix + "*.db"))
+            {
+                var name = Path.GetFileName(file)[FilePrefix.Length..];
+                var dash = name.IndexOf('-', StringComparison.Ordinal);
+                if (dash > 0 && int.TryParse(name.AsSpan(0, dash), out var pid) && !IsAlive(pid))
+                {
+                    DeleteDatabaseFiles(file);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     internal enum WriteKind

@@ -18,6 +18,12 @@ public sealed class TablesOptions
     [Range(1, 1_000_000)]
     public int MaxBatchRows { get; set; } = 10_000;
 
+    /// <summary>
+    /// Where the tables' database file lives. Empty: <c>/dev/shm</c> (memory) on Linux, else the temp folder.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public string? Directory { get; set; }
+
     /// <summary>Writes that may wait for the writer before writers are slowed down (back-pressure).</summary>
     /// <value>The default value is 200,000.</value>
     [Range(1, 100_000_000)]
