@@ -14,7 +14,7 @@ public static class MetricsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<PipelineProgressRegistry>();
         services.TryAddSingleton<ReactiveMetrics>();
-        services.TryAddSingleton(_ => new PrometheusExporter());
+        services.TryAddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         return services;
     }
 }

@@ -22,13 +22,17 @@ public sealed class PrometheusExporter : IDisposable
     private readonly Dictionary<Instrument, Family> _families = [];
     private readonly HashSet<string> _meters;
 
-    /// <summary>Creates the exporter for the meters named in <paramref name="meterNames"/> (default: the service's meter).</summary>
-    public PrometheusExporter(IEnumerable<string>? meterNames = null)
+    /// <summary>
+    /// Creates the exporter for the meters named in <paramref name="meterNames"/> (default: the
+    /// service's meter) created by <paramref name="meterFactory"/> (any meter when null).
+    /// </summary>
+    public PrometheusExporter(IMeterFactory? meterFactory = null, IEnumerable<string>? meterNames = null)
     {
         _meters = new HashSet<string>(meterNames ?? [ReactiveMetrics.MeterName], StringComparer.Ordinal);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (_meters.Contains(instrument.Meter.Name))
+            // Meters from IMeterFactory have the factory as scope: another host in the process is not ours.
+            if (_meters.Contains(instrument.Meter.Name) && (meterFactory is null || ReferenceEquals(instrument.Meter.Scope, meterFactory)))
             {
                 lock (_lock)
                 {
