@@ -1,1 +1,3 @@
-Console.WriteLine("reactive: skeleton");
+using Reactive.Host.Cli;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

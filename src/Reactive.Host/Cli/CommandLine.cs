@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Configuration;
+using Reactive.Host.Configuration;
+
+namespace Reactive.Host.Cli;
+
+/// <summary>The <c>reactive</c> command: the service, or one of its one-shot commands.</summary>
+internal static class CommandLine
+{
+    public const string Usage = """
+        usage:
+          reactive [--pipelines a,b] [--urls URL] [--Section:Key value ...]   run the service
+          reactive --list-pipelines                                            list configured pipelines
+          reactive --help
+
+        Configuration: appsettings.json, then environment variables (Pipelines__wordcount__Enabled=true),
+        then the command line (--Pipelines:wordcount:Source:Port 9999).
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        if (args.Contains("--list-pipelines"))
+        {
+            return ListPipelines([.. args.Where(a => a != "--list-pipelines")], stdout, stderr);
+        }
+
+        return await ServiceHost.RunAsync(args, stdout, stderr).ConfigureAwait(false);
+    }
+
+    private static int ListPipelines(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var configuration = new ConfigurationBuilder();
+        ServiceHost.AddDefaults(configuration);
+        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+        var catalog = PipelineCatalog.Load(configuration.Build(), out var errors);
+        if (errors.Count > 0)
+        {
+            return ServiceHost.ReportConfigurationErrors(errors, stderr);
+        }
+
+        stdout.WriteLine($"{"NAME",-20} {"KIND",-10} {"ENABLED",-8} SOURCE");
+        foreach (var p in catalog.Pipelines)
+        {
+            stdout.WriteLine($"{p.Name,-20} {p.Kind,-10} {(p.Enabled ? "yes" : "no"),-8} {Pipelines.LineSources.Describe(p.Source)}");
+            if (p.Description is not null)
+            {
+                stdout.WriteLine($"{"",-20} {p.Description}");
+            }
+        }
+
+        return 0;
+    }
+}

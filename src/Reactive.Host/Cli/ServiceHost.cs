@@ -1,0 +1,119 @@
+using System.Reactive.Concurrency;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Reactive.Host.Configuration;
+using Reactive.Host.Pipelines;
+using Reactive.Host.Progress;
+
+namespace Reactive.Host.Cli;
+
+/// <summary>Builds and runs the long-running service.</summary>
+internal static class ServiceHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// Layers configuration lowest first: the embedded appsettings.json, the copy beside the
+    /// executable, then what WebApplication adds (appsettings.json of the working folder,
+    /// environment variables, command line).
+    /// </summary>
+    public static void AddDefaults(IConfigurationBuilder configuration)
+    {
+        var embedded = typeof(ServiceHost).Assembly.GetManifestResourceStream("Reactive.Host.appsettings.json")
+            ?? throw new InvalidOperationException("the embedded appsettings.json is missing from the build");
+        var defaults = new ConfigurationBuilder().AddJsonStream(embedded).Build();
+        configuration.Sources.Insert(0, new ChainedConfigurationSource { Configuration = defaults, ShouldDisposeConfiguration = true });
+        configuration.Sources.Insert(1, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
+            Optional = true,
+            ReloadOnChange = false,
+        });
+        foreach (var source in configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>())
+        {
+            source.ReloadOnChange = false;
+            source.ResolveFileProvider();
+        }
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        AddDefaults(builder.Configuration);
+        var catalog = PipelineCatalog.Load(builder.Configuration, out var errors);
+        if (errors.Count > 0)
+        {
+            return ReportConfigurationErrors(errors, stderr);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        ConfigureServices(builder, catalog, stdout);
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reactive.Host");
+        var enabled = catalog.Enabled.Select(p => p.Name).ToList();
+        if (enabled.Count == 0)
+        {
+            Log.NoPipelines(logger);
+        }
+        else
+        {
+            Log.EnabledPipelines(logger, string.Join(", ", enabled));
+        }
+
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+        }
+        catch (IOException ex) when (ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        {
+            await stderr.WriteLineAsync($"reactive: cannot listen: {ex.Message} (choose another address with --urls http://127.0.0.1:PORT)").ConfigureAwait(false);
+            return 1;
+        }
+
+        return 0;
+    }
+
+    public static int ReportConfigurationErrors(IReadOnlyList<string> errors, TextWriter stderr)
+    {
+        stderr.WriteLine("reactive: invalid configuration, not starting:");
+        foreach (var error in errors)
+        {
+            stderr.WriteLine($"  {error}");
+        }
+
+        return 2;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder, Catalog catalog, TextWriter stdout)
+    {
+        // Results go to standard output; every log line goes to standard error, as Spark's do.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = catalog.Host.ShutdownTimeout);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IScheduler>(DefaultScheduler.Instance);
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(catalog.Host);
+        builder.Services.AddSingleton<PipelineProgressRegistry>();
+        builder.Services.AddSingleton(new ResultsOutput(stdout));
+        foreach (var definition in catalog.Enabled)
+        {
+            builder.Services.AddSingleton<IHostedService>(sp => new PipelineService(
+                definition,
+                sp.GetRequiredService<HostSettings>(),
+                sp.GetRequiredService<PipelineProgressRegistry>(),
+                sp.GetRequiredService<IScheduler>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ResultsOutput>(),
+                sp.GetRequiredService<ILoggerFactory>()));
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Reactive.Host.Configuration;
+
+/// <summary>Settings of the service as a whole (section <c>Reactive</c>).</summary>
+internal sealed record HostSettings(
+    string? TimeZoneId,
+    TimeSpan RestartInitialDelay,
+    TimeSpan RestartMaxDelay,
+    TimeSpan ShutdownTimeout,
+    string StateDirectory)
+{
+    public static readonly HostSettings Default = new(null, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5), "state");
+
+    public TimeZoneInfo ResolveTimeZone(TimeProvider time) =>
+        TimeZoneId is null or "local" ? time.LocalTimeZone : TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+}
+
+/// <summary>One configured pipeline: <c>Pipelines:&lt;name&gt;</c>.</summary>
+internal sealed record PipelineDefinition(
+    string Name,
+    string Kind,
+    bool Enabled,
+    SourceDefinition Source,
+    PipelineSettings Settings,
+    IReadOnlyList<SinkDefinition> Sinks,
+    string? Description);
+
+/// <summary>The complete, validated configuration.</summary>
+internal sealed record Catalog(HostSettings Host, IReadOnlyList<PipelineDefinition> Pipelines)
+{
+    public IEnumerable<PipelineDefinition> Enabled => Pipelines.Where(p => p.Enabled);
+}
+
+/// <summary>
+/// Reads <c>Reactive</c> and <c>Pipelines</c> from configuration and validates every key, so that
+/// a bad configuration stops the service at start with messages that name the keys.
+/// </summary>
+internal static class PipelineCatalog
+{
+    public const string SelectionKey = "pipelines";
+
+    public static Catalog Load(IConfiguration configuration, out List<string> errors)
+    {
+        errors = [];
+        var host = ReadHost(new ConfigReader(configuration.GetSection("Reactive"), errors));
+        var pipelines = new List<PipelineDefinition>();
+        foreach (var section in configuration.GetSection("Pipelines").GetChildren())
+        {
+            var definition = ReadPipeline(new ConfigReader(section, errors), section.Key);
+            if (definition is not null)
+            {
+                pipelines.Add(definition);
+            }
+        }
+
+        var selection = configuration[SelectionKey];
+        if (selection is not null)
+        {
+            var names = selection.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var unknown = names.Where(n => !pipelines.Any(p => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (names.Length == 0)
+            {
+                errors.Add("--pipelines: names no pipeline (give a comma-separated list of names from --list-pipelines)");
+            }
+
+            foreach (var name in unknown)
+            {
+                errors.Add($"--pipelines: no pipeline named '{name}' is configured (configured: {string.Join(", ", pipelines.Select(p => p.Name))})");
+            }
+
+            pipelines = [.. pipelines.Select(p => p with { Enabled = names.Contains(p.Name, StringComparer.OrdinalIgnoreCase) })];
+        }
+
+        // What can only be checked against the machine, for the pipelines that will run.
+        foreach (var p in pipelines.Where(p => p.Enabled))
+        {
+            if (p.Source is DirectorySourceDefinition { CreateIfMissing: false } d && !Directory.Exists(d.Path))
+            {
+                errors.Add($"Pipelines:{p.Name}:Source:Path: the directory '{Path.GetFullPath(d.Path)}' does not exist (create it, or set CreateIfMissing to true)");
+            }
+        }
+
+        return new Catalog(host, pipelines);
+    }
+
+    private static HostSettings ReadHost(ConfigReader r)
+    {
+        var d = HostSettings.Default;
+        var zone = r.GetString("TimeZone");
+        if (zone is not null && zone != "local")
+        {
+            try
+            {
+                _ = TimeZoneInfo.FindSystemTimeZoneById(zone);
+            }
+            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                r.Error("TimeZone", $"'{zone}' is not a known time zone (use an IANA id such as America/New_York, or 'local')");
+            }
+        }
+
+        var restart = r.Child("Restart");
+        var initial = restart.GetDuration("InitialDelay", d.RestartInitialDelay);
+        var max = restart.GetDuration("MaxDelay", d.RestartMaxDelay);
+        if (max < initial)
+        {
+            restart.Error("MaxDelay", "must not be shorter than InitialDelay");
+        }
+
+        restart.RejectUnknownKeys("Reactive:Restart");
+        var settings = new HostSettings(
+            zone,
+            initial,
+            max,
+            r.GetDuration("ShutdownTimeout", d.ShutdownTimeout),
+            r.GetString("StateDirectory", d.StateDirectory)!);
+        r.RejectUnknownKeys("the Reactive section");
+        return settings;
+    }
+
+    private static PipelineDefinition? ReadPipeline(ConfigReader r, string name)
+    {
+        var kindText = r.GetString("Kind", required: true);
+        var enabled = r.GetBool("Enabled", true);
+        var description = r.GetString("Description");
+        if (kindText is null)
+        {
+            return null;
+        }
+
+        if (!PipelineKinds.TryGet(kindText, out var kind))
+        {
+            r.Error("Kind", $"unknown pipeline kind '{kindText}' (known kinds: {string.Join(", ", PipelineKinds.Names)})");
+            return null;
+        }
+
+        if (!r.Exists("Source"))
+        {
+            r.Error("Source", $"is required: a {kind.Name} pipeline reads from one of: {string.Join(", ", kind.Sources)}");
+            return null;
+        }
+
+        var source = SourceDefinitions.Read(r.Child("Source"), kind.Sources);
+        var settings = kind.ReadSettings(r.Child("Options"));
+        var sinks = r.Exists("Sinks")
+            ? r.Children("Sinks").Select(SinkDefinitions.Read).OfType<SinkDefinition>().ToList()
+            : [new ConsoleSinkDefinition()];
+        r.RejectUnknownKeys($"a pipeline");
+        return source is null ? null : new PipelineDefinition(name, kind.Name, enabled, source, settings, sinks, description);
+    }
+}

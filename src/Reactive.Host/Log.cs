@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Reactive.Host;
+
+/// <summary>The host's log messages, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Pipeline {Pipeline} ({Kind}) starting: source {Source}")]
+    public static partial void PipelineStarting(ILogger logger, string pipeline, string kind, string source);
+
+    [LoggerMessage(1001, LogLevel.Information, "Pipeline {Pipeline} finished: read {Read} rows, emitted {Emitted} results, rejected {Rejected} rows")]
+    public static partial void PipelineFinished(ILogger logger, string pipeline, long read, long emitted, long rejected);
+
+    [LoggerMessage(1002, LogLevel.Error, "Pipeline {Pipeline} failed: {Reason}; restarting in {Delay} (attempt {Attempt})")]
+    public static partial void PipelineFailed(ILogger logger, string pipeline, string reason, TimeSpan delay, int attempt);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Pipeline {Pipeline} batch {BatchTime}: read {Read} rows, emitted {Emitted} results, rejected {Rejected} rows (totals)")]
+    public static partial void BatchEmitted(ILogger logger, string pipeline, DateTimeOffset batchTime, long read, long emitted, long rejected);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Pipeline {Pipeline} rejected a row from {Origin} line {Line}: {Code}: {Reason}")]
+    public static partial void RowRejected(ILogger logger, string pipeline, string origin, long line, string code, string reason);
+
+    [LoggerMessage(1005, LogLevel.Information, "Pipeline {Pipeline} source: {Status}")]
+    public static partial void SourceStatus(ILogger logger, string pipeline, string status);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Pipeline {Pipeline} source: {Status}")]
+    public static partial void SourceWarning(ILogger logger, string pipeline, string status);
+
+    [LoggerMessage(1007, LogLevel.Information, "Enabled pipelines: {Pipelines}")]
+    public static partial void EnabledPipelines(ILogger logger, string pipelines);
+
+    [LoggerMessage(1008, LogLevel.Warning, "No pipeline is enabled; the service only serves its HTTP API. Enable one in appsettings.json or with --pipelines")]
+    public static partial void NoPipelines(ILogger logger);
+}

@@ -1,0 +1,92 @@
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using Reactive.Host.Configuration;
+using Reactive.Sources;
+using Reactive.Sources.Directory;
+using Reactive.Sources.Samples;
+using Reactive.Sources.Socket;
+
+namespace Reactive.Host.Pipelines;
+
+/// <summary>Opens the configured line source of a pipeline, counting input and reporting what it rejects.</summary>
+internal static class LineSources
+{
+    public static string Describe(SourceDefinition source) => source switch
+    {
+        SampleSourceDefinition s => $"embedded sample text, a line every {s.Interval.TotalMilliseconds} ms",
+        SocketSourceDefinition s => $"socket {s.Host}:{s.Port} (cannot replay: lines sent while disconnected are lost)",
+        DirectorySourceDefinition s => $"directory {Path.GetFullPath(s.Path)} ({s.Pattern})",
+        _ => source.Kind,
+    };
+
+    /// <summary>
+    /// The pipeline's lines until <paramref name="stop"/>: each counted as input; what the source
+    /// rejects goes to the dead letters; its status changes are logged and shown in progress.
+    /// </summary>
+    public static IObservable<SourceLine> Open(PipelineRunContext ctx, CancellationToken stop)
+    {
+        IObservable<SourceLine> lines = ctx.Definition.Source switch
+        {
+            SampleSourceDefinition s => SampleTextSource.Create(s.Interval, ctx.Scheduler, s.Count)
+                .Select((text, i) => new SourceLine("sample", i + 1, text)),
+            SocketSourceDefinition s => Observe(ctx, new SocketLineSource(
+                new SocketSourceOptions
+                {
+                    Host = s.Host,
+                    Port = s.Port,
+                    MaxLineLength = s.MaxLineLength,
+                    InitialDelay = s.InitialDelay,
+                    MaxDelay = s.MaxDelay,
+                    MaxRetries = s.MaxRetries,
+                    Multiplier = s.Multiplier,
+                    JitterFraction = s.JitterFraction,
+                },
+                ctx.Time)),
+            DirectorySourceDefinition s => Observe(ctx, new DirectoryLineSource(
+                new DirectorySourceOptions
+                {
+                    Path = s.Path,
+                    Pattern = s.Pattern,
+                    IncludeExisting = s.IncludeExisting,
+                    PollInterval = s.PollInterval,
+                    MaxLineLength = s.MaxLineLength,
+                    CreateIfMissing = s.CreateIfMissing,
+                    UseFileSystemWatcher = s.UseFileSystemWatcher,
+                    ProcessedLogPath = s.ProcessedLogPath,
+                },
+                ctx.Time)),
+            _ => throw new NotSupportedException($"source kind {ctx.Definition.Source.Kind} is not wired"),
+        };
+        return lines
+            .TakeUntil(PipelineRunContext.WhenCancelled(stop))
+            .Do(_ => ctx.Progress.RecordInput());
+    }
+
+    /// <summary>The text of each line.</summary>
+    public static IObservable<string> OpenText(PipelineRunContext ctx, CancellationToken stop) =>
+        Open(ctx, stop).Select(l => l.Text);
+
+    private static IObservable<SourceLine> Observe(PipelineRunContext ctx, ILineSource source) =>
+        Observable.Create<SourceLine>(observer =>
+        {
+            var status = source.Status.Subscribe(s => OnStatus(ctx, source, s));
+            var rejected = source.Rejected.Subscribe(r => ctx.Reject(r.Origin, r.LineNumber, r.Code, r.Reason));
+            var lines = source.Subscribe(observer);
+            return new CompositeDisposable(lines, status, rejected);
+        });
+
+    private static void OnStatus(PipelineRunContext ctx, ILineSource source, SourceStatus status)
+    {
+        var text = status.Message;
+        ctx.Progress.SetSourceStatus(source.CanReplay ? text : $"{text} (cannot replay)");
+        if (status.Kind is SourceStatusKind.Disconnected or SourceStatusKind.Reconnecting or SourceStatusKind.GaveUp
+            or SourceStatusKind.FileUnreadable or SourceStatusKind.WatcherFailed)
+        {
+            Log.SourceWarning(ctx.Logger, ctx.Name, text);
+        }
+        else
+        {
+            Log.SourceStatus(ctx.Logger, ctx.Name, text);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using Microsoft.Extensions.Logging;
+using Reactive.Host.Configuration;
+using Reactive.Host.Progress;
+
+namespace Reactive.Host.Pipelines;
+
+/// <summary>Everything one run of one pipeline needs.</summary>
+internal sealed class PipelineRunContext(
+    PipelineDefinition definition,
+    PipelineProgress progress,
+    IScheduler scheduler,
+    TimeProvider time,
+    TimeZoneInfo zone,
+    ILogger logger,
+    ResultsOutput output,
+    HostSettings host)
+{
+    public PipelineDefinition Definition => definition;
+
+    public string Name => definition.Name;
+
+    public PipelineProgress Progress => progress;
+
+    public IScheduler Scheduler => scheduler;
+
+    public TimeProvider Time => time;
+
+    public TimeZoneInfo Zone => zone;
+
+    public ILogger Logger => logger;
+
+    public ResultsOutput Output => output;
+
+    public HostSettings Host => host;
+
+    /// <summary>A row the pipeline could not use: counted, logged and kept, never lost silently.</summary>
+    public void Reject(string origin, long line, string code, string reason)
+    {
+        progress.RecordDeadLetter(code);
+        Log.RowRejected(logger, Name, origin, line, code, reason);
+    }
+
+    /// <summary>
+    /// Runs a composed pipeline until its input ends or <paramref name="stop"/> fires. Stopping
+    /// completes the source (rather than tearing the chain down) so that the last batch is flushed.
+    /// </summary>
+    public static async Task RunToEndAsync<T>(IObservable<T> results, Action<T> sink, CancellationToken stop)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = results.Subscribe(
+            value =>
+            {
+                try
+                {
+                    sink(value);
+                }
+                catch (Exception ex)
+                {
+                    done.TrySetException(ex);
+                }
+            },
+            error => done.TrySetException(error),
+            () => done.TrySetResult());
+        try
+        {
+            await done.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            subscription.Dispose();
+        }
+    }
+
+    /// <summary>An observable that fires once when <paramref name="stop"/> is cancelled.</summary>
+    public static IObservable<Unit> WhenCancelled(CancellationToken stop) =>
+        Observable.Create<Unit>(observer => stop.Register(() =>
+        {
+            observer.OnNext(Unit.Default);
+            observer.OnCompleted();
+        }));
+}
+
+/// <summary>Where console results go (standard output; logs go to standard error).</summary>
+internal sealed class ResultsOutput(TextWriter writer)
+{
+    private readonly Lock _gate = new();
+
+    public void Write(string text)
+    {
+        lock (_gate)
+        {
+            writer.Write(text);
+            writer.Flush();
+        }
+    }
+}

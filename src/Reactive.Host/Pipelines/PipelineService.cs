@@ -1,0 +1,72 @@
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Reactive.Host.Configuration;
+using Reactive.Host.Progress;
+
+namespace Reactive.Host.Pipelines;
+
+/// <summary>
+/// Runs one pipeline for the life of the service. A failure is logged and the pipeline restarts
+/// after an exponential backoff, without touching the other pipelines.
+/// </summary>
+internal sealed class PipelineService(
+    PipelineDefinition definition,
+    HostSettings host,
+    PipelineProgressRegistry registry,
+    IScheduler scheduler,
+    TimeProvider time,
+    ResultsOutput output,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger($"Reactive.Pipeline.{definition.Name}");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var progress = registry.GetOrAdd(definition.Name, definition.Kind);
+        var zone = host.ResolveTimeZone(time);
+        var attempt = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var ctx = new PipelineRunContext(definition, progress, scheduler, time, zone, _logger, output, host);
+            Log.PipelineStarting(_logger, definition.Name, definition.Kind, LineSources.Describe(definition.Source));
+            progress.SetState(PipelineState.Running);
+            try
+            {
+                await PipelineRunner.RunAsync(ctx, stoppingToken).ConfigureAwait(false);
+                progress.SetState(PipelineState.Stopped);
+                Log.PipelineFinished(_logger, definition.Name, progress.InputRows, progress.OutputRows, progress.DeadLetters);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                progress.SetState(PipelineState.Stopped);
+                return;
+            }
+            catch (Exception ex)
+            {
+                attempt++;
+                var delay = Backoff(attempt);
+                progress.RecordError(ex.Message);
+                progress.SetState(PipelineState.BackingOff);
+                Log.PipelineFailed(_logger, definition.Name, ex.Message, delay, attempt);
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    progress.SetState(PipelineState.Stopped);
+                    return;
+                }
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Min(attempt - 1, 30));
+        var ticks = Math.Min(host.RestartInitialDelay.Ticks * factor, host.RestartMaxDelay.Ticks);
+        return TimeSpan.FromTicks((long)ticks);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Text;
+
+namespace Reactive.Operators.Parsing;
+
+/// <summary>
+/// Parses BBO quote lines <c>Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size</c>
+/// (<c>MM/dd/yyyy</c>, <c>HH:mm:ss.fff</c> with 0 to 7 fraction digits, CRLF or LF).
+/// A header line (first field <c>Symbol</c>, anywhere) and blank lines are skipped.
+/// Allocation-free per line while the symbol does not change. Not thread-safe: one per input.
+/// </summary>
+public sealed class BboParser : ILineParser<BboQuote>
+{
+    private const int FieldCount = 9;
+    private static readonly byte[] HeaderFirstField = "Symbol"u8.ToArray();
+
+    private readonly LocalTimeConverter _time;
+    private byte[] _symbolBytes = new byte[16];
+    private int _symbolLength = -1;
+    private string _symbol = string.Empty;
+
+    /// <summary>Creates a parser.</summary>
+    public BboParser(BboParserOptions? options = null)
+    {
+        options ??= new BboParserOptions();
+        options.Validate();
+        _time = new LocalTimeConverter(options.TimeZone);
+    }
+
+    /// <inheritdoc />
+    public ParseStatus Parse(ReadOnlySpan<byte> line, out BboQuote value, out DeadLetterReason reason)
+    {
+        value = default;
+        reason = default;
+        line = Utf8Text.TrimLineEnd(line);
+        if (Utf8Text.IsBlank(line))
+        {
+            return ParseStatus.Skipped;
+        }
+
+        Span<Range> f = stackalloc Range[FieldCount];
+        int count = Utf8Text.SplitCommas(line, f);
+        if (Ascii.EqualsIgnoreCase(line[f[0]], HeaderFirstField))
+        {
+            return ParseStatus.Skipped;
+        }
+
+        if (count != FieldCount)
+        {
+            reason = new(DeadLetterCodes.FieldCount, string.Empty, "expected 9 fields: Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size");
+            return ParseStatus.Rejected;
+        }
+
+        var symbol = line[f[0]];
+        if (symbol.IsEmpty)
+        {
+            reason = new(DeadLetterCodes.MissingField, "Symbol", "is empty");
+            return ParseStatus.Rejected;
+        }
+
+        if (!Utf8Text.TryParseUsDate(line[f[1]], out int day))
+        {
+            reason = new(DeadLetterCodes.BadDate, "Date", "expected MM/dd/yyyy");
+            return ParseStatus.Rejected;
+        }
+
+        if (!Utf8Text.TryParseTimeOfDay(line[f[2]], out long timeOfDay))
+        {
+            reason = new(DeadLetterCodes.BadTime, "Time", "expected HH:mm:ss.fff");
+            return ParseStatus.Rejected;
+        }
+
+        if (!TryPrice(line[f[3]], "Bid Price", out double bid, ref reason)
+            || !TryExchange(line[f[4]], "Bid Exchange", out char bidExchange, ref reason)
+            || !TrySize(line[f[5]], "Bid Size", out int bidSize, ref reason)
+            || !TryPrice(line[f[6]], "Ask Price", out double ask, ref reason)
+            || !TryExchange(line[f[7]], "Ask Exchange", out char askExchange, ref reason)
+            || !TrySize(line[f[8]], "Ask Size", out int askSize, ref reason))
+        {
+            return ParseStatus.Rejected;
+        }
+
+        long local = (day * TimeSpan.TicksPerDay) + timeOfDay;
+        value = new BboQuote(Symbol(symbol), _time.ToUtcTicks(local), bid, bidExchange, bidSize, ask, askExchange, askSize);
+        return ParseStatus.Parsed;
+    }
+
+    /// <inheritdoc />
+    public ParseStatus Parse(ReadOnlySpan<char> line, out BboQuote value, out DeadLetterReason reason)
+    {
+        byte[]? rented = null;
+        int max = Encoding.UTF8.GetMaxByteCount(line.Length);
+        Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            int n = Encoding.UTF8.GetBytes(line, buffer);
+            return Parse(buffer[..n], out value, out reason);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private string Symbol(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == _symbolLength && bytes.SequenceEqual(_symbolBytes.AsSpan(0, _symbolLength)))
+        {
+            return _symbol;
+        }
+
+        if (bytes.Length > _symbolBytes.Length)
+        {
+            _symbolBytes = new byte[bytes.Length];
+        }
+
+        bytes.CopyTo(_symbolBytes);
+        _symbolLength = bytes.Length;
+        _symbol = Encoding.UTF8.GetString(bytes);
+        return _symbol;
+    }
+
+    private static bool TryPrice(ReadOnlySpan<byte> text, string field, out double price, ref DeadLetterReason reason)
+    {
+        switch (Utf8Text.TryParseDouble(text, out price))
+        {
+            case NumberStatus.Ok:
+                return true;
+            case NumberStatus.NonFinite:
+                reason = new(DeadLetterCodes.NonFinite, field, "is NaN or infinite");
+                return false;
+            default:
+                reason = text.IsEmpty
+                    ? new(DeadLetterCodes.MissingField, field, "is empty")
+                    : new(DeadLetterCodes.BadNumber, field, "is not a number");
+                return false;
+        }
+    }
+
+    private static bool TrySize(ReadOnlySpan<byte> text, string field, out int size, ref DeadLetterReason reason)
+    {
+        if (Utf8Text.TryParseInt(text, out size) && size >= 0)
+        {
+            return true;
+        }
+
+        reason = text.IsEmpty
+            ? new(DeadLetterCodes.MissingField, field, "is empty")
+            : new(DeadLetterCodes.BadNumber, field, "is not a non-negative integer");
+        return false;
+    }
+
+    private static bool TryExchange(ReadOnlySpan<byte> text, string field, out char exchange, ref DeadLetterReason reason)
+    {
+        exchange = default;
+        if (text.Length == 1 && char.IsAsciiLetterOrDigit((char)text[0]))
+        {
+            exchange = (char)text[0];
+            return true;
+        }
+
+        reason = text.IsEmpty
+            ? new(DeadLetterCodes.MissingField, field, "is empty")
+            : new(DeadLetterCodes.BadValue, field, "expected a one-letter exchange code");
+        return false;
+    }
+}

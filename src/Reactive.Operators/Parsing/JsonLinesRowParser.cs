@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Reactive.Operators.Parsing;
+
+/// <summary>
+/// Parses JSON lines (one object per line) into <see cref="Row"/>s of a <see cref="RowSchema"/>, with
+/// <see cref="Utf8JsonReader"/>. Properties are matched by exact name; properties the schema does not
+/// name are ignored; an absent property or a JSON <c>null</c> is null (rejected as <c>missing_field</c>
+/// when the field is required). Numbers and strings are both accepted for any scalar field (a string
+/// <c>"1.5"</c> reads as a double). Blank lines are skipped. Not thread-safe: one per input.
+/// </summary>
+public sealed class JsonLinesRowParser : ILineParser<Row>
+{
+    private readonly RowSchema _schema;
+    private readonly FieldConverter _converter;
+    private byte[] _scratch = new byte[256];
+
+    /// <summary>Creates a parser.</summary>
+    public JsonLinesRowParser(JsonLinesRowParserOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _schema = options.Validate();
+        _converter = new FieldConverter(_schema);
+    }
+
+    /// <inheritdoc />
+    public ParseStatus Parse(ReadOnlySpan<byte> line, out Row value, out DeadLetterReason reason)
+    {
+        value = null!;
+        reason = default;
+        line = Utf8Text.TrimLineEnd(line);
+        if (Utf8Text.IsBlank(line))
+        {
+            return ParseStatus.Skipped;
+        }
+
+        var row = new Row(_schema);
+        try
+        {
+            var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reason = new(DeadLetterCodes.BadJson, string.Empty, "expected one JSON object per line");
+                return ParseStatus.Rejected;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                int field = FindField(ref reader);
+                if (field < 0)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                reader.Read();
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.Null:
+                        row.Clear(field);
+                        break;
+                    case JsonTokenType.String:
+                    case JsonTokenType.Number:
+                        if (!_converter.TrySet(row, field, Text(ref reader), out reason))
+                        {
+                            return ParseStatus.Rejected;
+                        }
+
+                        break;
+                    case JsonTokenType.True:
+                    case JsonTokenType.False:
+                        if (!_converter.TrySet(row, field, reader.TokenType == JsonTokenType.True ? "true"u8 : "false"u8, out reason))
+                        {
+                            return ParseStatus.Rejected;
+                        }
+
+                        break;
+                    default:
+                        reason = new(DeadLetterCodes.BadValue, _schema[field].Name, "expected a scalar, not an object or array");
+                        return ParseStatus.Rejected;
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                reason = new(DeadLetterCodes.BadJson, string.Empty, "expected one JSON object per line");
+                return ParseStatus.Rejected;
+            }
+        }
+        catch (JsonException)
+        {
+            reason = new(DeadLetterCodes.BadJson, string.Empty, "malformed JSON");
+            return ParseStatus.Rejected;
+        }
+
+        if (!_converter.CheckRequired(row, out reason))
+        {
+            return ParseStatus.Rejected;
+        }
+
+        value = row;
+        return ParseStatus.Parsed;
+    }
+
+    /// <inheritdoc />
+    public ParseStatus Parse(ReadOnlySpan<char> line, out Row value, out DeadLetterReason reason)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(line.Length));
+        try
+        {
+            int n = Encoding.UTF8.GetBytes(line, buffer);
+            return Parse(buffer.AsSpan(0, n), out value, out reason);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private int FindField(ref Utf8JsonReader reader)
+    {
+        var names = _schema.Utf8Names;
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (reader.ValueTextEquals(names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private ReadOnlySpan<byte> Text(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            return reader.ValueSpan;
+        }
+
+        int max = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        if (_scratch.Length < max)
+        {
+            _scratch = new byte[Math.Max(max, _scratch.Length * 2)];
+        }
+
+        int n = reader.TokenType == JsonTokenType.String ? reader.CopyString(_scratch) : CopyRaw(ref reader, _scratch);
+        return _scratch.AsSpan(0, n);
+
+        static int CopyRaw(ref Utf8JsonReader reader, byte[] into)
+        {
+            if (reader.HasValueSequence)
+            {
+                reader.ValueSequence.CopyTo(into);
+                return (int)reader.ValueSequence.Length;
+            }
+
+            reader.ValueSpan.CopyTo(into);
+            return reader.ValueSpan.Length;
+        }
+    }
+}

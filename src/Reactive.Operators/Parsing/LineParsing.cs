@@ -1,0 +1,75 @@
+using Reactive.Operators.DeadLetters;
+
+namespace Reactive.Operators.Parsing;
+
+/// <summary>Counts of one run of <see cref="LineParsing.ParseStream{T}"/>.</summary>
+/// <param name="Lines">Lines read.</param>
+/// <param name="Parsed">Rows parsed.</param>
+/// <param name="Skipped">Header and blank lines skipped.</param>
+/// <param name="DeadLetters">Lines rejected.</param>
+public readonly record struct ParseCounts(long Lines, long Parsed, long Skipped, long DeadLetters);
+
+/// <summary>Parses whole files or streams (one-shot runs, backtests, benchmarks).</summary>
+public static class LineParsing
+{
+    /// <summary>
+    /// Reads <paramref name="stream"/> line by line (pooled buffer, no allocation per line) and parses each line:
+    /// rows go to <paramref name="onRow"/>, rejected and too-long lines to <paramref name="onDeadLetter"/>.
+    /// </summary>
+    public static ParseCounts ParseStream<T>(
+        Stream stream,
+        ILineParser<T> parser,
+        string source,
+        Action<T> onRow,
+        Action<DeadLetter> onDeadLetter,
+        int maxLineLength = Utf8LineReader.DefaultMaxLineLength)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(onRow);
+        ArgumentNullException.ThrowIfNull(onDeadLetter);
+
+        long parsed = 0, skipped = 0, rejected = 0;
+        long lines = Utf8LineReader.ForEachLine(
+            stream,
+            (line, number) =>
+            {
+                switch (parser.Parse(line, out var row, out var reason))
+                {
+                    case ParseStatus.Parsed:
+                        parsed++;
+                        onRow(row);
+                        break;
+                    case ParseStatus.Skipped:
+                        skipped++;
+                        break;
+                    default:
+                        rejected++;
+                        onDeadLetter(reason.ToDeadLetter(source, number, line));
+                        break;
+                }
+            },
+            (line, number) =>
+            {
+                rejected++;
+                onDeadLetter(new DeadLetterReason(DeadLetterCodes.LineTooLong, string.Empty, $"longer than {maxLineLength} bytes (raise maxLineLength)")
+                    .ToDeadLetter(source, number, line));
+            },
+            maxLineLength);
+        return new ParseCounts(lines, parsed, skipped, rejected);
+    }
+
+    /// <summary>Parses the file at <paramref name="path"/>; see <see cref="ParseStream{T}"/>.</summary>
+    public static ParseCounts ParseFile<T>(
+        string path,
+        ILineParser<T> parser,
+        Action<T> onRow,
+        Action<DeadLetter> onDeadLetter,
+        int maxLineLength = Utf8LineReader.DefaultMaxLineLength)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        return ParseStream(stream, parser, path, onRow, onDeadLetter, maxLineLength);
+    }
+}

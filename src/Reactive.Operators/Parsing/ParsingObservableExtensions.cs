@@ -1,0 +1,214 @@
+using System.Reactive.Linq;
+using Reactive.Operators.DeadLetters;
+
+namespace Reactive.Operators.Parsing;
+
+/// <summary>Rx operators that parse lines of text into typed rows, sending bad lines to a dead-letter observer.</summary>
+public static class ParsingObservableExtensions
+{
+    /// <summary>Parses BBO quote lines; headers and blank lines are skipped, bad lines become dead letters.</summary>
+    public static IObservable<BboQuote> ParseBbo(this IObservable<string> lines, BboParserOptions? options, IObserver<DeadLetter> deadLetters)
+    {
+        options ??= new BboParserOptions();
+        options.Validate();
+        return lines.ParseLines(() => new BboParser(options), options.SourceName, deadLetters);
+    }
+
+    /// <summary>Parses hourly price lines (<c>date,hour,hoep</c>); headers and blank lines are skipped, bad lines become dead letters.</summary>
+    public static IObservable<HourlyPrice> ParseHourlyPrices(this IObservable<string> lines, HourlyPriceParserOptions? options, IObserver<DeadLetter> deadLetters)
+    {
+        options ??= new HourlyPriceParserOptions();
+        options.Validate();
+        return lines.ParseLines(() => new HourlyPriceParser(options), options.SourceName, deadLetters);
+    }
+
+    /// <summary>Parses CSV lines with a schema; bad lines become dead letters.</summary>
+    public static IObservable<Row> ParseCsv(this IObservable<string> lines, CsvRowParserOptions options, IObserver<DeadLetter> deadLetters)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return lines.ParseLines(() => new CsvRowParser(options), options.SourceName, deadLetters);
+    }
+
+    /// <summary>Parses JSON lines with a schema; bad lines become dead letters.</summary>
+    public static IObservable<Row> ParseJsonLines(this IObservable<string> lines, JsonLinesRowParserOptions options, IObserver<DeadLetter> deadLetters)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return lines.ParseLines(() => new JsonLinesRowParser(options), options.SourceName, deadLetters);
+    }
+
+    /// <summary>
+    /// Parses lines with a parser made per subscription (parsers are stateful). Lines are numbered from 1
+    /// per subscription, headers included. A parser that throws ends the sequence with OnError.
+    /// </summary>
+    public static IObservable<T> ParseLines<T>(this IObservable<string> lines, Func<ILineParser<T>> parserFactory, string source, IObserver<DeadLetter> deadLetters)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(parserFactory);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        return Observable.Create<T>(observer =>
+        {
+            var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
+            return lines.Subscribe(new ParseObserver<T>(observer, parser, source, deadLetters));
+        });
+    }
+
+    /// <summary>
+    /// Parses lines that carry their own origin and line number (a source's line record), so dead letters
+    /// name the real file and line even after a resume. A parser that throws ends the sequence with OnError.
+    /// </summary>
+    /// <param name="lines">The lines.</param>
+    /// <param name="text">The text of a line.</param>
+    /// <param name="origin">Where a line came from (written into its dead letter).</param>
+    /// <param name="lineNumber">The 1-based line number of a line.</param>
+    /// <param name="parserFactory">Makes the (stateful) parser of one subscription.</param>
+    /// <param name="deadLetters">Receives the rejected lines.</param>
+    public static IObservable<T> ParseLines<TLine, T>(
+        this IObservable<TLine> lines,
+        Func<TLine, string> text,
+        Func<TLine, string> origin,
+        Func<TLine, long> lineNumber,
+        Func<ILineParser<T>> parserFactory,
+        IObserver<DeadLetter> deadLetters)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(lineNumber);
+        ArgumentNullException.ThrowIfNull(parserFactory);
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        return Observable.Create<T>(observer =>
+        {
+            var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
+            return lines.Subscribe(new RecordParseObserver<TLine, T>(observer, parser, text, origin, lineNumber, deadLetters));
+        });
+    }
+
+    private sealed class RecordParseObserver<TLine, T>(
+        IObserver<T> downstream,
+        ILineParser<T> parser,
+        Func<TLine, string> text,
+        Func<TLine, string> origin,
+        Func<TLine, long> lineNumber,
+        IObserver<DeadLetter> deadLetters) : IObserver<TLine>
+    {
+        private bool _stopped;
+
+        public void OnNext(TLine value)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            ParseStatus status;
+            T row;
+            DeadLetter? letter = null;
+            try
+            {
+                string line = text(value) ?? string.Empty;
+                status = parser.Parse(line.AsSpan(), out row, out var reason);
+                if (status == ParseStatus.Rejected)
+                {
+                    letter = reason.ToDeadLetter(origin(value) ?? string.Empty, lineNumber(value), line.AsSpan());
+                }
+            }
+            catch (Exception e)
+            {
+                _stopped = true;
+                downstream.OnError(e);
+                return;
+            }
+
+            if (status == ParseStatus.Parsed)
+            {
+                downstream.OnNext(row);
+            }
+            else if (letter is not null)
+            {
+                deadLetters.OnNext(letter);
+            }
+        }
+
+        public void OnError(Exception error)
+        {
+            if (!_stopped)
+            {
+                _stopped = true;
+                downstream.OnError(error);
+            }
+        }
+
+        public void OnCompleted()
+        {
+            if (!_stopped)
+            {
+                _stopped = true;
+                downstream.OnCompleted();
+            }
+        }
+    }
+
+    private sealed class ParseObserver<T>(IObserver<T> downstream, ILineParser<T> parser, string source, IObserver<DeadLetter> deadLetters) : IObserver<string>
+    {
+        private long _lineNumber;
+        private bool _stopped;
+
+        public void OnNext(string value)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _lineNumber++;
+            ParseStatus status;
+            T row;
+            DeadLetterReason reason;
+            DeadLetter? letter = null;
+            try
+            {
+                status = parser.Parse((value ?? string.Empty).AsSpan(), out row, out reason);
+                if (status == ParseStatus.Rejected)
+                {
+                    letter = reason.ToDeadLetter(source, _lineNumber, value.AsSpan());
+                }
+            }
+            catch (Exception e)
+            {
+                _stopped = true;
+                downstream.OnError(e);
+                return;
+            }
+
+            if (status == ParseStatus.Parsed)
+            {
+                downstream.OnNext(row);
+            }
+            else if (letter is not null)
+            {
+                deadLetters.OnNext(letter);
+            }
+        }
+
+        public void OnError(Exception error)
+        {
+            if (!_stopped)
+            {
+                _stopped = true;
+                downstream.OnError(error);
+            }
+        }
+
+        public void OnCompleted()
+        {
+            if (!_stopped)
+            {
+                _stopped = true;
+                downstream.OnCompleted();
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Buffers;
+
+namespace Reactive.Operators.Parsing;
+
+/// <summary>Receives one line from <see cref="Utf8LineReader.ForEachLine"/>; the span is valid only during the call.</summary>
+/// <param name="line">The line's bytes, without its CR/LF.</param>
+/// <param name="lineNumber">The 1-based line number.</param>
+public delegate void Utf8LineHandler(ReadOnlySpan<byte> line, long lineNumber);
+
+/// <summary>
+/// Reads UTF-8 lines from a stream through one pooled buffer, with no allocation per line. Lines end at
+/// LF (a CR before it is dropped); a UTF-8 byte-order mark at the start is skipped; the last line may
+/// lack its LF. A line longer than <c>maxLineLength</c> bytes is cut to that length and flagged
+/// (<see cref="LastLineTooLong"/>); the rest of it is discarded, so the buffer stays bounded.
+/// </summary>
+public sealed class Utf8LineReader : IDisposable
+{
+    /// <summary>The default bound on a line's length, in bytes (1 MiB).</summary>
+    public const int DefaultMaxLineLength = 1 << 20;
+
+    private const int InitialBufferSize = 64 * 1024;
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly int _maxLineLength;
+    private byte[] _buffer;
+    private int _start;
+    private int _scan;
+    private int _end;
+    private bool _eof;
+    private bool _discarding;
+    private bool _started;
+
+    /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
+    /// <param name="stream">The stream to read.</param>
+    /// <param name="maxLineLength">The longest line kept whole, in bytes.</param>
+    /// <param name="leaveOpen">Whether <see cref="Dispose"/> leaves the stream open.</param>
+    public Utf8LineReader(Stream stream, int maxLineLength = DefaultMaxLineLength, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _maxLineLength = maxLineLength;
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxLineLength + 2));
+    }
+
+    /// <summary>The 1-based number of the line last returned (0 before the first).</summary>
+    public long LineNumber { get; private set; }
+
+    /// <summary>Whether the line last returned was longer than the bound and was cut.</summary>
+    public bool LastLineTooLong { get; private set; }
+
+    /// <summary>
+    /// Reads the next line. The memory is valid until the next call (it points into the reader's buffer).
+    /// </summary>
+    public bool TryReadLine(out ReadOnlyMemory<byte> line)
+    {
+        ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        LastLineTooLong = false;
+        while (true)
+        {
+            int newline = _buffer.AsSpan(_scan, _end - _scan).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                newline += _scan;
+                int lineStart = _start;
+                _start = _scan = newline + 1;
+                if (_discarding)
+                {
+                    _discarding = false;
+                    continue;
+                }
+
+                int lineEnd = newline > lineStart && _buffer[newline - 1] == (byte)'\r' ? newline - 1 : newline;
+                line = _buffer.AsMemory(lineStart, lineEnd - lineStart);
+                LineNumber++;
+                return true;
+            }
+
+            _scan = _end;
+            if (_eof)
+            {
+                if (_start < _end && !_discarding)
+                {
+                    int lineEnd = _buffer[_end - 1] == (byte)'\r' ? _end - 1 : _end;
+                    line = _buffer.AsMemory(_start, lineEnd - _start);
+                    _start = _scan = _end;
+                    LineNumber++;
+                    return true;
+                }
+
+                line = default;
+                return false;
+            }
+
+            if (_discarding)
+            {
+                _start = _scan = _end = 0;
+            }
+            else if (_start > 0)
+            {
+                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                _end -= _start;
+                _scan = _end;
+                _start = 0;
+            }
+
+            if (_end == _buffer.Length)
+            {
+                // Room for the bound plus CR LF; past it the line is cut and the rest discarded.
+                if (_buffer.Length < _maxLineLength + 2)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, _maxLineLength + 2));
+                    _buffer.AsSpan(0, _end).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(_buffer);
+                    _buffer = bigger;
+                }
+                else
+                {
+                    line = _buffer.AsMemory(0, _maxLineLength);
+                    _discarding = true;
+                    _start = _scan = _end;
+                    LineNumber++;
+                    LastLineTooLong = true;
+                    return true;
+                }
+            }
+
+            int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (read == 0)
+            {
+                _eof = true;
+            }
+            else
+            {
+                _end += read;
+                if (!_started)
+                {
+                    // The byte-order mark may arrive over several reads: decide once 3 bytes are in, or once they cannot be one.
+                    var head = _buffer.AsSpan(0, Math.Min(_end, 3));
+                    if (!"\uFEFF"u8.StartsWith(head))
+                    {
+                        _started = true;
+                    }
+                    else if (_end >= 3)
+                    {
+                        _started = true;
+                        _start = _scan = 3;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> for each line of <paramref name="stream"/>; returns the number of lines.
+    /// A line longer than <paramref name="maxLineLength"/> goes to <paramref name="onLineTooLong"/> (its line number and
+    /// its first <paramref name="maxLineLength"/> bytes) instead of <paramref name="handler"/>.
+    /// </summary>
+    public static long ForEachLine(
+        Stream stream,
+        Utf8LineHandler handler,
+        Utf8LineHandler? onLineTooLong = null,
+        int maxLineLength = DefaultMaxLineLength)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        using var reader = new Utf8LineReader(stream, maxLineLength, leaveOpen: true);
+        while (reader.TryReadLine(out var line))
+        {
+            if (reader.LastLineTooLong)
+            {
+                (onLineTooLong ?? throw new InvalidDataException(
+                    $"Line {reader.LineNumber} is longer than {maxLineLength} bytes; raise maxLineLength or pass onLineTooLong."))(line.Span, reader.LineNumber);
+            }
+            else
+            {
+                handler(line.Span, reader.LineNumber);
+            }
+        }
+
+        return reader.LineNumber;
+    }
+
+    /// <summary>Returns the buffer to the pool and, unless asked to leave it open, disposes the stream.</summary>
+    public void Dispose()
+    {
+        if (_buffer.Length == 0)
+        {
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        if (!_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+}

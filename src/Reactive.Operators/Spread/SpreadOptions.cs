@@ -1,0 +1,62 @@
+namespace Reactive.Operators.Spread;
+
+/// <summary>Options of the bid/ask spread aggregation (<see cref="SpreadAggregator"/> and <see cref="SpreadObservableExtensions.Spread{T}"/>).</summary>
+public sealed class SpreadOptions
+{
+    /// <summary>
+    /// How far behind the newest quote time the watermark trails. A second window is final, and
+    /// emitted, once its end is at or before the watermark; a quote whose second is already final is late.
+    /// </summary>
+    /// <value>The default value is <see cref="TimeSpan.Zero"/> (quote feeds arrive in time order).</value>
+    public TimeSpan WatermarkDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Whether locked (ask = bid) and crossed (ask &lt; bid) quotes enter the window statistics, as a
+    /// plain Spark aggregation would. When false they are still counted (<see cref="SpreadResult.Count"/>,
+    /// <see cref="SpreadResult.LockedCount"/>, <see cref="SpreadResult.CrossedCount"/>) but excluded
+    /// from the averages, minimum, maximum, last value and from the time weighting.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool IncludeLockedAndCrossed { get; set; } = true;
+
+    /// <summary>Whether per-second windows are emitted.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool EmitSeconds { get; set; } = true;
+
+    /// <summary>Whether per-minute windows are emitted.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool EmitMinutes { get; set; } = true;
+
+    /// <summary>
+    /// The most quotes held while their second is not final yet (they are kept in time order to weight
+    /// spreads by time). Exceeding it fails the stream with a message naming this option.
+    /// </summary>
+    /// <value>The default value is 1,000,000.</value>
+    public int MaxPendingQuotes { get; set; } = 1_000_000;
+
+    /// <summary>The source name written into the dead letters of rejected and late quotes.</summary>
+    /// <value>The default value is <c>"spread"</c>.</value>
+    public string SourceName { get; set; } = "spread";
+
+    /// <summary>Throws when an option is out of range, naming it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void Validate()
+    {
+        if (WatermarkDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(WatermarkDelay), WatermarkDelay, "SpreadOptions.WatermarkDelay must be zero or positive.");
+        }
+
+        if (MaxPendingQuotes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPendingQuotes), MaxPendingQuotes, "SpreadOptions.MaxPendingQuotes must be at least 1.");
+        }
+
+        if (!EmitSeconds && !EmitMinutes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EmitMinutes), "SpreadOptions: at least one of EmitSeconds and EmitMinutes must be true.");
+        }
+
+        ArgumentNullException.ThrowIfNull(SourceName);
+    }
+}

@@ -1,0 +1,101 @@
+using Reactive.Operators.DeadLetters;
+
+namespace Reactive.Operators.Spread;
+
+/// <summary>What a <see cref="SpreadResult"/> describes.</summary>
+public enum SpreadResultKind
+{
+    /// <summary>A final one-second window <c>[start, start + 1 s)</c>, aligned to the Unix epoch.</summary>
+    Second,
+
+    /// <summary>A final one-minute window <c>[start, start + 1 min)</c>, aligned to the Unix epoch.</summary>
+    Minute,
+
+    /// <summary>A quote that arrived after its second was final and emitted; it counts in no window.</summary>
+    Late,
+
+    /// <summary>A quote with a price that is not a positive finite number; it counts in no window.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// One output of the spread aggregation: a final window (second or minute), or one late or rejected quote.
+/// A struct, so that emitting results allocates nothing.
+/// </summary>
+/// <remarks>
+/// For windows, the statistics (<see cref="Average"/>, <see cref="Min"/>, <see cref="Max"/>,
+/// <see cref="Last"/>, <see cref="TimeWeightedAverage"/>) cover the included quotes (all quotes unless
+/// <see cref="SpreadOptions.IncludeLockedAndCrossed"/> is false) and are null when none was included.
+/// For <see cref="SpreadResultKind.Late"/> and <see cref="SpreadResultKind.Rejected"/>, the window is the
+/// quote's second, <see cref="Count"/> is 1, the quote is in <see cref="TimestampTicks"/>,
+/// <see cref="Bid"/> and <see cref="Ask"/>, and <see cref="DeadLetter"/> says why.
+/// </remarks>
+public readonly record struct SpreadResult
+{
+    /// <summary>What this result describes.</summary>
+    public SpreadResultKind Kind { get; init; }
+
+    /// <summary>The window start (inclusive), in ticks.</summary>
+    public long WindowStartTicks { get; init; }
+
+    /// <summary>The window end (exclusive), in ticks.</summary>
+    public long WindowEndTicks { get; init; }
+
+    /// <summary>All quotes of the window, included or not.</summary>
+    public int Count { get; init; }
+
+    /// <summary>Quotes that entered the statistics.</summary>
+    public int IncludedCount { get; init; }
+
+    /// <summary>Locked quotes (ask = bid).</summary>
+    public int LockedCount { get; init; }
+
+    /// <summary>Crossed quotes (ask &lt; bid).</summary>
+    public int CrossedCount { get; init; }
+
+    /// <summary>Simple average spread of the included quotes.</summary>
+    public double? Average { get; init; }
+
+    /// <summary>Smallest spread of the included quotes.</summary>
+    public double? Min { get; init; }
+
+    /// <summary>Largest spread of the included quotes.</summary>
+    public double? Max { get; init; }
+
+    /// <summary>Spread of the last included quote (by time; among equal times, the last to arrive).</summary>
+    public double? Last { get; init; }
+
+    /// <summary>
+    /// Time-weighted average spread: each quote's spread holds from its time until the next quote's
+    /// time (the last one until the window end), and the quote in force at the window start carries
+    /// in, so the weight covers the whole window (from the first quote of the stream, for the first window).
+    /// Time under an excluded (locked or crossed) quote carries no weight.
+    /// </summary>
+    public double? TimeWeightedAverage { get; init; }
+
+    /// <summary>Ticks of the window that carried weight in <see cref="TimeWeightedAverage"/>.</summary>
+    public long WeightedTicks { get; init; }
+
+    /// <summary>Late/rejected: the quote's time; windows: the time of the window's last quote.</summary>
+    public long TimestampTicks { get; init; }
+
+    /// <summary>Late/rejected: the quote's bid; windows: the bid of the window's last quote.</summary>
+    public double Bid { get; init; }
+
+    /// <summary>Late/rejected: the quote's ask; windows: the ask of the window's last quote.</summary>
+    public double Ask { get; init; }
+
+    /// <summary>The watermark when the result was produced, in ticks.</summary>
+    public long WatermarkTicks { get; init; }
+
+    /// <summary>Late/rejected: why the quote counts in no window (code <c>late</c> or <c>bad_price</c>); null for windows.</summary>
+    public DeadLetter? DeadLetter { get; init; }
+}
+
+/// <summary>Receives the results of a <see cref="SpreadAggregator"/>, synchronously, in order.</summary>
+public interface ISpreadSink
+{
+    /// <summary>Called for each final window and each late or rejected quote.</summary>
+    /// <param name="result">The result; valid only during the call unless copied.</param>
+    void OnResult(in SpreadResult result);
+}

@@ -1,0 +1,48 @@
+namespace Reactive.Sources;
+
+/// <summary>What a <see cref="SourceStatus"/> reports.</summary>
+public enum SourceStatusKind
+{
+    /// <summary>Not subscribed (yet, or any more).</summary>
+    Stopped,
+
+    /// <summary>A socket source is opening a connection.</summary>
+    Connecting,
+
+    /// <summary>A socket source is connected and reading lines.</summary>
+    Connected,
+
+    /// <summary>A socket connection ended; data sent until the next connection is lost.</summary>
+    Disconnected,
+
+    /// <summary>A socket source waits <see cref="SourceStatus.Delay"/> before attempt <see cref="SourceStatus.Attempt"/>.</summary>
+    Reconnecting,
+
+    /// <summary>A socket source ran out of retries and stopped with an error.</summary>
+    GaveUp,
+
+    /// <summary>A directory source started watching its directory.</summary>
+    Watching,
+
+    /// <summary>A directory source read every line of a file and recorded it as processed.</summary>
+    FileRead,
+
+    /// <summary>A directory source recorded a file as processed without reading it (it was there before the first start).</summary>
+    FileSkipped,
+
+    /// <summary>A directory source could not read a file (vanished, no permission, I/O error) and skipped it.</summary>
+    FileUnreadable,
+
+    /// <summary>A directory source's file system watcher failed; polling goes on.</summary>
+    WatcherFailed,
+}
+
+/// <summary>
+/// A change in a source's state, for the host to log and show. Sources do not log themselves.
+/// </summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="Origin">The source (<c>host:port</c>, directory) or the file concerned.</param>
+/// <param name="Message">A human-readable sentence.</param>
+/// <param name="Attempt">For <see cref="SourceStatusKind.Reconnecting"/> and <see cref="SourceStatusKind.GaveUp"/>: the attempt number (1-based); otherwise 0.</param>
+/// <param name="Delay">For <see cref="SourceStatusKind.Reconnecting"/>: the wait before the attempt; otherwise <see langword="null"/>.</param>
+public sealed record SourceStatus(SourceStatusKind Kind, string Origin, string Message, int Attempt = 0, TimeSpan? Delay = null);

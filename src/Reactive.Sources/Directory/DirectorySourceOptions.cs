@@ -1,0 +1,108 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Reactive.Sources.Directory;
+
+/// <summary>Options of <see cref="DirectoryLineSource"/>: which directory to watch and how.</summary>
+public sealed class DirectorySourceOptions
+{
+    /// <summary>The directory new files are moved into.</summary>
+    /// <value>There is no default; the option is required.</value>
+    [Required]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>File name pattern (<c>*</c> and <c>?</c> wildcards) of the files to read.</summary>
+    /// <value>The default value is <c>"*"</c>.</value>
+    [Required]
+    public string Pattern { get; set; } = "*";
+
+    /// <summary>
+    /// Whether files already in the directory at the first start (when there is no processed log
+    /// yet) are read; when <see langword="false"/> they are recorded as skipped.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/> (as Spark's <c>textFileStream</c>).</value>
+    public bool IncludeExisting { get; set; }
+
+    /// <summary>
+    /// The append-only log of processed files, which keeps files from being read twice across
+    /// restarts; <see langword="null"/> or empty means <c>&lt;Path&gt;/.reactive-processed.log</c>.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? ProcessedLogPath { get; set; }
+
+    /// <summary>
+    /// How often the directory is scanned, in addition to file system watcher events (which some
+    /// file systems, such as network and container mounts, never raise).
+    /// </summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether a <see cref="FileSystemWatcher"/> triggers scans as soon as files arrive.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool UseFileSystemWatcher { get; set; } = true;
+
+    /// <summary>Whether a missing <see cref="Path"/> is created at start instead of being an error.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool CreateIfMissing { get; set; }
+
+    /// <summary>
+    /// Longest line, in UTF-16 characters without the terminator; a longer line is dead-lettered
+    /// (<c>line_too_long</c>) and skipped to its end.
+    /// </summary>
+    /// <value>The default value is 1 048 576 (1 Mi characters).</value>
+    [Range(1, int.MaxValue - 1)]
+    public int MaxLineLength { get; set; } = LineLimits.DefaultMaxLineLength;
+
+    /// <summary>Size of the pooled read buffer, in bytes.</summary>
+    /// <value>The default value is 65 536.</value>
+    [Range(1, 16 * 1024 * 1024)]
+    public int ReadBufferSize { get; set; } = 64 * 1024;
+
+    /// <summary>The processed log's path, with the default applied.</summary>
+    internal string EffectiveProcessedLogPath =>
+        System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(ProcessedLogPath)
+            ? System.IO.Path.Combine(Path, ".reactive-processed.log")
+            : ProcessedLogPath);
+
+    /// <summary>
+    /// Checks every option; throws <see cref="ArgumentException"/> naming the first bad one. A
+    /// missing directory is created when <see cref="CreateIfMissing"/> is set, otherwise an error.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            throw new ArgumentException("DirectorySourceOptions.Path must not be empty.", nameof(Path));
+        }
+
+        if (string.IsNullOrWhiteSpace(Pattern) || Pattern.IndexOfAny(['/', '\\']) >= 0)
+        {
+            throw new ArgumentException($"DirectorySourceOptions.Pattern must be a non-empty file name pattern without directories (was '{Pattern}').", nameof(Pattern));
+        }
+
+        if (PollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"DirectorySourceOptions.PollInterval must be positive (was {PollInterval}).", nameof(PollInterval));
+        }
+
+        if (MaxLineLength is < 1 or int.MaxValue)
+        {
+            throw new ArgumentException($"DirectorySourceOptions.MaxLineLength must be between 1 and {int.MaxValue - 1} (was {MaxLineLength}).", nameof(MaxLineLength));
+        }
+
+        if (ReadBufferSize is < 1 or > 16 * 1024 * 1024)
+        {
+            throw new ArgumentException($"DirectorySourceOptions.ReadBufferSize must be between 1 and 16777216 (was {ReadBufferSize}).", nameof(ReadBufferSize));
+        }
+
+        if (!System.IO.Directory.Exists(Path))
+        {
+            if (!CreateIfMissing)
+            {
+                throw new ArgumentException($"DirectorySourceOptions.Path: the directory '{Path}' does not exist. Create it or set DirectorySourceOptions.CreateIfMissing.", nameof(Path));
+            }
+
+            System.IO.Directory.CreateDirectory(Path);
+        }
+    }
+}

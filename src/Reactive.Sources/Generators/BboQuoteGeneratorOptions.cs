@@ -1,0 +1,77 @@
+namespace Reactive.Sources.Generators;
+
+/// <summary>Options of <see cref="BboQuoteGenerator"/>.</summary>
+public sealed class BboQuoteGeneratorOptions
+{
+    /// <summary>The ticker written on every row (1–8 of A–Z, 0–9, '.').</summary>
+    /// <value>The default value is <c>SYN</c>.</value>
+    public string Symbol { get; set; } = "SYN";
+
+    /// <summary>The seed of the random generator: the same options give the same bytes.</summary>
+    /// <value>The default value is 14081.</value>
+    public int Seed { get; set; } = 14081;
+
+    /// <summary>The number of quote rows (the header is extra).</summary>
+    /// <value>The default value is 10,000.</value>
+    public long Rows { get; set; } = 10_000;
+
+    /// <summary>The first trading day (a weekend moves to the next Monday).</summary>
+    /// <value>The default value is 2014-03-03, the first day of the course file.</value>
+    public DateOnly StartDate { get; set; } = new(2014, 3, 3);
+
+    /// <summary>The session open, local exchange time.</summary>
+    /// <value>The default value is 09:30.</value>
+    public TimeOnly SessionOpen { get; set; } = new(9, 30);
+
+    /// <summary>The session close, local exchange time; the next quote after it starts the next weekday.</summary>
+    /// <value>The default value is 16:00.</value>
+    public TimeOnly SessionClose { get; set; } = new(16, 0);
+
+    /// <summary>The first bid price, in dollars.</summary>
+    /// <value>The default value is 43.16.</value>
+    public decimal StartPrice { get; set; } = 43.16m;
+
+    /// <summary>The share of locked quotes (ask = bid).</summary>
+    /// <value>The default value is 0.025.</value>
+    public double LockedShare { get; set; } = 0.025;
+
+    /// <summary>The share of crossed quotes (ask 1 or 2 ticks below bid).</summary>
+    /// <value>The default value is 0.001.</value>
+    public double CrossedShare { get; set; } = 0.001;
+
+    /// <summary>The mean pause between bursts of quotes.</summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan MeanBurstGap { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The probability that the next quote belongs to the current burst (same second, often the same millisecond).</summary>
+    /// <value>The default value is 0.5.</value>
+    public double BurstContinuation { get; set; } = 0.5;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(Symbol) || Symbol.Length > 8 || !Symbol.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '.'))
+        {
+            throw new ArgumentException($"Symbol must be 1-8 of A-Z, 0-9 or '.' (got '{Symbol}').", nameof(Symbol));
+        }
+
+        GeneratorOutput.RequirePositive(Rows, nameof(Rows));
+        if (SessionClose <= SessionOpen)
+        {
+            throw new ArgumentException("SessionClose must be after SessionOpen.", nameof(SessionClose));
+        }
+
+        if (StartPrice is < 1m or > 100_000m || decimal.Round(StartPrice, 2) != StartPrice)
+        {
+            throw new ArgumentException($"StartPrice must be between 1 and 100000 with at most 2 decimals (got {StartPrice}).", nameof(StartPrice));
+        }
+
+        GeneratorOutput.RequireShare(LockedShare, nameof(LockedShare), 0.5);
+        GeneratorOutput.RequireShare(CrossedShare, nameof(CrossedShare), 0.5);
+        GeneratorOutput.RequireShare(BurstContinuation, nameof(BurstContinuation), 0.95);
+        if (MeanBurstGap <= TimeSpan.Zero || MeanBurstGap > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException($"MeanBurstGap must be between 0 and 1 hour (got {MeanBurstGap}).", nameof(MeanBurstGap));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+namespace Reactive.Sources.Generators;
+
+/// <summary>Options of <see cref="BitcoinRateGenerator"/>.</summary>
+public sealed class BitcoinRateGeneratorOptions
+{
+    /// <summary>The seed of the random generator: the same options give the same bytes.</summary>
+    /// <value>The default value is 2009.</value>
+    public int Seed { get; set; } = 2009;
+
+    /// <summary>The number of JSON lines.</summary>
+    /// <value>The default value is 720 (2 hours at the default interval).</value>
+    public long Rows { get; set; } = 720;
+
+    /// <summary>The timestamp of the first line (written without zone; read as UTC).</summary>
+    /// <value>The default value is 2021-01-04T00:00:00.</value>
+    public DateTime Start { get; set; } = new(2021, 1, 4, 0, 0, 0, DateTimeKind.Unspecified);
+
+    /// <summary>The time between two lines (whole seconds, since the format has no fraction).</summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first USD rate.</summary>
+    /// <value>The default value is 32,000.</value>
+    public double StartUsdRate { get; set; } = 32_000;
+
+    /// <summary>The standard deviation of the log-return per line (geometric random walk).</summary>
+    /// <value>The default value is 0.001.</value>
+    public double Volatility { get; set; } = 0.001;
+
+    /// <summary>Euros per US dollar.</summary>
+    /// <value>The default value is 0.92.</value>
+    public double EurPerUsd { get; set; } = 0.92;
+
+    /// <summary>Pounds per US dollar.</summary>
+    /// <value>The default value is 0.79.</value>
+    public double GbpPerUsd { get; set; } = 0.79;
+
+    /// <summary>The standard deviation of the per-line jitter of each FX ratio, relative (quotes of different venues).</summary>
+    /// <value>The default value is 0.0002.</value>
+    public double FxJitter { get; set; } = 0.0002;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        GeneratorOutput.RequirePositive(Rows, nameof(Rows));
+        if (Interval < TimeSpan.FromSeconds(1) || Interval.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            throw new ArgumentException($"Interval must be a whole number of seconds, at least 1 (got {Interval}).", nameof(Interval));
+        }
+
+        if (Start.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            throw new ArgumentException("Start must be a whole second (the format has no fraction).", nameof(Start));
+        }
+
+        GeneratorOutput.RequirePositiveFinite(StartUsdRate, nameof(StartUsdRate));
+        GeneratorOutput.RequireShare(Volatility, nameof(Volatility), 0.2);
+        GeneratorOutput.RequirePositiveFinite(EurPerUsd, nameof(EurPerUsd));
+        GeneratorOutput.RequirePositiveFinite(GbpPerUsd, nameof(GbpPerUsd));
+        GeneratorOutput.RequireShare(FxJitter, nameof(FxJitter), 0.05);
+    }
+}

@@ -1,0 +1,47 @@
+namespace Reactive.Sources.Generators;
+
+/// <summary>Options of <see cref="HourlyPriceGenerator"/>.</summary>
+public sealed class HourlyPriceGeneratorOptions
+{
+    /// <summary>The seed of the random generator: the same options give the same bytes.</summary>
+    /// <value>The default value is 2017.</value>
+    public int Seed { get; set; } = 2017;
+
+    /// <summary>The number of hourly rows (the header is extra).</summary>
+    /// <value>The default value is 1,344 (8 weeks: enough for a 14-day same-hour anomaly baseline, 6 weeks to test).</value>
+    public long Rows { get; set; } = 24 * 7 * 8;
+
+    /// <summary>The first date (its hour 1 is the first row).</summary>
+    /// <value>The default value is 2017-01-01, the first day of the course file.</value>
+    public DateOnly StartDate { get; set; } = new(2017, 1, 1);
+
+    /// <summary>The average weekday price level.</summary>
+    /// <value>The default value is 25.</value>
+    public double BasePrice { get; set; } = 25;
+
+    /// <summary>The standard deviation of the hour-to-hour noise.</summary>
+    /// <value>The default value is 5.</value>
+    public double Noise { get; set; } = 5;
+
+    /// <summary>The probability that a night hour (hour 1–7) has a negative price (surplus generation).</summary>
+    /// <value>The default value is 0.1 (about 3 % of all rows).</value>
+    public double NegativeNightShare { get; set; } = 0.1;
+
+    /// <summary>The probability that an hour spikes to several times its price (what the anomaly rule should find).</summary>
+    /// <value>The default value is 0.005.</value>
+    public double SpikeShare { get; set; } = 0.005;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        GeneratorOutput.RequirePositive(Rows, nameof(Rows));
+        GeneratorOutput.RequirePositiveFinite(BasePrice, nameof(BasePrice));
+        if (!double.IsFinite(Noise) || Noise < 0)
+        {
+            throw new ArgumentException($"Noise must be a finite number >= 0 (got {Noise}).", nameof(Noise));
+        }
+
+        GeneratorOutput.RequireShare(NegativeNightShare, nameof(NegativeNightShare));
+        GeneratorOutput.RequireShare(SpikeShare, nameof(SpikeShare), 0.5);
+    }
+}

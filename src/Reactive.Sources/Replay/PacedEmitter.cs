@@ -1,0 +1,167 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+
+namespace Reactive.Sources.Replay;
+
+/// <summary>
+/// Emits a lazily read sequence on an <see cref="IScheduler"/> at its event-time spacing divided by a
+/// speed factor, or as fast as possible. Due times are absolute (subscription time + event-time offset
+/// / speed), so pacing does not drift; items due no later than the scheduler's clock (bursts with the
+/// same event time, items without time, a consumer that fell behind) go out in the same scheduled
+/// action, so a burst costs no timer per item.
+/// </summary>
+internal static class PacedEmitter
+{
+    /// <summary>How many items an as-fast-as-possible run emits per scheduled action, so disposal is honoured.</summary>
+    internal const int Batch = 1024;
+
+    public static IObservable<T> Create<T>(
+        Func<IEnumerator<T>> open,
+        Func<T, DateTimeOffset?> timeOf,
+        IScheduler scheduler,
+        double speed,
+        bool asFastAsPossible) =>
+        Observable.Create<T>(observer =>
+        {
+            var run = new Run<T>(open, timeOf, scheduler, speed, asFastAsPossible, observer);
+            run.Start();
+            return run;
+        });
+
+    private sealed class Run<T>(
+        Func<IEnumerator<T>> open,
+        Func<T, DateTimeOffset?> timeOf,
+        IScheduler scheduler,
+        double speed,
+        bool asFastAsPossible,
+        IObserver<T> observer) : IDisposable
+    {
+        private readonly SerialDisposable _timer = new();
+        private readonly Lock _gate = new();
+        private IEnumerator<T>? _items;
+        private DateTimeOffset _origin;
+        private DateTimeOffset? _firstEventTime;
+        private DateTimeOffset _lastDue;
+        private bool _hasPending;
+        private T _pending = default!;
+        private bool _stopped;
+
+        public void Start()
+        {
+            _origin = scheduler.Now;
+            _lastDue = _origin;
+            _timer.Disposable = scheduler.Schedule(this, static (_, self) =>
+            {
+                self.Step();
+                return Disposable.Empty;
+            });
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _stopped = true;
+                _timer.Dispose();
+                _items?.Dispose();
+                _items = null;
+            }
+        }
+
+        private void Step()
+        {
+            lock (_gate)
+            {
+                if (_stopped)
+                {
+                    return;
+                }
+
+                if (_hasPending)
+                {
+                    _hasPending = false;
+                    var pending = _pending;
+                    _pending = default!;
+                    observer.OnNext(pending);
+                }
+
+                int emitted = 0;
+                while (!_stopped)
+                {
+                    T item;
+                    DateTimeOffset? time = null;
+                    try
+                    {
+                        // Only the reader and timeOf are guarded: an exception from the observer is not ours to turn into OnError.
+                        _items ??= open();
+                        if (!_items.MoveNext())
+                        {
+                            Finish();
+                            observer.OnCompleted();
+                            return;
+                        }
+
+                        item = _items.Current;
+                        if (!asFastAsPossible)
+                        {
+                            time = timeOf(item);
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        Finish();
+                        observer.OnError(e);
+                        return;
+                    }
+
+                    if (asFastAsPossible)
+                    {
+                        observer.OnNext(item);
+                        if (++emitted == Batch)
+                        {
+                            ScheduleAt(scheduler.Now);
+                            return;
+                        }
+
+                        continue;
+                    }
+
+                    if (time is { } t)
+                    {
+                        _firstEventTime ??= t;
+                        var due = _origin + TimeSpan.FromTicks((long)Math.Round((t - _firstEventTime.Value).Ticks / speed));
+                        if (due > _lastDue)
+                        {
+                            _lastDue = due;
+                        }
+
+                        if (_lastDue > scheduler.Now)
+                        {
+                            _pending = item;
+                            _hasPending = true;
+                            ScheduleAt(_lastDue);
+                            return;
+                        }
+                    }
+
+                    observer.OnNext(item);
+                }
+            }
+        }
+
+        private void ScheduleAt(DateTimeOffset due) =>
+            _timer.Disposable = scheduler.Schedule(this, due, static (_, self) =>
+            {
+                self.Step();
+                return Disposable.Empty;
+            });
+
+        private void Finish()
+        {
+            _stopped = true;
+            _items?.Dispose();
+            _items = null;
+        }
+    }
+}

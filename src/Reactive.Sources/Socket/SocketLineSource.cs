@@ -1,0 +1,248 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+
+namespace Reactive.Sources.Socket;
+
+/// <summary>
+/// Lines of UTF-8 text read from a TCP server, like Spark's socket source: a client that connects
+/// to <see cref="SocketSourceOptions.Host"/>:<see cref="SocketSourceOptions.Port"/> (the course runs
+/// <c>ncat -lk 9999</c>) and reconnects with exponential backoff and jitter when the server goes away.
+/// </summary>
+/// <remarks>
+/// <para>The socket source cannot replay (<see cref="CanReplay"/> is <see langword="false"/>): what the
+/// server sends while no connection is open is lost, and every disconnection says so in <see cref="Status"/>.</para>
+/// <para>Subscriptions share one connection, opened by the first subscriber and closed when the last
+/// one is disposed. Line numbers restart at 1 on each connection. The source stops with a
+/// <see cref="SocketSourceException"/> after <see cref="SocketSourceOptions.MaxRetries"/> failed attempts in a row.</para>
+/// </remarks>
+public sealed class SocketLineSource : ILineSource
+{
+    private readonly SocketSourceOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly Random _jitter;
+    private readonly SourceSignals _signals;
+    private readonly IObservable<SourceLine> _lines;
+
+    /// <summary>Creates the source; nothing connects before the first subscription.</summary>
+    /// <param name="options">Where to connect and how to reconnect; validated here.</param>
+    /// <param name="timeProvider">Clock for the reconnection delays; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="jitter">Random numbers for the jitter; <see cref="Random.Shared"/> by default.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public SocketLineSource(SocketSourceOptions options, TimeProvider? timeProvider = null, Random? jitter = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _jitter = jitter ?? Random.Shared;
+        Origin = $"{options.Host}:{options.Port}";
+        _signals = new SourceSignals(Origin);
+        _lines = Observable.Create<SourceLine>(Start).Publish().RefCount();
+    }
+
+    /// <summary>The server as <c>host:port</c>; the <see cref="SourceLine.Origin"/> of every line.</summary>
+    public string Origin { get; }
+
+    /// <inheritdoc />
+    public IObservable<SourceRejected> Rejected => _signals.Rejected;
+
+    /// <inheritdoc />
+    public IObservable<SourceStatus> Status => _signals.Status;
+
+    /// <inheritdoc />
+    public SourceStatus Current => _signals.Current;
+
+    /// <summary>Always <see langword="false"/>: data sent while disconnected is lost.</summary>
+    public bool CanReplay => false;
+
+    /// <inheritdoc />
+    public IDisposable Subscribe(IObserver<SourceLine> observer) => _lines.Subscribe(observer);
+
+    /// <summary>The wait before reconnection attempt <paramref name="attempt"/> (1-based), jitter included.</summary>
+    internal TimeSpan NextDelay(int attempt)
+    {
+        var delay = _options.BaseDelay(attempt);
+        var random = _options.JitterFraction * _jitter.NextDouble();
+        return TimeSpan.FromTicks((long)(delay.Ticks * (1.0 - random)));
+    }
+
+    private IDisposable Start(IObserver<SourceLine> observer)
+    {
+        var cancellation = new CancellationTokenSource();
+        var session = new Session(this, observer, cancellation.Token);
+        _ = Task.Run(session.RunAsync, CancellationToken.None);
+        return Disposable.Create(() =>
+        {
+            cancellation.Cancel();
+            cancellation.Dispose();
+        });
+    }
+
+    /// <summary>One subscription's connection loop; its fields are touched by that loop only.</summary>
+    private sealed class Session : ILineSink
+    {
+        private readonly SocketLineSource _source;
+        private readonly IObserver<SourceLine> _observer;
+        private readonly CancellationToken _cancellation;
+        private readonly string _origin;
+
+        public Session(SocketLineSource source, IObserver<SourceLine> observer, CancellationToken cancellation)
+        {
+            _source = source;
+            _observer = observer;
+            _cancellation = cancellation;
+            _origin = source.Origin;
+        }
+
+        public async Task RunAsync()
+        {
+            var options = _source._options;
+            var retries = 0;
+            var failures = 0;
+            var reconnect = false;
+            try
+            {
+                while (!_cancellation.IsCancellationRequested)
+                {
+                    if (reconnect)
+                    {
+                        retries++;
+                        var delay = _source.NextDelay(retries);
+                        Publish(SourceStatusKind.Reconnecting, $"{_origin}: reconnecting, attempt {retries} in {delay.TotalMilliseconds:0} ms.", retries, delay);
+                        await Task.Delay(delay, _source._timeProvider, _cancellation).ConfigureAwait(false);
+                    }
+
+                    reconnect = true;
+                    Publish(SourceStatusKind.Connecting, $"{_origin}: connecting.");
+                    var failure = await ConnectAndReadAsync(() =>
+                    {
+                        retries = 0;
+                        failures = 0;
+                    }).ConfigureAwait(false);
+
+                    if (_cancellation.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    if (failure is null)
+                    {
+                        continue; // connected, then the connection ended: reconnect
+                    }
+
+                    failures++;
+                    if (options.MaxRetries is { } max && retries >= max)
+                    {
+                        var message = $"Could not connect to {_origin} after {failures} attempt(s) in a row (MaxRetries = {max}); last error: {failure.Message}. Start the server (for example `ncat -lk {options.Port}`) or raise SocketSourceOptions.MaxRetries.";
+                        Publish(SourceStatusKind.GaveUp, message, failures);
+                        _observer.OnError(new SocketSourceException(message, failure) { Origin = _origin, Attempts = failures });
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+            }
+#pragma warning disable CA1031 // The loop runs detached: anything unexpected must reach the subscriber as OnError.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (!_cancellation.IsCancellationRequested)
+                {
+                    _observer.OnError(ex);
+                }
+
+                return;
+            }
+
+            Publish(SourceStatusKind.Stopped, $"{_origin}: stopped.");
+        }
+
+        /// <summary>
+        /// Connects and reads until the connection ends. Returns the connection error when it
+        /// could not connect, <see langword="null"/> when it connected (however the connection ended).
+        /// </summary>
+        private async Task<Exception?> ConnectAndReadAsync(Action onConnected)
+        {
+            var options = _source._options;
+            using var socket = new System.Net.Sockets.Socket(SocketType.Stream, ProtocolType.Tcp);
+            using var registration = _cancellation.UnsafeRegister(static s => ((System.Net.Sockets.Socket)s!).Dispose(), socket);
+            try
+            {
+                await socket.ConnectAsync(options.Host, options.Port, _cancellation).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                return ex;
+            }
+            catch (ObjectDisposedException ex) when (_cancellation.IsCancellationRequested)
+            {
+                return ex;
+            }
+
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            onConnected();
+            Publish(SourceStatusKind.Connected, $"{_origin}: connected; reading lines.");
+
+            var buffer = ArrayPool<byte>.Shared.Rent(options.ReceiveBufferSize);
+            using var framer = new LineFramer(options.MaxLineLength);
+            Exception? error = null;
+            try
+            {
+                while (true)
+                {
+                    var read = await socket.ReceiveAsync(buffer.AsMemory(0, options.ReceiveBufferSize), SocketFlags.None, _cancellation).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        framer.Complete(this);
+                        break;
+                    }
+
+                    framer.Feed(buffer.AsSpan(0, read), this);
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                if (_cancellation.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                error = ex;
+                if (framer.TryTakePartialLine(this, out var lineNumber, out var head))
+                {
+                    _source._signals.Reject(new SourceRejected(_origin, lineNumber, LineLimits.LineIncompleteCode, $"The connection to {_origin} broke ({ex.Message}) in the middle of line {lineNumber}.", head));
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            var reason = error is null ? "the server closed the connection" : $"the connection broke ({error.Message})";
+            Publish(SourceStatusKind.Disconnected, $"{_origin}: disconnected, {reason}. The socket source cannot replay: lines sent until it reconnects are lost.");
+            return null;
+        }
+
+        public void OnLine(long lineNumber, string text)
+        {
+            if (!_cancellation.IsCancellationRequested)
+            {
+                _observer.OnNext(new SourceLine(_origin, lineNumber, text));
+            }
+        }
+
+        public void OnLineTooLong(long lineNumber, string head) =>
+            _source._signals.Reject(new SourceRejected(
+                _origin,
+                lineNumber,
+                LineLimits.LineTooLongCode,
+                $"Line {lineNumber} from {_origin} is longer than {_source._options.MaxLineLength} characters; it was skipped. Raise SocketSourceOptions.MaxLineLength to accept it.",
+                head));
+
+        private void Publish(SourceStatusKind kind, string message, int attempt = 0, TimeSpan? delay = null) =>
+            _source._signals.Publish(new SourceStatus(kind, _origin, message, attempt, delay));
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Configuration;
+using Reactive.Host.Configuration;
+
+namespace Reactive.Host.Tests.Configuration;
+
+public sealed class PipelineCatalogTests
+{
+    private static Catalog Load(out List<string> errors, params (string Key, string Value)[] values)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build();
+        return PipelineCatalog.Load(configuration, out errors);
+    }
+
+    [Fact]
+    public void Load_SocketWordCount_ReadsEveryValue()
+    {
+        var catalog = Load(
+            out var errors,
+            ("Pipelines:wc:Kind", "wordcount"),
+            ("Pipelines:wc:Source:Kind", "socket"),
+            ("Pipelines:wc:Source:Host", "127.0.0.1"),
+            ("Pipelines:wc:Source:Port", "9999"),
+            ("Pipelines:wc:Source:Reconnect:MaxRetries", "3"),
+            ("Pipelines:wc:Options:BatchInterval", "2 seconds"));
+
+        Assert.Empty(errors);
+        var p = Assert.Single(catalog.Pipelines);
+        Assert.True(p.Enabled);
+        var socket = Assert.IsType<SocketSourceDefinition>(p.Source);
+        Assert.Equal(("127.0.0.1", 9999, 3), (socket.Host, socket.Port, socket.MaxRetries!.Value));
+        Assert.Equal(TimeSpan.FromSeconds(2), Assert.IsType<WordCountSettings>(p.Settings).Options.BatchInterval);
+        Assert.IsType<ConsoleSinkDefinition>(Assert.Single(p.Sinks));
+    }
+
+    [Theory]
+    [InlineData("Pipelines:wc:Source:Port", "Pipelines:wc:Source:Port: is required")]
+    public void Load_MissingPort_NamesTheKey(string key, string expected)
+    {
+        _ = key;
+        Load(out var errors, ("Pipelines:wc:Kind", "wordcount"), ("Pipelines:wc:Source:Kind", "socket"));
+
+        Assert.Contains(expected, errors);
+    }
+
+    [Fact]
+    public void Load_EveryKindOfMistake_IsReportedTogetherWithItsKey()
+    {
+        Load(
+            out var errors,
+            ("Pipelines:a:Kind", "nosuchkind"),
+            ("Pipelines:b:Kind", "wordcount"),
+            ("Pipelines:b:Source:Kind", "socket"),
+            ("Pipelines:b:Source:Port", "70000"),
+            ("Pipelines:b:Options:BatchInterval", "-1 seconds"),
+            ("Pipelines:b:Colour", "blue"),
+            ("Pipelines:c:Kind", "wordcount"),
+            ("Pipelines:c:Source:Kind", "kinesis"),
+            ("Reactive:TimeZone", "Mars/Olympus"));
+
+        Assert.Contains(errors, e => e.StartsWith("Pipelines:a:Kind: unknown pipeline kind 'nosuchkind'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Pipelines:b:Source:Port: 70000 is out of range", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Pipelines:b:Options:BatchInterval: '-1 seconds' must be positive", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Pipelines:b:Colour: unknown key", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Pipelines:c:Source:Kind: 'kinesis' is not a source this pipeline can read", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Reactive:TimeZone: 'Mars/Olympus' is not a known time zone", StringComparison.Ordinal));
+        Assert.Equal(6, errors.Count);
+    }
+
+    [Fact]
+    public void Load_Selection_EnablesOnlyTheNamedPipelines()
+    {
+        var catalog = Load(
+            out var errors,
+            ("Pipelines:a:Kind", "wordcount"),
+            ("Pipelines:a:Source:Kind", "sample"),
+            ("Pipelines:b:Kind", "wordcount"),
+            ("Pipelines:b:Enabled", "false"),
+            ("Pipelines:b:Source:Kind", "sample"),
+            ("pipelines", "b"));
+
+        Assert.Empty(errors);
+        Assert.Equal(["b"], catalog.Enabled.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Load_SelectionOfUnknownPipeline_IsAnError()
+    {
+        Load(out var errors, ("Pipelines:a:Kind", "wordcount"), ("Pipelines:a:Source:Kind", "sample"), ("pipelines", "a,zz"));
+
+        Assert.Equal(["--pipelines: no pipeline named 'zz' is configured (configured: a)"], errors);
+    }
+
+    [Fact]
+    public void Load_RepositoryAppsettings_IsValidAndEnablesTheSampleOnly()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        var catalog = PipelineCatalog.Load(new ConfigurationBuilder().AddJsonFile(path).Build(), out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(["sample-wordcount"], catalog.Enabled.Select(p => p.Name));
+        Assert.Contains(catalog.Pipelines, p => p.Name == "wordcount" && p.Source is SocketSourceDefinition { Port: 9999 });
+    }
+
+    [Fact]
+    public void Load_MissingDirectoryWithoutCreateIfMissing_NamesThePath()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "reactive-missing-" + Guid.NewGuid().ToString("N"));
+
+        Load(
+            out var errors,
+            ("Pipelines:f:Kind", "filerows"),
+            ("Pipelines:f:Source:Kind", "directory"),
+            ("Pipelines:f:Source:Path", missing),
+            ("Pipelines:f:Source:CreateIfMissing", "false"));
+
+        Assert.Equal([$"Pipelines:f:Source:Path: the directory '{missing}' does not exist (create it, or set CreateIfMissing to true)"], errors);
+    }
+}

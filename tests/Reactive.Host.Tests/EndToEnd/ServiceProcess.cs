@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Reactive.Host.Tests.EndToEnd;
+
+/// <summary>The built service (reactive.dll) started as a real process, its output captured.</summary>
+internal sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Lock _gate = new();
+
+    private ServiceProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Stdout
+    {
+        get { lock (_gate) { return _stdout.ToString(); } }
+    }
+
+    public string Stderr
+    {
+        get { lock (_gate) { return _stderr.ToString(); } }
+    }
+
+    public int Pid => _process.Id;
+
+    public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "reactive.dll");
+
+    public static ServiceProcess Start(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(ExecutablePath);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment.Remove("ASPNETCORE_URLS");
+        if (environment is not null)
+        {
+            foreach (var (key, value) in environment)
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var service = new ServiceProcess(process);
+        process.OutputDataReceived += (_, e) => service.Append(service._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => service.Append(service._stderr, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return service;
+    }
+
+    public static string NewWorkingDirectory()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "reactive-e2e-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until standard output satisfies <paramref name="condition"/>, or fails with both streams shown.</summary>
+    public async Task WaitForStdoutAsync(Func<string, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition(Stdout))
+            {
+                return;
+            }
+
+            if (_process.HasExited)
+            {
+                await Task.Delay(100);
+                if (condition(Stdout))
+                {
+                    return;
+                }
+
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"Waited {timeout} for {what}.\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}");
+    }
+
+    public async Task WaitForStderrAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            await Task.Delay(50);
+        }
+
+        if (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            throw new TimeoutException($"Waited {timeout} for '{text}' on stderr.\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}");
+        }
+    }
+
+    /// <summary>Waits for the process to exit by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The service did not exit within {timeout}.\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}");
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM (what Docker and systemd send) and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(StringBuilder target, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            target.Append(line).Append('\n');
+        }
+    }
+}

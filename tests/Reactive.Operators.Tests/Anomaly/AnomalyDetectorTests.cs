@@ -1,0 +1,215 @@
+using Reactive.Operators.Anomaly;
+
+namespace Reactive.Operators.Tests.Anomaly;
+
+public sealed class AnomalyDetectorTests
+{
+    private static readonly long Day0 = new DateTime(2017, 1, 1).Ticks;
+
+    private static long At(int day, int hour) => Day0 + (day * TimeSpan.TicksPerDay) + (hour * TimeSpan.TicksPerHour);
+
+    // 14 days (0..13) of hour 5 alternating 10 and 12: mean 11, sample sd sqrt(14/13).
+    private static AnomalyDetector WithAlternatingHistory(AnomalyOptions? options = null, string series = "")
+    {
+        var detector = new AnomalyDetector(options ?? new AnomalyOptions());
+        for (var d = 0; d < 14; d++)
+        {
+            var check = detector.Evaluate(series, At(d, 5), 5, d % 2 == 0 ? 10 : 12);
+            Assert.Equal(AnomalyStatus.InsufficientHistory, check.Status);
+            Assert.Equal(d, check.BaselineCount);
+        }
+
+        return detector;
+    }
+
+    [Fact]
+    public void AnomalyDetector_AtThreshold_AnomalyJustAboveNormalJustBelow()
+    {
+        var sd = Math.Sqrt(14.0 / 13);
+        var threshold = 11 + (2 * sd); // 13.0755...
+
+        var below = WithAlternatingHistory().Evaluate(At(14, 5), 5, 13.07);
+        Assert.Equal(AnomalyStatus.Normal, below.Status);
+        Assert.Equal(14, below.BaselineCount);
+        Assert.Equal(11, below.BaselineMean, 1e-12);
+        Assert.Equal(sd, below.BaselineStdDev, 1e-12);
+        Assert.Equal(threshold, below.Threshold, 1e-12);
+        Assert.Equal((13.07 - 11) / sd, below.ZScore, 1e-12);
+
+        var above = WithAlternatingHistory().Evaluate(At(14, 5), 5, 13.08);
+        Assert.Equal(AnomalyStatus.Anomaly, above.Status);
+        Assert.True(above.IsAnomaly);
+        Assert.Equal((13.08 - 11) / sd, above.ZScore, 1e-12);
+    }
+
+    [Fact]
+    public void AnomalyDetector_FewerThanMinHistory_NotJudged()
+    {
+        var detector = new AnomalyDetector(new AnomalyOptions());
+        for (var d = 0; d < 13; d++)
+        {
+            detector.Evaluate(At(d, 5), 5, 10 + (d % 2));
+        }
+
+        var check = detector.Evaluate(At(13, 5), 5, 1_000);
+        Assert.Equal(AnomalyStatus.InsufficientHistory, check.Status);
+        Assert.Equal(13, check.BaselineCount);
+        Assert.False(check.IsAnomaly);
+    }
+
+    [Fact]
+    public void AnomalyDetector_Lookback_DropsPricesOlderThanFourteenDays()
+    {
+        var detector = new AnomalyDetector(new AnomalyOptions());
+        detector.Evaluate(At(0, 5), 5, 1_000); // huge price on day 0
+        for (var d = 1; d < 14; d++)
+        {
+            detector.Evaluate(At(d, 5), 5, d % 2 == 0 ? 10 : 12);
+        }
+
+        // Day 14: baseline is days 0..13 (day 0 is exactly t - 14 days: included), the 1000 hides the spike.
+        var day14 = detector.Evaluate(At(14, 5), 5, 40);
+        Assert.Equal(14, day14.BaselineCount);
+        Assert.Equal(AnomalyStatus.Normal, day14.Status);
+
+        // Day 15: baseline is days 1..14; the 1000 is gone.
+        var day15 = detector.Evaluate(At(15, 5), 5, 40);
+        Assert.Equal(14, day15.BaselineCount);
+        Assert.Equal(AnomalyStatus.Anomaly, day15.Status);
+    }
+
+    [Fact]
+    public void AnomalyDetector_OtherHoursAndCurrentDay_NotInBaseline()
+    {
+        var detector = WithAlternatingHistory();
+        // Same day, other hours, wild prices: they do not touch hour 5's baseline.
+        detector.Evaluate(At(14, 4), 4, 5_000);
+        detector.Evaluate(At(14, 6), 6, -5_000);
+        var check = detector.Evaluate(At(14, 5), 5, 13.08);
+        Assert.Equal(14, check.BaselineCount);
+        Assert.Equal(11, check.BaselineMean, 1e-12);
+        Assert.Equal(AnomalyStatus.Anomaly, check.Status);
+    }
+
+    [Fact]
+    public void AnomalyDetector_ZeroDeviation_AboveMeanIsAnomalyWithoutZ()
+    {
+        var detector = new AnomalyDetector(new AnomalyOptions());
+        for (var d = 0; d < 14; d++)
+        {
+            detector.Evaluate("a", At(d, 1), 1, 0.1);
+            detector.Evaluate("b", At(d, 1), 1, 0.1);
+        }
+
+        var equal = detector.Evaluate("a", At(14, 1), 1, 0.1);
+        Assert.Equal(AnomalyStatus.Normal, equal.Status); // equals mean + 2·0 but is not above the mean
+        Assert.Equal(0.1, equal.BaselineMean); // exact, no summation noise
+        Assert.Equal(0.0, equal.BaselineStdDev);
+        Assert.True(double.IsNaN(equal.ZScore));
+
+        var above = detector.Evaluate("b", At(14, 1), 1, 0.11);
+        Assert.Equal(AnomalyStatus.Anomaly, above.Status);
+        Assert.Equal(0.1, above.Threshold);
+        Assert.True(double.IsNaN(above.ZScore));
+    }
+
+    [Fact]
+    public void AnomalyDetector_OutOfOrderAndDuplicate_RejectedStateUnchanged()
+    {
+        var detector = WithAlternatingHistory();
+        Assert.Equal(AnomalyStatus.OutOfOrder, detector.Evaluate(At(12, 5), 5, 1_000).Status);
+        Assert.Equal(AnomalyStatus.DuplicateTime, detector.Evaluate(At(13, 5), 5, 1_000).Status);
+        Assert.True(detector.Evaluate(At(13, 5), 5, 1_000).IsRejected);
+
+        var check = detector.Evaluate(At(14, 5), 5, 13.08);
+        Assert.Equal(14, check.BaselineCount);
+        Assert.Equal(11, check.BaselineMean, 1e-12);
+        Assert.Equal(AnomalyStatus.Anomaly, check.Status);
+    }
+
+    [Fact]
+    public void AnomalyDetector_Series_KeptApart()
+    {
+        var detector = new AnomalyDetector(new AnomalyOptions());
+        for (var d = 0; d < 14; d++)
+        {
+            detector.Evaluate("low", At(d, 5), 5, d % 2 == 0 ? 10 : 12);
+            detector.Evaluate("high", At(d, 5), 5, d % 2 == 0 ? 100 : 120);
+        }
+
+        Assert.Equal(AnomalyStatus.Anomaly, detector.Evaluate("low", At(14, 5), 5, 50).Status);
+        Assert.Equal(AnomalyStatus.Normal, detector.Evaluate("high", At(14, 5), 5, 50).Status);
+        Assert.Equal(2, detector.SeriesCount);
+    }
+
+    [Fact]
+    public void AnomalyDetector_BadHourOrPrice_Rejected()
+    {
+        var detector = new AnomalyDetector(new AnomalyOptions());
+        Assert.Equal(AnomalyStatus.InvalidHour, detector.Evaluate(At(0, 0), 25, 1).Status);
+        Assert.Equal(AnomalyStatus.InvalidHour, detector.Evaluate(At(0, 0), -1, 1).Status);
+        Assert.Equal(AnomalyStatus.InvalidPrice, detector.Evaluate(At(0, 0), 1, double.NaN).Status);
+        Assert.Equal(AnomalyStatus.InvalidPrice, detector.Evaluate(At(0, 0), 1, double.PositiveInfinity).Status);
+        Assert.Equal(AnomalyStatus.MissingSeries, detector.Evaluate(null!, At(0, 0), 1, 1).Status);
+        Assert.Equal(0, detector.SeriesCount);
+        Assert.Equal(AnomalyStatus.InsufficientHistory, detector.Evaluate(At(0, 0), 24, 1).Status);
+        Assert.Equal(AnomalyStatus.InsufficientHistory, detector.Evaluate(At(0, 0), 0, 1).Status);
+    }
+
+    [Fact]
+    public void AnomalyDetector_CustomOptions_KAndMinHistoryApply()
+    {
+        var options = new AnomalyOptions { StandardDeviations = 1, MinHistory = 3, Lookback = TimeSpan.FromDays(3) };
+        var detector = new AnomalyDetector(options);
+        detector.Evaluate(At(0, 2), 2, 10);
+        detector.Evaluate(At(1, 2), 2, 12);
+        detector.Evaluate(At(2, 2), 2, 14);
+
+        // mean 12, sd 2: threshold 14 with K = 1.
+        var check = detector.Evaluate(At(3, 2), 2, 14);
+        Assert.Equal(AnomalyStatus.Anomaly, check.Status);
+        Assert.Equal(14, check.Threshold, 1e-12);
+        Assert.Equal(1, check.ZScore, 1e-12);
+        Assert.Equal(3, check.BaselineCount);
+    }
+
+    [Fact]
+    public void AnomalyDetector_MaxSeriesExceeded_ThrowsNamingOption()
+    {
+        var detector = new AnomalyDetector(new AnomalyOptions { MaxSeries = 1 });
+        detector.Evaluate("a", At(0, 1), 1, 1);
+        var ex = Assert.Throws<InvalidOperationException>(() => detector.Evaluate("b", At(0, 1), 1, 1));
+        Assert.Contains("AnomalyOptions.MaxSeries", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnomalyDetector_MaxBaselineSizeExceeded_ThrowsNamingOption()
+    {
+        var detector = new AnomalyDetector(new AnomalyOptions { MinHistory = 2, MaxBaselineSize = 2 });
+        detector.Evaluate(At(0, 1), 1, 1);
+        detector.Evaluate(At(0, 1) + 1, 1, 1);
+        var ex = Assert.Throws<InvalidOperationException>(() => detector.Evaluate(At(0, 1) + 2, 1, 1));
+        Assert.Contains("AnomalyOptions.MaxBaselineSize", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(nameof(AnomalyOptions.StandardDeviations))]
+    [InlineData(nameof(AnomalyOptions.Lookback))]
+    [InlineData(nameof(AnomalyOptions.MinHistory))]
+    [InlineData(nameof(AnomalyOptions.MaxBaselineSize))]
+    [InlineData(nameof(AnomalyOptions.MaxSeries))]
+    public void AnomalyOptions_OutOfRange_ThrowsNamingOption(string name)
+    {
+        var options = name switch
+        {
+            nameof(AnomalyOptions.StandardDeviations) => new AnomalyOptions { StandardDeviations = 0 },
+            nameof(AnomalyOptions.Lookback) => new AnomalyOptions { Lookback = TimeSpan.FromHours(23) },
+            nameof(AnomalyOptions.MinHistory) => new AnomalyOptions { MinHistory = 1 },
+            nameof(AnomalyOptions.MaxBaselineSize) => new AnomalyOptions { MaxBaselineSize = 13 },
+            _ => new AnomalyOptions { MaxSeries = 0 },
+        };
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new AnomalyDetector(options));
+        Assert.Equal(name, ex.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AnomalyOptions { StandardDeviations = double.NaN }.Validate());
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text;
+using Reactive.Operators.Parsing;
+
+namespace Reactive.Operators.Tests.Parsing;
+
+public class BboParserTests
+{
+    private static long Utc(int y, int mo, int d, int h, int mi, int s, int ms = 0) =>
+        new DateTimeOffset(y, mo, d, h, mi, s, ms, TimeSpan.Zero).Ticks;
+
+    private static (ParseStatus Status, BboQuote Quote, DeadLetterReason Reason) Parse(BboParser parser, string line)
+    {
+        var status = parser.Parse(Encoding.UTF8.GetBytes(line), out var quote, out var reason);
+        return (status, quote, reason);
+    }
+
+    [Fact]
+    public void Parse_CourseLine_ReadsEveryField()
+    {
+        var (status, q, _) = Parse(new BboParser(), "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3\r\n");
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal("ITT", q.Symbol);
+        // 09:30 EST (UTC−5) on 3 March 2014 is 14:30Z.
+        Assert.Equal(Utc(2014, 3, 3, 14, 30, 0, 33), q.TimestampTicks);
+        Assert.Equal(43.16, q.BidPrice);
+        Assert.Equal('Z', q.BidExchange);
+        Assert.Equal(1, q.BidSize);
+        Assert.Equal(43.69, q.AskPrice);
+        Assert.Equal('P', q.AskExchange);
+        Assert.Equal(3, q.AskSize);
+        Assert.Equal(new DateTimeOffset(2014, 3, 3, 14, 30, 0, 33, TimeSpan.Zero), q.Timestamp);
+    }
+
+    [Theory]
+    [InlineData("ITT,03/07/2014,09:30:00.000,1,N,1,2,N,1", 2014, 3, 7, 14, 30)] // Friday before the switch: EST
+    [InlineData("ITT,03/10/2014,09:30:00.000,1,N,1,2,N,1", 2014, 3, 10, 13, 30)] // Monday after the switch: EDT
+    [InlineData("ITT,03/09/2014,01:59:59.000,1,N,1,2,N,1", 2014, 3, 9, 6, 59)] // last EST minute
+    [InlineData("ITT,03/09/2014,02:30:00.000,1,N,1,2,N,1", 2014, 3, 9, 7, 30)] // in the gap: offset before the gap (EST)
+    [InlineData("ITT,03/09/2014,03:00:00.000,1,N,1,2,N,1", 2014, 3, 9, 7, 0)] // first EDT time
+    [InlineData("ITT,11/02/2014,01:30:00.000,1,N,1,2,N,1", 2014, 11, 2, 5, 30)] // overlap: first occurrence (EDT)
+    [InlineData("ITT,11/02/2014,02:30:00.000,1,N,1,2,N,1", 2014, 11, 2, 7, 30)] // after the overlap: EST
+    public void Parse_NewYorkDst_ConvertsToUtc(string line, int y, int mo, int d, int h, int mi)
+    {
+        var (status, q, _) = Parse(new BboParser(), line);
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(Utc(y, mo, d, h, mi, line.Contains("01:59:59", StringComparison.Ordinal) ? 59 : 0), q.TimestampTicks);
+    }
+
+    [Fact]
+    public void Parse_SameParserAcrossDstSwitch_UsesEachHoursOffset()
+    {
+        var parser = new BboParser();
+        var before = Parse(parser, "ITT,03/07/2014,15:59:59.999,1,N,1,2,N,1").Quote;
+        var after = Parse(parser, "ITT,03/10/2014,09:30:00.000,1,N,1,2,N,1").Quote;
+
+        Assert.Equal(Utc(2014, 3, 7, 20, 59, 59, 999), before.TimestampTicks);
+        Assert.Equal(Utc(2014, 3, 10, 13, 30, 0), after.TimestampTicks);
+    }
+
+    [Theory]
+    [InlineData("09:30:00", 0)]
+    [InlineData("09:30:00.1", 1_000_000)]
+    [InlineData("09:30:00.12", 1_200_000)]
+    [InlineData("09:30:00.123", 1_230_000)]
+    [InlineData("09:30:00.1234567", 1_234_567)]
+    [InlineData("9:30:00.5", 5_000_000)]
+    public void Parse_FractionDigits_ReadsTicks(string time, long fractionTicks)
+    {
+        var (status, q, _) = Parse(new BboParser(), $"ITT,03/03/2014,{time},1,N,1,2,N,1");
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(Utc(2014, 3, 3, 14, 30, 0) + fractionTicks, q.TimestampTicks);
+    }
+
+    [Theory]
+    [InlineData("Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size\r\n")]
+    [InlineData("Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size")]
+    [InlineData("")]
+    [InlineData("\r\n")]
+    [InlineData("   ")]
+    public void Parse_HeaderOrBlank_IsSkipped(string line)
+    {
+        Assert.Equal(ParseStatus.Skipped, Parse(new BboParser(), line).Status);
+    }
+
+    [Fact]
+    public void Parse_RepeatedHeaderInTheMiddle_IsSkipped()
+    {
+        var parser = new BboParser();
+        Assert.Equal(ParseStatus.Parsed, Parse(parser, "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3").Status);
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size").Status);
+        Assert.Equal(ParseStatus.Parsed, Parse(parser, "ITT,03/03/2014,09:30:00.038,43.17,P,3,43.69,P,3").Status);
+    }
+
+    [Theory]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P", "field_count", "")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3,9", "field_count", "")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,4x.16,Z,1,43.69,P,3", "bad_number", "Bid Price")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,Z,one,43.69,P,3", "bad_number", "Bid Size")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,-3", "bad_number", "Ask Size")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,Z,1,NaN,P,3", "non_finite", "Ask Price")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,Infinity,Z,1,43.69,P,3", "non_finite", "Bid Price")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,1e999,Z,1,43.69,P,3", "non_finite", "Bid Price")]
+    [InlineData("ITT,2014-03-03,09:30:00.033,43.16,Z,1,43.69,P,3", "bad_date", "Date")]
+    [InlineData("ITT,02/30/2014,09:30:00.033,43.16,Z,1,43.69,P,3", "bad_date", "Date")]
+    [InlineData("ITT,03/03/2014,25:30:00.033,43.16,Z,1,43.69,P,3", "bad_time", "Time")]
+    [InlineData("ITT,03/03/2014,09:30,43.16,Z,1,43.69,P,3", "bad_time", "Time")]
+    [InlineData("ITT,03/03/2014,09:30:00.12345678,43.16,Z,1,43.69,P,3", "bad_time", "Time")]
+    [InlineData(",03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3", "missing_field", "Symbol")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,,Z,1,43.69,P,3", "missing_field", "Bid Price")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,ZZ,1,43.69,P,3", "bad_value", "Bid Exchange")]
+    public void Parse_BadLine_IsRejectedWithCodeAndField(string line, string code, string field)
+    {
+        var (status, _, reason) = Parse(new BboParser(), line);
+
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(code, reason.Code);
+        Assert.Equal(field, reason.Field);
+        if (field.Length > 0)
+        {
+            Assert.StartsWith(field, reason.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Parse_ConstantSymbol_ReusesTheSameString()
+    {
+        var parser = new BboParser();
+        var a = Parse(parser, "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3").Quote;
+        var b = Parse(parser, "ITT,03/03/2014,09:30:00.038,43.17,P,3,43.69,P,3").Quote;
+        var c = Parse(parser, "XYZ,03/03/2014,09:30:00.038,43.17,P,3,43.69,P,3").Quote;
+
+        Assert.Same(a.Symbol, b.Symbol);
+        Assert.Equal("XYZ", c.Symbol);
+    }
+
+    [Fact]
+    public void Parse_CharOverload_MatchesByteOverload()
+    {
+        const string Line = "ITT,03/03/2014,09:30:00.151,43.3,P,6,43.42,P,4\r";
+        var parser = new BboParser();
+        Assert.Equal(ParseStatus.Parsed, parser.Parse(Line.AsSpan(), out var fromChars, out _));
+        Assert.Equal(ParseStatus.Parsed, parser.Parse(Encoding.UTF8.GetBytes(Line), out var fromBytes, out _));
+        Assert.Equal(fromBytes, fromChars);
+        Assert.Equal(43.42 - 43.3, fromChars.Spread, 12);
+    }
+
+    [Fact]
+    public void Parse_OtherZone_UsesIt()
+    {
+        var parser = new BboParser(new BboParserOptions { TimeZone = TimeZoneInfo.Utc });
+        var (_, q, _) = Parse(parser, "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3");
+        Assert.Equal(Utc(2014, 3, 3, 9, 30, 0, 33), q.TimestampTicks);
+    }
+
+    [Fact]
+    public void Parse_HappyPath_DoesNotAllocate()
+    {
+        var parser = new BboParser();
+        byte[] line = "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3\r\n"u8.ToArray();
+        parser.Parse(line, out _, out _);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            parser.Parse(line, out _, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void ToDeadLetter_KeepsLineNumberCodeReasonAndRawWithoutLineEnd()
+    {
+        var parser = new BboParser();
+        const string Line = "ITT,03/03/2014,09:30:00.033,43.16,Z,1,oops,P,3\r\n";
+        parser.Parse(Line.AsSpan(), out _, out var reason);
+
+        var letter = reason.ToDeadLetter("file.csv", 42, Line);
+
+        Assert.Equal(new Reactive.Operators.DeadLetters.DeadLetter("file.csv", 42, "bad_number", "Ask Price: is not a number", "ITT,03/03/2014,09:30:00.033,43.16,Z,1,oops,P,3"), letter);
+    }
+}

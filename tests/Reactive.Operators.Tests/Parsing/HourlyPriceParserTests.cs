@@ -1,0 +1,81 @@
+using System.Text;
+using Reactive.Operators.Parsing;
+
+namespace Reactive.Operators.Tests.Parsing;
+
+public class HourlyPriceParserTests
+{
+    private static (ParseStatus Status, HourlyPrice Price, DeadLetterReason Reason) Parse(HourlyPriceParser parser, string line)
+    {
+        var status = parser.Parse(Encoding.UTF8.GetBytes(line), out var price, out var reason);
+        return (status, price, reason);
+    }
+
+    [Theory]
+    [InlineData("2017-01-01,1,0.0\n", 0, 5, 0.0)] // hour 1 = 00:00 EST = 05:00Z
+    [InlineData("2017-01-01,8,1.71\r\n", 7, 12, 1.71)]
+    [InlineData("2017-01-01,24,40.95", 23, 28, 40.95)] // 23:00 EST = 04:00Z next day
+    [InlineData("2017-07-01,1,-12.5", 0, 5, -12.5)] // no DST in summer: still UTC−5
+    public void Parse_Line_ReadsHourEndingInFixedEst(string line, int localHour, int utcHourFromMidnight, double price)
+    {
+        var (status, p, _) = Parse(new HourlyPriceParser(), line);
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        var date = DateOnly.ParseExact(line[..10], "yyyy-MM-dd");
+        Assert.Equal(date, p.Date);
+        Assert.Equal(localHour + 1, p.Hour);
+        Assert.Equal(price, p.Price);
+        var midnightUtc = new DateTimeOffset(date.Year, date.Month, date.Day, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(midnightUtc.AddHours(utcHourFromMidnight).Ticks, p.TimestampTicks);
+    }
+
+    [Fact]
+    public void Parse_UtcZone_HourOneIsMidnightUtc()
+    {
+        var parser = new HourlyPriceParser(new HourlyPriceParserOptions { TimeZone = TimeZoneInfo.Utc });
+        var (_, p, _) = Parse(parser, "2017-01-15,3,22.3");
+        Assert.Equal(new DateTimeOffset(2017, 1, 15, 2, 0, 0, TimeSpan.Zero), p.Timestamp);
+    }
+
+    [Theory]
+    [InlineData("date,hour,hoep")]
+    [InlineData("date,hour,hoep\r\n")]
+    [InlineData("")]
+    public void Parse_HeaderOrBlank_IsSkipped(string line) =>
+        Assert.Equal(ParseStatus.Skipped, Parse(new HourlyPriceParser(), line).Status);
+
+    [Theory]
+    [InlineData("2017-01-01,0,1.0", "bad_hour", "hour")]
+    [InlineData("2017-01-01,25,1.0", "bad_hour", "hour")]
+    [InlineData("2017-01-01,x,1.0", "bad_number", "hour")]
+    [InlineData("2017-01-01,3,abc", "bad_number", "hoep")]
+    [InlineData("2017-01-01,3,NaN", "non_finite", "hoep")]
+    [InlineData("2017-01-01,3,-Infinity", "non_finite", "hoep")]
+    [InlineData("2017-01-01,3,", "missing_field", "hoep")]
+    [InlineData("01/01/2017,3,1.0", "bad_date", "date")]
+    [InlineData("2017-02-29,3,1.0", "bad_date", "date")]
+    [InlineData("2017-01-01,3", "field_count", "")]
+    [InlineData("2017-01-01,3,1.0,4", "field_count", "")]
+    public void Parse_BadLine_IsRejected(string line, string code, string field)
+    {
+        var (status, _, reason) = Parse(new HourlyPriceParser(), line);
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(code, reason.Code);
+        Assert.Equal(field, reason.Field);
+    }
+
+    [Fact]
+    public void Parse_HappyPath_DoesNotAllocate()
+    {
+        var parser = new HourlyPriceParser();
+        byte[] line = "2017-01-01,8,1.71\n"u8.ToArray();
+        parser.Parse(line, out _, out _);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            parser.Parse(line, out _, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

@@ -1,0 +1,79 @@
+using Reactive.Operators.Parsing;
+
+namespace Reactive.Operators.Tests.Parsing;
+
+public class JsonLinesRowParserTests
+{
+    private static readonly RowSchema Bitcoin = new(
+        new SchemaField("timestamp", FieldType.Timestamp) { Required = true, TimestampFormat = "yyyy-MM-ddTHH:mm:ss" },
+        new SchemaField("euro_rate", FieldType.Double) { Required = true },
+        new SchemaField("usd_rate", FieldType.Double) { Required = true },
+        new SchemaField("gbp_rate", FieldType.Double),
+        new SchemaField("note", FieldType.String),
+        new SchemaField("n", FieldType.Long),
+        new SchemaField("flag", FieldType.Bool));
+
+    private static (ParseStatus Status, Row Row, DeadLetterReason Reason) Parse(string line)
+    {
+        var parser = new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = Bitcoin });
+        var status = parser.Parse(line.AsSpan(), out var row, out var reason);
+        return (status, row, reason);
+    }
+
+    [Fact]
+    public void Parse_CourseShape_ReadsEveryField()
+    {
+        var (status, row, _) = Parse("{\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":50123.5,\"usd_rate\":58800.25,\"gbp_rate\":42700}");
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(new DateTimeOffset(2021, 4, 1, 12, 0, 5, TimeSpan.Zero), row.GetTimestamp("timestamp"));
+        Assert.Equal(50123.5, row.GetDouble("euro_rate"));
+        Assert.Equal(58800.25, row.GetDouble("usd_rate"));
+        Assert.Equal(42700, row.GetDouble("gbp_rate"));
+    }
+
+    [Fact]
+    public void Parse_ExtraNestedAndEscapedFields_AreIgnoredOrUnescaped()
+    {
+        var (status, row, _) = Parse("{\"x\":{\"a\":[1,2,{\"b\":null}]},\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":\"1.5\",\"usd_rate\":2,\"note\":\"a\\\"b\\u00e9\",\"n\":7,\"flag\":true,\"y\":[]}");
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(1.5, row.GetDouble("euro_rate"));
+        Assert.Equal("a\"bé", row.GetString("note"));
+        Assert.Equal(7, row.GetLong("n"));
+        Assert.True(row.GetBool("flag"));
+    }
+
+    [Fact]
+    public void Parse_MissingOrNullOptionalField_IsNull()
+    {
+        var (status, row, _) = Parse("{\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":1,\"usd_rate\":2,\"gbp_rate\":null}");
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.True(row.IsNull("gbp_rate"));
+        Assert.True(row.IsNull("note"));
+        Assert.False(row.TryGetDouble(Bitcoin.IndexOf("gbp_rate"), out _));
+    }
+
+    [Theory]
+    [InlineData("{\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":1}", "missing_field", "usd_rate")]
+    [InlineData("{\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":null,\"usd_rate\":2}", "missing_field", "euro_rate")]
+    [InlineData("{\"timestamp\":\"2021-04-01 12:00:05\",\"euro_rate\":1,\"usd_rate\":2}", "bad_date", "timestamp")]
+    [InlineData("{\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":\"cheap\",\"usd_rate\":2}", "bad_number", "euro_rate")]
+    [InlineData("{\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":\"NaN\",\"usd_rate\":2}", "non_finite", "euro_rate")]
+    [InlineData("{\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":1,\"usd_rate\":2,\"n\":1.5}", "bad_number", "n")]
+    [InlineData("{\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":[1],\"usd_rate\":2}", "bad_value", "euro_rate")]
+    [InlineData("{\"timestamp\":\"2021-04-01T12:00:05\",\"euro_rate\":1,", "bad_json", "")]
+    [InlineData("[1,2]", "bad_json", "")]
+    [InlineData("{\"euro_rate\":1} {\"usd_rate\":2}", "bad_json", "")]
+    [InlineData("not json", "bad_json", "")]
+    public void Parse_BadLine_IsRejected(string line, string code, string field)
+    {
+        var (status, _, reason) = Parse(line);
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(code, reason.Code);
+        Assert.Equal(field, reason.Field);
+    }
+
+    [Fact]
+    public void Parse_BlankLine_IsSkipped() => Assert.Equal(ParseStatus.Skipped, Parse("  \r\n").Status);
+}

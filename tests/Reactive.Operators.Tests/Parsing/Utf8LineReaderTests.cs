@@ -1,0 +1,138 @@
+using System.Text;
+using Reactive.Operators.Parsing;
+
+namespace Reactive.Operators.Tests.Parsing;
+
+public class Utf8LineReaderTests
+{
+    private static List<(long Number, string Text)> ReadAll(byte[] bytes, int maxLineLength = Utf8LineReader.DefaultMaxLineLength, List<long>? tooLong = null)
+    {
+        var lines = new List<(long, string)>();
+        Utf8LineReader.ForEachLine(
+            new MemoryStream(bytes),
+            (line, n) => lines.Add((n, Encoding.UTF8.GetString(line))),
+            (_, n) => tooLong?.Add(n),
+            maxLineLength);
+        return lines;
+    }
+
+    [Fact]
+    public void ForEachLine_MixedEndingsBomAndNoFinalNewline_YieldsEachLine()
+    {
+        byte[] bytes = [.. "\uFEFF"u8, .. "a,b\r\nc\n\nd\r\nlast"u8];
+
+        var lines = ReadAll(bytes);
+
+        Assert.Equal([(1L, "a,b"), (2L, "c"), (3L, ""), (4L, "d"), (5L, "last")], lines);
+    }
+
+    [Fact]
+    public void ForEachLine_LinesAcrossManyBufferRefills_AreWhole()
+    {
+        var text = new StringBuilder();
+        for (int i = 0; i < 20_000; i++)
+        {
+            text.Append("line number ").Append(i).Append(new string('x', i % 50)).Append("\r\n");
+        }
+
+        var lines = ReadAll(Encoding.UTF8.GetBytes(text.ToString()));
+
+        Assert.Equal(20_000, lines.Count);
+        for (int i = 0; i < 20_000; i += 997)
+        {
+            Assert.Equal($"line number {i}{new string('x', i % 50)}", lines[i].Text);
+            Assert.Equal(i + 1, lines[i].Number);
+        }
+    }
+
+    [Fact]
+    public void ForEachLine_LineLongerThanBound_IsReportedAndTheNextLineSurvives()
+    {
+        var tooLong = new List<long>();
+        byte[] bytes = Encoding.UTF8.GetBytes("short\n" + new string('y', 200_000) + "\nafter\n");
+
+        var lines = ReadAll(bytes, maxLineLength: 1000, tooLong);
+
+        Assert.Equal([(1L, "short"), (3L, "after")], lines);
+        Assert.Equal([2L], tooLong);
+    }
+
+    [Fact]
+    public void ForEachLine_TooLongWithoutHandler_ThrowsNamingTheOption()
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(new string('y', 5000) + "\n");
+        var e = Assert.Throws<InvalidDataException>(() => Utf8LineReader.ForEachLine(new MemoryStream(bytes), (_, _) => { }, null, 100));
+        Assert.Contains("maxLineLength", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForEachLine_StreamGivingOneByteAtATime_SplitsCrLfAcrossReads()
+    {
+        var lines = new List<string>();
+        Utf8LineReader.ForEachLine(new TrickleStream("\uFEFFab\r\n\r\ncd\r\né\n"u8.ToArray()), (line, _) => lines.Add(Encoding.UTF8.GetString(line)));
+
+        Assert.Equal(["ab", "", "cd", "é"], lines);
+    }
+
+    [Fact]
+    public void TryReadLine_ReturnsMemoryOfEachLine()
+    {
+        using var reader = new Utf8LineReader(new MemoryStream("x\ny"u8.ToArray()));
+        Assert.True(reader.TryReadLine(out var first));
+        Assert.Equal("x", Encoding.UTF8.GetString(first.Span));
+        Assert.True(reader.TryReadLine(out var second));
+        Assert.Equal("y", Encoding.UTF8.GetString(second.Span));
+        Assert.False(reader.TryReadLine(out _));
+        Assert.Equal(2, reader.LineNumber);
+    }
+
+    [Fact]
+    public void ParseStream_CountsParsedSkippedAndDeadLetters()
+    {
+        byte[] bytes = "date,hour,hoep\n2017-01-01,1,0.0\n\n2017-01-01,25,1.0\n2017-01-01,2,1.5\n"u8.ToArray();
+        var rows = new List<HourlyPrice>();
+        var letters = new List<Reactive.Operators.DeadLetters.DeadLetter>();
+
+        var counts = LineParsing.ParseStream(new MemoryStream(bytes), new HourlyPriceParser(), "u.csv", rows.Add, letters.Add);
+
+        Assert.Equal(new ParseCounts(5, 2, 2, 1), counts);
+        var letter = Assert.Single(letters);
+        Assert.Equal(("u.csv", 4L, "bad_hour", "2017-01-01,25,1.0"), (letter.Source, letter.LineNumber, letter.Code, letter.Raw));
+    }
+
+    private sealed class TrickleStream(byte[] data) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => data.Length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_position == data.Length || count == 0)
+            {
+                return 0;
+            }
+
+            buffer[offset] = data[_position++];
+            return 1;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Reactive.Concurrency;
+using System.Text;
+using System.Text.RegularExpressions;
+using Reactive.Sources.Generators;
+
+namespace Reactive.Sources.Tests.Generators;
+
+public partial class BboQuoteGeneratorTests
+{
+    [GeneratedRegex(@"^SYN,\d\d/\d\d/\d{4},\d\d:\d\d:\d\d\.\d{3},[1-9]\d*(\.\d?[1-9])?,[NTPKZJYBXACDM],[1-9]\d*,[1-9]\d*(\.\d?[1-9])?,[NTPKZJYBXACDM],[1-9]\d*$")]
+    private static partial Regex RowPattern();
+
+    private static string Text(BboQuoteGeneratorOptions options)
+    {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        BboQuoteGenerator.Write(writer, options);
+        return writer.ToString();
+    }
+
+    private static byte[] Bytes(BboQuoteGeneratorOptions options)
+    {
+        using var stream = new MemoryStream();
+        BboQuoteGenerator.Write(stream, options);
+        return stream.ToArray();
+    }
+
+    private sealed record Quote(DateTime LocalTime, long BidCents, long AskCents);
+
+    private static List<Quote> Quotes(string text) =>
+        [.. text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line =>
+        {
+            var f = line.Split(',');
+            var time = DateTime.ParseExact(f[1] + " " + f[2], "MM/dd/yyyy HH:mm:ss.fff", CultureInfo.InvariantCulture);
+            return new Quote(time, (long)Math.Round(decimal.Parse(f[3], CultureInfo.InvariantCulture) * 100), (long)Math.Round(decimal.Parse(f[6], CultureInfo.InvariantCulture) * 100));
+        })];
+
+    [Fact]
+    public void Write_SameSeed_SameBytes_DifferentSeed_DifferentBytes()
+    {
+        var a = Bytes(new BboQuoteGeneratorOptions { Seed = 7, Rows = 2000 });
+        var b = Bytes(new BboQuoteGeneratorOptions { Seed = 7, Rows = 2000 });
+        var c = Bytes(new BboQuoteGeneratorOptions { Seed = 8, Rows = 2000 });
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Write_Format_IsTheCourseFormatWithCrlf()
+    {
+        byte[] bytes = Bytes(new BboQuoteGeneratorOptions { Rows = 5000 });
+        string text = Encoding.UTF8.GetString(bytes);
+
+        Assert.False(bytes.AsSpan().StartsWith("\uFEFF"u8));
+        Assert.StartsWith("Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size\r\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n", text, StringComparison.Ordinal);
+        Assert.Equal(text.Count(c => c == '\n'), text.Count(c => c == '\r'));
+        var rows = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)[1..];
+        Assert.Equal(5000, rows.Length);
+        Assert.All(rows, row => Assert.Matches(RowPattern(), row));
+    }
+
+    [Fact]
+    public void Write_Times_AreSortedWeekdayTradingHoursWithBursts()
+    {
+        // Start on a Saturday: the first quote must be on the following Monday.
+        var quotes = Quotes(Text(new BboQuoteGeneratorOptions { Rows = 60_000, StartDate = new DateOnly(2014, 3, 1) }));
+
+        Assert.Equal(new DateTime(2014, 3, 3), quotes[0].LocalTime.Date);
+        Assert.All(quotes.Zip(quotes.Skip(1)), p => Assert.True(p.First.LocalTime <= p.Second.LocalTime, $"{p.First} then {p.Second}"));
+        Assert.All(quotes, q =>
+        {
+            Assert.InRange(q.LocalTime.TimeOfDay, new TimeSpan(9, 30, 0), new TimeSpan(15, 59, 59, 999));
+            Assert.NotEqual(DayOfWeek.Saturday, q.LocalTime.DayOfWeek);
+            Assert.NotEqual(DayOfWeek.Sunday, q.LocalTime.DayOfWeek);
+        });
+        var days = quotes.Select(q => q.LocalTime.Date).Distinct().ToList();
+        Assert.True(days.Count >= 2, "several days");
+        Assert.All(days.Zip(days.Skip(1)), d => Assert.Equal(d.First.DayOfWeek == DayOfWeek.Friday ? 3 : 1, (d.Second - d.First).Days));
+        int sameMillisecond = quotes.Zip(quotes.Skip(1)).Count(p => p.First.LocalTime == p.Second.LocalTime);
+        int sameSecond = quotes.Zip(quotes.Skip(1)).Count(p => p.First.LocalTime.Ticks / TimeSpan.TicksPerSecond == p.Second.LocalTime.Ticks / TimeSpan.TicksPerSecond);
+        Assert.InRange(sameMillisecond / (double)quotes.Count, 0.1, 0.4);
+        Assert.InRange(sameSecond / (double)quotes.Count, 0.4, 0.8);
+    }
+
+    [Fact]
+    public void Write_Spreads_HaveLockedAndCrossedInTheIntendedShares()
+    {
+        var quotes = Quotes(Text(new BboQuoteGeneratorOptions { Rows = 100_000, Seed = 3 }));
+        double locked = quotes.Count(q => q.AskCents == q.BidCents) / (double)quotes.Count;
+        double crossed = quotes.Count(q => q.AskCents < q.BidCents) / (double)quotes.Count;
+        var spreads = quotes.Select(q => q.AskCents - q.BidCents).ToList();
+
+        Assert.InRange(locked, 0.02, 0.03);
+        Assert.InRange(crossed, 0.0005, 0.0016);
+        Assert.True(spreads.Min() >= -2);
+        Assert.InRange(spreads.Count(s => s is >= 1 and <= 3) / (double)spreads.Count, 0.8, 0.95);
+    }
+
+    [Fact]
+    public void Write_FirstRow_StartsAtTheConfiguredPriceAndOpen()
+    {
+        var first = Text(new BboQuoteGeneratorOptions { Rows = 1, Symbol = "ITT", StartPrice = 43.16m }).Split("\r\n")[1];
+        var f = first.Split(',');
+
+        Assert.Equal("ITT", f[0]);
+        Assert.Equal("03/03/2014", f[1]);
+        Assert.StartsWith("09:30:00.", f[2], StringComparison.Ordinal);
+        Assert.InRange(decimal.Parse(f[3], CultureInfo.InvariantCulture), 43.14m, 43.18m);
+    }
+
+    [Theory]
+    [InlineData("Rows")]
+    [InlineData("Symbol")]
+    [InlineData("LockedShare")]
+    [InlineData("StartPrice")]
+    [InlineData("SessionClose")]
+    public void Validate_BadOption_ThrowsNamingIt(string option)
+    {
+        var o = new BboQuoteGeneratorOptions();
+        switch (option)
+        {
+            case "Rows": o.Rows = 0; break;
+            case "Symbol": o.Symbol = "itt"; break;
+            case "LockedShare": o.LockedShare = 0.9; break;
+            case "StartPrice": o.StartPrice = 43.155m; break;
+            default: o.SessionClose = new TimeOnly(9, 0); break;
+        }
+
+        var e = Assert.Throws<ArgumentException>(() => BboQuoteGenerator.Generate(o));
+        Assert.Equal(option, e.ParamName);
+    }
+
+    [Fact]
+    public void Observe_VirtualTime_EmitsEachQuoteAtItsEventTimeOverSpeed()
+    {
+        var options = new BboQuoteGeneratorOptions { Rows = 300 };
+        var expected = Quotes(Text(options));
+        var scheduler = new HistoricalScheduler(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var start = scheduler.Now;
+        var seen = new List<(TimeSpan At, string Line)>();
+
+        using var _ = BboQuoteGenerator.Observe(options, scheduler, new GeneratorPacing { Speed = 4 }).Subscribe(line => seen.Add((scheduler.Now - start, line)));
+        scheduler.Start();
+
+        Assert.Equal(301, seen.Count);
+        Assert.Equal((TimeSpan.Zero, BboQuoteGenerator.Header), seen[0]);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            var offset = (expected[i].LocalTime - expected[0].LocalTime) / 4;
+            Assert.Equal(offset.Ticks, seen[i + 1].At.Ticks, tolerance: 1);
+        }
+    }
+}

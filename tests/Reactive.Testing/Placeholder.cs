@@ -1,3 +1,0 @@
-namespace Reactive.Testing;
-
-internal static class Placeholder;
