@@ -24,6 +24,7 @@ public sealed class RollingFileWriter : IDisposable
     private readonly byte[]? _header;
     private readonly bool _quotedRecords;
     private readonly Lock _lock = new();
+    private readonly List<string> _closed = [];
     private FileStream? _stream;
     private string? _partPath;
     private DateTimeOffset _openedAt;
@@ -88,8 +89,6 @@ public sealed class RollingFileWriter : IDisposable
             }
         }
     }
-
-    private readonly List<string> _closed = [];
 
     /// <summary>Writes one line (its newline is added). A line must not contain a line break outside quotes.</summary>
     public void WriteLine(ReadOnlySpan<byte> line)
