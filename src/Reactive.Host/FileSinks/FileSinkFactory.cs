@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Reactive.Host.Progress;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public static class FileSinksServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<FileSinkOptions>().Bind(configuration.GetSection(FileSinkOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddReactiveOptions<FileSinkOptions>(configuration.GetSection(FileSinkOptions.SectionName));
         services.TryAddSingleton<FileSinkFactory>();
         return services;
     }

@@ -18,8 +18,8 @@ public static class ProgressServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PipelineProgressRegistry>();
-        services.AddOptions<ProgressOptions>().Bind(configuration.GetSection(ProgressOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DeadLetterOptions>().Bind(configuration.GetSection(DeadLetterOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddReactiveOptions<ProgressOptions>(configuration.GetSection(ProgressOptions.SectionName));
+        services.AddReactiveOptions<DeadLetterOptions>(configuration.GetSection(DeadLetterOptions.SectionName));
         services.TryAddSingleton<DeadLetterStore>();
         services.TryAddSingleton<ProgressReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<ProgressReporter>());

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Reactive.Host.Progress;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reactive.Host.Sql;
@@ -17,8 +18,8 @@ public static class TablesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<TablesOptions>().Bind(configuration.GetSection(TablesOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SqlOptions>().Bind(configuration.GetSection(SqlOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddReactiveOptions<TablesOptions>(configuration.GetSection(TablesOptions.SectionName));
+        services.AddReactiveOptions<SqlOptions>(configuration.GetSection(SqlOptions.SectionName));
         services.TryAddSingleton<MemoryTableStore>();
         services.TryAddSingleton<SqlQueryService>();
         return services;

@@ -41,10 +41,19 @@ internal sealed class ApiServer : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddReactiveApi(builder.Configuration);
         var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
-        app.MapReactiveApi();
-        app.MapGet("/boom", static string () => throw new InvalidOperationException("secret internals at Foo.Bar()"));
-        await app.StartAsync();
+        try
+        {
+            app.Urls.Add("http://127.0.0.1:0");
+            app.MapReactiveApi();
+            app.MapGet("/boom", static string () => throw new InvalidOperationException("secret internals at Foo.Bar()"));
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new ApiServer(app, new Uri(address));
     }

@@ -131,13 +131,26 @@ public sealed class ReactiveApiTests
     [Fact]
     public async Task Sql_SlowQuery_IsStoppedWith408()
     {
-        await using var server = await ApiServer.StartAsync(new Dictionary<string, string?> { ["Sql:TimeLimit"] = "00:00:00.300" });
+        await using var server = await ApiServer.StartAsync(new Dictionary<string, string?> { ["Sql:TimeLimit"] = "300 milliseconds" });
 
         using var response = await server.Client.PostAsJsonAsync("/api/sql", new { sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c" });
         using var json = await ReadJsonAsync(response);
 
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
         Assert.Equal("SQL time limit reached", json.RootElement.GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData("Sql:TimeLimit", "soon", "Sql:TimeLimit")]
+    [InlineData("Tables:MaxRowsPerTable", "0", "MaxRowsPerTable")]
+    [InlineData("Tables:MaxRowsPerTable", "many", "Tables:MaxRowsPerTable")]
+    [InlineData("Progress:LogInterval", "0 seconds", "LogInterval")]
+    public async Task Options_BadValue_StopsTheStartNamingTheKey(string key, string value, string named)
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => ApiServer.StartAsync(new Dictionary<string, string?> { [key] = value }));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
