@@ -95,7 +95,7 @@ public sealed class SqlQueryService : IDisposable
         var denied = new List<string>();
         var db = connection.Handle!;
         raw.sqlite3_set_authorizer(db, (object? _, int action, string? p0, string? p1, string? _, string? _) => Authorize(action, p0, p1, denied), null);
-        CheckStatement(db, rewritten, denied);
+        var declaredTypes = CheckStatement(db, rewritten, denied);
 
         var guard = new InterruptGuard(db);
         using var timer = _timeProvider.CreateTimer(static s => ((InterruptGuard)s!).Interrupt(timedOut: true), guard, _options.TimeLimit, Timeout.InfiniteTimeSpan);
@@ -132,7 +132,7 @@ public sealed class SqlQueryService : IDisposable
 
             for (var i = 0; i < columns.Length; i++)
             {
-                columns[i] = new SqlColumn(reader.GetName(i), ColumnType(reader, i, rows));
+                columns[i] = new SqlColumn(reader.GetName(i), ColumnType(i < declaredTypes.Length ? declaredTypes[i] : null, i, rows));
             }
 
             return new SqlResult(columns, rows, truncated, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
@@ -157,18 +157,11 @@ public sealed class SqlQueryService : IDisposable
         }
     }
 
-    private static string ColumnType(SqliteDataReader reader, int i, List<object?[]> rows)
+    private static string ColumnType(string? declared, int i, List<object?[]> rows)
     {
-        try
+        if (!string.IsNullOrEmpty(declared))
         {
-            var declared = reader.GetDataTypeName(i);
-            if (!string.IsNullOrEmpty(declared))
-            {
-                return declared.ToUpperInvariant();
-            }
-        }
-        catch (InvalidOperationException)
-        {
+            return declared.ToUpperInvariant();
         }
 
         var first = rows.Select(r => r[i]).FirstOrDefault(v => v is not null);
@@ -216,7 +209,8 @@ public sealed class SqlQueryService : IDisposable
         }
     }
 
-    private static void CheckStatement(sqlite3 db, string sql, List<string> denied)
+    /// <summary>Prepares the query to check it; returns the declared types of its result columns.</summary>
+    private static string?[] CheckStatement(sqlite3 db, string sql, List<string> denied)
     {
         var rc = raw.sqlite3_prepare_v2(db, sql, out var statement, out var tail);
         using (statement)
@@ -245,6 +239,14 @@ public sealed class SqlQueryService : IDisposable
             {
                 throw new SqlQueryException(SqlErrorKind.Refused, "Only read-only queries may run.");
             }
+
+            var types = new string?[raw.sqlite3_column_count(statement)];
+            for (var i = 0; i < types.Length; i++)
+            {
+                types[i] = raw.sqlite3_column_decltype(statement, i).utf8_to_string();
+            }
+
+            return types;
         }
     }
 

@@ -24,6 +24,7 @@ public sealed class ReactiveApiTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var root = json.RootElement;
         Assert.Equal(["Col1", "Col2"], root.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(["TEXT", "TEXT"], root.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("type").GetString()));
         Assert.Equal(
             [["1", "apple"], ["2", "banana"], ["cherry", null]],
             root.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? null : v.GetString()).ToList()));

@@ -28,9 +28,10 @@ public sealed class SqlQueryServiceTests
         await using var store = NewStore();
         using var sql = NewSql(store);
 
-        var rows = await QueryAsync(sql, "SELECT SPLIT('a,b', ','), size(SPLIT('a,b,c', ',')), element_at(SPLIT('a,b,c', ','), -1)");
+        var result = await sql.ExecuteAsync("SELECT SPLIT('a,b', ','), size(SPLIT('a,b,c', ',')), element_at(SPLIT('a,b,c', ','), -1), NULL AS n");
 
-        Assert.Equal([["[\"a\",\"b\"]", 3L, "c"]], rows);
+        Assert.Equal([["[\"a\",\"b\"]", 3L, "c", null]], result.Rows.Select(r => r.ToList()));
+        Assert.Equal(["TEXT", "INTEGER", "TEXT", ""], result.Columns.Select(c => c.Type));
     }
 
     [Fact]
