@@ -51,7 +51,7 @@ public sealed class DeadLetterStore
 
     /// <summary>
     /// Records a dead letter of <paramref name="pipeline"/> and counts it in the pipeline's progress
-    /// (<see cref="PipelineProgress.RecordDeadLetter"/>; do not count it there again).
+    /// when the pipeline is registered (<see cref="PipelineProgress.RecordDeadLetter"/>; do not count it there again).
     /// </summary>
     public void Add(string pipeline, string code, string reason, string? raw = null, long line = 0, string? origin = null)
     {
@@ -64,7 +64,9 @@ public sealed class DeadLetterStore
 
         var entry = new DeadLetterEntry(_timeProvider.GetUtcNow(), pipeline, code, reason ?? string.Empty, raw, line, origin);
         _rings.GetOrAdd(pipeline, static (_, capacity) => new Ring(capacity), _options.Capacity).Add(entry);
-        (_registry.Find(pipeline) ?? _registry.GetOrAdd(pipeline, "unknown")).RecordDeadLetter(code);
+        // A name the registry does not know is kept here but not invented there: an unknown
+        // pipeline would otherwise stay "Starting" and keep /healthz from ever being ready.
+        _registry.Find(pipeline)?.RecordDeadLetter(code);
     }
 
     /// <summary>The newest dead letters, newest first: of one pipeline, or of all when <paramref name="pipeline"/> is null.</summary>

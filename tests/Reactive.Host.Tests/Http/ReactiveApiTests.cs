@@ -263,6 +263,7 @@ public sealed class ReactiveApiTests
     public async Task DeadLetters_ForAPipeline_AreTheNewestFirst()
     {
         await using var server = await ApiServer.StartAsync(new Dictionary<string, string?> { ["DeadLetters:Capacity"] = "2" });
+        server.Pipelines.GetOrAdd("spread", "file");
         server.DeadLetters.Add("spread", "bad_number", "Bid Price is not a number", "ITT,x", 2, "14081.csv");
         server.DeadLetters.Add("spread", "field_count", "8 fields, expected 9", "ITT,1", 3, "14081.csv");
         server.DeadLetters.Add("spread", "bad_date", "Date is not MM/dd/yyyy", "ITT,13/45/2014", 4, "14081.csv");
@@ -275,6 +276,20 @@ public sealed class ReactiveApiTests
         Assert.Equal(4, entries[0].GetProperty("line").GetInt64());
         Assert.Equal("ITT,13/45/2014", entries[0].GetProperty("raw").GetString());
         Assert.Equal(3, server.Pipelines.Find("spread")!.DeadLetters);
+        Assert.Null(server.Pipelines.Find("other"));
+    }
+
+    [Fact]
+    public async Task Errors_UnknownPath_IsANotFoundProblem()
+    {
+        await using var server = await ApiServer.StartAsync();
+
+        using var response = await server.Client.GetAsync("/api/nowhere");
+        using var json = await ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(404, json.RootElement.GetProperty("status").GetInt32());
     }
 
     [Fact]
