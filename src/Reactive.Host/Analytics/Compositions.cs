@@ -54,7 +54,11 @@ internal static class Compositions
             .SelectMany(r => AnomalyRow(r, settings.Zone, outputs));
     }
 
-    public static IObservable<ResultRow> Aggregate(IObservable<SourceLine> lines, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs)
+    public static IObservable<ResultRow> Aggregate(IObservable<SourceLine> lines, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs) =>
+        AggregateBatches(lines, settings, scheduler, outputs).SelectMany(batch => batch);
+
+    /// <summary>The aggregate's results one trigger at a time (in complete mode, each batch is the whole result table).</summary>
+    public static IObservable<IReadOnlyList<ResultRow>> AggregateBatches(IObservable<SourceLine> lines, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs)
     {
         var schema = settings.Schema();
         var deadLetters = Observer.Create<DeadLetter>(outputs.DeadLetter);
@@ -96,7 +100,7 @@ internal static class Compositions
             }
         }
 
-        return rows.WindowByEventTime(options).SelectMany(update => update.Rows.Select(r => WindowRow(r, settings)));
+        return rows.WindowByEventTime(options).Select(update => (IReadOnlyList<ResultRow>)[.. update.Rows.Select(r => WindowRow(r, settings))]);
     }
 
     private static GroupKey KeyOf(Row row, int[] indexes)

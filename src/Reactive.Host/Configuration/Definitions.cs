@@ -142,6 +142,12 @@ internal abstract record SinkDefinition(string Kind);
 /// <summary>Standard output: pprint batches for word count and file rows, JSON lines for analytics.</summary>
 internal sealed record ConsoleSinkDefinition(int Rows = 10) : SinkDefinition("console");
 
+/// <summary>A memory table queryable with SQL (issue 4): <c>{ "Kind": "table", "Table": "spread", "MaxRows": 100000 }</c>.</summary>
+internal sealed record TableSinkDefinition(string Table, int? MaxRows) : SinkDefinition("table");
+
+/// <summary>Rolling JSON lines or CSV files, one series per pipeline.</summary>
+internal sealed record FileSinkDefinition(Reactive.Host.FileSinks.FileSinkFormat Format) : SinkDefinition("file");
+
 internal static class SinkDefinitions
 {
     public static SinkDefinition? Read(ConfigReader r)
@@ -151,16 +157,34 @@ internal static class SinkDefinitions
         {
             null => null,
             "console" => new ConsoleSinkDefinition(r.GetInt("Rows", 10, 1, 10_000)),
+            "table" => ReadTable(r),
+            "jsonl" => new FileSinkDefinition(Reactive.Host.FileSinks.FileSinkFormat.JsonLines),
+            "csv" => new FileSinkDefinition(Reactive.Host.FileSinks.FileSinkFormat.Csv),
             _ => null,
         };
         if (kind is not null && sink is null)
         {
-            r.Error("Kind", $"unknown sink kind '{kind}' (known: console)");
+            r.Error("Kind", $"unknown sink kind '{kind}' (known: console, table, jsonl, csv)");
             return null;
         }
 
         r.RejectUnknownKeys($"a {kind} sink");
         return sink;
+    }
+
+    private static TableSinkDefinition ReadTable(ConfigReader r)
+    {
+        var name = r.GetString("Table", required: true) ?? "results";
+        try
+        {
+            Reactive.Host.Tables.TableSchema.ValidateName(name, "table");
+        }
+        catch (ArgumentException ex)
+        {
+            r.Error("Table", Cli.ArgReader.CleanMessage(ex));
+        }
+
+        return new TableSinkDefinition(name, r.GetNullableInt("MaxRows", 1));
     }
 }
 
@@ -172,6 +196,9 @@ internal sealed record WordCountSettings(WordCountOptions Options) : PipelineSet
 internal sealed record FileRowsSettings(TimeSpan BatchInterval, string Separator) : PipelineSettings;
 
 internal sealed record SpreadPipelineSettings(SpreadSettings Settings) : PipelineSettings;
+
+/// <summary>The course's <c>writeStream.format("memory").queryName("new_dataframe")</c>: raw lines into a table.</summary>
+internal sealed record RawTableSettings(string Table, int? MaxRows) : PipelineSettings;
 
 internal sealed record AnomalyPipelineSettings(AnomalySettings Settings) : PipelineSettings;
 
@@ -197,6 +224,22 @@ internal static class PipelineKinds
         new("spread", ["generator", "replay", "socket", "directory"], ReadSpread),
         new("anomaly", ["generator", "replay", "socket", "directory"], ReadAnomaly),
         new("aggregate", ["generator", "replay", "socket", "directory"], ReadAggregate),
+        new("rawtable", ["socket", "directory", "sample", "replay", "generator"], r =>
+        {
+            var table = r.GetString("Table", "new_dataframe")!;
+            try
+            {
+                Reactive.Host.Tables.TableSchema.ValidateName(table, "table");
+            }
+            catch (ArgumentException ex)
+            {
+                r.Error("Table", Cli.ArgReader.CleanMessage(ex));
+            }
+
+            var settings = new RawTableSettings(table, r.GetNullableInt("MaxRows", 1));
+            r.RejectUnknownKeys("rawtable options");
+            return settings;
+        }),
         new("filerows", ["directory", "socket", "sample"], r =>
         {
             var settings = new FileRowsSettings(r.GetDuration("BatchInterval", TimeSpan.FromSeconds(10)), r.GetString("Separator", ",")!);

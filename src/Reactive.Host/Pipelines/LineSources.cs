@@ -111,7 +111,7 @@ internal static class LineSources
         Observable.Create<SourceLine>(observer =>
         {
             var status = source.Status.Subscribe(s => OnStatus(ctx, source, s));
-            var rejected = source.Rejected.Subscribe(r => ctx.Reject(r.Origin, r.LineNumber, r.Code, r.Reason));
+            var rejected = source.Rejected.Subscribe(r => ctx.Reject(r.Origin, r.LineNumber, r.Code, r.Reason, r.Raw));
             var lines = source.Subscribe(observer);
             return new CompositeDisposable(lines, status, rejected);
         });

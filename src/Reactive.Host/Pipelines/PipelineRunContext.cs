@@ -3,9 +3,15 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Reactive.Host.Configuration;
+using Reactive.Host.DeadLetters;
+using Reactive.Host.FileSinks;
 using Reactive.Host.Progress;
+using Reactive.Host.Tables;
 
 namespace Reactive.Host.Pipelines;
+
+/// <summary>The service's shared parts a pipeline may write to; absent ones are null.</summary>
+internal sealed record PipelineServices(MemoryTableStore? Tables, FileSinkFactory? Files, DeadLetterStore? DeadLetters);
 
 /// <summary>Everything one run of one pipeline needs.</summary>
 internal sealed class PipelineRunContext(
@@ -16,8 +22,11 @@ internal sealed class PipelineRunContext(
     TimeZoneInfo zone,
     ILogger logger,
     ResultsOutput output,
-    HostSettings host)
+    HostSettings host,
+    PipelineServices services)
 {
+    public PipelineServices Services => services;
+
     public PipelineDefinition Definition => definition;
 
     public string Name => definition.Name;
@@ -39,9 +48,17 @@ internal sealed class PipelineRunContext(
     /// <summary>A row the pipeline could not use: counted, logged and kept, never lost silently.</summary>
     public void Reject(string origin, long line, string code, string reason, string? raw = null)
     {
-        progress.RecordDeadLetter(code);
+        if (services.DeadLetters is { } store)
+        {
+            // The store keeps the last rejected rows for GET /api/deadletters and counts them in progress.
+            store.Add(Name, code, reason, raw, line, origin);
+        }
+        else
+        {
+            progress.RecordDeadLetter(code);
+        }
+
         Log.RowRejected(logger, Name, origin, line, code, reason);
-        _ = raw;
     }
 
     /// <summary>A row that came after its windows were final: counted (by the caller) and logged.</summary>

@@ -1,5 +1,7 @@
 using Reactive.Host.Analytics;
 using Reactive.Host.Configuration;
+using Reactive.Host.Tables;
+using System.Reactive.Linq;
 using Reactive.Host.Sinks;
 using Reactive.Operators.Batching;
 using Reactive.Operators.WordCount;
@@ -13,8 +15,9 @@ internal static class PipelineRunner
     {
         WordCountSettings s => RunWordCountAsync(ctx, s, stop),
         FileRowsSettings s => RunFileRowsAsync(ctx, s, stop),
-        SpreadPipelineSettings s => RunRowsAsync(ctx, Compositions.Spread(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx)), stop),
-        AnomalyPipelineSettings s => RunRowsAsync(ctx, Compositions.Anomaly(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx)), stop),
+        SpreadPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Spread(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), OutputMode.Append, [], stop),
+        AnomalyPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Anomaly(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), OutputMode.Append, [], stop),
+        RawTableSettings s => RunRawTableAsync(ctx, s, stop),
         AggregatePipelineSettings s => RunAggregateAsync(ctx, s.Settings, stop),
         _ => throw new NotSupportedException($"pipeline kind {ctx.Definition.Kind} is not wired yet"),
     };
@@ -46,8 +49,14 @@ internal static class PipelineRunner
     private static Task RunAggregateAsync(PipelineRunContext ctx, AggregateSettings settings, CancellationToken stop)
     {
         var stats = new Reactive.Operators.Windows.WindowStats();
-        var rows = Compositions.Aggregate(LineSources.Open(ctx, stop), settings, ctx.Scheduler, Outputs(ctx, stats));
-        return RunRowsAsync(ctx, rows, stop, () =>
+        var batches = Compositions.AggregateBatches(LineSources.Open(ctx, stop), settings, ctx.Scheduler, Outputs(ctx, stats));
+        var mode = settings.OutputMode switch
+        {
+            Reactive.Operators.Windows.WindowOutputMode.Update => OutputMode.Update,
+            Reactive.Operators.Windows.WindowOutputMode.Complete => OutputMode.Complete,
+            _ => OutputMode.Append,
+        };
+        return RunRowsAsync(ctx, batches, mode, settings.GroupBy, stop, () =>
         {
             if (stats.Watermark is { } watermark)
             {
@@ -67,24 +76,41 @@ internal static class PipelineRunner
         },
         stats);
 
-    /// <summary>Runs a pipeline whose results are rows: each goes to every configured sink.</summary>
-    private static Task RunRowsAsync(PipelineRunContext ctx, IObservable<ResultRow> rows, CancellationToken stop, Action? afterRow = null)
+    private static IObservable<IReadOnlyList<ResultRow>> Single(IObservable<ResultRow> rows) =>
+        rows.Select(r => (IReadOnlyList<ResultRow>)[r]);
+
+    /// <summary>Runs a pipeline whose results are rows, one trigger's batch at a time, into every configured sink.</summary>
+    private static async Task RunRowsAsync(
+        PipelineRunContext ctx,
+        IObservable<IReadOnlyList<ResultRow>> batches,
+        OutputMode mode,
+        IReadOnlyList<string> keyColumns,
+        CancellationToken stop,
+        Action? afterBatch = null)
     {
-        var console = ctx.Definition.Sinks.OfType<ConsoleSinkDefinition>().Any();
-        return PipelineRunContext.RunToEndAsync(rows, row =>
+        using var sinks = new RowSinks(ctx, mode, keyColumns);
+        await PipelineRunContext.RunToEndAsync(batches, batch =>
         {
-            ctx.Progress.RecordOutput();
-            if (row.WindowEnd is { } end)
+            ctx.Progress.RecordOutput(batch.Count);
+            if (batch.Count > 0 && batch[^1].WindowEnd is { } end)
             {
                 ctx.Progress.SetLastEventTime(end);
             }
 
-            if (console)
-            {
-                ctx.Output.Write(row.ToJson() + "\n");
-            }
+            sinks.WriteBatch(batch);
+            afterBatch?.Invoke();
+        }, stop).ConfigureAwait(false);
+    }
 
-            afterRow?.Invoke();
+    /// <summary>The course's raw table: every line of the source appended to a one-column table (<c>value</c>).</summary>
+    private static Task RunRawTableAsync(PipelineRunContext ctx, RawTableSettings s, CancellationToken stop)
+    {
+        var store = ctx.Services.Tables ?? throw new InvalidOperationException("memory tables are not available in this run");
+        var table = store.GetOrCreate(s.Table, TableSchema.RawLines, OutputMode.Append, null, s.MaxRows);
+        return PipelineRunContext.RunToEndAsync(LineSources.OpenText(ctx, stop), line =>
+        {
+            table.Write(new TableRow([line]));
+            ctx.Progress.RecordOutput();
         }, stop);
     }
 
