@@ -1,3 +1,4 @@
+using Reactive.Testing;
 using System.Globalization;
 using System.Text.Json;
 
@@ -14,7 +15,7 @@ public sealed class RunCourseDataTests
     [SharedDataFact("14081.csv")]
     public void RunSpread_CourseQuotes_MatchesAnIndependentGroupBy()
     {
-        var input = SharedData.Require("14081.csv");
+        var input = SharedData.PathOf("14081.csv");
         var output = CliRunner.TempFile("spread.jsonl");
 
         var (exit, _, stderr) = CliRunner.Run("run", "spread", "--input", input, "--output", output);
@@ -42,7 +43,7 @@ public sealed class RunCourseDataTests
     [SharedDataFact("utility.csv")]
     public void RunAnomaly_CourseHourlyPrices_Finds458AsTheCourseRuleGives()
     {
-        var input = SharedData.Require("utility.csv");
+        var input = SharedData.PathOf("utility.csv");
         var output = CliRunner.TempFile("anomalies.jsonl");
 
         var (exit, _, stderr) = CliRunner.Run("run", "anomaly", "--input", input, "--output", output);
