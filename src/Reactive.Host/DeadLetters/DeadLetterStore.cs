@@ -55,6 +55,22 @@ public sealed class DeadLetterStore
     /// </summary>
     public void Add(string pipeline, string code, string reason, string? raw = null, long line = 0, string? origin = null)
     {
+        Keep(pipeline, code, reason, raw, line, origin);
+        // A name the registry does not know is kept here but not invented there: an unknown
+        // pipeline would otherwise stay "Starting" and keep /healthz from ever being ready.
+        _registry.Find(pipeline)?.RecordDeadLetter(code);
+    }
+
+    /// <summary>
+    /// Keeps a row that came after its windows were final (code <c>late</c>), so that
+    /// <c>GET /api/deadletters</c> shows it with its reason; it is counted as late
+    /// (<see cref="PipelineProgress.RecordLate"/>), by the caller, not as a dead letter.
+    /// </summary>
+    public void AddLate(string pipeline, string reason, string? raw = null, long line = 0, string? origin = null) =>
+        Keep(pipeline, "late", reason, raw, line, origin);
+
+    private void Keep(string pipeline, string code, string reason, string? raw, long line, string? origin)
+    {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(code);
         if (raw is not null && raw.Length > _options.MaxRawLength)
@@ -64,9 +80,6 @@ public sealed class DeadLetterStore
 
         var entry = new DeadLetterEntry(_timeProvider.GetUtcNow(), pipeline, code, reason ?? string.Empty, raw, line, origin);
         _rings.GetOrAdd(pipeline, static (_, capacity) => new Ring(capacity), _options.Capacity).Add(entry);
-        // A name the registry does not know is kept here but not invented there: an unknown
-        // pipeline would otherwise stay "Starting" and keep /healthz from ever being ready.
-        _registry.Find(pipeline)?.RecordDeadLetter(code);
     }
 
     /// <summary>The newest dead letters, newest first: of one pipeline, or of all when <paramref name="pipeline"/> is null.</summary>

@@ -61,9 +61,13 @@ internal sealed class PipelineRunContext(
         Log.RowRejected(logger, Name, origin, line, code, reason);
     }
 
-    /// <summary>A row that came after its windows were final: counted (by the caller) and logged.</summary>
-    public void Late(Reactive.Operators.DeadLetters.DeadLetter late) =>
+    /// <summary>A row that came after its windows were final: counted as late, kept for GET /api/deadletters (code late), logged.</summary>
+    public void Late(Reactive.Operators.DeadLetters.DeadLetter late)
+    {
+        progress.RecordLate();
+        services.DeadLetters?.AddLate(Name, late.Reason, late.Raw, late.LineNumber, late.Source);
         Log.RowLate(logger, Name, late.Source, late.LineNumber, late.Reason);
+    }
 
     /// <summary>
     /// Runs a composed pipeline until its input ends or <paramref name="stop"/> fires. Stopping

@@ -69,11 +69,7 @@ internal static class PipelineRunner
 
     private static CompositionOutputs Outputs(PipelineRunContext ctx, Reactive.Operators.Windows.WindowStats? stats = null) => new(
         d => ctx.Reject(d.Source, d.LineNumber, d.Code, d.Reason, d.Raw),
-        d =>
-        {
-            ctx.Progress.RecordLate();
-            ctx.Late(d);
-        },
+        ctx.Late,
         stats);
 
     private static IObservable<IReadOnlyList<ResultRow>> Single(IObservable<ResultRow> rows) =>
