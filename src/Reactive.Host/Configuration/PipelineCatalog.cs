@@ -143,9 +143,25 @@ internal static class PipelineCatalog
 
         var source = SourceDefinitions.Read(r.Child("Source"), kind.Sources);
         var settings = kind.ReadSettings(r.Child("Options"));
-        var sinks = r.Exists("Sinks")
-            ? r.Children("Sinks").Select(SinkDefinitions.Read).OfType<SinkDefinition>().ToList()
-            : [new ConsoleSinkDefinition()];
+        List<SinkDefinition> sinks = r.Exists("Sinks")
+            ? [.. r.Children("Sinks").Select(SinkDefinitions.Read).OfType<SinkDefinition>()]
+            : kind.Name == "rawtable" ? [] : [new ConsoleSinkDefinition()];
+        var sinkKinds = kind.Name switch
+        {
+            "filerows" => new[] { "console" },
+            "rawtable" => [],
+            _ => ["console", "table", "jsonl", "csv"],
+        };
+        for (var i = 0; i < sinks.Count; i++)
+        {
+            if (!sinkKinds.Contains(sinks[i].Kind == "file" ? "jsonl" : sinks[i].Kind))
+            {
+                r.Error($"Sinks:{i}:Kind", kind.Name == "rawtable"
+                    ? "a rawtable pipeline writes to its own table (Options:Table); it takes no sinks"
+                    : $"a {kind.Name} pipeline writes only to: {string.Join(", ", sinkKinds)} (for lines in a table, use a rawtable pipeline)");
+            }
+        }
+
         r.RejectUnknownKeys($"a pipeline");
         return source is null ? null : new PipelineDefinition(name, kind.Name, enabled, source, settings, sinks, description);
     }

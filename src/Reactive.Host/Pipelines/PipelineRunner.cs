@@ -22,16 +22,22 @@ internal static class PipelineRunner
         _ => throw new NotSupportedException($"pipeline kind {ctx.Definition.Kind} is not wired yet"),
     };
 
-    private static Task RunWordCountAsync(PipelineRunContext ctx, WordCountSettings s, CancellationToken stop)
+    private static async Task RunWordCountAsync(PipelineRunContext ctx, WordCountSettings s, CancellationToken stop)
     {
         var rows = ConsoleRows(ctx);
         var results = LineSources.OpenText(ctx, stop).CountWords(s.Options, ctx.Scheduler);
-        return PipelineRunContext.RunToEndAsync(results, batch =>
+        var tabular = ctx.Definition.Sinks.Any(k => k is TableSinkDefinition or FileSinkDefinition);
+        using var sinks = tabular ? new RowSinks(ctx, OutputMode.Append, []) : null;
+        await PipelineRunContext.RunToEndAsync(results, batch =>
         {
             ctx.Progress.RecordOutput(batch.Value.Words.Count);
             var records = batch.Value.Words.Take(rows).Select(w => PPrint.Tuple(w.Word, w.Count)).ToList();
             WriteBatch(ctx, batch.Time, records, batch.Value.Words.Count, rows);
-        }, stop);
+
+            // Tables and files get every word of the batch (the console shows the first ones).
+            sinks?.WriteBatch([.. batch.Value.Words.Select(w => new ResultRow("batch", null, null,
+                [new("time", batch.Time), new("word", w.Word), new("count", w.Count)]))], console: false);
+        }, stop).ConfigureAwait(false);
     }
 
     private static Task RunFileRowsAsync(PipelineRunContext ctx, FileRowsSettings s, CancellationToken stop)

@@ -27,13 +27,13 @@ internal sealed class RowSinks : IDisposable
     }
 
     /// <summary>Writes one trigger's rows; in complete mode they replace each table's content.</summary>
-    public void WriteBatch(IReadOnlyList<ResultRow> rows)
+    public void WriteBatch(IReadOnlyList<ResultRow> rows, bool console = true)
     {
         foreach (var sink in _ctx.Definition.Sinks)
         {
             switch (sink)
             {
-                case ConsoleSinkDefinition:
+                case ConsoleSinkDefinition when console:
                     foreach (var row in rows)
                     {
                         _ctx.Output.Write(row.ToJson() + "\n");

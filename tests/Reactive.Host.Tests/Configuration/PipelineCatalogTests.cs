@@ -164,4 +164,18 @@ public sealed class PipelineCatalogTests
 
         Assert.Equal(["Pipelines:s:Source:Generator: 'weather' is not one of bbo, hourly, bitcoin"], errors);
     }
+
+    [Fact]
+    public void Load_SinkAPipelineCannotWrite_NamesTheSinkKey()
+    {
+        Load(
+            out var errors,
+            ("Pipelines:f:Kind", "filerows"),
+            ("Pipelines:f:Source:Kind", "sample"),
+            ("Pipelines:f:Sinks:0:Kind", "console"),
+            ("Pipelines:f:Sinks:1:Kind", "table"),
+            ("Pipelines:f:Sinks:1:Table", "rows"));
+
+        Assert.Equal(["Pipelines:f:Sinks:1:Kind: a filerows pipeline writes only to: console (for lines in a table, use a rawtable pipeline)"], errors);
+    }
 }
