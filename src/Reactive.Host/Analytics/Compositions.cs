@@ -13,8 +13,9 @@ namespace Reactive.Host.Analytics;
 /// <summary>Where a composition sends what is not a result: rejected rows and rows too late for their windows.</summary>
 /// <param name="DeadLetter">A row that could not be used (bad data), with its reason.</param>
 /// <param name="Late">A row that came after its windows were final (code <c>late</c>).</param>
-/// <param name="Stats">Progress of the event-time operator, when it has one.</param>
-internal sealed record CompositionOutputs(Action<DeadLetter> DeadLetter, Action<DeadLetter> Late, WindowStats? Stats = null);
+/// <param name="Stats">Progress of the generic event-time operator, when the composition has one.</param>
+/// <param name="Watermark">Told the watermark of a specialised event-time operator (spread) as it advances.</param>
+internal sealed record CompositionOutputs(Action<DeadLetter> DeadLetter, Action<DeadLetter> Late, WindowStats? Stats = null, Action<DateTimeOffset>? Watermark = null);
 
 /// <summary>
 /// The course's analytics as compositions of parsers and operators, from source lines to result
@@ -138,6 +139,11 @@ internal static class Compositions
 
     private static IEnumerable<ResultRow> SpreadRow(SpreadResult r, CompositionOutputs outputs)
     {
+        if (outputs.Watermark is { } watermark && r.WatermarkTicks > DateTimeOffset.MinValue.UtcTicks)
+        {
+            watermark(new DateTimeOffset(r.WatermarkTicks, TimeSpan.Zero));
+        }
+
         switch (r.Kind)
         {
             case SpreadResultKind.Late:

@@ -76,7 +76,8 @@ internal static class PipelineRunner
     private static CompositionOutputs Outputs(PipelineRunContext ctx, Reactive.Operators.Windows.WindowStats? stats = null) => new(
         d => ctx.Reject(d.Source, d.LineNumber, d.Code, d.Reason, d.Raw),
         ctx.Late,
-        stats);
+        stats,
+        ctx.Progress.SetWatermark);
 
     private static IObservable<IReadOnlyList<ResultRow>> Single(IObservable<ResultRow> rows) =>
         rows.Select(r => (IReadOnlyList<ResultRow>)[r]);

@@ -31,6 +31,13 @@ public sealed class DefaultsTests
         using var response = await http.PostAsJsonAsync("/api/sql", new { sql = "SELECT count(*) FROM anomalies WHERE price < mean + 2 * stddev OR baseline_count < 14" });
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, answer.GetProperty("rows")[0][0].GetInt64());
+
+        // Event-time pipelines report their watermark (the generated quotes start on 2014-03-03).
+        foreach (var name in new[] { "sample-spread", "sample-bitcoin" })
+        {
+            var progress = await http.GetFromJsonAsync<JsonElement>($"/api/pipelines/{name}");
+            Assert.True(progress.GetProperty("watermark").ValueKind == JsonValueKind.String, $"{name}: {progress}");
+        }
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
     }
 }
