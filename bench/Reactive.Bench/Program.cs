@@ -6,6 +6,7 @@ using Reactive.Bench;
 
 // dotnet run -c Release --project bench/Reactive.Bench -- --quick   (default; ~1-2 min)
 // dotnet run -c Release --project bench/Reactive.Bench -- --check   (tiny sizes, a few seconds; smoke test)
+// dotnet run -c Release --project bench/Reactive.Bench -- --profile (stage-by-stage cost of the product pipelines)
 // dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
 if (args.Length > 0 && args[0] == "--bdn")
 {
@@ -13,10 +14,26 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
+string[] known = ["--quick", "--check", "--profile", "--quotes", "--series", "--rows", "--reps", "--naive-reps"];
+foreach (var arg in args)
+{
+    if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
+    {
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N");
+        return 2;
+    }
+}
+
 var check = args.Contains("--check");
 var settings = check
     ? new Settings(Quotes: 20_000, Series: 4, RowsPerSeries: 2_000, Warmups: 1, Repetitions: 1, NaiveRepetitions: 1)
     : new Settings(Quotes: ArgValue(args, "--quotes", 1_000_000), Series: (int)ArgValue(args, "--series", 200), RowsPerSeries: ArgValue(args, "--rows", 10_000), Warmups: 1, Repetitions: (int)ArgValue(args, "--reps", 5), NaiveRepetitions: (int)ArgValue(args, "--naive-reps", 3));
+
+if (args.Contains("--profile"))
+{
+    Profile.Run(settings);
+    return 0;
+}
 
 return Runner.Run(settings, check) ? 0 : 1;
 
