@@ -96,8 +96,8 @@ namespace Reactive.Bench
             var measured = parsed.Length - warm;
             Console.WriteLine($"  steady state (after {warm:N0} warm-up quotes, {measured:N0} measured, pre-parsed):");
             Console.WriteLine($"    SpreadAggregator (1 s + 1 min windows)          : {aggBytes,8:F3} B/quote");
-            Console.WriteLine($"    WindowByEventTime 1 s tumbling, 6 aggregates     : {genSecBytes,8:F3} B/quote ({genSecRows:N0} result rows = {(double)measured / genSecRows:F2} quotes/row; results are objects)");
-            Console.WriteLine($"    WindowByEventTime 1 min tumbling, 6 aggregates   : {genMinBytes,8:F3} B/quote ({genMinRows:N0} result rows = {(double)measured / genMinRows:F0} quotes/row)");
+            Console.WriteLine($"    WindowByEventTime 1 s tumbling, 6 aggregates     : {genSecBytes,8:F3} B/quote ({genSecRows:N0} result rows = {(double)measured / genSecRows:F2} quotes/row; = {genSecBytes * measured / genSecRows:F0} B per result row)");
+            Console.WriteLine($"    WindowByEventTime 1 min tumbling, 6 aggregates   : {genMinBytes,8:F3} B/quote ({genMinRows:N0} result rows = {(double)measured / genMinRows:F0} quotes/row; = {genMinBytes * measured / genMinRows:F0} B per result row)");
 
             var spreadVsHand = ma.ItemsPerSecond / mb.ItemsPerSecond;
             var spreadVsNaive = ma.ItemsPerSecond / mc.ItemsPerSecond;
