@@ -94,6 +94,11 @@ internal static class Profile
             }
         }
 
+        if (!ProposedAnomaly(files).SameExactly(AnomalyCases.Product(files)))
+        {
+            throw new InvalidOperationException("The proposed anomaly pipeline disagrees with the product.");
+        }
+
         Console.WriteLine($"Anomaly stages, {rows:N0} rows:");
         Stage("1 ParseStream(HourlyPriceParser) + empty onRow", rows, s, () =>
         {
@@ -106,7 +111,24 @@ internal static class Profile
 
             return sum;
         });
+        Stage("1' Utf8LineReader + ProposedHourlyPriceParser", rows, s, () =>
+        {
+            long sum = 0;
+            foreach (var (_, data) in files)
+            {
+                using var stream = new MemoryStream(data, writable: false);
+                var parser = new ProposedHourlyPriceParser();
+                Utf8LineReader.ForEachLine(stream, (line, _) =>
+                {
+                    parser.Parse(line, out HourlyPrice p, out DeadLetterReason _);
+                    sum += p.TimestampTicks;
+                });
+            }
+
+            return sum;
+        });
         Stage("2 full product", rows, s, () => AnomalyCases.Product(files).SumBaseline);
+        Stage("2' full product, proposed parser and detector", rows, s, () => ProposedAnomaly(files).SumBaseline);
         Stage("3 AnomalyDetector.Evaluate alone, pre-parsed", rows, s, () =>
         {
             var detector = new AnomalyDetector(new AnomalyOptions());
@@ -147,6 +169,28 @@ internal static class Profile
             }
         });
         aggregator.Flush();
+        return sink;
+    }
+
+    /// <summary>The anomaly pipeline with the proposed parser and detector; checked against the product before timing.</summary>
+    public static AnomalyChecksum ProposedAnomaly((string Series, byte[] Data)[] files)
+    {
+        var sink = new AnomalyChecksum();
+        var detector = new ProposedAnomalyDetector(new AnomalyOptions());
+        foreach (var (series, data) in files)
+        {
+            using var stream = new MemoryStream(data, writable: false);
+            var parser = new ProposedHourlyPriceParser();
+            Utf8LineReader.ForEachLine(stream, (line, _) =>
+            {
+                if (parser.Parse(line, out HourlyPrice p, out DeadLetterReason _) == ParseStatus.Parsed)
+                {
+                    var check = detector.Evaluate(series, p.TimestampTicks, p.Hour, p.Price);
+                    sink.Add(in check);
+                }
+            });
+        }
+
         return sink;
     }
 
