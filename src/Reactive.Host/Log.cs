@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Warning, "Pipeline {Pipeline} rejected a row from {Origin} line {Line}: {Code}: {Reason}")]
     public static partial void RowRejected(ILogger logger, string pipeline, string origin, long line, string code, string reason);
 
+    [LoggerMessage(1009, LogLevel.Debug, "Pipeline {Pipeline} dropped a late row from {Origin} line {Line}: {Reason}")]
+    public static partial void RowLate(ILogger logger, string pipeline, string origin, long line, string reason);
+
     [LoggerMessage(1005, LogLevel.Information, "Pipeline {Pipeline} source: {Status}")]
     public static partial void SourceStatus(ILogger logger, string pipeline, string status);
 

@@ -10,6 +10,9 @@ internal static class CommandLine
         usage:
           reactive [--pipelines a,b] [--urls URL] [--Section:Key value ...]   run the service
           reactive --list-pipelines                                            list configured pipelines
+          reactive run spread|anomaly|aggregate --input FILE --output FILE     one-shot run over a finite input
+          reactive generate bbo|hourly|bitcoin [--rows N] [--seed S] [-o FILE] deterministic sample data
+          reactive sql [--json] [--url URL] "SELECT …"                          query the running service's tables
           reactive --help
 
         Configuration: appsettings.json, then environment variables (Pipelines__wordcount__Enabled=true),
@@ -18,6 +21,16 @@ internal static class CommandLine
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        switch (args.FirstOrDefault())
+        {
+            case "run":
+                return RunCommand.Run(args[1..], stdout, stderr);
+            case "generate":
+                return GenerateCommand.Run(args[1..], stdout, stderr);
+            case "sql":
+                return await Sql.SqlCommand.RunAsync(args[1..], stdout, stderr, CancellationToken.None).ConfigureAwait(false);
+        }
+
         if (args.Contains("--help") || args.Contains("-h"))
         {
             await stdout.WriteLineAsync(Usage).ConfigureAwait(false);

@@ -7,6 +7,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Reactive.Host.Configuration;
+using Reactive.Host.DeadLetters;
+using Reactive.Host.FileSinks;
+using Reactive.Host.Http;
+using Reactive.Host.Tables;
 using Reactive.Host.Pipelines;
 using Reactive.Host.Progress;
 
@@ -58,6 +62,7 @@ internal static class ServiceHost
 
         ConfigureServices(builder, catalog, stdout);
         var app = builder.Build();
+        app.MapReactiveApi();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reactive.Host");
         var enabled = catalog.Enabled.Select(p => p.Name).ToList();
         if (enabled.Count == 0)
@@ -102,7 +107,20 @@ internal static class ServiceHost
         builder.Services.AddSingleton<IScheduler>(DefaultScheduler.Instance);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(catalog.Host);
-        builder.Services.AddSingleton<PipelineProgressRegistry>();
+        // Every enabled pipeline is known from the start, so health is "starting" until each one runs.
+        var registry = new PipelineProgressRegistry();
+        foreach (var definition in catalog.Enabled)
+        {
+            registry.GetOrAdd(definition.Name, definition.Kind);
+        }
+
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddReactiveApi(builder.Configuration);
+        builder.Services.AddReactiveFileSinks(builder.Configuration);
+        builder.Services.AddSingleton(sp => new PipelineServices(
+            sp.GetRequiredService<MemoryTableStore>(),
+            sp.GetRequiredService<FileSinkFactory>(),
+            sp.GetRequiredService<DeadLetterStore>()));
         builder.Services.AddSingleton(new ResultsOutput(stdout));
         foreach (var definition in catalog.Enabled)
         {
@@ -113,6 +131,7 @@ internal static class ServiceHost
                 sp.GetRequiredService<IScheduler>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ResultsOutput>(),
+                sp.GetRequiredService<PipelineServices>(),
                 sp.GetRequiredService<ILoggerFactory>()));
         }
     }

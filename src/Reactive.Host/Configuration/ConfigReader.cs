@@ -134,6 +134,39 @@ internal sealed class ConfigReader
         return value;
     }
 
+    /// <summary>A list of strings: a JSON array, or a single comma-separated string.</summary>
+    public IReadOnlyList<string> GetList(string key)
+    {
+        _known.Add(key);
+        var section = _section.GetSection(key);
+        if (section.Value is { } single)
+        {
+            return [.. single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        return [.. section.GetChildren().Select(c => c.Value).OfType<string>().Select(v => v.Trim()).Where(v => v.Length > 0)];
+    }
+
+    /// <summary>A time zone by IANA id (or <c>local</c>).</summary>
+    public TimeZoneInfo GetZone(string key, string fallbackId)
+    {
+        var id = GetString(key, fallbackId)!;
+        if (id == "local")
+        {
+            return TimeZoneInfo.Local;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            Error(key, $"'{id}' is not a known time zone (use an IANA id such as America/New_York, or 'local')");
+            return TimeZoneInfo.Utc;
+        }
+    }
+
     /// <summary>A duration (Spark interval words or TimeSpan text) that must be positive unless <paramref name="allowZero"/>.</summary>
     public TimeSpan GetDuration(string key, TimeSpan fallback, bool allowZero = false, bool required = false)
     {
@@ -152,6 +185,23 @@ internal sealed class ConfigReader
         if (value < TimeSpan.Zero || (value == TimeSpan.Zero && !allowZero))
         {
             Error(key, $"'{text}' must be {(allowZero ? "zero or positive" : "positive")}");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    public TimeSpan GetDurationAllowNegative(string key, TimeSpan fallback)
+    {
+        var text = GetString(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!Durations.TryParse(text, out var value, out var error))
+        {
+            Error(key, error!);
             return fallback;
         }
 

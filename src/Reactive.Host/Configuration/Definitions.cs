@@ -1,3 +1,7 @@
+using Reactive.Host.Analytics;
+using Reactive.Operators.Anomaly;
+using Reactive.Operators.Spread;
+using Reactive.Operators.Windows;
 using Reactive.Operators.WordCount;
 
 namespace Reactive.Host.Configuration;
@@ -40,6 +44,18 @@ internal sealed record DirectorySourceDefinition(
     public override bool CanReplay => true;
 }
 
+/// <summary>A recorded file replayed at its original pace × <c>Speed</c>, or as fast as possible.</summary>
+internal sealed record ReplaySourceDefinition(string Path, string? TimeFormat, double Speed, bool AsFastAsPossible) : SourceDefinition("replay")
+{
+    public override bool CanReplay => true;
+}
+
+/// <summary>A deterministic synthetic feed in a course format, paced by its event times × <c>Speed</c>.</summary>
+internal sealed record GeneratorSourceDefinition(string Generator, int Seed, long Rows, double Speed, bool AsFastAsPossible, string Symbol) : SourceDefinition("generator")
+{
+    public override bool CanReplay => true;
+}
+
 internal static class SourceDefinitions
 {
     public static SourceDefinition? Read(ConfigReader r, IReadOnlyList<string> allowed)
@@ -62,6 +78,12 @@ internal static class SourceDefinitions
                 r.GetDuration("Interval", TimeSpan.FromMilliseconds(500)),
                 r.GetNullableInt("Count", 0)),
             "socket" => ReadSocket(r),
+            "replay" => new ReplaySourceDefinition(
+                r.GetString("Path", required: true) ?? "",
+                r.GetString("TimeFormat"),
+                r.GetDouble("Speed", 1, 1e-6, 1e9),
+                r.GetBool("AsFastAsPossible", false)),
+            "generator" => ReadGenerator(r),
             "directory" => new DirectorySourceDefinition(
                 r.GetString("Path", required: true) ?? "",
                 r.GetString("Pattern", "*")!,
@@ -75,6 +97,23 @@ internal static class SourceDefinitions
         };
         r.RejectUnknownKeys($"a {kind} source");
         return definition;
+    }
+
+    private static GeneratorSourceDefinition ReadGenerator(ConfigReader r)
+    {
+        var generator = r.GetString("Generator", required: true)?.ToLowerInvariant() ?? "bbo";
+        if (generator is not ("bbo" or "hourly" or "bitcoin"))
+        {
+            r.Error("Generator", $"'{generator}' is not one of bbo, hourly, bitcoin");
+        }
+
+        return new GeneratorSourceDefinition(
+            generator,
+            r.GetInt("Seed", 14081),
+            r.GetNullableInt("Rows", 1) ?? int.MaxValue,
+            r.GetDouble("Speed", 1, 1e-6, 1e9),
+            r.GetBool("AsFastAsPossible", false),
+            r.GetString("Symbol", "SYN")!);
     }
 
     private static SocketSourceDefinition ReadSocket(ConfigReader r)
@@ -100,7 +139,14 @@ internal static class SourceDefinitions
 /// <summary>Where a pipeline's results go (<c>Pipelines:&lt;name&gt;:Sinks:&lt;i&gt;</c>).</summary>
 internal abstract record SinkDefinition(string Kind);
 
+/// <summary>Standard output: pprint batches for word count and file rows, JSON lines for analytics.</summary>
 internal sealed record ConsoleSinkDefinition(int Rows = 10) : SinkDefinition("console");
+
+/// <summary>A memory table queryable with SQL (issue 4): <c>{ "Kind": "table", "Table": "spread", "MaxRows": 100000 }</c>.</summary>
+internal sealed record TableSinkDefinition(string Table, int? MaxRows) : SinkDefinition("table");
+
+/// <summary>Rolling JSON lines or CSV files, one series per pipeline.</summary>
+internal sealed record FileSinkDefinition(Reactive.Host.FileSinks.FileSinkFormat Format) : SinkDefinition("file");
 
 internal static class SinkDefinitions
 {
@@ -111,16 +157,34 @@ internal static class SinkDefinitions
         {
             null => null,
             "console" => new ConsoleSinkDefinition(r.GetInt("Rows", 10, 1, 10_000)),
+            "table" => ReadTable(r),
+            "jsonl" => new FileSinkDefinition(Reactive.Host.FileSinks.FileSinkFormat.JsonLines),
+            "csv" => new FileSinkDefinition(Reactive.Host.FileSinks.FileSinkFormat.Csv),
             _ => null,
         };
         if (kind is not null && sink is null)
         {
-            r.Error("Kind", $"unknown sink kind '{kind}' (known: console)");
+            r.Error("Kind", $"unknown sink kind '{kind}' (known: console, table, jsonl, csv)");
             return null;
         }
 
         r.RejectUnknownKeys($"a {kind} sink");
         return sink;
+    }
+
+    private static TableSinkDefinition ReadTable(ConfigReader r)
+    {
+        var name = r.GetString("Table", required: true) ?? "results";
+        try
+        {
+            Reactive.Host.Tables.TableSchema.ValidateName(name, "table");
+        }
+        catch (ArgumentException ex)
+        {
+            r.Error("Table", Cli.ArgReader.CleanMessage(ex));
+        }
+
+        return new TableSinkDefinition(name, r.GetNullableInt("MaxRows", 1));
     }
 }
 
@@ -130,6 +194,15 @@ internal abstract record PipelineSettings;
 internal sealed record WordCountSettings(WordCountOptions Options) : PipelineSettings;
 
 internal sealed record FileRowsSettings(TimeSpan BatchInterval, string Separator) : PipelineSettings;
+
+internal sealed record SpreadPipelineSettings(SpreadSettings Settings) : PipelineSettings;
+
+/// <summary>The course's <c>writeStream.format("memory").queryName("new_dataframe")</c>: raw lines into a table.</summary>
+internal sealed record RawTableSettings(string Table, int? MaxRows) : PipelineSettings;
+
+internal sealed record AnomalyPipelineSettings(AnomalySettings Settings) : PipelineSettings;
+
+internal sealed record AggregatePipelineSettings(AggregateSettings Settings) : PipelineSettings;
 
 /// <summary>A pipeline kind: its name, the sources it reads, and how its options are read.</summary>
 internal sealed record PipelineKind(string Name, IReadOnlyList<string> Sources, Func<ConfigReader, PipelineSettings> ReadSettings);
@@ -148,6 +221,25 @@ internal static class PipelineKinds
             r.RejectUnknownKeys("wordcount options");
             return new WordCountSettings(options);
         }),
+        new("spread", ["generator", "replay", "socket", "directory"], ReadSpread),
+        new("anomaly", ["generator", "replay", "socket", "directory"], ReadAnomaly),
+        new("aggregate", ["generator", "replay", "socket", "directory"], ReadAggregate),
+        new("rawtable", ["socket", "directory", "sample", "replay", "generator"], r =>
+        {
+            var table = r.GetString("Table", "new_dataframe")!;
+            try
+            {
+                Reactive.Host.Tables.TableSchema.ValidateName(table, "table");
+            }
+            catch (ArgumentException ex)
+            {
+                r.Error("Table", Cli.ArgReader.CleanMessage(ex));
+            }
+
+            var settings = new RawTableSettings(table, r.GetNullableInt("MaxRows", 1));
+            r.RejectUnknownKeys("rawtable options");
+            return settings;
+        }),
         new("filerows", ["directory", "socket", "sample"], r =>
         {
             var settings = new FileRowsSettings(r.GetDuration("BatchInterval", TimeSpan.FromSeconds(10)), r.GetString("Separator", ",")!);
@@ -157,6 +249,97 @@ internal static class PipelineKinds
     ];
 
     public static IEnumerable<string> Names => All.Select(k => k.Name);
+
+    private static SpreadPipelineSettings ReadSpread(ConfigReader r)
+    {
+        var options = new SpreadOptions
+        {
+            WatermarkDelay = r.GetDuration("WatermarkDelay", TimeSpan.Zero, allowZero: true),
+            IncludeLockedAndCrossed = r.GetBool("IncludeLockedAndCrossed", true),
+            EmitSeconds = r.GetBool("EmitSeconds", true),
+            EmitMinutes = r.GetBool("EmitMinutes", true),
+            MaxPendingQuotes = r.GetInt("MaxPendingQuotes", 1_000_000, 1),
+        };
+        var settings = new SpreadPipelineSettings(new SpreadSettings(options, r.GetZone("TimeZone", "America/New_York"), r.GetBool("EmitQuotes", false)));
+        r.RejectUnknownKeys("spread options");
+        return settings;
+    }
+
+    private static AnomalyPipelineSettings ReadAnomaly(ConfigReader r)
+    {
+        var options = new AnomalyOptions
+        {
+            Lookback = r.GetDuration("Lookback", TimeSpan.FromDays(14)),
+            MinHistory = r.GetInt("MinHistory", 14, 2, 100_000),
+            StandardDeviations = r.GetDouble("StandardDeviations", 2, 1e-9, 1000),
+            EmitEvaluations = r.GetBool("EmitEvaluations", false),
+        };
+        var settings = new AnomalyPipelineSettings(new AnomalySettings(options, r.GetZone("TimeZone", "Etc/GMT+5")));
+        r.RejectUnknownKeys("anomaly options");
+        return settings;
+    }
+
+    private static AggregatePipelineSettings ReadAggregate(ConfigReader r)
+    {
+        var aggregates = new List<AggregateSpec>();
+        foreach (var text in r.GetList("Aggregates"))
+        {
+            if (AggregateSpec.TryParse(text, out var spec, out var error))
+            {
+                aggregates.Add(spec!);
+            }
+            else
+            {
+                r.Error("Aggregates", error!);
+            }
+        }
+
+        if (aggregates.Count == 0 && !r.Errors.Any(e => e.StartsWith(r.Key("Aggregates"), StringComparison.Ordinal)))
+        {
+            r.Error("Aggregates", "at least one aggregate is required, e.g. [\"count\", \"avg(value)\"]");
+        }
+
+        var settings = new AggregateSettings(
+            r.GetEnum("Format", RowFormat.JsonLines),
+            r.GetBool("CsvHeader", true),
+            r.GetString("TimeField", required: true) ?? "time",
+            r.GetString("TimeFormat", "iso")!,
+            r.GetZone("TimeZone", "UTC"),
+            r.GetList("GroupBy"),
+            aggregates,
+            r.GetDuration("Window", TimeSpan.FromMinutes(10), required: true),
+            r.Exists("Slide") ? r.GetDuration("Slide", TimeSpan.FromMinutes(10)) : null,
+            r.GetDurationAllowNegative("StartOffset", TimeSpan.Zero),
+            r.GetDuration("Watermark", TimeSpan.Zero, allowZero: true),
+            r.GetEnum("OutputMode", WindowOutputMode.Append),
+            r.GetDuration("Trigger", TimeSpan.FromSeconds(5), allowZero: true),
+            r.Exists("IdleTimeout") ? r.GetDuration("IdleTimeout", TimeSpan.FromMinutes(1)) : null);
+        if (r.Errors.Count == 0)
+        {
+            try
+            {
+                // The window operator checks its options when composed, with Spark's wording.
+                _ = Compositions.Aggregate(System.Reactive.Linq.Observable.Empty<Reactive.Sources.SourceLine>(), settings, System.Reactive.Concurrency.ImmediateScheduler.Instance, new CompositionOutputs(_ => { }, _ => { }));
+            }
+            catch (ArgumentException ex)
+            {
+                var key = ex.ParamName switch
+                {
+                    "WindowDuration" => "Window",
+                    "SlideDuration" => "Slide",
+                    "StartOffset" => "StartOffset",
+                    "WatermarkDelay" => "Watermark",
+                    "IdleTimeout" => "IdleTimeout",
+                    "TriggerInterval" => "Trigger",
+                    _ => "Aggregates",
+                };
+                r.Error(key, Cli.ArgReader.CleanMessage(ex));
+            }
+        }
+
+        r.RejectUnknownKeys("aggregate options");
+        return new AggregatePipelineSettings(settings);
+    }
 
     public static bool TryGet(string name, out PipelineKind kind)
     {

@@ -3,6 +3,8 @@ using System.Reactive.Linq;
 using Reactive.Host.Configuration;
 using Reactive.Sources;
 using Reactive.Sources.Directory;
+using Reactive.Sources.Generators;
+using Reactive.Sources.Replay;
 using Reactive.Sources.Samples;
 using Reactive.Sources.Socket;
 
@@ -16,6 +18,8 @@ internal static class LineSources
         SampleSourceDefinition s => $"embedded sample text, a line every {s.Interval.TotalMilliseconds} ms",
         SocketSourceDefinition s => $"socket {s.Host}:{s.Port} (cannot replay: lines sent while disconnected are lost)",
         DirectorySourceDefinition s => $"directory {Path.GetFullPath(s.Path)} ({s.Pattern})",
+        ReplaySourceDefinition s => $"replay of {Path.GetFullPath(s.Path)} {(s.AsFastAsPossible ? "as fast as possible" : $"at {s.Speed}x its original pace")}",
+        GeneratorSourceDefinition s => $"generated {s.Generator} data (seed {s.Seed}) {(s.AsFastAsPossible ? "as fast as possible" : $"at {s.Speed}x event-time pace")}",
         _ => source.Kind,
     };
 
@@ -55,6 +59,12 @@ internal static class LineSources
                     ProcessedLogPath = s.ProcessedLogPath,
                 },
                 ctx.Time)),
+            ReplaySourceDefinition s => Observe(ctx, new FileReplaySource(
+                s.Path,
+                new FileReplayOptions { Speed = s.Speed, AsFastAsPossible = s.AsFastAsPossible, TimeOf = TimeOf(s.TimeFormat, ctx.Definition.Kind) },
+                ctx.Scheduler)),
+            GeneratorSourceDefinition s => Generate(s, ctx)
+                .Select((text, i) => new SourceLine($"generator:{s.Generator}", i + 1, text)),
             _ => throw new NotSupportedException($"source kind {ctx.Definition.Source.Kind} is not wired"),
         };
         return lines
@@ -66,11 +76,42 @@ internal static class LineSources
     public static IObservable<string> OpenText(PipelineRunContext ctx, CancellationToken stop) =>
         Open(ctx, stop).Select(l => l.Text);
 
+    /// <summary>How a replay reads each line's event time: from the source's TimeFormat, else from the pipeline's input format.</summary>
+    internal static Func<string, DateTimeOffset?> TimeOf(string? format, string pipelineKind)
+    {
+        var f = format ?? pipelineKind switch
+        {
+            "spread" => "bbo",
+            "anomaly" => "hourly",
+            _ => "json:timestamp",
+        };
+        return f switch
+        {
+            "bbo" => LineTimes.Bbo,
+            "hourly" => LineTimes.HourlyPrice,
+            "none" => static _ => null,
+            _ when f.StartsWith("json:", StringComparison.Ordinal) => LineTimes.JsonProperty(f[5..]),
+            _ when f.StartsWith("unix:", StringComparison.Ordinal) && int.TryParse(f[5..], out var column) => LineTimes.UnixSecondsColumn(column),
+            _ => throw new ArgumentException($"unknown replay TimeFormat '{f}' (bbo, hourly, json:<field>, unix:<column>, none)"),
+        };
+    }
+
+    private static IObservable<string> Generate(GeneratorSourceDefinition s, PipelineRunContext ctx)
+    {
+        var pacing = new GeneratorPacing { Speed = s.Speed, AsFastAsPossible = s.AsFastAsPossible };
+        return s.Generator switch
+        {
+            "bbo" => BboQuoteGenerator.Observe(new BboQuoteGeneratorOptions { Seed = s.Seed, Rows = s.Rows, Symbol = s.Symbol }, ctx.Scheduler, pacing),
+            "hourly" => HourlyPriceGenerator.Observe(new HourlyPriceGeneratorOptions { Seed = s.Seed, Rows = s.Rows }, ctx.Scheduler, pacing),
+            _ => BitcoinRateGenerator.Observe(new BitcoinRateGeneratorOptions { Seed = s.Seed, Rows = s.Rows }, ctx.Scheduler, pacing),
+        };
+    }
+
     private static IObservable<SourceLine> Observe(PipelineRunContext ctx, ILineSource source) =>
         Observable.Create<SourceLine>(observer =>
         {
             var status = source.Status.Subscribe(s => OnStatus(ctx, source, s));
-            var rejected = source.Rejected.Subscribe(r => ctx.Reject(r.Origin, r.LineNumber, r.Code, r.Reason));
+            var rejected = source.Rejected.Subscribe(r => ctx.Reject(r.Origin, r.LineNumber, r.Code, r.Reason, r.Raw));
             var lines = source.Subscribe(observer);
             return new CompositeDisposable(lines, status, rejected);
         });

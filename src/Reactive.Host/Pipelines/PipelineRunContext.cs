@@ -3,9 +3,15 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Reactive.Host.Configuration;
+using Reactive.Host.DeadLetters;
+using Reactive.Host.FileSinks;
 using Reactive.Host.Progress;
+using Reactive.Host.Tables;
 
 namespace Reactive.Host.Pipelines;
+
+/// <summary>The service's shared parts a pipeline may write to; absent ones are null.</summary>
+internal sealed record PipelineServices(MemoryTableStore? Tables, FileSinkFactory? Files, DeadLetterStore? DeadLetters);
 
 /// <summary>Everything one run of one pipeline needs.</summary>
 internal sealed class PipelineRunContext(
@@ -16,8 +22,11 @@ internal sealed class PipelineRunContext(
     TimeZoneInfo zone,
     ILogger logger,
     ResultsOutput output,
-    HostSettings host)
+    HostSettings host,
+    PipelineServices services)
 {
+    public PipelineServices Services => services;
+
     public PipelineDefinition Definition => definition;
 
     public string Name => definition.Name;
@@ -37,10 +46,27 @@ internal sealed class PipelineRunContext(
     public HostSettings Host => host;
 
     /// <summary>A row the pipeline could not use: counted, logged and kept, never lost silently.</summary>
-    public void Reject(string origin, long line, string code, string reason)
+    public void Reject(string origin, long line, string code, string reason, string? raw = null)
     {
-        progress.RecordDeadLetter(code);
+        if (services.DeadLetters is { } store)
+        {
+            // The store keeps the last rejected rows for GET /api/deadletters and counts them in progress.
+            store.Add(Name, code, reason, raw, line, origin);
+        }
+        else
+        {
+            progress.RecordDeadLetter(code);
+        }
+
         Log.RowRejected(logger, Name, origin, line, code, reason);
+    }
+
+    /// <summary>A row that came after its windows were final: counted as late, kept for GET /api/deadletters (code late), logged.</summary>
+    public void Late(Reactive.Operators.DeadLetters.DeadLetter late)
+    {
+        progress.RecordLate();
+        services.DeadLetters?.AddLate(Name, late.Reason, late.Raw, late.LineNumber, late.Source);
+        Log.RowLate(logger, Name, late.Source, late.LineNumber, late.Reason);
     }
 
     /// <summary>

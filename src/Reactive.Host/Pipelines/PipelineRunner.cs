@@ -1,4 +1,7 @@
+using Reactive.Host.Analytics;
 using Reactive.Host.Configuration;
+using Reactive.Host.Tables;
+using System.Reactive.Linq;
 using Reactive.Host.Sinks;
 using Reactive.Operators.Batching;
 using Reactive.Operators.WordCount;
@@ -12,6 +15,10 @@ internal static class PipelineRunner
     {
         WordCountSettings s => RunWordCountAsync(ctx, s, stop),
         FileRowsSettings s => RunFileRowsAsync(ctx, s, stop),
+        SpreadPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Spread(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), OutputMode.Append, [], stop),
+        AnomalyPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Anomaly(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), OutputMode.Append, [], stop),
+        RawTableSettings s => RunRawTableAsync(ctx, s, stop),
+        AggregatePipelineSettings s => RunAggregateAsync(ctx, s.Settings, stop),
         _ => throw new NotSupportedException($"pipeline kind {ctx.Definition.Kind} is not wired yet"),
     };
 
@@ -36,6 +43,70 @@ internal static class PipelineRunner
             ctx.Progress.RecordOutput(batch.Value.Count);
             var records = batch.Value.First.Select(line => PPrint.List(line.Split(s.Separator))).ToList();
             WriteBatch(ctx, batch.Time, records, batch.Value.Count, rows);
+        }, stop);
+    }
+
+    private static Task RunAggregateAsync(PipelineRunContext ctx, AggregateSettings settings, CancellationToken stop)
+    {
+        var stats = new Reactive.Operators.Windows.WindowStats();
+        var batches = Compositions.AggregateBatches(LineSources.Open(ctx, stop), settings, ctx.Scheduler, Outputs(ctx, stats));
+        var mode = settings.OutputMode switch
+        {
+            Reactive.Operators.Windows.WindowOutputMode.Update => OutputMode.Update,
+            Reactive.Operators.Windows.WindowOutputMode.Complete => OutputMode.Complete,
+            _ => OutputMode.Append,
+        };
+        return RunRowsAsync(ctx, batches, mode, settings.GroupBy, stop, () =>
+        {
+            if (stats.Watermark is { } watermark)
+            {
+                ctx.Progress.SetWatermark(watermark);
+            }
+
+            ctx.Progress.SetStateRows(stats.StateRows);
+        });
+    }
+
+    private static CompositionOutputs Outputs(PipelineRunContext ctx, Reactive.Operators.Windows.WindowStats? stats = null) => new(
+        d => ctx.Reject(d.Source, d.LineNumber, d.Code, d.Reason, d.Raw),
+        ctx.Late,
+        stats);
+
+    private static IObservable<IReadOnlyList<ResultRow>> Single(IObservable<ResultRow> rows) =>
+        rows.Select(r => (IReadOnlyList<ResultRow>)[r]);
+
+    /// <summary>Runs a pipeline whose results are rows, one trigger's batch at a time, into every configured sink.</summary>
+    private static async Task RunRowsAsync(
+        PipelineRunContext ctx,
+        IObservable<IReadOnlyList<ResultRow>> batches,
+        OutputMode mode,
+        IReadOnlyList<string> keyColumns,
+        CancellationToken stop,
+        Action? afterBatch = null)
+    {
+        using var sinks = new RowSinks(ctx, mode, keyColumns);
+        await PipelineRunContext.RunToEndAsync(batches, batch =>
+        {
+            ctx.Progress.RecordOutput(batch.Count);
+            if (batch.Count > 0 && batch[^1].WindowEnd is { } end)
+            {
+                ctx.Progress.SetLastEventTime(end);
+            }
+
+            sinks.WriteBatch(batch);
+            afterBatch?.Invoke();
+        }, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>The course's raw table: every line of the source appended to a one-column table (<c>value</c>).</summary>
+    private static Task RunRawTableAsync(PipelineRunContext ctx, RawTableSettings s, CancellationToken stop)
+    {
+        var store = ctx.Services.Tables ?? throw new InvalidOperationException("memory tables are not available in this run");
+        var table = store.GetOrCreate(s.Table, TableSchema.RawLines, OutputMode.Append, null, s.MaxRows);
+        return PipelineRunContext.RunToEndAsync(LineSources.OpenText(ctx, stop), line =>
+        {
+            table.Write(new TableRow([line]));
+            ctx.Progress.RecordOutput();
         }, stop);
     }
 

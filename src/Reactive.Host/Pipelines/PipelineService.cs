@@ -17,6 +17,7 @@ internal sealed class PipelineService(
     IScheduler scheduler,
     TimeProvider time,
     ResultsOutput output,
+    PipelineServices services,
     ILoggerFactory loggers) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger($"Reactive.Pipeline.{definition.Name}");
@@ -28,7 +29,7 @@ internal sealed class PipelineService(
         var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var ctx = new PipelineRunContext(definition, progress, scheduler, time, zone, _logger, output, host);
+            var ctx = new PipelineRunContext(definition, progress, scheduler, time, zone, _logger, output, host, services);
             Log.PipelineStarting(_logger, definition.Name, definition.Kind, LineSources.Describe(definition.Source));
             progress.SetState(PipelineState.Running);
             try

@@ -33,7 +33,16 @@ public sealed class PipelineProgress
     private volatile PipelineState _state = PipelineState.Starting;
     private volatile string? _lastError;
     private volatile string? _sourceStatus;
+    private long _queueLength;
+    private long _batchRows;
+    private long _batchTicks;
+    private long _batches;
+    private readonly Lock _rateLock = new();
+    private readonly Queue<RateSample> _samples = new();
+    private double _inputRate;
+    private double _processedRate;
 
+    /// <summary>Creates the progress of pipeline <paramref name="name"/> of kind <paramref name="kind"/>.</summary>
     public PipelineProgress(string name, string kind)
     {
         Name = name;
@@ -67,6 +76,43 @@ public sealed class PipelineProgress
 
     public DateTimeOffset? Watermark => FromTicks(Interlocked.Read(ref _watermarkTicks));
 
+    /// <summary>Items waiting in the pipeline's queues (as the pipeline last reported).</summary>
+    public long QueueLength => Interlocked.Read(ref _queueLength);
+
+    /// <summary>Batches (triggers) processed so far, as reported with <see cref="RecordBatch"/>.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Input rows per second over the last rate window (Spark's inputRowsPerSecond).</summary>
+    public double InputRowsPerSecond
+    {
+        get
+        {
+            lock (_rateLock)
+            {
+                return _inputRate;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rows processed per second of processing time over the last rate window (Spark's
+    /// processedRowsPerSecond) when the pipeline reports batches; otherwise the rate of input rows
+    /// taken through the pipeline.
+    /// </summary>
+    public double ProcessedRowsPerSecond
+    {
+        get
+        {
+            lock (_rateLock)
+            {
+                return _processedRate;
+            }
+        }
+    }
+
+    /// <summary>Called with the pipeline name and the duration in seconds of each reported batch (metrics).</summary>
+    internal Action<string, double>? BatchObserver { get; set; }
+
     public IReadOnlyDictionary<string, long> DeadLettersByCode => new Dictionary<string, long>(_deadLettersByCode, StringComparer.Ordinal);
 
     public void SetState(PipelineState state) => _state = state;
@@ -83,6 +129,46 @@ public sealed class PipelineProgress
     {
         Interlocked.Increment(ref _deadLetters);
         _deadLettersByCode.AddOrUpdate(code, 1, static (_, n) => n + 1);
+    }
+
+    /// <summary>Sets how many items wait in the pipeline's queues.</summary>
+    public void SetQueueLength(long items) => Interlocked.Exchange(ref _queueLength, items);
+
+    /// <summary>Records one processed batch (trigger): how many rows it handled and how long it took.</summary>
+    public void RecordBatch(long rows, TimeSpan duration)
+    {
+        Interlocked.Add(ref _batchRows, rows);
+        Interlocked.Add(ref _batchTicks, Math.Max(0, duration.Ticks));
+        Interlocked.Increment(ref _batches);
+        BatchObserver?.Invoke(Name, duration.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Takes a sample of the counters at <paramref name="now"/> and recomputes the rates over the
+    /// samples not older than <paramref name="window"/>.
+    /// </summary>
+    internal void SampleRates(DateTimeOffset now, TimeSpan window)
+    {
+        var sample = new RateSample(now.UtcTicks, InputRows, Interlocked.Read(ref _batchRows), Interlocked.Read(ref _batchTicks));
+        lock (_rateLock)
+        {
+            _samples.Enqueue(sample);
+            while (_samples.Count > 2 && sample.Ticks - _samples.Peek().Ticks > window.Ticks)
+            {
+                _samples.Dequeue();
+            }
+
+            var oldest = _samples.Peek();
+            var seconds = (sample.Ticks - oldest.Ticks) / (double)TimeSpan.TicksPerSecond;
+            if (seconds <= 0)
+            {
+                return;
+            }
+
+            _inputRate = (sample.InputRows - oldest.InputRows) / seconds;
+            var busySeconds = (sample.BatchTicks - oldest.BatchTicks) / (double)TimeSpan.TicksPerSecond;
+            _processedRate = busySeconds > 0 ? (sample.BatchRows - oldest.BatchRows) / busySeconds : _inputRate;
+        }
     }
 
     public void SetStateRows(long rows) => Interlocked.Exchange(ref _stateRows, rows);
@@ -113,6 +199,8 @@ public sealed class PipelineProgress
 
     private static DateTimeOffset? FromTicks(long ticks) =>
         ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+    private readonly record struct RateSample(long Ticks, long InputRows, long BatchRows, long BatchTicks);
 }
 
 /// <summary>All pipelines' progress, by name. One per host.</summary>
@@ -120,7 +208,20 @@ public sealed class PipelineProgressRegistry
 {
     private readonly ConcurrentDictionary<string, PipelineProgress> _pipelines = new(StringComparer.Ordinal);
 
-    public PipelineProgress GetOrAdd(string name, string kind) => _pipelines.GetOrAdd(name, n => new PipelineProgress(n, kind));
+    private Action<string, double>? _batchObserver;
+
+    public PipelineProgress GetOrAdd(string name, string kind) =>
+        _pipelines.GetOrAdd(name, n => new PipelineProgress(n, kind) { BatchObserver = _batchObserver });
+
+    /// <summary>Sets the observer of batch durations on every pipeline, present and future (metrics).</summary>
+    internal void SetBatchObserver(Action<string, double> observer)
+    {
+        _batchObserver = observer;
+        foreach (var pipeline in _pipelines.Values)
+        {
+            pipeline.BatchObserver = observer;
+        }
+    }
 
     public IReadOnlyList<PipelineProgress> All => [.. _pipelines.Values.OrderBy(p => p.Name, StringComparer.Ordinal)];
 

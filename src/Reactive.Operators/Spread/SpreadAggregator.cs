@@ -33,11 +33,16 @@ public sealed class SpreadAggregator
     private readonly int _maxPending;
     private readonly string _sourceName;
 
+    // Pending quotes, in time order, occupy [_head, _head + _pendingCount) of _pending.
     private PendingQuote[] _pending;
+    private int _head;
     private int _pendingCount;
 
     private long _maxTime = long.MinValue;
-    private long _watermark = long.MinValue;
+
+    // The newest quote time at which the watermark reaches the next second (frontier + 1 s + delay):
+    // one comparison per quote decides whether anything may become final.
+    private long _advanceAt = long.MinValue;
 
     // Seconds that start before the frontier are final (frontier = the watermark floored to the second).
     private long _frontier = long.MinValue;
@@ -84,7 +89,7 @@ public sealed class SpreadAggregator
     public int PendingCount => _pendingCount;
 
     /// <summary>The watermark (newest quote time − delay), in ticks; <see cref="long.MinValue"/> before the first quote.</summary>
-    public long WatermarkTicks => _watermark;
+    public long WatermarkTicks => _maxTime < long.MinValue + _delayTicks ? long.MinValue : _maxTime - _delayTicks;
 
     /// <summary>Adds one quote.</summary>
     /// <param name="timestampTicks">The quote's event time, in ticks.</param>
@@ -112,9 +117,10 @@ public sealed class SpreadAggregator
         // Append in time order (the common case) inline; out of order goes through Insert.
         var n = _pendingCount;
         var pending = _pending;
-        if (n < pending.Length && (n == 0 || pending[n - 1].Time <= timestampTicks))
+        var tail = _head + n;
+        if (tail < pending.Length && (n == 0 || pending[tail - 1].Time <= timestampTicks))
         {
-            pending[n] = new PendingQuote(timestampTicks, bid, ask);
+            pending[tail] = new PendingQuote(timestampTicks, bid, ask);
             _pendingCount = n + 1;
         }
         else
@@ -125,21 +131,9 @@ public sealed class SpreadAggregator
         if (timestampTicks > _maxTime)
         {
             _maxTime = timestampTicks;
-            var watermark = timestampTicks - _delayTicks;
-            if (watermark > _watermark)
+            if (timestampTicks >= _advanceAt)
             {
-                _watermark = watermark;
-
-                // Divide only when the watermark crosses into a later second.
-                if (watermark - _frontier >= SecondTicks || _frontier == long.MinValue)
-                {
-                    var frontier = Floor(watermark, SecondTicks);
-                    if (frontier > _frontier)
-                    {
-                        _frontier = frontier;
-                        Advance(frontier);
-                    }
-                }
+                AdvanceWatermark();
             }
         }
     }
@@ -161,31 +155,58 @@ public sealed class SpreadAggregator
         }
     }
 
+    private void AdvanceWatermark()
+    {
+        var watermark = WatermarkTicks;
+        if (watermark < long.MinValue + MinuteTicks)
+        {
+            return; // within a minute of long.MinValue: nothing can be final yet
+        }
+
+        var frontier = Floor(watermark, SecondTicks);
+        if (frontier > _frontier)
+        {
+            _frontier = frontier;
+            Advance(frontier);
+        }
+
+        var next = _frontier + SecondTicks;
+        _advanceAt = next > long.MaxValue - _delayTicks ? long.MaxValue : next + _delayTicks;
+    }
+
     private void Insert(long time, double bid, double ask)
     {
         var n = _pendingCount;
-        if (n == _pending.Length)
+        if (_head + n == _pending.Length)
         {
-            if (n >= _maxPending)
+            if (_head > 0)
+            {
+                Array.Copy(_pending, _head, _pending, 0, n);
+                _head = 0;
+            }
+            else if (n >= _maxPending)
             {
                 throw new InvalidOperationException(
                     $"The spread aggregation holds {n} quotes whose second is not final yet; raise SpreadOptions.MaxPendingQuotes (now {_maxPending}) or lower SpreadOptions.WatermarkDelay.");
             }
-
-            Array.Resize(ref _pending, (int)Math.Min(_maxPending, (long)n * 2));
+            else
+            {
+                Array.Resize(ref _pending, (int)Math.Min(_maxPending, (long)n * 2));
+            }
         }
 
         var pending = _pending;
-        var i = n;
-        if (n > 0 && pending[n - 1].Time > time)
+        var head = _head;
+        var i = head + n;
+        if (n > 0 && pending[i - 1].Time > time)
         {
             // Out of order within the delay: keep time order; equal times keep arrival order.
-            while (i > 0 && pending[i - 1].Time > time)
+            while (i > head && pending[i - 1].Time > time)
             {
                 i--;
             }
 
-            Array.Copy(pending, i, pending, i + 1, n - i);
+            Array.Copy(pending, i, pending, i + 1, head + n - i);
         }
 
         pending[i] = new PendingQuote(time, bid, ask);
@@ -197,38 +218,23 @@ public sealed class SpreadAggregator
     private void Advance(long frontier)
     {
         var pending = _pending;
-        var n = _pendingCount;
-        var k = 0;
-        while (k < n && pending[k].Time < frontier)
+        var k = _head;
+        var limit = k + _pendingCount;
+        while (k < limit && pending[k].Time < frontier)
         {
             var second = Floor(pending[k].Time, SecondTicks);
             var end = second + SecondTicks;
-            var j = k + 1;
-            while (j < n && pending[j].Time < end)
-            {
-                j++;
-            }
-
             OpenSecond(second);
-            var acc = AccumulateSecond(pending.AsSpan(k, j - k), end);
+            var acc = AccumulateSecond(pending, ref k, limit, end);
             _minute.Merge(in acc);
             if (_emitSeconds)
             {
                 Emit(SpreadResultKind.Second, second, end, in acc);
             }
-
-            k = j;
         }
 
-        if (k > 0)
-        {
-            if (k < n)
-            {
-                Array.Copy(pending, k, pending, 0, n - k);
-            }
-
-            _pendingCount = n - k;
-        }
+        _pendingCount = limit - k;
+        _head = _pendingCount == 0 ? 0 : k;
 
         if (_minuteOpen && (frontier == long.MaxValue || _minuteStart + MinuteTicks <= frontier))
         {
@@ -262,7 +268,7 @@ public sealed class SpreadAggregator
 
     // The statistics of one second's quotes (in time order), with the spread in force carried in from the
     // cursor and the last one held to the second's end. A tight loop over locals: this is the hot path.
-    private Accumulator AccumulateSecond(ReadOnlySpan<PendingQuote> quotes, long end)
+    private Accumulator AccumulateSecond(PendingQuote[] quotes, ref int index, int limit, long end)
     {
         var includeAll = _includeAll;
         var weighing = _inForce && _inForceIncluded;
@@ -271,9 +277,15 @@ public sealed class SpreadAggregator
         int count = 0, included = 0, locked = 0, crossed = 0;
         double sum = 0, min = 0, max = 0, last = 0, weighted = 0;
         long weightTicks = 0;
-        for (var i = 0; i < quotes.Length; i++)
+        var i = index;
+        for (; i < limit; i++)
         {
             var time = quotes[i].Time;
+            if (time >= end)
+            {
+                break;
+            }
+
             var bid = quotes[i].Bid;
             var ask = quotes[i].Ask;
             if (weighing)
@@ -330,7 +342,8 @@ public sealed class SpreadAggregator
             weightTicks += dt;
         }
 
-        var lastQuote = quotes[^1];
+        var lastQuote = quotes[i - 1];
+        index = i;
         _inForce = true;
         _inForceIncluded = weighing;
         _inForceSpread = spreadInForce;
@@ -406,7 +419,7 @@ public sealed class SpreadAggregator
             TimestampTicks = acc.LastTime,
             Bid = acc.LastBid,
             Ask = acc.LastAsk,
-            WatermarkTicks = _watermark,
+            WatermarkTicks = WatermarkTicks,
         };
         _sink.OnResult(in result);
     }
@@ -415,7 +428,7 @@ public sealed class SpreadAggregator
     {
         var reason = string.Create(
             CultureInfo.InvariantCulture,
-            $"Quote at {time} ticks arrived after its second [{second}, {second + SecondTicks}) was final (watermark {_watermark}); raise SpreadOptions.WatermarkDelay to accept it.");
+            $"Quote at {time} ticks arrived after its second [{second}, {second + SecondTicks}) was final (watermark {WatermarkTicks}); raise SpreadOptions.WatermarkDelay to accept it.");
         EmitDropped(SpreadResultKind.Late, "late", reason, time, bid, ask, second);
     }
 
@@ -437,7 +450,7 @@ public sealed class SpreadAggregator
             TimestampTicks = time,
             Bid = bid,
             Ask = ask,
-            WatermarkTicks = _watermark,
+            WatermarkTicks = WatermarkTicks,
             DeadLetter = DeadLetter.Create(_sourceName, 0, code, reason, raw),
         };
         _sink.OnResult(in result);

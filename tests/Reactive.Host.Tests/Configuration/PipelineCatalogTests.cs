@@ -93,13 +93,18 @@ public sealed class PipelineCatalogTests
     }
 
     [Fact]
-    public void Load_RepositoryAppsettings_IsValidAndEnablesTheSampleOnly()
+    public void Load_RepositoryAppsettings_IsValidAndEnablesOnlyTheEmbeddedSamples()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
         var catalog = PipelineCatalog.Load(new ConfigurationBuilder().AddJsonFile(path).Build(), out var errors);
 
         Assert.Empty(errors);
-        Assert.Equal(["sample-wordcount"], catalog.Enabled.Select(p => p.Name));
+        // Nothing else running is needed: every enabled pipeline reads embedded or generated data.
+        Assert.Equal(["sample-anomaly", "sample-bitcoin", "sample-spread", "sample-wordcount"], catalog.Enabled.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(catalog.Enabled, p => Assert.True(p.Source is SampleSourceDefinition or GeneratorSourceDefinition, p.Name));
+        Assert.Equal(
+            ["anomalies", "bitcoin_window", "spread"],
+            catalog.Enabled.SelectMany(p => p.Sinks).OfType<TableSinkDefinition>().Select(t => t.Table).Order(StringComparer.Ordinal));
         Assert.Contains(catalog.Pipelines, p => p.Name == "wordcount" && p.Source is SocketSourceDefinition { Port: 9999 });
     }
 
@@ -116,5 +121,47 @@ public sealed class PipelineCatalogTests
             ("Pipelines:f:Source:CreateIfMissing", "false"));
 
         Assert.Equal([$"Pipelines:f:Source:Path: the directory '{missing}' does not exist (create it, or set CreateIfMissing to true)"], errors);
+    }
+
+    [Fact]
+    public void Load_AggregateWithSparkConfigurationErrors_NamesTheKeys()
+    {
+        Load(
+            out var errors,
+            ("Pipelines:agg:Kind", "aggregate"),
+            ("Pipelines:agg:Source:Kind", "generator"),
+            ("Pipelines:agg:Source:Generator", "bitcoin"),
+            ("Pipelines:agg:Options:TimeField", "timestamp"),
+            ("Pipelines:agg:Options:Window", "10 minutes"),
+            ("Pipelines:agg:Options:Slide", "15 minutes"),
+            ("Pipelines:agg:Options:Aggregates:0", "count"),
+            ("Pipelines:agg:Sinks:0:Kind", "table"),
+            ("Pipelines:agg:Sinks:0:Table", "bad-name"));
+
+        Assert.Contains(errors, e => e.StartsWith("Pipelines:agg:Options:Slide: The slide duration (00:15:00) must be less than or equal to the window duration (00:10:00)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Pipelines:agg:Sinks:0:Table: The table name 'bad-name' is not valid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_AggregateWithUnknownFunctionAndNoTimeField_NamesTheKeys()
+    {
+        Load(
+            out var errors,
+            ("Pipelines:agg:Kind", "aggregate"),
+            ("Pipelines:agg:Source:Kind", "replay"),
+            ("Pipelines:agg:Source:Path", "rates.jsonl"),
+            ("Pipelines:agg:Options:Window", "10 minutes"),
+            ("Pipelines:agg:Options:Aggregates", "count,median(x)"));
+
+        Assert.Contains("Pipelines:agg:Options:TimeField: is required", errors);
+        Assert.Contains(errors, e => e.StartsWith("Pipelines:agg:Options:Aggregates: Unknown aggregate function 'median'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_GeneratorOfUnknownData_NamesTheKey()
+    {
+        Load(out var errors, ("Pipelines:s:Kind", "spread"), ("Pipelines:s:Source:Kind", "generator"), ("Pipelines:s:Source:Generator", "weather"));
+
+        Assert.Equal(["Pipelines:s:Source:Generator: 'weather' is not one of bbo, hourly, bitcoin"], errors);
     }
 }

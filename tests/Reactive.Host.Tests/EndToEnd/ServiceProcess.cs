@@ -75,6 +75,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return dir;
     }
 
+    /// <summary>The address Kestrel bound (from "Now listening on: …" on standard error).</summary>
+    public async Task<Uri> WaitForUrlAsync(TimeSpan timeout)
+    {
+        await WaitForStderrAsync("Now listening on: ", timeout);
+        var line = Stderr.Split('\n').First(l => l.Contains("Now listening on: ", StringComparison.Ordinal));
+        return new Uri(line[(line.IndexOf("http", StringComparison.Ordinal))..].Trim());
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -192,6 +192,31 @@ public sealed class AnomalyDetectorTests
         Assert.Contains("AnomalyOptions.MaxBaselineSize", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AnomalyDetector_SteadyState_AllocatesNothingPerPrice()
+    {
+        var detector = new AnomalyDetector(new AnomalyOptions());
+        var day = 0;
+        for (; day < 30; day++)
+        {
+            for (var h = 1; h <= 24; h++)
+            {
+                detector.Evaluate("zone", At(day, h - 1), h, (day * 7 % 13) + h);
+            }
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (; day < 400; day++)
+        {
+            for (var h = 1; h <= 24; h++)
+            {
+                detector.Evaluate("zone", At(day, h - 1), h, (day * 7 % 13) + h);
+            }
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Theory]
     [InlineData(nameof(AnomalyOptions.StandardDeviations))]
     [InlineData(nameof(AnomalyOptions.Lookback))]

@@ -1,4 +1,6 @@
+using Reactive.Testing;
 using System.Globalization;
+using System.Reactive.Linq;
 using Reactive.Operators.Anomaly;
 using Reactive.Operators.Tests.Spread;
 
@@ -8,10 +10,10 @@ public sealed class AnomalyRealDataTests
 {
     private const string UtilityFile = "utility.csv";
 
-    [CourseDataFact(UtilityFile)]
+    [SharedDataFact(UtilityFile)]
     public void AnomalyDetector_UtilityPrices_MatchesIndependentLinq()
     {
-        var rows = ReadRows(CourseData.PathOf(UtilityFile));
+        var rows = ReadRows(SharedData.PathOf(UtilityFile));
         Assert.Equal(6_504, rows.Count);
 
         // Independent reference: for each row, the same hour on each of the 14 previous days.
@@ -78,11 +80,26 @@ public sealed class AnomalyRealDataTests
         }
     }
 
-    [CourseDataFact(UtilityFile)]
+    [SharedDataFact(UtilityFile)]
+    public void DetectAnomalies_UtilityPrices_SameAnomaliesThroughRx()
+    {
+        var rows = ReadRows(SharedData.PathOf(UtilityFile));
+        var results = rows.ToObservable()
+            .DetectAnomalies(new AnomalyOptions(), r => r.Ticks, r => r.Hour, r => r.Price, r => "HOEP")
+            .ToList()
+            .Wait();
+
+        Assert.Equal(458, results.Count);
+        Assert.All(results, r => Assert.True(r.IsAnomaly));
+        Assert.Equal(new DateTime(2017, 1, 15, 2, 0, 0).Ticks, results[0].TimestampTicks);
+        Assert.Equal((3, 22.3, "HOEP", 14), (results[0].Hour, results[0].Price, results[0].Series, results[0].BaselineCount));
+    }
+
+    [SharedDataFact(UtilityFile)]
     public void AnomalyDetector_PopulationSdReference_DiffersFromSampleSd()
     {
         // Guards the choice of the sample sd: the population sd would give SOURCES.md's 477, not 458.
-        var rows = ReadRows(CourseData.PathOf(UtilityFile));
+        var rows = ReadRows(SharedData.PathOf(UtilityFile));
         var byDayHour = rows.ToDictionary(r => (r.Date, r.Hour), r => r.Price);
         var population = 0;
         foreach (var r in rows)

@@ -1,3 +1,4 @@
+using Reactive.Testing;
 using System.Diagnostics;
 using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Parsing;

@@ -215,11 +215,11 @@ public sealed class SpreadObservableTests
             OnCompleted<QuoteSpread>(250));
     }
 
-    [CourseDataFact("14081.csv")]
+    [SharedDataFact("14081.csv")]
     public void Spread_CourseQuotesWithDelay_SameWindowsAsWithout()
     {
         // The file is in time order, so a watermark delay changes when windows are emitted, not what they hold.
-        var quotes = SpreadRealDataTests.ReadQuotes(CourseData.PathOf("14081.csv"))
+        var quotes = SpreadRealDataTests.ReadQuotes(SharedData.PathOf("14081.csv"))
             .Select(q => new Q(q.Ticks, (double)q.Bid, (double)q.Ask))
             .ToList();
         var direct = quotes.ToObservable().Spread(new SpreadOptions(), q => q.T, q => q.Bid, q => q.Ask).ToList().Wait();

@@ -1,3 +1,4 @@
+using Reactive.Testing;
 using System.Globalization;
 using Reactive.Operators.Spread;
 
@@ -7,10 +8,10 @@ public sealed class SpreadRealDataTests
 {
     private const string File14081 = "14081.csv";
 
-    [CourseDataFact(File14081)]
+    [SharedDataFact(File14081)]
     public void SpreadAggregator_CourseQuotes_MatchesIndependentGroupBy()
     {
-        var quotes = ReadQuotes(CourseData.PathOf(File14081));
+        var quotes = ReadQuotes(SharedData.PathOf(File14081));
         Assert.Equal(55_770, quotes.Count);
 
         var sink = new ListSink();
@@ -88,10 +89,10 @@ public sealed class SpreadRealDataTests
         Assert.Equal(minutes[0].WindowStartTicks, order[lastSecondOfMinute + 1].WindowStartTicks);
     }
 
-    [CourseDataFact(File14081)]
+    [SharedDataFact(File14081)]
     public void SpreadAggregator_CourseQuotes_TimeWeightedMatchesStepIntegral()
     {
-        var quotes = ReadQuotes(CourseData.PathOf(File14081));
+        var quotes = ReadQuotes(SharedData.PathOf(File14081));
         var sink = new ListSink();
         var aggregator = new SpreadAggregator(new SpreadOptions(), sink);
         foreach (var q in quotes)

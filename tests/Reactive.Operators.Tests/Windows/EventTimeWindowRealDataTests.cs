@@ -1,3 +1,4 @@
+using Reactive.Testing;
 using System.Globalization;
 using System.Reactive.Subjects;
 using Reactive.Operators.Windows;
@@ -5,37 +6,6 @@ using static Reactive.Operators.Tests.Windows.WindowTestData;
 
 namespace Reactive.Operators.Tests.Windows;
 
-/// <summary>A fact that is skipped when the course data folder (<c>shared/data</c> next to the repository) is absent.</summary>
-public sealed class WindowsRealDataFactAttribute : FactAttribute
-{
-    public WindowsRealDataFactAttribute()
-    {
-        if (RealData.Folder is null)
-        {
-            Skip = "The course data (../shared/data next to the repository) is absent.";
-        }
-    }
-}
-
-internal static class RealData
-{
-    public static string? Folder { get; } = Find();
-
-    /// <summary>The first <c>shared/data</c> folder found walking up from the test binaries (a sibling of the repository root, or higher).</summary>
-    private static string? Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (File.Exists(Path.Combine(candidate, "btc_gbp_kraken_trades_2017-06-11_to_2017-07-17.csv")))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-}
 
 public sealed class EventTimeWindowRealDataTests
 {
@@ -43,10 +13,10 @@ public sealed class EventTimeWindowRealDataTests
     /// Real Kraken BTC/GBP trades (sparse, sorted, many in the same second): the bitcoin pipeline's 10 min windows
     /// sliding by 5 min, every aggregate, append mode, against the brute-force computation.
     /// </summary>
-    [WindowsRealDataFact]
+    [SharedDataFact("btc_gbp_kraken_trades_2017-06-11_to_2017-07-17.csv")]
     public void WindowByEventTime_KrakenTrades_TenMinutesByFiveMatchBruteForce()
     {
-        var path = Path.Combine(RealData.Folder!, "btc_gbp_kraken_trades_2017-06-11_to_2017-07-17.csv");
+        var path = Path.Combine(SharedData.Folder!, "btc_gbp_kraken_trades_2017-06-11_to_2017-07-17.csv");
         var rows = File.ReadLines(path)
             .Select(line => line.Split(','))
             .Select(f => new Row(

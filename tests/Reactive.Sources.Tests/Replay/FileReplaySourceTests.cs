@@ -1,3 +1,4 @@
+using Reactive.Testing;
 using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;

@@ -1,0 +1,207 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using Reactive.Operators.Anomaly;
+using Reactive.Operators.DeadLetters;
+using Reactive.Operators.Parsing;
+using Reactive.Operators.Spread;
+using Reactive.Operators.Windows;
+using Reactive.Sources;
+
+namespace Reactive.Host.Analytics;
+
+/// <summary>Where a composition sends what is not a result: rejected rows and rows too late for their windows.</summary>
+/// <param name="DeadLetter">A row that could not be used (bad data), with its reason.</param>
+/// <param name="Late">A row that came after its windows were final (code <c>late</c>).</param>
+/// <param name="Stats">Progress of the event-time operator, when it has one.</param>
+internal sealed record CompositionOutputs(Action<DeadLetter> DeadLetter, Action<DeadLetter> Late, WindowStats? Stats = null);
+
+/// <summary>
+/// The course's analytics as compositions of parsers and operators, from source lines to result
+/// rows. The service and the one-shot runs use these same compositions, so a backtest over a
+/// recorded file gives what a live run gives.
+/// </summary>
+internal static class Compositions
+{
+    public static IObservable<ResultRow> Spread(IObservable<SourceLine> lines, SpreadSettings settings, CompositionOutputs outputs)
+    {
+        var quotes = lines.ParseLines(
+            l => l.Text,
+            l => l.Origin,
+            l => l.LineNumber,
+            () => new BboParser(new BboParserOptions { TimeZone = settings.Zone }),
+            Observer.Create<DeadLetter>(outputs.DeadLetter));
+        return quotes.Publish(q =>
+        {
+            var windows = q.Spread(settings.Options, x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice)
+                .SelectMany(r => SpreadRow(r, outputs));
+            return settings.EmitQuotes
+                ? q.QuoteSpreads(x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice).Select(QuoteRow).Merge(windows)
+                : windows;
+        });
+    }
+
+    public static IObservable<ResultRow> Anomaly(IObservable<SourceLine> lines, AnomalySettings settings, CompositionOutputs outputs)
+    {
+        var prices = lines.ParseLines(
+            l => l.Text,
+            l => l.Origin,
+            l => l.LineNumber,
+            () => new HourlyPriceParser(new HourlyPriceParserOptions { TimeZone = settings.Zone }),
+            Observer.Create<DeadLetter>(outputs.DeadLetter));
+        return prices
+            .DetectAnomalies(settings.Options, p => p.TimestampTicks, p => p.Hour, p => p.Price)
+            .SelectMany(r => AnomalyRow(r, settings.Zone, outputs));
+    }
+
+    public static IObservable<ResultRow> Aggregate(IObservable<SourceLine> lines, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs) =>
+        AggregateBatches(lines, settings, scheduler, outputs).SelectMany(batch => batch);
+
+    /// <summary>The aggregate's results one trigger at a time (in complete mode, each batch is the whole result table).</summary>
+    public static IObservable<IReadOnlyList<ResultRow>> AggregateBatches(IObservable<SourceLine> lines, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs)
+    {
+        var schema = settings.Schema();
+        var deadLetters = Observer.Create<DeadLetter>(outputs.DeadLetter);
+        Func<ILineParser<Row>> parser = settings.Format == RowFormat.Csv
+            ? () => new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = settings.CsvHeader })
+            : () => new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema });
+        var rows = lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters);
+
+        var timeIndex = schema.RequireIndex(settings.TimeField);
+        var keyIndexes = settings.GroupBy.Select(schema.RequireIndex).ToArray();
+        var options = new EventTimeWindowOptions<Row, GroupKey>
+        {
+            EventTime = r => r.TryGetTimestampTicks(timeIndex, out var t) ? t : null,
+            KeySelector = keyIndexes.Length == 0 ? _ => GroupKey.Empty : r => KeyOf(r, keyIndexes),
+            WindowDuration = settings.Window,
+            SlideDuration = settings.Slide,
+            StartOffset = settings.StartOffset,
+            WatermarkDelay = settings.Watermark,
+            OutputMode = settings.OutputMode,
+            TriggerInterval = settings.Trigger,
+            IdleTimeout = settings.IdleTimeout,
+            Scheduler = scheduler,
+            Stats = outputs.Stats,
+            LateRows = Observer.Create<LateRow<Row>>(late => outputs.Late(DeadLetter.Create(
+                "aggregate", 0, late.Code, late.Reason, RowText(late.Row)))),
+            RowsWithoutEventTime = Observer.Create<Row>(row => outputs.DeadLetter(DeadLetter.Create(
+                "aggregate", 0, "missing_field", $"{settings.TimeField}: no event time", RowText(row)))),
+        };
+        foreach (var spec in settings.Aggregates)
+        {
+            if (spec.ReadsValue)
+            {
+                var index = schema.RequireIndex(spec.Field);
+                options.Aggregates.Add(new WindowAggregate<Row>(spec, r => r.TryGetDouble(index, out var v) ? v : null));
+            }
+            else
+            {
+                options.Aggregates.Add(new WindowAggregate<Row>(spec, null));
+            }
+        }
+
+        return rows.WindowByEventTime(options).Select(update => (IReadOnlyList<ResultRow>)[.. update.Rows.Select(r => WindowRow(r, settings))]);
+    }
+
+    private static GroupKey KeyOf(Row row, int[] indexes)
+    {
+        var values = new string?[indexes.Length];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            values[i] = row.IsNull(indexes[i]) ? null : Convert.ToString(row.GetValue(indexes[i]), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new GroupKey(values);
+    }
+
+    private static string RowText(Row row) =>
+        string.Join(",", Enumerable.Range(0, row.Count).Select(i => row.IsNull(i) ? "" : Convert.ToString(row.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static ResultRow WindowRow(WindowResult<GroupKey> result, AggregateSettings settings)
+    {
+        var fields = new List<KeyValuePair<string, object?>>(settings.GroupBy.Count + settings.Aggregates.Count);
+        for (var i = 0; i < settings.GroupBy.Count; i++)
+        {
+            fields.Add(new(settings.GroupBy[i], result.Key.Values[i]));
+        }
+
+        for (var i = 0; i < settings.Aggregates.Count; i++)
+        {
+            var spec = settings.Aggregates[i];
+            var value = result.Values[i];
+            object? boxed = spec.Kind is AggregateKind.Count or AggregateKind.CountValue && value is { } n ? (long)n : value;
+            fields.Add(new(spec.Name, boxed));
+        }
+
+        return new ResultRow("window", result.WindowStart, result.WindowEnd, fields);
+    }
+
+    private static IEnumerable<ResultRow> SpreadRow(SpreadResult r, CompositionOutputs outputs)
+    {
+        switch (r.Kind)
+        {
+            case SpreadResultKind.Late:
+                outputs.Late(r.DeadLetter!);
+                return [];
+            case SpreadResultKind.Rejected:
+                outputs.DeadLetter(r.DeadLetter!);
+                return [];
+        }
+
+        var kind = r.Kind == SpreadResultKind.Second ? "second" : "minute";
+        var fields = new List<KeyValuePair<string, object?>>
+        {
+            new("kind", kind),
+            new("count", (long)r.Count),
+            new("included", (long)r.IncludedCount),
+            new("locked", (long)r.LockedCount),
+            new("crossed", (long)r.CrossedCount),
+            new("avg(spread)", r.Average),
+            new("min(spread)", r.Min),
+            new("max(spread)", r.Max),
+            new("last(spread)", r.Last),
+            new("twa(spread)", r.TimeWeightedAverage),
+        };
+        return [new ResultRow(kind, new DateTimeOffset(r.WindowStartTicks, TimeSpan.Zero), new DateTimeOffset(r.WindowEndTicks, TimeSpan.Zero), fields)];
+    }
+
+    private static ResultRow QuoteRow(QuoteSpread q) => new("quote", null, null,
+    [
+        new("kind", "quote"),
+        new("timestamp", new DateTimeOffset(q.TimestampTicks, TimeSpan.Zero)),
+        new("bid", q.Bid),
+        new("ask", q.Ask),
+        new("spread", q.Spread),
+        new("spread_bps", q.RelativeBps),
+        new("locked", q.IsLocked),
+        new("crossed", q.IsCrossed),
+    ]);
+
+    private static IEnumerable<ResultRow> AnomalyRow(AnomalyResult r, TimeZoneInfo zone, CompositionOutputs outputs)
+    {
+        if (r.DeadLetter is { } dead)
+        {
+            outputs.DeadLetter(dead);
+            return [];
+        }
+
+        var time = new DateTimeOffset(r.TimestampTicks, TimeSpan.Zero);
+        var local = TimeZoneInfo.ConvertTime(time, zone);
+        return
+        [
+            new ResultRow(r.IsAnomaly ? "anomaly" : "evaluation", null, null,
+            [
+                new("timestamp", time),
+                new("date", DateOnly.FromDateTime(local.DateTime)),
+                new("hour", r.Hour),
+                new("price", r.Price),
+                new("mean", r.BaselineMean),
+                new("stddev", r.BaselineStdDev),
+                new("baseline_count", (long)r.BaselineCount),
+                new("z", r.ZScore),
+                new("threshold", r.Threshold),
+                new("anomaly", r.IsAnomaly),
+            ]),
+        ];
+    }
+}

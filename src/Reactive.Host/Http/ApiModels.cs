@@ -1,0 +1,65 @@
+using Reactive.Host.Progress;
+
+namespace Reactive.Host.Http;
+
+/// <summary>The body of <c>POST /api/sql</c>.</summary>
+/// <param name="Sql">One SELECT statement.</param>
+public sealed record SqlRequest(string? Sql);
+
+/// <summary>A pipeline's progress as <c>GET /api/pipelines</c> shows it (like Spark's StreamingQueryProgress).</summary>
+public sealed record PipelineProgressView(
+    string Name,
+    string Kind,
+    string State,
+    string? SourceStatus,
+    long InputRows,
+    double InputRowsPerSecond,
+    double ProcessedRowsPerSecond,
+    long OutputRows,
+    DateTimeOffset? LastEventTime,
+    DateTimeOffset? Watermark,
+    long StateRows,
+    long LateRows,
+    long DeadLetters,
+    IReadOnlyDictionary<string, long> DeadLettersByCode,
+    long QueueLength,
+    long Batches,
+    int Restarts,
+    string? LastError)
+{
+    /// <summary>Takes a snapshot of <paramref name="p"/>.</summary>
+    public static PipelineProgressView From(PipelineProgress p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return new(
+            p.Name,
+            p.Kind,
+            p.State.ToString(),
+            p.SourceStatus,
+            p.InputRows,
+            Math.Round(p.InputRowsPerSecond, 3),
+            Math.Round(p.ProcessedRowsPerSecond, 3),
+            p.OutputRows,
+            p.LastEventTime,
+            p.Watermark,
+            p.StateRows,
+            p.LateRows,
+            p.DeadLetters,
+            p.DeadLettersByCode,
+            p.QueueLength,
+            p.Batches,
+            p.Restarts,
+            p.LastError);
+    }
+}
+
+/// <summary>The body of a successful <c>POST /api/sql</c>.</summary>
+public sealed record SqlResponse(
+    IReadOnlyList<SqlResponseColumn> Columns,
+    IReadOnlyList<object?[]> Rows,
+    int RowCount,
+    bool Truncated,
+    double ElapsedMs);
+
+/// <summary>A column of <see cref="SqlResponse"/>.</summary>
+public sealed record SqlResponseColumn(string Name, string Type);

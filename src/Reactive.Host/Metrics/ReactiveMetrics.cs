@@ -1,0 +1,79 @@
+using System.Diagnostics.Metrics;
+using Reactive.Host.Progress;
+using Reactive.Host.Tables;
+
+namespace Reactive.Host.Metrics;
+
+/// <summary>
+/// The service's instruments, created once from <see cref="IMeterFactory"/> on the meter
+/// <see cref="MeterName"/>. Pipeline counters are read from <see cref="PipelineProgressRegistry"/>
+/// when metrics are collected, so pipelines only update their <see cref="PipelineProgress"/>.
+/// </summary>
+public sealed class ReactiveMetrics
+{
+    /// <summary>The name of the service's meter.</summary>
+    public const string MeterName = "Reactive";
+
+    private readonly Histogram<double> _batchDuration;
+    private readonly Histogram<double> _tableFlushDuration;
+    private readonly Counter<long> _tableEvicted;
+    private readonly Counter<long> _tableRowsWritten;
+    private MemoryTableStore? _tables;
+
+    /// <summary>Creates the instruments.</summary>
+    public ReactiveMetrics(IMeterFactory meterFactory, PipelineProgressRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(registry);
+        var meter = meterFactory.Create(MeterName);
+
+        meter.CreateObservableCounter("reactive.pipeline.rows_in", () => Each(registry, p => p.InputRows), "{row}", "Rows read by the pipeline's source.");
+        meter.CreateObservableCounter("reactive.pipeline.rows_out", () => Each(registry, p => p.OutputRows), "{row}", "Result rows written by the pipeline.");
+        meter.CreateObservableCounter("reactive.pipeline.late_rows", () => Each(registry, p => p.LateRows), "{row}", "Rows dropped as late (behind the watermark).");
+        meter.CreateObservableCounter("reactive.pipeline.dead_letters", () => DeadLetters(registry), "{row}", "Rows rejected, by reason code.");
+        meter.CreateObservableCounter("reactive.pipeline.restarts", () => Each(registry, p => (long)p.Restarts), "{restart}", "Failures after which the pipeline backed off and restarted.");
+        meter.CreateObservableGauge("reactive.pipeline.state_rows", () => Each(registry, p => p.StateRows), "{row}", "Open windows and state rows held.");
+        meter.CreateObservableGauge("reactive.pipeline.queue_length", () => Each(registry, p => p.QueueLength), "{item}", "Items waiting in the pipeline's queues.");
+        meter.CreateObservableGauge("reactive.pipeline.up", () => Each(registry, p => p.State is PipelineState.Running ? 1L : 0L), null, "1 while the pipeline runs, else 0.");
+        meter.CreateObservableGauge("reactive.pipeline.input_rate", () => EachDouble(registry, p => p.InputRowsPerSecond), "{row}/s", "Input rows per second.");
+        meter.CreateObservableGauge("reactive.pipeline.watermark", () => EachDouble(registry, p => p.Watermark is { } w ? w.ToUnixTimeMilliseconds() / 1000.0 : double.NaN), "s", "The watermark, in Unix seconds.");
+        _batchDuration = meter.CreateHistogram<double>("reactive.pipeline.batch_duration", "s", "Time to process one batch (trigger).");
+        registry.SetBatchObserver((pipeline, seconds) => _batchDuration.Record(seconds, new KeyValuePair<string, object?>("pipeline", pipeline)));
+
+        meter.CreateObservableGauge("reactive.table.rows", () => Tables(t => t.Rows), "{row}", "Rows in each memory table.");
+        meter.CreateObservableGauge("reactive.table.queue_length", () => Tables(t => t.PendingWrites), "{write}", "Writes queued for each memory table.");
+        _tableEvicted = meter.CreateCounter<long>("reactive.table.evicted_rows", "{row}", "Oldest rows evicted to keep a memory table's row bound.");
+        _tableRowsWritten = meter.CreateCounter<long>("reactive.table.rows_written", "{row}", "Rows written into memory tables.");
+        _tableFlushDuration = meter.CreateHistogram<double>("reactive.table.flush_duration", "s", "Time of one batched memory-table transaction.");
+    }
+
+    /// <summary>Records the duration of one batch of a pipeline (same as <see cref="PipelineProgress.RecordBatch"/> does).</summary>
+    public void RecordBatchDuration(string pipeline, TimeSpan duration) =>
+        _batchDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("pipeline", pipeline));
+
+    internal void AttachTables(MemoryTableStore tables) => _tables = tables;
+
+    internal void RecordEvicted(string table, long rows) => _tableEvicted.Add(rows, new KeyValuePair<string, object?>("table", table));
+
+    internal void RecordTableFlush(double seconds, int rows)
+    {
+        _tableFlushDuration.Record(seconds);
+        _tableRowsWritten.Add(rows);
+    }
+
+    private static IEnumerable<Measurement<long>> Each(PipelineProgressRegistry registry, Func<PipelineProgress, long> value) =>
+        registry.All.Select(p => new Measurement<long>(value(p), new KeyValuePair<string, object?>("pipeline", p.Name)));
+
+    private static IEnumerable<Measurement<double>> EachDouble(PipelineProgressRegistry registry, Func<PipelineProgress, double> value) =>
+        registry.All.Select(p => (p, v: value(p))).Where(x => !double.IsNaN(x.v))
+            .Select(x => new Measurement<double>(x.v, new KeyValuePair<string, object?>("pipeline", x.p.Name)));
+
+    private static IEnumerable<Measurement<long>> DeadLetters(PipelineProgressRegistry registry) =>
+        registry.All.SelectMany(p => p.DeadLettersByCode.Select(kv => new Measurement<long>(
+            kv.Value,
+            new KeyValuePair<string, object?>("pipeline", p.Name),
+            new KeyValuePair<string, object?>("code", kv.Key))));
+
+    private IEnumerable<Measurement<long>> Tables(Func<TableInfo, long> value) =>
+        _tables is null ? [] : _tables.Tables.Select(t => new Measurement<long>(value(t), new KeyValuePair<string, object?>("table", t.Name)));
+}

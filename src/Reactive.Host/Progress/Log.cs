@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace Reactive.Host.Progress;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
+        Message = "Progress {Pipeline}: state={State} inputRows={InputRows} inputRowsPerSecond={InputRate:F1} processedRowsPerSecond={ProcessedRate:F1} outputRows={OutputRows} lastEventTime={LastEventTime} watermark={Watermark} stateRows={StateRows} lateRows={LateRows} deadLetters={DeadLetters} lastError={LastError}")]
+    public static partial void Progress(
+        ILogger logger,
+        string pipeline,
+        PipelineState state,
+        long inputRows,
+        double inputRate,
+        double processedRate,
+        long outputRows,
+        DateTimeOffset? lastEventTime,
+        DateTimeOffset? watermark,
+        long stateRows,
+        long lateRows,
+        long deadLetters,
+        string? lastError);
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Reactive.Host.Sql;
+
+/// <summary>
+/// <c>reactive sql "SELECT …" [--json] [--url http://127.0.0.1:5080]</c>: runs a query against the
+/// running service (<c>POST /api/sql</c>) and prints the rows as a table, or the JSON with <c>--json</c>.
+/// </summary>
+public static class SqlCommand
+{
+    /// <summary>Exit code: the query ran.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code: the service refused or failed the query.</summary>
+    public const int QueryFailed = 1;
+
+    /// <summary>Exit code: bad command line.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Exit code: the service could not be reached.</summary>
+    public const int Unreachable = 3;
+
+    private const string DefaultUrl = "http://127.0.0.1:5080";
+
+    private const string Help = """
+        Usage: reactive sql "SELECT …" [--json] [--url URL]
+
+          Runs one read-only SELECT on the running service's memory tables and prints the rows.
+          --json      print the service's JSON answer instead of a table
+          --url URL   the service's address (default: $REACTIVE_URL, else the first of
+                      $ASPNETCORE_URLS, else http://127.0.0.1:5080)
+        """;
+
+    /// <summary>Runs the command.</summary>
+    /// <param name="args">The arguments after <c>sql</c> (a leading <c>sql</c> is skipped too).</param>
+    /// <param name="stdout">Where rows go.</param>
+    /// <param name="stderr">Where errors go.</param>
+    /// <param name="cancellationToken">Stops the request.</param>
+    /// <returns>0 when the query ran, 1 when it failed, 2 on a bad command line, 3 when the service is unreachable.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+
+        var json = false;
+        string? url = null;
+        var sql = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (i == 0 && arg == "sql")
+            {
+                continue;
+            }
+
+            if (arg is "--json")
+            {
+                json = true;
+            }
+            else if (arg is "--url")
+            {
+                if (i + 1 >= args.Length)
+                {
+                    await stderr.WriteLineAsync("--url needs a value, like --url http://127.0.0.1:5080").ConfigureAwait(false);
+                    return Usage;
+                }
+
+                url = args[++i];
+            }
+            else if (arg.StartsWith("--url=", StringComparison.Ordinal))
+            {
+                url = arg["--url=".Length..];
+            }
+            else if (arg is "-h" or "--help")
+            {
+                await stdout.WriteLineAsync(Help).ConfigureAwait(false);
+                return Ok;
+            }
+            else if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                await stderr.WriteLineAsync($"Unknown option {arg}.\n{Help}").ConfigureAwait(false);
+                return Usage;
+            }
+            else
+            {
+                sql.Add(arg);
+            }
+        }
+
+        if (sql.Count == 0)
+        {
+            await stderr.WriteLineAsync(Help).ConfigureAwait(false);
+            return Usage;
+        }
+
+        url ??= DefaultServiceUrl();
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+        {
+            await stderr.WriteLineAsync($"'{url}' is not an http(s) address.").ConfigureAwait(false);
+            return Usage;
+        }
+
+        using var client = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(11) };
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.PostAsJsonAsync("/api/sql", new { sql = string.Join(' ', sql) }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            await stderr.WriteLineAsync($"Cannot reach the service at {baseUri}: {ex.Message} (is it running? use --url)").ConfigureAwait(false);
+            return Unreachable;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                if (json)
+                {
+                    await stdout.WriteLineAsync(body).ConfigureAwait(false);
+                }
+
+                await stderr.WriteLineAsync(DescribeProblem((int)response.StatusCode, body)).ConfigureAwait(false);
+                return QueryFailed;
+            }
+
+            if (json)
+            {
+                await stdout.WriteLineAsync(body).ConfigureAwait(false);
+                return Ok;
+            }
+
+            using var document = JsonDocument.Parse(body);
+            await stdout.WriteAsync(FormatTable(document.RootElement)).ConfigureAwait(false);
+            if (document.RootElement.TryGetProperty("truncated", out var truncated) && truncated.ValueKind == JsonValueKind.True)
+            {
+                await stderr.WriteLineAsync("The result was cut at the service's row limit (Sql:MaxRows).").ConfigureAwait(false);
+            }
+
+            return Ok;
+        }
+    }
+
+    /// <summary>Formats a <c>POST /api/sql</c> answer as a table, as Spark's <c>show()</c> does (values right-aligned).</summary>
+    internal static string FormatTable(JsonElement result)
+    {
+        var columns = result.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString() ?? string.Empty).ToList();
+        var rows = result.GetProperty("rows").EnumerateArray()
+            .Select(r => r.EnumerateArray().Select(FormatValue).ToList())
+            .ToList();
+        var widths = columns.Select((c, i) => Math.Max(c.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToList();
+        var text = new StringBuilder();
+        var border = "+" + string.Join("+", widths.Select(w => new string('-', w))) + "+\n";
+        text.Append(border);
+        text.Append('|').AppendJoin("|", columns.Select((c, i) => c.PadLeft(widths[i]))).Append("|\n");
+        text.Append(border);
+        foreach (var row in rows)
+        {
+            text.Append('|').AppendJoin("|", row.Select((v, i) => v.PadLeft(widths[i]))).Append("|\n");
+        }
+
+        text.Append(border);
+        text.Append(CultureInfo.InvariantCulture, $"({rows.Count} {(rows.Count == 1 ? "row" : "rows")})\n");
+        return text.ToString();
+    }
+
+    private static string FormatValue(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => "null",
+        JsonValueKind.String => value.GetString() ?? string.Empty,
+        _ => value.GetRawText(),
+    };
+
+    private static string DescribeProblem(int status, string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var title = root.TryGetProperty("title", out var t) ? t.GetString() : null;
+            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            return $"{title ?? "Error"} ({status}): {detail ?? string.Empty}".TrimEnd(' ', ':');
+        }
+        catch (JsonException)
+        {
+            return $"The service answered {status}.";
+        }
+    }
+
+    private static string DefaultServiceUrl()
+    {
+        var url = Environment.GetEnvironmentVariable("REACTIVE_URL");
+        if (!string.IsNullOrWhiteSpace(url))
+        {
+            return url;
+        }
+
+        var urls = Environment.GetEnvironmentVariable("ASPNETCORE_URLS");
+        var first = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            ?? urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        if (first is null)
+        {
+            return DefaultUrl;
+        }
+
+        // A wildcard host means "every interface"; the service is reachable on the loopback one.
+        return first.Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
+    }
+}

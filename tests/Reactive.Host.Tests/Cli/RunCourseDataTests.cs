@@ -1,0 +1,127 @@
+using Reactive.Testing;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Reactive.Host.Tests.Cli;
+
+/// <summary>
+/// The one-shot runs over the course's real files and over generated data, checked against plain
+/// LINQ computations written here, independently of the pipeline code.
+/// </summary>
+public sealed class RunCourseDataTests
+{
+    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+
+    [SharedDataFact("14081.csv")]
+    public void RunSpread_CourseQuotes_MatchesAnIndependentGroupBy()
+    {
+        var input = SharedData.PathOf("14081.csv");
+        var output = CliRunner.TempFile("spread.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "spread", "--input", input, "--output", output);
+
+        Assert.True(exit == 0, stderr);
+        AssertMatchesReference(input, CliRunner.ReadJsonLines(output), expectedSeconds: 12_434, expectedMinutes: 1_136);
+        Assert.Contains("0 dead letters", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunSpread_GeneratedQuotes_ParseCleanlyAndMatchAnIndependentGroupBy()
+    {
+        var quotes = CliRunner.TempFile("quotes.csv");
+        Assert.Equal(0, CliRunner.Run("generate", "bbo", "--rows", "20000", "--seed", "42", "-o", quotes).Exit);
+        var output = CliRunner.TempFile("spread.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "spread", "--input", quotes, "--output", output, "--time-zone", "America/New_York");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("read 20001 lines", stderr, StringComparison.Ordinal);
+        Assert.Contains("0 dead letters", stderr, StringComparison.Ordinal);
+        AssertMatchesReference(quotes, CliRunner.ReadJsonLines(output), expectedSeconds: null, expectedMinutes: null);
+    }
+
+    [SharedDataFact("utility.csv")]
+    public void RunAnomaly_CourseHourlyPrices_Finds458AsTheCourseRuleGives()
+    {
+        var input = SharedData.PathOf("utility.csv");
+        var output = CliRunner.TempFile("anomalies.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "anomaly", "--input", input, "--output", output);
+
+        Assert.True(exit == 0, stderr);
+        var rows = CliRunner.ReadJsonLines(output);
+
+        // Reference: same hour on each of the 14 previous days, sample sd, flag price > mean and >= mean + 2 sd.
+        var prices = File.ReadLines(input).Skip(1).Select(l => l.Split(','))
+            .Select(f => (Date: DateOnly.ParseExact(f[0], "yyyy-MM-dd", CultureInfo.InvariantCulture), Hour: int.Parse(f[1], CultureInfo.InvariantCulture), Price: double.Parse(f[2], CultureInfo.InvariantCulture)))
+            .ToList();
+        var byKey = prices.ToDictionary(p => (p.Date, p.Hour), p => p.Price);
+        var expected = new List<string>();
+        foreach (var p in prices)
+        {
+            var history = Enumerable.Range(1, 14).Select(d => byKey.TryGetValue((p.Date.AddDays(-d), p.Hour), out var v) ? v : (double?)null).OfType<double>().ToList();
+            if (history.Count < 14)
+            {
+                continue;
+            }
+
+            var mean = history.Average();
+            var sd = Math.Sqrt(history.Sum(v => (v - mean) * (v - mean)) / (history.Count - 1));
+            if (p.Price > mean && p.Price >= mean + (2 * sd))
+            {
+                expected.Add($"{p.Date:yyyy-MM-dd} {p.Hour} {p.Price.ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+
+        var actual = rows.Select(r => $"{r.GetProperty("date").GetString()} {r.GetProperty("hour").GetInt32()} {r.GetProperty("price").GetDouble().ToString(CultureInfo.InvariantCulture)}").ToList();
+        Assert.Equal(458, expected.Count);
+        Assert.Equal(expected, actual);
+        Assert.Equal("2017-01-15 3 22.3", actual[0]);
+        Assert.All(rows, r => Assert.Equal(14, r.GetProperty("baseline_count").GetInt64()));
+    }
+
+    /// <summary>Per second: count, avg, min, max, last; per minute: count and avg — by GroupBy over the raw CSV.</summary>
+    private static void AssertMatchesReference(string csv, List<JsonElement> results, int? expectedSeconds, int? expectedMinutes)
+    {
+        var quotes = File.ReadLines(csv).Skip(1).Where(l => l.Length > 0).Select(l => l.TrimEnd('\r').Split(',')).Select(f =>
+        {
+            var local = DateTime.ParseExact($"{f[1]} {f[2]}", "MM/dd/yyyy HH:mm:ss.fff", CultureInfo.InvariantCulture);
+            var utc = TimeZoneInfo.ConvertTimeToUtc(local, NewYork);
+            return (Utc: utc, Spread: decimal.Parse(f[6], CultureInfo.InvariantCulture) - decimal.Parse(f[3], CultureInfo.InvariantCulture));
+        }).ToList();
+
+        var seconds = results.Where(r => r.GetProperty("kind").GetString() == "second").ToDictionary(r => DateTime.Parse(r.GetProperty("window").GetProperty("start").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal));
+        var minutes = results.Where(r => r.GetProperty("kind").GetString() == "minute").ToDictionary(r => DateTime.Parse(r.GetProperty("window").GetProperty("start").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal));
+        var bySecond = quotes.GroupBy(q => new DateTime(q.Utc.Ticks - (q.Utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc)).ToList();
+        var byMinute = quotes.GroupBy(q => new DateTime(q.Utc.Ticks - (q.Utc.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc)).ToList();
+
+        Assert.Equal(bySecond.Count, seconds.Count);
+        Assert.Equal(byMinute.Count, minutes.Count);
+        if (expectedSeconds is { } s)
+        {
+            Assert.Equal(s, seconds.Count);
+        }
+
+        if (expectedMinutes is { } m)
+        {
+            Assert.Equal(m, minutes.Count);
+        }
+
+        foreach (var g in bySecond)
+        {
+            var row = seconds[g.Key];
+            Assert.Equal(g.Count(), row.GetProperty("count").GetInt64());
+            Assert.Equal((double)g.Average(q => q.Spread), row.GetProperty("avg(spread)").GetDouble(), 9);
+            Assert.Equal((double)g.Min(q => q.Spread), row.GetProperty("min(spread)").GetDouble(), 9);
+            Assert.Equal((double)g.Max(q => q.Spread), row.GetProperty("max(spread)").GetDouble(), 9);
+            Assert.Equal((double)g.Last().Spread, row.GetProperty("last(spread)").GetDouble(), 9);
+        }
+
+        foreach (var g in byMinute)
+        {
+            var row = minutes[g.Key];
+            Assert.Equal(g.Count(), row.GetProperty("count").GetInt64());
+            Assert.Equal((double)g.Average(q => q.Spread), row.GetProperty("avg(spread)").GetDouble(), 9);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Reactive.Host.Tests.EndToEnd;
+
+/// <summary>A live aggregate pipeline in the real service: replay → windows → table, with late rows and dead letters over HTTP.</summary>
+public sealed class AggregatePipelineTests
+{
+    [Fact]
+    public async Task Aggregate_ReplayedFile_FillsItsTableAndReportsLateRowsAndDeadLetters()
+    {
+        var work = ServiceProcess.NewWorkingDirectory();
+        var input = Path.Combine(work, "in.jsonl");
+        // The same rows as the one-shot test: 8 result rows, 1 bad_date, 2 late (row, window) pairs.
+        File.WriteAllText(input, """
+            {"time":"2024-01-01T00:00:01Z","id":"a","value":1}
+            {"time":"2024-01-01T00:00:04Z","id":"b","value":2}
+            {"time":"2024-01-01T00:00:07Z","id":"a","value":3}
+            {"time":"2024-01-01T00:00:12Z","id":"a","value":5}
+            {"time":"yesterday","id":"a","value":1}
+            {"time":"2024-01-01T00:00:30Z","id":"a","value":7}
+            {"time":"2024-01-01T00:00:02Z","id":"a","value":100}
+            """);
+        await using var service = ServiceProcess.Start(
+            work,
+            null,
+            "--urls", "http://127.0.0.1:0",
+            "--pipelines", "agg",
+            "--Pipelines:agg:Kind", "aggregate",
+            "--Pipelines:agg:Source:Kind", "replay",
+            "--Pipelines:agg:Source:Path", input,
+            "--Pipelines:agg:Source:AsFastAsPossible", "true",
+            "--Pipelines:agg:Options:TimeField", "time",
+            "--Pipelines:agg:Options:Window", "10 seconds",
+            "--Pipelines:agg:Options:Slide", "5 seconds",
+            "--Pipelines:agg:Options:Watermark", "10 seconds",
+            "--Pipelines:agg:Options:GroupBy:0", "id",
+            "--Pipelines:agg:Options:Aggregates:0", "count",
+            "--Pipelines:agg:Options:Aggregates:1", "avg(value)",
+            "--Pipelines:agg:Sinks:0:Kind", "table",
+            "--Pipelines:agg:Sinks:0:Table", "agg");
+        var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
+        using var http = new HttpClient { BaseAddress = url };
+
+        JsonElement progress = default;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            progress = await http.GetFromJsonAsync<JsonElement>("/api/pipelines/agg");
+            if (progress.GetProperty("state").GetString() == "Stopped")
+            {
+                break;
+            }
+        }
+
+        Assert.Equal("Stopped", progress.GetProperty("state").GetString());
+        Assert.Equal(7, progress.GetProperty("inputRows").GetInt64());
+        Assert.Equal(8, progress.GetProperty("outputRows").GetInt64());
+        Assert.Equal(2, progress.GetProperty("lateRows").GetInt64());
+        Assert.Equal(1, progress.GetProperty("deadLetters").GetInt64());
+        Assert.Equal(1, progress.GetProperty("deadLettersByCode").GetProperty("bad_date").GetInt64());
+
+        using var response = await http.PostAsJsonAsync("/api/sql", new { sql = "SELECT window.start, id, count, avg_value FROM agg ORDER BY window_start, id" });
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var rows = answer.GetProperty("rows").EnumerateArray()
+            .Select(r => $"{r[0].GetString()![17..19]} {r[1].GetString()} {r[2].GetInt64()} {r[3].GetDouble()}").ToList();
+        Assert.Equal(["55 a 1 1", "55 b 1 2", "00 a 2 2", "00 b 1 2", "05 a 2 4", "10 a 1 5", "25 a 1 7", "30 a 1 7"], rows);
+
+        var letters = await http.GetFromJsonAsync<JsonElement>("/api/deadletters?pipeline=agg");
+        var codes = letters.EnumerateArray().Select(l => l.GetProperty("code").GetString()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["bad_date", "late", "late"], codes);
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
+    }
+}

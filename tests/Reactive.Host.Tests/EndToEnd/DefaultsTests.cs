@@ -1,0 +1,36 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Reactive.Host.Tests.EndToEnd;
+
+/// <summary>On its embedded defaults, with nothing else running, every sample pipeline fills its table.</summary>
+public sealed class DefaultsTests
+{
+    [Fact]
+    public async Task Service_EmbeddedDefaults_FillSpreadAnomalyAndBitcoinTables()
+    {
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, "--urls", "http://127.0.0.1:0");
+        var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
+        using var http = new HttpClient { BaseAddress = url };
+
+        var wanted = new[] { "anomalies", "bitcoin_window", "spread" };
+        Dictionary<string, long> rows = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            var tables = await http.GetFromJsonAsync<JsonElement>("/api/tables");
+            rows = tables.EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("rows").GetInt64());
+            if (wanted.All(w => rows.GetValueOrDefault(w) > 0))
+            {
+                break;
+            }
+        }
+
+        Assert.All(wanted, w => Assert.True(rows.GetValueOrDefault(w) > 0, $"table {w} has rows ({string.Join(", ", rows)})\n{service.Stderr}"));
+
+        // Each anomaly sits at least 2 standard deviations above its baseline mean.
+        using var response = await http.PostAsJsonAsync("/api/sql", new { sql = "SELECT count(*) FROM anomalies WHERE price < mean + 2 * stddev OR baseline_count < 14" });
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, answer.GetProperty("rows")[0][0].GetInt64());
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Reactive.Host.DeadLetters;
+using Reactive.Host.Http;
+using Reactive.Host.Progress;
+using Reactive.Host.Tables;
+
+namespace Reactive.Host.Tests.Http;
+
+/// <summary>A real WebApplication on Kestrel, 127.0.0.1, a free port, with the API mapped.</summary>
+internal sealed class ApiServer : IAsyncDisposable
+{
+    private ApiServer(WebApplication app, Uri address)
+    {
+        App = app;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public MemoryTableStore Tables => App.Services.GetRequiredService<MemoryTableStore>();
+
+    public PipelineProgressRegistry Pipelines => App.Services.GetRequiredService<PipelineProgressRegistry>();
+
+    public DeadLetterStore DeadLetters => App.Services.GetRequiredService<DeadLetterStore>();
+
+    public static async Task<ApiServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.Services.AddReactiveApi(builder.Configuration);
+        var app = builder.Build();
+        try
+        {
+            app.Urls.Add("http://127.0.0.1:0");
+            app.MapReactiveApi();
+            app.MapGet("/boom", static string () => throw new InvalidOperationException("secret internals at Foo.Bar()"));
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new ApiServer(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
