@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Reactive.Disposables;
-using System.Reactive.Linq;
 
 namespace Reactive.Sources.Directory;
 
@@ -20,19 +18,17 @@ namespace Reactive.Sources.Directory;
 /// changed or replaced later is not read again.</para>
 /// <para>A <see cref="FileSystemWatcher"/> and a poll every <see cref="DirectorySourceOptions.PollInterval"/>
 /// both trigger one serialized scan. A file that vanishes or cannot be read is reported in
-/// <see cref="Rejected"/> (<c>file_unreadable</c>) and <see cref="Status"/>, recorded, and skipped.</para>
+/// <see cref="LoopLineSource.Rejected"/> (<c>file_unreadable</c>) and <see cref="LoopLineSource.Status"/>, recorded, and skipped.</para>
 /// <para>Subscriptions share one scan loop, started by the first subscriber and stopped when the last
 /// one is disposed.</para>
 /// </remarks>
-public sealed class DirectoryLineSource : ILineSource
+public sealed class DirectoryLineSource : LoopLineSource
 {
     private const string CopyingSuffix = "._COPYING_";
     private const string TempSuffix = ".tmp";
 
     private readonly DirectorySourceOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly SourceSignals _signals;
-    private readonly IObservable<SourceLine> _lines;
     private readonly string _logPath;
 
     /// <summary>Creates the source; nothing is read before the first subscription.</summary>
@@ -40,34 +36,26 @@ public sealed class DirectoryLineSource : ILineSource
     /// <param name="timeProvider">Clock for the poll timer; <see cref="TimeProvider.System"/> by default.</param>
     /// <exception cref="ArgumentException">An option is invalid or the directory is missing; the message names the option.</exception>
     public DirectoryLineSource(DirectorySourceOptions options, TimeProvider? timeProvider = null)
+        : base(Validated(options))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         DirectoryPath = System.IO.Path.GetFullPath(options.Path);
         _logPath = options.EffectiveProcessedLogPath;
-        _signals = new SourceSignals(DirectoryPath);
-        _lines = Observable.Create<SourceLine>(Start).Publish().RefCount();
+    }
+
+    private static string Validated(DirectorySourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return System.IO.Path.GetFullPath(options.Path);
     }
 
     /// <summary>The full path of the watched directory.</summary>
     public string DirectoryPath { get; }
 
-    /// <inheritdoc />
-    public IObservable<SourceRejected> Rejected => _signals.Rejected;
-
-    /// <inheritdoc />
-    public IObservable<SourceStatus> Status => _signals.Status;
-
-    /// <inheritdoc />
-    public SourceStatus Current => _signals.Current;
-
     /// <summary>Always <see langword="true"/>: files that arrive while stopped are read at the next start.</summary>
-    public bool CanReplay => true;
-
-    /// <inheritdoc />
-    public IDisposable Subscribe(IObserver<SourceLine> observer) => _lines.Subscribe(observer);
+    public override bool CanReplay => true;
 
     /// <summary>Whether a file name is never read (hidden, or still being copied).</summary>
     internal static bool IsIgnoredName(string name) =>
@@ -75,17 +63,8 @@ public sealed class DirectoryLineSource : ILineSource
         || name.EndsWith(CopyingSuffix, StringComparison.OrdinalIgnoreCase)
         || name.EndsWith(TempSuffix, StringComparison.OrdinalIgnoreCase);
 
-    private IDisposable Start(IObserver<SourceLine> observer)
-    {
-        var cancellation = new CancellationTokenSource();
-        var session = new Session(this, observer, cancellation.Token);
-        _ = Task.Run(session.RunAsync, CancellationToken.None);
-        return Disposable.Create(() =>
-        {
-            cancellation.Cancel();
-            cancellation.Dispose();
-        });
-    }
+    private protected override Task RunAsync(IObserver<SourceLine> observer, CancellationToken cancellation) =>
+        new Session(this, observer, cancellation).RunAsync();
 
     /// <summary>One subscription's scan loop; its fields are touched by that loop only (and the wake signal by the watcher).</summary>
     private sealed class Session : ILineSink
@@ -165,7 +144,7 @@ public sealed class DirectoryLineSource : ILineSource
         }
 
         public void OnLineTooLong(long lineNumber, string head) =>
-            _source._signals.Reject(new SourceRejected(
+            _source.Signals.Reject(new SourceRejected(
                 _file,
                 lineNumber,
                 LineLimits.LineTooLongCode,
@@ -315,7 +294,7 @@ public sealed class DirectoryLineSource : ILineSource
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 var reason = $"{file.FullName} could not be read ({ex.Message}); it was skipped.";
-                _source._signals.Reject(new SourceRejected(file.FullName, 0, LineLimits.FileUnreadableCode, reason, string.Empty));
+                _source.Signals.Reject(new SourceRejected(file.FullName, 0, LineLimits.FileUnreadableCode, reason, string.Empty));
                 Publish(SourceStatusKind.FileUnreadable, file.FullName, reason);
                 log.Append(ProcessedState.Unreadable, file.Name, 0, file.LastWriteTimeUtc);
                 return;
@@ -331,6 +310,6 @@ public sealed class DirectoryLineSource : ILineSource
         }
 
         private void Publish(SourceStatusKind kind, string origin, string message) =>
-            _source._signals.Publish(new SourceStatus(kind, origin, message));
+            _source.Signals.Publish(new SourceStatus(kind, origin, message));
     }
 }

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Net.Sockets;
-using System.Reactive.Disposables;
-using System.Reactive.Linq;
 
 namespace Reactive.Sources.Socket;
 
@@ -12,18 +10,16 @@ namespace Reactive.Sources.Socket;
 /// </summary>
 /// <remarks>
 /// <para>The socket source cannot replay (<see cref="CanReplay"/> is <see langword="false"/>): what the
-/// server sends while no connection is open is lost, and every disconnection says so in <see cref="Status"/>.</para>
+/// server sends while no connection is open is lost, and every disconnection says so in <see cref="LoopLineSource.Status"/>.</para>
 /// <para>Subscriptions share one connection, opened by the first subscriber and closed when the last
 /// one is disposed. Line numbers restart at 1 on each connection. The source stops with a
 /// <see cref="SocketSourceException"/> after <see cref="SocketSourceOptions.MaxRetries"/> failed attempts in a row.</para>
 /// </remarks>
-public sealed class SocketLineSource : ILineSource
+public sealed class SocketLineSource : LoopLineSource
 {
     private readonly SocketSourceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly Random _jitter;
-    private readonly SourceSignals _signals;
-    private readonly IObservable<SourceLine> _lines;
 
     /// <summary>Creates the source; nothing connects before the first subscription.</summary>
     /// <param name="options">Where to connect and how to reconnect; validated here.</param>
@@ -31,34 +27,26 @@ public sealed class SocketLineSource : ILineSource
     /// <param name="jitter">Random numbers for the jitter; <see cref="Random.Shared"/> by default.</param>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public SocketLineSource(SocketSourceOptions options, TimeProvider? timeProvider = null, Random? jitter = null)
+        : base(Validated(options))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _jitter = jitter ?? Random.Shared;
         Origin = $"{options.Host}:{options.Port}";
-        _signals = new SourceSignals(Origin);
-        _lines = Observable.Create<SourceLine>(Start).Publish().RefCount();
+    }
+
+    private static string Validated(SocketSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return $"{options.Host}:{options.Port}";
     }
 
     /// <summary>The server as <c>host:port</c>; the <see cref="SourceLine.Origin"/> of every line.</summary>
     public string Origin { get; }
 
-    /// <inheritdoc />
-    public IObservable<SourceRejected> Rejected => _signals.Rejected;
-
-    /// <inheritdoc />
-    public IObservable<SourceStatus> Status => _signals.Status;
-
-    /// <inheritdoc />
-    public SourceStatus Current => _signals.Current;
-
     /// <summary>Always <see langword="false"/>: data sent while disconnected is lost.</summary>
-    public bool CanReplay => false;
-
-    /// <inheritdoc />
-    public IDisposable Subscribe(IObserver<SourceLine> observer) => _lines.Subscribe(observer);
+    public override bool CanReplay => false;
 
     /// <summary>The wait before reconnection attempt <paramref name="attempt"/> (1-based), jitter included.</summary>
     internal TimeSpan NextDelay(int attempt)
@@ -68,17 +56,8 @@ public sealed class SocketLineSource : ILineSource
         return TimeSpan.FromTicks((long)(delay.Ticks * (1.0 - random)));
     }
 
-    private IDisposable Start(IObserver<SourceLine> observer)
-    {
-        var cancellation = new CancellationTokenSource();
-        var session = new Session(this, observer, cancellation.Token);
-        _ = Task.Run(session.RunAsync, CancellationToken.None);
-        return Disposable.Create(() =>
-        {
-            cancellation.Cancel();
-            cancellation.Dispose();
-        });
-    }
+    private protected override Task RunAsync(IObserver<SourceLine> observer, CancellationToken cancellation) =>
+        new Session(this, observer, cancellation).RunAsync();
 
     /// <summary>One subscription's connection loop; its fields are touched by that loop only.</summary>
     private sealed class Session : ILineSink
@@ -213,7 +192,7 @@ public sealed class SocketLineSource : ILineSource
                 error = ex;
                 if (framer.TryTakePartialLine(this, out var lineNumber, out var head))
                 {
-                    _source._signals.Reject(new SourceRejected(_origin, lineNumber, LineLimits.LineIncompleteCode, $"The connection to {_origin} broke ({ex.Message}) in the middle of line {lineNumber}.", head));
+                    _source.Signals.Reject(new SourceRejected(_origin, lineNumber, LineLimits.LineIncompleteCode, $"The connection to {_origin} broke ({ex.Message}) in the middle of line {lineNumber}.", head));
                 }
             }
             finally
@@ -235,7 +214,7 @@ public sealed class SocketLineSource : ILineSource
         }
 
         public void OnLineTooLong(long lineNumber, string head) =>
-            _source._signals.Reject(new SourceRejected(
+            _source.Signals.Reject(new SourceRejected(
                 _origin,
                 lineNumber,
                 LineLimits.LineTooLongCode,
@@ -243,6 +222,6 @@ public sealed class SocketLineSource : ILineSource
                 head));
 
         private void Publish(SourceStatusKind kind, string message, int attempt = 0, TimeSpan? delay = null) =>
-            _source._signals.Publish(new SourceStatus(kind, _origin, message, attempt, delay));
+            _source.Signals.Publish(new SourceStatus(kind, _origin, message, attempt, delay));
     }
 }
