@@ -38,7 +38,9 @@ public sealed class AggregatePipelineTests
             "--Pipelines:agg:Options:Aggregates:0", "count",
             "--Pipelines:agg:Options:Aggregates:1", "avg(value)",
             "--Pipelines:agg:Sinks:0:Kind", "table",
-            "--Pipelines:agg:Sinks:0:Table", "agg");
+            "--Pipelines:agg:Sinks:0:Table", "agg",
+            "--Pipelines:agg:Sinks:1:Kind", "jsonl",
+            "--FileSinks:Directory", Path.Combine(work, "out"));
         var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
         using var http = new HttpClient { BaseAddress = url };
 
@@ -69,5 +71,13 @@ public sealed class AggregatePipelineTests
         var codes = letters.EnumerateArray().Select(l => l.GetProperty("code").GetString()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["bad_date", "late", "late"], codes);
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
+
+        // The file sink: closed files only (no .part left), the same 8 rows as JSON lines.
+        var files = Directory.GetFiles(Path.Combine(work, "out"));
+        Assert.All(files, f => Assert.EndsWith(".jsonl", f, StringComparison.Ordinal));
+        var json = files.SelectMany(File.ReadAllLines).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(8, json.Count);
+        // 5 rows on time, each in 2 sliding windows (the late one counts in none).
+        Assert.Equal(10, json.Sum(r => r.GetProperty("count").GetInt64()));
     }
 }

@@ -25,7 +25,16 @@ public sealed partial class ResilienceTests
             "--Reactive:Restart:MaxDelay", "400 milliseconds",
             "--urls", "http://127.0.0.1:0");
 
+        var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
         await service.WaitForStderrAsync("(attempt 3)", TimeSpan.FromSeconds(30));
+
+        // While it backs off, health says so, naming the pipeline and the reason.
+        using var http = new HttpClient { BaseAddress = url };
+        using var health = await http.GetAsync("/healthz");
+        var body = await health.Content.ReadAsStringAsync();
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Contains("wordcount", body, StringComparison.Ordinal);
+        Assert.Contains("Unhealthy", body, StringComparison.Ordinal);
         await service.WaitForStdoutAsync(o => SampleWordCountTests.TupleLine().IsMatch(o), TimeSpan.FromSeconds(30), "the sample pipeline's counts");
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
 
