@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Reactive.Host.Configuration;
 
 namespace Reactive.Host.Cli;
@@ -47,12 +46,7 @@ internal static class CommandLine
 
     private static int ListPipelines(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var configuration = new ConfigurationBuilder();
-        ServiceHost.AddDefaults(configuration);
-        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(args);
-        var catalog = PipelineCatalog.Load(configuration.Build(), out var errors);
+        var catalog = PipelineCatalog.Load(ServiceHost.CreateBuilder(args).Configuration, out var errors);
         if (errors.Count > 0)
         {
             return ServiceHost.ReportConfigurationErrors(errors, stderr);

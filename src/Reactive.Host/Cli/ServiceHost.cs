@@ -45,10 +45,17 @@ internal static class ServiceHost
         }
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The service's builder with its configuration layered; <c>--list-pipelines</c> reads the same.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         AddDefaults(builder.Configuration);
+        return builder;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var builder = CreateBuilder(args);
         var catalog = PipelineCatalog.Load(builder.Configuration, out var errors);
         if (errors.Count > 0)
         {
