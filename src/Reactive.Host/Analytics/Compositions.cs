@@ -104,6 +104,35 @@ internal static class Compositions
         return rows.WindowByEventTime(options).Select(update => (IReadOnlyList<ResultRow>)[.. update.Rows.Select(r => WindowRow(r, settings))]);
     }
 
+    /// <summary>
+    /// One row of each kind a pipeline writes, with values of the right types, so that sinks can
+    /// create their tables before the first result (a query at start finds an empty table).
+    /// </summary>
+    public static IReadOnlyList<ResultRow> SpreadTemplates(SpreadSettings settings)
+    {
+        var window = new SpreadResult { Kind = SpreadResultKind.Second, Average = 0, Min = 0, Max = 0, Last = 0, TimeWeightedAverage = 0 };
+        var rows = new List<ResultRow>();
+        if (settings.Options.EmitSeconds || settings.Options.EmitMinutes)
+        {
+            rows.AddRange(SpreadRow(window, new CompositionOutputs(_ => { }, _ => { })));
+        }
+
+        if (settings.EmitQuotes)
+        {
+            rows.Add(QuoteRow(new QuoteSpread(0, 0, 0, 0, 0, false, false)));
+        }
+
+        return rows;
+    }
+
+    /// <inheritdoc cref="SpreadTemplates"/>
+    public static IReadOnlyList<ResultRow> AnomalyTemplates(AnomalySettings settings) =>
+        [.. AnomalyRow(new AnomalyResult(AnomalyStatus.Anomaly, "", 0, 1, 0, 0, 0, 0, 0, 0, null), settings.Zone, new CompositionOutputs(_ => { }, _ => { }))];
+
+    /// <inheritdoc cref="SpreadTemplates"/>
+    public static IReadOnlyList<ResultRow> AggregateTemplates(AggregateSettings settings) =>
+        [WindowRow(new WindowResult<GroupKey>(0, 1, new GroupKey([.. settings.GroupBy.Select(_ => "")]), [.. settings.Aggregates.Select(_ => (double?)0)]), settings)];
+
     private static GroupKey KeyOf(Row row, int[] indexes)
     {
         var values = new string?[indexes.Length];

@@ -1,8 +1,8 @@
+using System.Reactive.Linq;
 using Reactive.Host.Analytics;
 using Reactive.Host.Configuration;
-using Reactive.Host.Tables;
-using System.Reactive.Linq;
 using Reactive.Host.Sinks;
+using Reactive.Host.Tables;
 using Reactive.Operators.Batching;
 using Reactive.Operators.WordCount;
 
@@ -15,8 +15,8 @@ internal static class PipelineRunner
     {
         WordCountSettings s => RunWordCountAsync(ctx, s, stop),
         FileRowsSettings s => RunFileRowsAsync(ctx, s, stop),
-        SpreadPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Spread(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), OutputMode.Append, [], stop),
-        AnomalyPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Anomaly(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), OutputMode.Append, [], stop),
+        SpreadPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Spread(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), Compositions.SpreadTemplates(s.Settings), OutputMode.Append, [], stop),
+        AnomalyPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Anomaly(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), Compositions.AnomalyTemplates(s.Settings), OutputMode.Append, [], stop),
         RawTableSettings s => RunRawTableAsync(ctx, s, stop),
         AggregatePipelineSettings s => RunAggregateAsync(ctx, s.Settings, stop),
         _ => throw new NotSupportedException($"pipeline kind {ctx.Definition.Kind} is not wired yet"),
@@ -28,6 +28,7 @@ internal static class PipelineRunner
         var results = LineSources.OpenText(ctx, stop).CountWords(s.Options, ctx.Scheduler);
         var tabular = ctx.Definition.Sinks.Any(k => k is TableSinkDefinition or FileSinkDefinition);
         using var sinks = tabular ? new RowSinks(ctx, OutputMode.Append, []) : null;
+        sinks?.Prepare([WordRow(DateTimeOffset.UnixEpoch, new WordFrequency("", 0))]);
         await PipelineRunContext.RunToEndAsync(results, batch =>
         {
             ctx.Progress.RecordOutput(batch.Value.Words.Count);
@@ -35,10 +36,12 @@ internal static class PipelineRunner
             WriteBatch(ctx, batch.Time, records, batch.Value.Words.Count, rows);
 
             // Tables and files get every word of the batch (the console shows the first ones).
-            sinks?.WriteBatch([.. batch.Value.Words.Select(w => new ResultRow("batch", null, null,
-                [new("time", batch.Time), new("word", w.Word), new("count", w.Count)]))], console: false);
+            sinks?.WriteBatch([.. batch.Value.Words.Select(w => WordRow(batch.Time, w))], console: false);
         }, stop).ConfigureAwait(false);
     }
+
+    private static ResultRow WordRow(DateTimeOffset time, WordFrequency w) =>
+        new("batch", null, null, [new("time", time), new("word", w.Word), new("count", w.Count)]);
 
     private static Task RunFileRowsAsync(PipelineRunContext ctx, FileRowsSettings s, CancellationToken stop)
     {
@@ -62,7 +65,7 @@ internal static class PipelineRunner
             Reactive.Operators.Windows.WindowOutputMode.Complete => OutputMode.Complete,
             _ => OutputMode.Append,
         };
-        return RunRowsAsync(ctx, batches, mode, settings.GroupBy, stop, () =>
+        return RunRowsAsync(ctx, batches, Compositions.AggregateTemplates(settings), mode, settings.GroupBy, stop, () =>
         {
             if (stats.Watermark is { } watermark)
             {
@@ -86,12 +89,14 @@ internal static class PipelineRunner
     private static async Task RunRowsAsync(
         PipelineRunContext ctx,
         IObservable<IReadOnlyList<ResultRow>> batches,
+        IReadOnlyList<ResultRow> templates,
         OutputMode mode,
         IReadOnlyList<string> keyColumns,
         CancellationToken stop,
         Action? afterBatch = null)
     {
         using var sinks = new RowSinks(ctx, mode, keyColumns);
+        sinks.Prepare(templates);
         await PipelineRunContext.RunToEndAsync(batches, batch =>
         {
             ctx.Progress.RecordOutput(batch.Count);

@@ -26,6 +26,18 @@ internal sealed class RowSinks : IDisposable
         _keyColumns = keyColumns;
     }
 
+    /// <summary>Creates the tables for rows like <paramref name="templates"/> now, before the first result.</summary>
+    public void Prepare(IEnumerable<ResultRow> templates)
+    {
+        foreach (var table in _ctx.Definition.Sinks.OfType<TableSinkDefinition>())
+        {
+            foreach (var template in templates)
+            {
+                _ = Target(table, template, () => CreateTable(table, template));
+            }
+        }
+    }
+
     /// <summary>Writes one trigger's rows; in complete mode they replace each table's content.</summary>
     public void WriteBatch(IReadOnlyList<ResultRow> rows, bool console = true)
     {
