@@ -1,1 +1,160 @@
-Console.WriteLine("bench: nothing yet");
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using BenchmarkDotNet.Running;
+using Reactive.Bench;
+
+// dotnet run -c Release --project bench/Reactive.Bench -- --quick   (default; ~1-2 min)
+// dotnet run -c Release --project bench/Reactive.Bench -- --check   (tiny sizes, a few seconds; smoke test)
+// dotnet run -c Release --project bench/Reactive.Bench -- --profile (stage-by-stage cost of the product pipelines)
+// dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
+if (args.Length > 0 && args[0] == "--bdn")
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Harness).Assembly).Run(args[1..]);
+    return 0;
+}
+
+string[] known = ["--quick", "--check", "--profile", "--quotes", "--series", "--rows", "--reps", "--naive-reps"];
+foreach (var arg in args)
+{
+    if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
+    {
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N");
+        return 2;
+    }
+}
+
+var check = args.Contains("--check");
+var settings = check
+    ? new Settings(Quotes: 20_000, Series: 4, RowsPerSeries: 2_000, Warmups: 1, Repetitions: 1, NaiveRepetitions: 1)
+    : new Settings(Quotes: ArgValue(args, "--quotes", 1_000_000), Series: (int)ArgValue(args, "--series", 200), RowsPerSeries: ArgValue(args, "--rows", 10_000), Warmups: 1, Repetitions: (int)ArgValue(args, "--reps", 5), NaiveRepetitions: (int)ArgValue(args, "--naive-reps", 3));
+
+if (args.Contains("--profile"))
+{
+    Profile.Run(settings);
+    return 0;
+}
+
+return Runner.Run(settings, check) ? 0 : 1;
+
+static long ArgValue(string[] args, string name, long fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? long.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+namespace Reactive.Bench
+{
+    internal sealed record Settings(long Quotes, int Series, long RowsPerSeries, int Warmups, int Repetitions, int NaiveRepetitions);
+
+    internal static class Runner
+    {
+        public static bool Run(Settings s, bool check)
+        {
+            var total = Stopwatch.StartNew();
+            Console.WriteLine($"Reactive.Bench ({(check ? "--check" : "--quick")}): .NET {Environment.Version}, {Environment.ProcessorCount} cores, " +
+                $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, latency {GCSettings.LatencyMode}; median of {s.Repetitions} (naive Rx: {s.NaiveRepetitions}) after {s.Warmups} warm-up");
+
+            // ---------------- Spread ----------------
+            var clock = Stopwatch.StartNew();
+            var bbo = SpreadCases.Generate(s.Quotes);
+            Console.WriteLine($"\nSpread: {s.Quotes:N0} BBO quotes generated (seed {SpreadCases.Seed}), {bbo.Length / 1e6:F1} MB, in {clock.Elapsed.TotalSeconds:F1} s");
+
+            var a = SpreadCases.Product(bbo);
+            var aRx = SpreadCases.ProductRx(bbo);
+            var b = SpreadCases.HandLoop(bbo);
+            var c = SpreadCases.NaiveRx(bbo);
+            Console.WriteLine($"  (a) product : {a}");
+            Console.WriteLine($"  (b) hand    : {b}");
+            Console.WriteLine($"  (c) naive Rx: {c}");
+            if (a.SecondQuotes != s.Quotes || !a.SameExactly(b) || !a.SameExactly(aRx) || !a.SameWithin(c, 1e-9))
+            {
+                Console.Error.WriteLine("CHECKSUM MISMATCH (spread): the three implementations disagree; figures would be meaningless.");
+                Console.Error.WriteLine($"  a==b exactly: {a.SameExactly(b)}, a==a(Rx) exactly: {a.SameExactly(aRx)}, a~c (1e-9): {a.SameWithin(c, 1e-9)}");
+                return false;
+            }
+
+            Console.WriteLine("  checksums: (a) = (b) bit for bit; (a) = (a, Rx operator) bit for bit; (a) ~ (c) within 1e-9 relative (float sum order), counts exact");
+
+            var ma = Harness.Measure("(a) product: Utf8LineReader → BboParser → SpreadAggregator", s.Quotes, s.Warmups, s.Repetitions, () => SpreadCases.Product(bbo));
+            var maRx = Harness.Measure("(a') same, through the Rx Spread(...) operator", s.Quotes, s.Warmups, s.Repetitions, () => SpreadCases.ProductRx(bbo));
+            var mb = Harness.Measure("(b) hand-written single pass (ceiling)", s.Quotes, s.Warmups, s.Repetitions, () => SpreadCases.HandLoop(bbo));
+            var mc = Harness.Measure("(c) naive Rx (Split/ParseExact/GroupBy/Aggregate)", s.Quotes, s.Warmups, s.NaiveRepetitions, () => SpreadCases.NaiveRx(bbo));
+            PrintTable("quotes", [ma, maRx, mb, mc]);
+
+            var parsed = SpreadCases.Parse(bbo);
+            var warm = parsed.Length / 10;
+            var aggBytes = SpreadCases.AggregatorSteadyStateBytesPerQuote(parsed, warm, out var aggSink);
+            if (!aggSink.SameExactly(a))
+            {
+                Console.Error.WriteLine("CHECKSUM MISMATCH (spread): the aggregator fed pre-parsed quotes disagrees with (a).");
+                return false;
+            }
+
+            var (genSecBytes, genSecRows) = SpreadCases.GenericWindowSteadyStateBytesPerQuote(parsed, warm, TimeSpan.FromSeconds(1));
+            var (genMinBytes, genMinRows) = SpreadCases.GenericWindowSteadyStateBytesPerQuote(parsed, warm, TimeSpan.FromMinutes(1));
+            var measured = parsed.Length - warm;
+            Console.WriteLine($"  steady state (after {warm:N0} warm-up quotes, {measured:N0} measured, pre-parsed):");
+            Console.WriteLine($"    SpreadAggregator (1 s + 1 min windows)          : {aggBytes,8:F3} B/quote");
+            Console.WriteLine($"    WindowByEventTime 1 s tumbling, 6 aggregates     : {genSecBytes,8:F3} B/quote ({genSecRows:N0} result rows = {(double)measured / genSecRows:F2} quotes/row; = {genSecBytes * measured / genSecRows:F0} B per result row)");
+            Console.WriteLine($"    WindowByEventTime 1 min tumbling, 6 aggregates   : {genMinBytes,8:F3} B/quote ({genMinRows:N0} result rows = {(double)measured / genMinRows:F0} quotes/row; = {genMinBytes * measured / genMinRows:F0} B per result row)");
+
+            var spreadVsHand = ma.ItemsPerSecond / mb.ItemsPerSecond;
+            var spreadVsNaive = ma.ItemsPerSecond / mc.ItemsPerSecond;
+
+            // ---------------- Anomaly ----------------
+            clock.Restart();
+            var files = AnomalyCases.Generate(s.Series, s.RowsPerSeries);
+            var rows = (long)s.Series * s.RowsPerSeries;
+            Console.WriteLine($"\nAnomaly: {rows:N0} hourly prices = {s.Series} series × {s.RowsPerSeries:N0} h (seeds {AnomalyCases.Seed}+i), {files.Sum(f => (long)f.Data.Length) / 1e6:F1} MB, in {clock.Elapsed.TotalSeconds:F1} s");
+            var xa = AnomalyCases.Product(files);
+            var xb = AnomalyCases.HandLoop(files);
+            var xc = AnomalyCases.NaiveRx(files);
+            Console.WriteLine($"  (a) product : {xa}");
+            Console.WriteLine($"  (b) hand    : {xb}");
+            Console.WriteLine($"  (c) naive Rx: {xc}");
+            if (!xa.SameExactly(xb) || !xa.SameWithin(xc, 1e-9) || xa.Statuses.Sum() != rows)
+            {
+                Console.Error.WriteLine("CHECKSUM MISMATCH (anomaly): the three implementations disagree; figures would be meaningless.");
+                return false;
+            }
+
+            Console.WriteLine("  checksums: (a) = (b) bit for bit; (a) ~ (c) within 1e-9 relative, verdict counts exact");
+            var na = Harness.Measure("(a) product: Utf8LineReader → HourlyPriceParser → AnomalyDetector", rows, s.Warmups, s.Repetitions, () => AnomalyCases.Product(files));
+            var nb = Harness.Measure("(b) hand-written single pass (ceiling)", rows, s.Warmups, s.Repetitions, () => AnomalyCases.HandLoop(files));
+            var nc = Harness.Measure("(c) naive Rx (Split/Parse/GroupBy/Scan List/LINQ)", rows, s.Warmups, s.NaiveRepetitions, () => AnomalyCases.NaiveRx(files));
+            PrintTable("rows", [na, nb, nc]);
+            var anomalyVsHand = na.ItemsPerSecond / nb.ItemsPerSecond;
+            var anomalyVsNaive = na.ItemsPerSecond / nc.ItemsPerSecond;
+
+            // ---------------- Targets ----------------
+            Console.WriteLine("\nTargets (issue 3; informational, exit code 0 either way):");
+            Target("spread  (a) >= 0.8 × (b)", spreadVsHand, ">=", 0.8);
+            Target("spread  (a) >= 5 × (c)", spreadVsNaive, ">=", 5);
+            Target("anomaly (a) >= 0.8 × (b)", anomalyVsHand, ">=", 0.8);
+            Target("anomaly (a) >= 5 × (c)", anomalyVsNaive, ">=", 5);
+            Target("window operator steady state < 1 B/quote (SpreadAggregator)", aggBytes, "<", 1);
+            Console.WriteLine($"\nTotal {total.Elapsed.TotalSeconds:F1} s");
+            return true;
+        }
+
+        private static void PrintTable(string unit, Measurement[] rows)
+        {
+            var baseline = rows[0];
+            Console.WriteLine($"  | case | {unit}/s (median) | min–max s | B/{unit[..^1]} | (a) ÷ case |");
+            Console.WriteLine("  |---|---:|---:|---:|---:|");
+            foreach (var m in rows)
+            {
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  | {m.Name} | {m.ItemsPerSecond / 1e6,7:F2} M | {m.MinSeconds:F3}–{m.MaxSeconds:F3} | {m.BytesPerItem,8:F1} | {baseline.ItemsPerSecond / m.ItemsPerSecond,6:F2} |"));
+            }
+        }
+
+        private static void Target(string name, double value, string op, double goal)
+        {
+            var pass = op == ">=" ? value >= goal : value < goal;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(pass ? "PASS" : "MISS")}  {name}: {value:F3} (target {op} {goal})"));
+        }
+    }
+}

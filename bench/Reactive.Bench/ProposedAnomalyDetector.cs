@@ -1,0 +1,255 @@
+using Reactive.Operators.Anomaly;
+
+namespace Reactive.Bench;
+
+/// <summary>
+/// Stateful detector of anomalous hourly prices: a price at time t and hour of day h is anomalous when
+/// it is above the mean and at least K sample standard deviations above the mean of the prices of the
+/// same series and hour with a time in <c>[t − Lookback, t)</c>, given at least MinHistory of them.
+/// </summary>
+/// <remarks>
+/// <para>State per (series, hour): a ring of the baseline prices with their times; prices older than
+/// <c>t − Lookback</c> are dropped before each judgement. Mean and deviation are recomputed from the ring
+/// (two passes; at most Lookback-in-days values with one price per day), so there is no rolling-sum drift;
+/// when all baseline prices are equal the mean is that price exactly and sd is exactly 0.</para>
+/// <para>Per (series, hour), prices must come in time order: a price not after the newest one of its
+/// series and hour is rejected (<see cref="AnomalyStatus.OutOfOrder"/>, or <see cref="AnomalyStatus.DuplicateTime"/> when equal) and leaves the state unchanged.
+/// Different hours and series may interleave freely.</para>
+/// <para>Not thread-safe.</para>
+/// </remarks>
+/// <summary>Experiment for --profile, not product code: AnomalyDetector with the ring read as two contiguous spans (no % per element), as proposed in the bench report.</summary>
+internal sealed class ProposedAnomalyDetector
+{
+    /// <summary>The series name used when none is given.</summary>
+    public const string DefaultSeries = "";
+
+    private const int Hours = 25;
+
+    private readonly double _k;
+    private readonly long _lookbackTicks;
+    private readonly int _minHistory;
+    private readonly int _maxSeries;
+    private readonly int _maxBaseline;
+    private readonly Dictionary<string, HourHistory?[]> _series = new(StringComparer.Ordinal);
+    private string? _lastSeries;
+    private HourHistory?[]? _lastHours;
+
+    /// <summary>Creates a detector.</summary>
+    /// <param name="options">The options; validated here and copied, later changes have no effect.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public ProposedAnomalyDetector(AnomalyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _k = options.StandardDeviations;
+        _lookbackTicks = options.Lookback.Ticks;
+        _minHistory = options.MinHistory;
+        _maxSeries = options.MaxSeries;
+        _maxBaseline = options.MaxBaselineSize;
+    }
+
+    /// <summary>Series currently held.</summary>
+    public int SeriesCount => _series.Count;
+
+    /// <summary>Judges a price of the default series.</summary>
+    /// <param name="timestampTicks">The price's event time, in ticks.</param>
+    /// <param name="hour">The hour of day, 0–24 (both the 0–23 and the hour-ending 1–24 conventions fit).</param>
+    /// <param name="price">The price.</param>
+    /// <returns>The verdict and the baseline statistics.</returns>
+    /// <exception cref="InvalidOperationException">A bound (<see cref="AnomalyOptions.MaxSeries"/>, <see cref="AnomalyOptions.MaxBaselineSize"/>) is exceeded.</exception>
+    public AnomalyCheck Evaluate(long timestampTicks, int hour, double price) => Evaluate(DefaultSeries, timestampTicks, hour, price);
+
+    /// <summary>Judges a price, then (unless rejected) adds it to the baseline of its series and hour.</summary>
+    /// <param name="series">The series (key).</param>
+    /// <param name="timestampTicks">The price's event time, in ticks.</param>
+    /// <param name="hour">The hour of day, 0–24 (both the 0–23 and the hour-ending 1–24 conventions fit).</param>
+    /// <param name="price">The price.</param>
+    /// <returns>The verdict and the baseline statistics.</returns>
+    /// <exception cref="InvalidOperationException">A bound (<see cref="AnomalyOptions.MaxSeries"/>, <see cref="AnomalyOptions.MaxBaselineSize"/>) is exceeded.</exception>
+    public AnomalyCheck Evaluate(string series, long timestampTicks, int hour, double price)
+    {
+        if (series is null)
+        {
+            return Rejected(AnomalyStatus.MissingSeries);
+        }
+
+        if ((uint)hour >= Hours)
+        {
+            return Rejected(AnomalyStatus.InvalidHour);
+        }
+
+        if (!double.IsFinite(price))
+        {
+            return Rejected(AnomalyStatus.InvalidPrice);
+        }
+
+        var hours = HoursOf(series);
+        var history = hours[hour] ??= new HourHistory(Math.Min(_maxBaseline, Math.Max(_minHistory, 16)));
+        if (history.Count > 0 && timestampTicks <= history.NewestTime)
+        {
+            return Rejected(timestampTicks == history.NewestTime ? AnomalyStatus.DuplicateTime : AnomalyStatus.OutOfOrder);
+        }
+
+        var cutoff = timestampTicks < long.MinValue + _lookbackTicks ? long.MinValue : timestampTicks - _lookbackTicks;
+        history.DropOlderThan(cutoff);
+        if (history.Count >= _maxBaseline)
+        {
+            throw new InvalidOperationException(
+                $"Series '{series}' hour {hour} holds {history.Count} baseline prices within the lookback; raise AnomalyOptions.MaxBaselineSize (now {_maxBaseline}) or shorten AnomalyOptions.Lookback.");
+        }
+
+        var check = Judge(history, price);
+        history.Add(timestampTicks, price);
+        return check;
+    }
+
+    private AnomalyCheck Judge(HourHistory history, double price)
+    {
+        var n = history.Count;
+        if (n == 0)
+        {
+            return new AnomalyCheck(AnomalyStatus.InsufficientHistory, 0, double.NaN, double.NaN, double.NaN, double.NaN);
+        }
+
+        var values = history.Values;
+        var capacity = values.Length;
+        var start = history.Head;
+        var sum = 0.0;
+        var min = double.PositiveInfinity;
+        var max = double.NegativeInfinity;
+        var first = Math.Min(n, capacity - start);
+        var older = values.AsSpan(start, first);
+        var newer = values.AsSpan(0, n - first);
+        foreach (var x in older)
+        {
+            sum += x;
+            min = Math.Min(min, x);
+            max = Math.Max(max, x);
+        }
+
+        foreach (var x in newer)
+        {
+            sum += x;
+            min = Math.Min(min, x);
+            max = Math.Max(max, x);
+        }
+
+        double mean;
+        double sd;
+        if (min == max)
+        {
+            // Exactly equal prices: the mean is that price and the deviation exactly zero, with no rounding.
+            mean = min;
+            sd = n >= 2 ? 0 : double.NaN;
+        }
+        else
+        {
+            mean = sum / n;
+            var squares = 0.0;
+            foreach (var x in older)
+            {
+                var d = x - mean;
+                squares += d * d;
+            }
+
+            foreach (var x in newer)
+            {
+                var d = x - mean;
+                squares += d * d;
+            }
+
+            sd = Math.Sqrt(squares / (n - 1));
+        }
+
+        var threshold = mean + _k * sd;
+        var z = sd > 0 ? (price - mean) / sd : double.NaN;
+        var status = n < _minHistory
+            ? AnomalyStatus.InsufficientHistory
+            : price > mean && price >= threshold ? AnomalyStatus.Anomaly : AnomalyStatus.Normal;
+        return new AnomalyCheck(status, n, mean, sd, threshold, z);
+    }
+
+    private HourHistory?[] HoursOf(string series)
+    {
+        if (ReferenceEquals(series, _lastSeries))
+        {
+            return _lastHours!;
+        }
+
+        if (!_series.TryGetValue(series, out var hours))
+        {
+            if (_series.Count >= _maxSeries)
+            {
+                throw new InvalidOperationException(
+                    $"The anomaly detector holds {_series.Count} series; raise AnomalyOptions.MaxSeries (now {_maxSeries}) to add '{series}'.");
+            }
+
+            hours = new HourHistory?[Hours];
+            _series.Add(series, hours);
+        }
+
+        _lastSeries = series;
+        _lastHours = hours;
+        return hours;
+    }
+
+    private static AnomalyCheck Rejected(AnomalyStatus status) =>
+        new(status, 0, double.NaN, double.NaN, double.NaN, double.NaN);
+
+    // Baseline prices of one (series, hour), oldest first, in a ring that grows by doubling up to the bound.
+    private sealed class HourHistory(int capacity)
+    {
+        private long[] _times = new long[capacity];
+
+        public double[] Values { get; private set; } = new double[capacity];
+
+        public int Head { get; private set; }
+
+        public int Count { get; private set; }
+
+        public long NewestTime { get; private set; } = long.MinValue;
+
+        public void DropOlderThan(long cutoff)
+        {
+            while (Count > 0 && _times[Head] < cutoff)
+            {
+                Head = Head + 1 == _times.Length ? 0 : Head + 1;
+                Count--;
+            }
+        }
+
+        public void Add(long time, double value)
+        {
+            if (Count == _times.Length)
+            {
+                Grow();
+            }
+
+            var i = Head + Count;
+            if (i >= _times.Length)
+            {
+                i -= _times.Length;
+            }
+
+            _times[i] = time;
+            Values[i] = value;
+            Count++;
+            NewestTime = time;
+        }
+
+        private void Grow()
+        {
+            var times = new long[_times.Length * 2];
+            var values = new double[times.Length];
+            for (var i = 0; i < Count; i++)
+            {
+                times[i] = _times[(Head + i) % _times.Length];
+                values[i] = Values[(Head + i) % _times.Length];
+            }
+
+            _times = times;
+            Values = values;
+            Head = 0;
+        }
+    }
+}
