@@ -108,15 +108,26 @@ public sealed class AnomalyDetector
             return new AnomalyCheck(AnomalyStatus.InsufficientHistory, 0, double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
+        // The ring read oldest first as two contiguous spans (head to the end of the array, then the wrapped part):
+        // the same elements in the same order as indexing (head + i) % capacity, so the same sums bit for bit,
+        // without an integer division per element.
         var values = history.Values;
-        var capacity = values.Length;
         var start = history.Head;
+        var first = Math.Min(n, values.Length - start);
+        var older = values.AsSpan(start, first);
+        var wrapped = values.AsSpan(0, n - first);
         var sum = 0.0;
         var min = double.PositiveInfinity;
         var max = double.NegativeInfinity;
-        for (var i = 0; i < n; i++)
+        foreach (var x in older)
         {
-            var x = values[(start + i) % capacity];
+            sum += x;
+            min = Math.Min(min, x);
+            max = Math.Max(max, x);
+        }
+
+        foreach (var x in wrapped)
+        {
             sum += x;
             min = Math.Min(min, x);
             max = Math.Max(max, x);
@@ -134,9 +145,15 @@ public sealed class AnomalyDetector
         {
             mean = sum / n;
             var squares = 0.0;
-            for (var i = 0; i < n; i++)
+            foreach (var x in older)
             {
-                var d = values[(start + i) % capacity] - mean;
+                var d = x - mean;
+                squares += d * d;
+            }
+
+            foreach (var x in wrapped)
+            {
+                var d = x - mean;
                 squares += d * d;
             }
 
@@ -195,7 +212,8 @@ public sealed class AnomalyDetector
         {
             while (Count > 0 && _times[Head] < cutoff)
             {
-                Head = (Head + 1) % _times.Length;
+                // Wrap by compare, not %: this runs for every price that leaves the lookback.
+                Head = Head + 1 == _times.Length ? 0 : Head + 1;
                 Count--;
             }
         }
@@ -207,7 +225,11 @@ public sealed class AnomalyDetector
                 Grow();
             }
 
-            var i = (Head + Count) % _times.Length;
+            var i = Head + Count;
+            if (i >= _times.Length)
+            {
+                i -= _times.Length;
+            }
             _times[i] = time;
             Values[i] = value;
             Count++;

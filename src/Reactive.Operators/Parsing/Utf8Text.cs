@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Reactive.Operators.Parsing;
@@ -42,27 +44,58 @@ internal static class Utf8Text
     /// Splits on commas into <paramref name="fields"/>; returns the number of fields, or
     /// <c>fields.Length + 1</c> when there are more than <paramref name="fields"/> can hold.
     /// </summary>
+    /// <remarks>
+    /// One pass over the line, 16 bytes at a time: a vector compare gives a bit mask of the commas in the block,
+    /// walked lowest bit first. On a ~50-byte quote line this replaces one <c>IndexOf</c> call (each with its own
+    /// setup) per field; the last partial block is scanned byte by byte.
+    /// </remarks>
     public static int SplitCommas(ReadOnlySpan<byte> line, Span<Range> fields)
     {
         int count = 0;
         int start = 0;
-        while (true)
+        int i = 0;
+        if (Vector128.IsHardwareAccelerated)
         {
-            if (count == fields.Length)
+            var commas = Vector128.Create((byte)',');
+            for (; i <= line.Length - Vector128<byte>.Count; i += Vector128<byte>.Count)
             {
-                return count + 1;
-            }
+                uint mask = Vector128.Equals(Vector128.Create(line.Slice(i, Vector128<byte>.Count)), commas).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    int comma = i + BitOperations.TrailingZeroCount(mask);
+                    if (count == fields.Length)
+                    {
+                        return count + 1;
+                    }
 
-            int comma = line[start..].IndexOf((byte)',');
-            if (comma < 0)
-            {
-                fields[count++] = new Range(start, line.Length);
-                return count;
+                    fields[count++] = new Range(start, comma);
+                    start = comma + 1;
+                    mask &= mask - 1;
+                }
             }
-
-            fields[count++] = new Range(start, start + comma);
-            start += comma + 1;
         }
+
+        for (; i < line.Length; i++)
+        {
+            if (line[i] == (byte)',')
+            {
+                if (count == fields.Length)
+                {
+                    return count + 1;
+                }
+
+                fields[count++] = new Range(start, i);
+                start = i + 1;
+            }
+        }
+
+        if (count == fields.Length)
+        {
+            return count + 1;
+        }
+
+        fields[count++] = new Range(start, line.Length);
+        return count;
     }
 
     /// <summary>
@@ -205,6 +238,16 @@ internal static class Utf8Text
         return true;
     }
 
+    /// <summary>Reads the two ASCII digits at <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TwoDigits(ReadOnlySpan<byte> s, int at, out int value)
+    {
+        uint tens = (uint)(s[at] - '0');
+        uint ones = (uint)(s[at + 1] - '0');
+        value = (int)((tens * 10) + ones);
+        return tens <= 9 && ones <= 9;
+    }
+
     /// <summary>Reads <c>M/d/yyyy</c> (one or two digits for month and day) as a day number.</summary>
     public static bool TryParseUsDate(ReadOnlySpan<byte> s, out int dayNumber)
     {
@@ -254,6 +297,18 @@ internal static class Utf8Text
     /// <summary>Reads <c>H:mm:ss</c> with an optional fraction of 1 to 7 digits, as ticks since midnight.</summary>
     public static bool TryParseTimeOfDay(ReadOnlySpan<byte> s, out long ticks)
     {
+        // Quote feeds write every time as HH:mm:ss.fff: read that shape by position, with no search. Anything else,
+        // including a non-digit or an out-of-range value in that shape, goes on to the general code, which decides.
+        if (s.Length == 12 && s[2] == (byte)':' && s[5] == (byte)':' && s[8] == (byte)'.'
+            && TwoDigits(s, 0, out int hh) && hh <= 23
+            && TwoDigits(s, 3, out int mm) && mm <= 59
+            && TwoDigits(s, 6, out int ss) && ss <= 59
+            && TryDigits(s.Slice(9, 3), 3, 3, out int millis))
+        {
+            ticks = (hh * TimeSpan.TicksPerHour) + (mm * TimeSpan.TicksPerMinute) + (ss * TimeSpan.TicksPerSecond) + (millis * TimeSpan.TicksPerMillisecond);
+            return true;
+        }
+
         ticks = 0;
         int colon = s.IndexOf((byte)':');
         if (colon < 0 || s.Length < colon + 6 || s[colon + 3] != (byte)':')

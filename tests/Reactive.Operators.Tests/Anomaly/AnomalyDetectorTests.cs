@@ -237,4 +237,60 @@ public sealed class AnomalyDetectorTests
         Assert.Equal(name, ex.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new AnomalyOptions { StandardDeviations = double.NaN }.Validate());
     }
+
+    // Mean and sd of the prices in [t − lookback, t), oldest first, computed plainly from the full list:
+    // the reference for the detector's ring, which must give the same doubles bit for bit.
+    private static (int Count, double Mean, double Sd) Baseline(List<(long Time, double Price)> all, long t, long lookbackTicks)
+    {
+        var window = all.Where(p => p.Time >= t - lookbackTicks && p.Time < t).Select(p => p.Price).ToList();
+        if (window.Count == 0)
+        {
+            return (0, double.NaN, double.NaN);
+        }
+
+        if (window.Min() == window.Max())
+        {
+            return (window.Count, window[0], window.Count >= 2 ? 0 : double.NaN);
+        }
+
+        var sum = 0.0;
+        foreach (var x in window)
+        {
+            sum += x;
+        }
+
+        var mean = sum / window.Count;
+        var squares = 0.0;
+        foreach (var x in window)
+        {
+            squares += (x - mean) * (x - mean);
+        }
+
+        return (window.Count, mean, Math.Sqrt(squares / (window.Count - 1)));
+    }
+
+    [Fact]
+    public void AnomalyDetector_RingWrapsAndGrows_SameStatisticsAsPlainComputation()
+    {
+        // Lookback 20 days. First one price every 2 days for 80 days: about 10 in the baseline, so the ring
+        // (16 slots) wraps many times; then one every 6 hours: about 80 in the baseline, so the ring grows while
+        // wrapped; then sparse again. Prices with many decimals, so a change of summation order would show.
+        var lookback = TimeSpan.FromDays(20);
+        var detector = new AnomalyDetector(new AnomalyOptions { Lookback = lookback, MaxBaselineSize = 1_000 });
+        var history = new List<(long Time, double Price)>();
+        var t = Day0;
+        for (var i = 0; i < 200; i++)
+        {
+            t += i < 40 ? 2 * TimeSpan.TicksPerDay : i < 140 ? 6 * TimeSpan.TicksPerHour : 3 * TimeSpan.TicksPerDay;
+            var price = 20 + (((i * 7919) % 101) * 0.137) + (i % 3 == 0 ? 1.0 / 3 : 0);
+
+            var check = detector.Evaluate("s", t, 7, price);
+
+            var (count, mean, sd) = Baseline(history, t, lookback.Ticks);
+            Assert.Equal(count, check.BaselineCount);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(mean), BitConverter.DoubleToInt64Bits(check.BaselineMean));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(sd), BitConverter.DoubleToInt64Bits(check.BaselineStdDev));
+            history.Add((t, price));
+        }
+    }
 }

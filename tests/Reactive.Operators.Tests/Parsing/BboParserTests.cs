@@ -181,4 +181,84 @@ public class BboParserTests
 
         Assert.Equal(new Reactive.Operators.DeadLetters.DeadLetter("file.csv", 42, "bad_number", "Ask Price: is not a number", "ITT,03/03/2014,09:30:00.033,43.16,Z,1,oops,P,3"), letter);
     }
+
+    [Fact]
+    public void Parse_DateChangesMidFile_EachLineGetsItsOwnDay()
+    {
+        // Early March 2014 and 2015 are before the DST switch: New York is UTC−5 on every one of these days.
+        var parser = new BboParser();
+        (string Line, long Utc)[] cases =
+        [
+            ("ITT,03/03/2014,09:30:00.033,1,N,1,2,N,1", Utc(2014, 3, 3, 14, 30, 0, 33)),
+            ("ITT,03/03/2014,15:59:59.999,1,N,1,2,N,1", Utc(2014, 3, 3, 20, 59, 59, 999)),
+            ("ITT,03/04/2014,09:30:00.000,1,N,1,2,N,1", Utc(2014, 3, 4, 14, 30, 0)),
+            ("ITT,03/03/2014,10:00:00.000,1,N,1,2,N,1", Utc(2014, 3, 3, 15, 0, 0)), // back to an earlier day
+            ("ITT,03/03/2015,10:00:00.000,1,N,1,2,N,1", Utc(2015, 3, 3, 15, 0, 0)), // differs only in the last byte
+            ("ITT,3/3/2015,10:00:00.000,1,N,1,2,N,1", Utc(2015, 3, 3, 15, 0, 0)), // same day, one-digit month and day
+            ("ITT,03/03/2015,11:00:00.000,1,N,1,2,N,1", Utc(2015, 3, 3, 16, 0, 0)),
+            ("ITT,12/31/2014,09:30:00.000,1,N,1,2,N,1", Utc(2014, 12, 31, 14, 30, 0)),
+            ("ITT,01/01/2015,09:30:00.000,1,N,1,2,N,1", Utc(2015, 1, 1, 14, 30, 0)),
+        ];
+
+        foreach (var (line, utc) in cases)
+        {
+            var (status, q, _) = Parse(parser, line);
+            Assert.Equal(ParseStatus.Parsed, status);
+            Assert.Equal(utc, q.TimestampTicks);
+        }
+    }
+
+    [Theory]
+    [InlineData("03/03/2014", "03/03/201x")] // last byte
+    [InlineData("03/03/2014", "03/03/20140")] // one byte longer
+    [InlineData("03/03/2014", "03/03/201")] // one byte shorter
+    [InlineData("03/31/2014", "03/32/2014")] // no such day
+    [InlineData("02/28/2014", "02/29/2014")] // no such day in a common year
+    [InlineData("12/01/2014", "13/01/2014")] // no such month
+    [InlineData("03/03/2014", "03-03-2014")]
+    [InlineData("03/03/2014", "03/03/2014 ")]
+    [InlineData("03/03/2014", "03/03/+014")]
+    [InlineData("03/03/2014", "03/03/0000")]
+    public void Parse_BadDateRightAfterGoodOne_IsRejectedAndCacheStaysGood(string good, string bad)
+    {
+        var parser = new BboParser();
+        string goodLine = $"ITT,{good},09:30:00.000,1,N,1,2,N,1";
+        string badLine = $"ITT,{bad},09:30:00.000,1,N,1,2,N,1";
+        long goodTicks = Parse(new BboParser(), goodLine).Quote.TimestampTicks;
+
+        Assert.Equal(ParseStatus.Parsed, Parse(parser, goodLine).Status);
+        var (status, _, reason) = Parse(parser, badLine);
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal("bad_date", reason.Code);
+        Assert.Equal("Date", reason.Field);
+
+        // The good date still reads the same after the rejection, and the bad one is rejected again.
+        var again = Parse(parser, goodLine);
+        Assert.Equal(ParseStatus.Parsed, again.Status);
+        Assert.Equal(goodTicks, again.Quote.TimestampTicks);
+        Assert.Equal("bad_date", Parse(parser, badLine).Reason.Code);
+    }
+
+    [Fact]
+    public void ParseStream_MixedLines_DeadLettersKeepCodesFieldsAndLineNumbers()
+    {
+        const string File =
+            "Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size\r\n" +
+            "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3\r\n" +
+            "ITT,03/03/2O14,09:30:00.034,43.16,Z,1,43.69,P,3\r\n" + // letter O in the year
+            "ITT,03/03/2014,09:30:00.035,43.16,Z,1,43.69,P,3\r\n" +
+            "ITT,03/03/2014,09:30:60.000,43.16,Z,1,43.69,P,3\r\n" +
+            "ITT,03/04/2014,9:30:00.5,43.16,Z,1,43.69,P,3\r\n" +
+            "ITT,03/04/2014,09:30:00.036\r\n";
+        var quotes = new List<BboQuote>();
+        var letters = new List<Reactive.Operators.DeadLetters.DeadLetter>();
+
+        var counts = LineParsing.ParseStream(new MemoryStream(Encoding.UTF8.GetBytes(File)), new BboParser(), "q.csv", quotes.Add, letters.Add);
+
+        Assert.Equal(new ParseCounts(7, 3, 1, 3), counts);
+        Assert.Equal([Utc(2014, 3, 3, 14, 30, 0, 33), Utc(2014, 3, 3, 14, 30, 0, 35), Utc(2014, 3, 4, 14, 30, 0, 500)], quotes.Select(q => q.TimestampTicks));
+        Assert.Equal(
+            [(3L, "bad_date", "Date: expected MM/dd/yyyy"), (5L, "bad_time", "Time: expected HH:mm:ss.fff"), (7L, "field_count", "expected 9 fields: Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size")],
+            letters.Select(l => (l.LineNumber, l.Code, l.Reason)));
+    }
 }

@@ -78,4 +78,72 @@ public class HourlyPriceParserTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void Parse_DateChangesMidFile_EachLineGetsItsOwnDay()
+    {
+        var parser = new HourlyPriceParser(new HourlyPriceParserOptions { TimeZone = TimeZoneInfo.Utc });
+        (string Line, DateOnly Date)[] cases =
+        [
+            ("2017-01-01,1,1.5", new DateOnly(2017, 1, 1)),
+            ("2017-01-01,24,1.5", new DateOnly(2017, 1, 1)),
+            ("2017-01-02,1,1.5", new DateOnly(2017, 1, 2)),
+            ("2017-01-01,2,1.5", new DateOnly(2017, 1, 1)), // back to an earlier day
+            ("2018-01-01,2,1.5", new DateOnly(2018, 1, 1)), // differs only in the fourth byte
+            ("2018-01-09,2,1.5", new DateOnly(2018, 1, 9)), // differs only in the last byte
+            ("2016-02-29,3,1.5", new DateOnly(2016, 2, 29)),
+            ("2016-03-01,3,1.5", new DateOnly(2016, 3, 1)),
+        ];
+
+        foreach (var (line, date) in cases)
+        {
+            var (status, p, _) = Parse(parser, line);
+            Assert.Equal(ParseStatus.Parsed, status);
+            Assert.Equal(date, p.Date);
+            int hour = int.Parse(line.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(new DateTime(date, TimeOnly.MinValue).AddHours(hour - 1).Ticks, p.TimestampTicks);
+        }
+    }
+
+    [Theory]
+    [InlineData("2017-01-01", "2017-01-0x")] // last byte
+    [InlineData("2017-01-31", "2017-01-32")] // no such day
+    [InlineData("2017-02-28", "2017-02-29")] // no such day in a common year
+    [InlineData("2017-12-01", "2017-13-01")] // no such month
+    [InlineData("2017-01-01", "2017-01-010")] // one byte longer
+    [InlineData("2017-01-01", "2017-01-1")] // one byte shorter
+    [InlineData("2017-01-01", "2017/01/01")]
+    [InlineData("2017-01-01", "0000-01-01")]
+    public void Parse_BadDateRightAfterGoodOne_IsRejectedAndCacheStaysGood(string good, string bad)
+    {
+        var parser = new HourlyPriceParser();
+        long goodTicks = Parse(new HourlyPriceParser(), $"{good},5,1.0").Price.TimestampTicks;
+
+        Assert.Equal(ParseStatus.Parsed, Parse(parser, $"{good},4,1.0").Status);
+        var (status, _, reason) = Parse(parser, $"{bad},5,1.0");
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal("bad_date", reason.Code);
+        Assert.Equal("date", reason.Field);
+
+        // The good date still reads the same after the rejection, and the bad one is rejected again.
+        var again = Parse(parser, $"{good},5,1.0");
+        Assert.Equal(ParseStatus.Parsed, again.Status);
+        Assert.Equal(goodTicks, again.Price.TimestampTicks);
+        Assert.Equal("bad_date", Parse(parser, $"{bad},6,1.0").Reason.Code);
+    }
+
+    [Fact]
+    public void ParseStream_BadDateBetweenGoodOnes_DeadLetterKeepsLineNumber()
+    {
+        const string File = "date,hour,hoep\n2017-01-01,1,1.5\n2017-01-01,2,1.6\n2017-01-0l,3,1.7\n2017-01-01,4,1.8\n2017-01-02,1,1.9\n";
+        var prices = new List<HourlyPrice>();
+        var letters = new List<Reactive.Operators.DeadLetters.DeadLetter>();
+
+        var counts = LineParsing.ParseStream(new MemoryStream(Encoding.UTF8.GetBytes(File)), new HourlyPriceParser(), "p.csv", prices.Add, letters.Add);
+
+        Assert.Equal(new ParseCounts(6, 4, 1, 1), counts);
+        Assert.Equal([1.5, 1.6, 1.8, 1.9], prices.Select(p => p.Price));
+        var letter = Assert.Single(letters);
+        Assert.Equal((4L, "bad_date", "date: expected yyyy-MM-dd", "2017-01-0l,3,1.7"), (letter.LineNumber, letter.Code, letter.Reason, letter.Raw));
+    }
 }
