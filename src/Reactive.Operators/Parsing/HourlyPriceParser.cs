@@ -35,6 +35,11 @@ public sealed class HourlyPriceParser : ILineParser<HourlyPrice>
         value = default;
         reason = default;
         line = Utf8Text.TrimLineEnd(line);
+        if (TryParseCanonical(line, out value))
+        {
+            return ParseStatus.Parsed;
+        }
+
         if (Utf8Text.IsBlank(line))
         {
             return ParseStatus.Skipped;
@@ -96,9 +101,66 @@ public sealed class HourlyPriceParser : ILineParser<HourlyPrice>
                 return ParseStatus.Rejected;
         }
 
-        long local = (day * TimeSpan.TicksPerDay) + ((hour - 1) * TimeSpan.TicksPerHour);
-        value = new HourlyPrice(_time.ToUtcTicks(local), DateOnly.FromDayNumber(day), hour, price);
+        value = Create(day, hour, price);
         return ParseStatus.Parsed;
+    }
+
+    /// <summary>
+    /// The shape of every row of the course file and of the generator, <c>yyyy-MM-dd,H[H],price</c>,
+    /// read by position in one pass with the same date cache and number parser as the general path
+    /// (so the same values). Any other shape, and every bad row, returns false and takes the general
+    /// path, which decides and explains.
+    /// </summary>
+    private bool TryParseCanonical(ReadOnlySpan<byte> line, out HourlyPrice value)
+    {
+        value = default;
+        if (line.Length < 14 || line[10] != (byte)',' || line[4] != (byte)'-' || line[7] != (byte)'-')
+        {
+            return false;
+        }
+
+        var dateText = line[..10];
+        if (!_dates.TryGet(dateText, out int day))
+        {
+            if (!Utf8Text.TryParseIsoDate(dateText, out day))
+            {
+                return false;
+            }
+
+            _dates.Remember(dateText, day);
+        }
+
+        int hour = line[11] - '0';
+        int comma = 12;
+        if ((uint)hour > 9)
+        {
+            return false;
+        }
+
+        if (line[comma] != (byte)',')
+        {
+            int second = line[comma] - '0';
+            if ((uint)second > 9 || line[++comma] != (byte)',')
+            {
+                return false;
+            }
+
+            hour = (hour * 10) + second;
+        }
+
+        if (hour is < 1 or > 24 || Utf8Text.TryParseDouble(line[(comma + 1)..], out double price) != NumberStatus.Ok)
+        {
+            return false;
+        }
+
+        value = Create(day, hour, price);
+        return true;
+    }
+
+    private HourlyPrice Create(int day, int hour, double price)
+    {
+        long local = (day * TimeSpan.TicksPerDay) + ((hour - 1) * TimeSpan.TicksPerHour);
+        return new HourlyPrice(_time.ToUtcTicks(local), DateOnly.FromDayNumber(day), hour, price);
     }
 
     /// <inheritdoc />

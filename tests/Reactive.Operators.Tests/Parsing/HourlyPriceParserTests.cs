@@ -16,6 +16,9 @@ public class HourlyPriceParserTests
     [InlineData("2017-01-01,8,1.71\r\n", 7, 12, 1.71)]
     [InlineData("2017-01-01,24,40.95", 23, 28, 40.95)] // 23:00 EST = 04:00Z next day
     [InlineData("2017-07-01,1,-12.5", 0, 5, -12.5)] // no DST in summer: still UTC−5
+    [InlineData("2017-01-01,03,7.25", 2, 7, 7.25)] // a leading zero in the hour (two-digit fast path)
+    [InlineData("2017-01-01,12,+5", 11, 16, 5.0)] // an explicit sign on the price
+    [InlineData("2017-01-01,2,1e2", 1, 6, 100.0)] // an exponent: the number parser's slow path
     public void Parse_Line_ReadsHourEndingInFixedEst(string line, int localHour, int utcHourFromMidnight, double price)
     {
         var (status, p, _) = Parse(new HourlyPriceParser(), line);
@@ -56,6 +59,13 @@ public class HourlyPriceParserTests
     [InlineData("2017-02-29,3,1.0", "bad_date", "date")]
     [InlineData("2017-01-01,3", "field_count", "")]
     [InlineData("2017-01-01,3,1.0,4", "field_count", "")]
+    [InlineData("2017-1-01,2,3", "bad_date", "date")]
+    [InlineData("2017-01-01,100,1.0", "bad_hour", "hour")]
+    [InlineData("2017-01-01,1x,1.0", "bad_number", "hour")]
+    [InlineData("2017-01-01,,1.0", "missing_field", "hour")]
+    [InlineData("2017-13-01,3,1.0", "bad_date", "date")]
+    [InlineData("2017-01-01,3,1e999", "non_finite", "hoep")]
+    [InlineData("2017-01-01,24,", "missing_field", "hoep")]
     public void Parse_BadLine_IsRejected(string line, string code, string field)
     {
         var (status, _, reason) = Parse(new HourlyPriceParser(), line);
