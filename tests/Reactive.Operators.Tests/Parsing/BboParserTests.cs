@@ -80,6 +80,7 @@ public class BboParserTests
     [InlineData("")]
     [InlineData("\r\n")]
     [InlineData("   ")]
+    [InlineData("symbol,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3")] // a header-named first field, with a quote's shape after it
     public void Parse_HeaderOrBlank_IsSkipped(string line)
     {
         Assert.Equal(ParseStatus.Skipped, Parse(new BboParser(), line).Status);
@@ -111,6 +112,9 @@ public class BboParserTests
     [InlineData(",03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3", "missing_field", "Symbol")]
     [InlineData("ITT,03/03/2014,09:30:00.033,,Z,1,43.69,P,3", "missing_field", "Bid Price")]
     [InlineData("ITT,03/03/2014,09:30:00.033,43.16,ZZ,1,43.69,P,3", "bad_value", "Bid Exchange")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,,3", "missing_field", "Ask Exchange")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,", "missing_field", "Ask Size")]
+    [InlineData("ITT,3/3/2014,09:30:00.033,43.16,Z,1,43.69,P,x", "bad_number", "Ask Size")]
     public void Parse_BadLine_IsRejectedWithCodeAndField(string line, string code, string field)
     {
         var (status, _, reason) = Parse(new BboParser(), line);
