@@ -51,7 +51,8 @@ public static class ParsingObservableExtensions
         return Observable.Create<T>(observer =>
         {
             var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
-            return lines.Subscribe(new ParseObserver<T>(observer, parser, source, deadLetters));
+            // Lines are numbered by the observer as they come (lineNumber: null).
+            return lines.Subscribe(new RecordParseObserver<string, T>(observer, parser, static line => line, _ => source, null, deadLetters));
         });
     }
 
@@ -86,14 +87,16 @@ public static class ParsingObservableExtensions
         });
     }
 
+    /// <summary>Parses each line; <paramref name="lineNumber"/> null numbers the lines from 1 as they come.</summary>
     private sealed class RecordParseObserver<TLine, T>(
         IObserver<T> downstream,
         ILineParser<T> parser,
         Func<TLine, string> text,
         Func<TLine, string> origin,
-        Func<TLine, long> lineNumber,
+        Func<TLine, long>? lineNumber,
         IObserver<DeadLetter> deadLetters) : IObserver<TLine>
     {
+        private long _count;
         private bool _stopped;
 
         public void OnNext(TLine value)
@@ -103,6 +106,7 @@ public static class ParsingObservableExtensions
                 return;
             }
 
+            _count++;
             ParseStatus status;
             T row;
             DeadLetter? letter = null;
@@ -112,68 +116,7 @@ public static class ParsingObservableExtensions
                 status = parser.Parse(line.AsSpan(), out row, out var reason);
                 if (status == ParseStatus.Rejected)
                 {
-                    letter = reason.ToDeadLetter(origin(value) ?? string.Empty, lineNumber(value), line.AsSpan());
-                }
-            }
-            catch (Exception e)
-            {
-                _stopped = true;
-                downstream.OnError(e);
-                return;
-            }
-
-            if (status == ParseStatus.Parsed)
-            {
-                downstream.OnNext(row);
-            }
-            else if (letter is not null)
-            {
-                deadLetters.OnNext(letter);
-            }
-        }
-
-        public void OnError(Exception error)
-        {
-            if (!_stopped)
-            {
-                _stopped = true;
-                downstream.OnError(error);
-            }
-        }
-
-        public void OnCompleted()
-        {
-            if (!_stopped)
-            {
-                _stopped = true;
-                downstream.OnCompleted();
-            }
-        }
-    }
-
-    private sealed class ParseObserver<T>(IObserver<T> downstream, ILineParser<T> parser, string source, IObserver<DeadLetter> deadLetters) : IObserver<string>
-    {
-        private long _lineNumber;
-        private bool _stopped;
-
-        public void OnNext(string value)
-        {
-            if (_stopped)
-            {
-                return;
-            }
-
-            _lineNumber++;
-            ParseStatus status;
-            T row;
-            DeadLetterReason reason;
-            DeadLetter? letter = null;
-            try
-            {
-                status = parser.Parse((value ?? string.Empty).AsSpan(), out row, out reason);
-                if (status == ParseStatus.Rejected)
-                {
-                    letter = reason.ToDeadLetter(source, _lineNumber, value.AsSpan());
+                    letter = reason.ToDeadLetter(origin(value) ?? string.Empty, lineNumber is null ? _count : lineNumber(value), line.AsSpan());
                 }
             }
             catch (Exception e)
