@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -98,24 +97,8 @@ public sealed class BboParser : ILineParser<BboQuote>
     }
 
     /// <inheritdoc />
-    public ParseStatus Parse(ReadOnlySpan<char> line, out BboQuote value, out DeadLetterReason reason)
-    {
-        byte[]? rented = null;
-        int max = Encoding.UTF8.GetMaxByteCount(line.Length);
-        Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
-        {
-            int n = Encoding.UTF8.GetBytes(line, buffer);
-            return Parse(buffer[..n], out value, out reason);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    public ParseStatus Parse(ReadOnlySpan<char> line, out BboQuote value, out DeadLetterReason reason) =>
+        Utf8Text.ParseChars(this, line, out value, out reason);
 
     private string Symbol(ReadOnlySpan<byte> bytes)
     {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace Reactive.Operators.Parsing;
@@ -105,19 +104,8 @@ public sealed class JsonLinesRowParser : ILineParser<Row>
     }
 
     /// <inheritdoc />
-    public ParseStatus Parse(ReadOnlySpan<char> line, out Row value, out DeadLetterReason reason)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(line.Length));
-        try
-        {
-            int n = Encoding.UTF8.GetBytes(line, buffer);
-            return Parse(buffer.AsSpan(0, n), out value, out reason);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public ParseStatus Parse(ReadOnlySpan<char> line, out Row value, out DeadLetterReason reason) =>
+        Utf8Text.ParseChars(this, line, out value, out reason);
 
     private int FindField(ref Utf8JsonReader reader)
     {

@@ -25,6 +25,29 @@ internal static class Utf8Text
 
     private static readonly long[] TickScale = [0, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
 
+    /// <summary>
+    /// Parses text through a parser's UTF-8 overload: a short line is transcoded on the stack, a long
+    /// one in a pooled buffer, so the text path allocates nothing either.
+    /// </summary>
+    public static ParseStatus ParseChars<T>(ILineParser<T> parser, ReadOnlySpan<char> line, out T value, out DeadLetterReason reason)
+    {
+        byte[]? rented = null;
+        int max = System.Text.Encoding.UTF8.GetMaxByteCount(line.Length);
+        Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            int n = System.Text.Encoding.UTF8.GetBytes(line, buffer);
+            return parser.Parse(buffer[..n], out value, out reason);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
     /// <summary>Drops trailing CR and LF bytes.</summary>
     public static ReadOnlySpan<byte> TrimLineEnd(ReadOnlySpan<byte> line)
     {
