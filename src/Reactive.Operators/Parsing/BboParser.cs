@@ -37,23 +37,11 @@ public sealed class BboParser : ILineParser<BboQuote>
         value = default;
         reason = default;
         line = Utf8Text.TrimLineEnd(line);
-        if (Utf8Text.IsBlank(line))
-        {
-            return ParseStatus.Skipped;
-        }
-
         var ranges = default(FieldRanges);
         Span<Range> f = ranges;
-        int count = Utf8Text.SplitCommas(line, f);
-        if (Ascii.EqualsIgnoreCase(line[f[0]], HeaderFirstField))
+        if (Utf8Text.SplitFixedFields(line, f, HeaderFirstField, "expected 9 fields: Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size", out reason) is { } early)
         {
-            return ParseStatus.Skipped;
-        }
-
-        if (count != FieldCount)
-        {
-            reason = new(DeadLetterCodes.FieldCount, string.Empty, "expected 9 fields: Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size");
-            return ParseStatus.Rejected;
+            return early;
         }
 
         var symbol = line[f[0]];

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Reactive.Operators.Parsing;
 
@@ -31,31 +30,21 @@ public sealed class HourlyPriceParser : ILineParser<HourlyPrice>
     /// <inheritdoc />
     public ParseStatus Parse(ReadOnlySpan<byte> line, out HourlyPrice value, out DeadLetterReason reason)
     {
-        value = default;
         reason = default;
         line = Utf8Text.TrimLineEnd(line);
-        if (TryParseCanonical(line, out value))
-        {
-            return ParseStatus.Parsed;
-        }
+        return TryParseCanonical(line, out value) ? ParseStatus.Parsed : ParseGeneral(line, out value, out reason);
+    }
 
-        if (Utf8Text.IsBlank(line))
-        {
-            return ParseStatus.Skipped;
-        }
-
+    /// <summary>Every line the canonical fast path does not take: headers, blanks, other shapes, bad rows.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ParseStatus ParseGeneral(ReadOnlySpan<byte> line, out HourlyPrice value, out DeadLetterReason reason)
+    {
+        value = default;
         var ranges = default(FieldRanges);
         Span<Range> f = ranges;
-        int count = Utf8Text.SplitCommas(line, f);
-        if (Ascii.EqualsIgnoreCase(line[f[0]], HeaderFirstField))
+        if (Utf8Text.SplitFixedFields(line, f, HeaderFirstField, "expected 3 fields: date,hour,hoep", out reason) is { } early)
         {
-            return ParseStatus.Skipped;
-        }
-
-        if (count != FieldCount)
-        {
-            reason = new(DeadLetterCodes.FieldCount, string.Empty, "expected 3 fields: date,hour,hoep");
-            return ParseStatus.Rejected;
+            return early;
         }
 
         var dateText = line[f[0]];

@@ -48,6 +48,35 @@ internal static class Utf8Text
         }
     }
 
+    /// <summary>
+    /// The start of a fixed-field format's general path: a blank line or a header (first field
+    /// <paramref name="header"/>, any case, anywhere in the input) is skipped, a wrong field count is
+    /// rejected with <paramref name="expected"/>. Null means the line split into exactly
+    /// <paramref name="fields"/>.Length fields, to be read by the caller.
+    /// </summary>
+    public static ParseStatus? SplitFixedFields(ReadOnlySpan<byte> line, Span<Range> fields, ReadOnlySpan<byte> header, string expected, out DeadLetterReason reason)
+    {
+        reason = default;
+        if (IsBlank(line))
+        {
+            return ParseStatus.Skipped;
+        }
+
+        int count = SplitCommas(line, fields);
+        if (System.Text.Ascii.EqualsIgnoreCase(line[fields[0]], header))
+        {
+            return ParseStatus.Skipped;
+        }
+
+        if (count != fields.Length)
+        {
+            reason = new(DeadLetterCodes.FieldCount, string.Empty, expected);
+            return ParseStatus.Rejected;
+        }
+
+        return null;
+    }
+
     /// <summary>Drops trailing CR and LF bytes.</summary>
     public static ReadOnlySpan<byte> TrimLineEnd(ReadOnlySpan<byte> line)
     {
