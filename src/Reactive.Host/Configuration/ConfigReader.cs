@@ -167,8 +167,8 @@ internal sealed class ConfigReader
         }
     }
 
-    /// <summary>A duration (Spark interval words or TimeSpan text) that must be positive unless <paramref name="allowZero"/>.</summary>
-    public TimeSpan GetDuration(string key, TimeSpan fallback, bool allowZero = false, bool required = false)
+    /// <summary>A duration (Spark interval words or TimeSpan text): positive, or zero with <paramref name="allowZero"/>, or any with <paramref name="allowNegative"/>.</summary>
+    public TimeSpan GetDuration(string key, TimeSpan fallback, bool allowZero = false, bool required = false, bool allowNegative = false)
     {
         var text = GetString(key, required: required);
         if (text is null)
@@ -182,26 +182,9 @@ internal sealed class ConfigReader
             return fallback;
         }
 
-        if (value < TimeSpan.Zero || (value == TimeSpan.Zero && !allowZero))
+        if (!allowNegative && (value < TimeSpan.Zero || (value == TimeSpan.Zero && !allowZero)))
         {
             Error(key, $"'{text}' must be {(allowZero ? "zero or positive" : "positive")}");
-            return fallback;
-        }
-
-        return value;
-    }
-
-    public TimeSpan GetDurationAllowNegative(string key, TimeSpan fallback)
-    {
-        var text = GetString(key);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (!Durations.TryParse(text, out var value, out var error))
-        {
-            Error(key, error!);
             return fallback;
         }
 

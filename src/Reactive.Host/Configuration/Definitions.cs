@@ -309,7 +309,7 @@ internal static class PipelineKinds
             aggregates,
             r.GetDuration("Window", TimeSpan.FromMinutes(10), required: true),
             r.Exists("Slide") ? r.GetDuration("Slide", TimeSpan.FromMinutes(10)) : null,
-            r.GetDurationAllowNegative("StartOffset", TimeSpan.Zero),
+            r.GetDuration("StartOffset", TimeSpan.Zero, allowNegative: true),
             r.GetDuration("Watermark", TimeSpan.Zero, allowZero: true),
             r.GetEnum("OutputMode", WindowOutputMode.Append),
             r.GetDuration("Trigger", TimeSpan.FromSeconds(5), allowZero: true),

@@ -87,18 +87,9 @@ internal static class PipelineCatalog
     private static HostSettings ReadHost(ConfigReader r)
     {
         var d = HostSettings.Default;
+        // Validated here; kept as an id so that "local" is resolved through the TimeProvider.
+        _ = r.GetZone("TimeZone", "local");
         var zone = r.GetString("TimeZone");
-        if (zone is not null && zone != "local")
-        {
-            try
-            {
-                _ = TimeZoneInfo.FindSystemTimeZoneById(zone);
-            }
-            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-            {
-                r.Error("TimeZone", $"'{zone}' is not a known time zone (use an IANA id such as America/New_York, or 'local')");
-            }
-        }
 
         var restart = r.Child("Restart");
         var initial = restart.GetDuration("InitialDelay", d.RestartInitialDelay);
