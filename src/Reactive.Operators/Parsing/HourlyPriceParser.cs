@@ -35,9 +35,12 @@ public sealed class HourlyPriceParser : ILineParser<HourlyPrice>
         return TryParseCanonical(line, out value) ? ParseStatus.Parsed : ParseGeneral(line, out value, out reason);
     }
 
-    /// <summary>Every line the canonical fast path does not take: headers, blanks, other shapes, bad rows.</summary>
+    /// <summary>
+    /// Every line the canonical fast path does not take: headers, blanks, other shapes, bad rows. It reads any line
+    /// on its own (internal so that tests can check that the fast path agrees with it, line by line).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ParseStatus ParseGeneral(ReadOnlySpan<byte> line, out HourlyPrice value, out DeadLetterReason reason)
+    internal ParseStatus ParseGeneral(ReadOnlySpan<byte> line, out HourlyPrice value, out DeadLetterReason reason)
     {
         value = default;
         var ranges = default(FieldRanges);

@@ -57,6 +57,14 @@ public sealed class Utf8LineReader : IDisposable
     public bool TryReadLine(out ReadOnlyMemory<byte> line)
     {
         ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        bool read = ReadLine(out int start, out int length);
+        line = _buffer.AsMemory(start, length);
+        return read;
+    }
+
+    /// <summary>The next line as a range of <see cref="_buffer"/> (valid until the next call).</summary>
+    private bool ReadLine(out int start, out int length)
+    {
         LastLineTooLong = false;
         while (true)
         {
@@ -73,7 +81,8 @@ public sealed class Utf8LineReader : IDisposable
                 }
 
                 int lineEnd = newline > lineStart && _buffer[newline - 1] == (byte)'\r' ? newline - 1 : newline;
-                line = _buffer.AsMemory(lineStart, lineEnd - lineStart);
+                start = lineStart;
+                length = lineEnd - lineStart;
                 LineNumber++;
                 return true;
             }
@@ -84,13 +93,14 @@ public sealed class Utf8LineReader : IDisposable
                 if (_start < _end && !_discarding)
                 {
                     int lineEnd = _buffer[_end - 1] == (byte)'\r' ? _end - 1 : _end;
-                    line = _buffer.AsMemory(_start, lineEnd - _start);
+                    start = _start;
+                    length = lineEnd - _start;
                     _start = _scan = _end;
                     LineNumber++;
                     return true;
                 }
 
-                line = default;
+                start = length = 0;
                 return false;
             }
 
@@ -118,7 +128,8 @@ public sealed class Utf8LineReader : IDisposable
                 }
                 else
                 {
-                    line = _buffer.AsMemory(0, _maxLineLength);
+                    start = 0;
+                    length = _maxLineLength;
                     _discarding = true;
                     _start = _scan = _end;
                     LineNumber++;
@@ -166,16 +177,19 @@ public sealed class Utf8LineReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(handler);
         using var reader = new Utf8LineReader(stream, maxLineLength, leaveOpen: true);
-        while (reader.TryReadLine(out var line))
+
+        // Spans straight off the buffer (no ReadOnlyMemory per line): this loop runs once per line of every replay.
+        while (reader.ReadLine(out int start, out int length))
         {
+            var line = new ReadOnlySpan<byte>(reader._buffer, start, length);
             if (reader.LastLineTooLong)
             {
                 (onLineTooLong ?? throw new InvalidDataException(
-                    $"Line {reader.LineNumber} is longer than {maxLineLength} bytes; raise maxLineLength or pass onLineTooLong."))(line.Span, reader.LineNumber);
+                    $"Line {reader.LineNumber} is longer than {maxLineLength} bytes; raise maxLineLength or pass onLineTooLong."))(line, reader.LineNumber);
             }
             else
             {
-                handler(line.Span, reader.LineNumber);
+                handler(line, reader.LineNumber);
             }
         }
 

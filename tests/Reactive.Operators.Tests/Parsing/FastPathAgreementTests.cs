@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using Reactive.Operators.Parsing;
+
+namespace Reactive.Operators.Tests.Parsing;
+
+/// <summary>
+/// The BBO and hourly parsers read their canonical row shape on a fast path and everything else on a general path.
+/// Whatever the line, <c>Parse</c> must answer exactly what the general path alone answers: same status, same value,
+/// same dead-letter code, field and detail. Checked on seeded random canonical rows and on every one-byte
+/// replacement, deletion and duplication of them, which cover the shapes at the fast path's edges (a comma moved,
+/// a digit where a separator belongs, a sign, a space, a longer or shorter field, an out-of-range hour or minute).
+/// </summary>
+public class FastPathAgreementTests
+{
+    private static readonly byte[] Replacements = ",./:-+0159aZ \t"u8.ToArray();
+
+    [Fact]
+    public void BboParser_EveryMutationOfCanonicalRows_SameAsGeneralPath()
+    {
+        var random = new Random(14081);
+        var fast = new BboParser();
+        var general = new BboParser();
+        var checkedLines = 0;
+        for (var n = 0; n < 40; n++)
+        {
+            foreach (var line in Mutations(Encoding.ASCII.GetBytes(RandomQuote(random))))
+            {
+                var a = fast.Parse(line, out BboQuote qa, out var ra);
+                var b = general.ParseGeneral(Utf8TextTrim(line), out BboQuote qb, out var rb);
+                Assert.True(a == b && qa == qb && ra == rb, $"'{Encoding.ASCII.GetString(line)}': fast {a} {qa} {ra}; general {b} {qb} {rb}");
+                checkedLines++;
+            }
+        }
+
+        Assert.True(checkedLines > 40 * 40 * Replacements.Length, $"only {checkedLines} lines checked");
+    }
+
+    [Fact]
+    public void BboParser_CanonicalRows_TakeTheFastPathAndParse()
+    {
+        // The agreement above would hold trivially if nothing ever parsed; the unmutated rows must be quotes.
+        var random = new Random(1);
+        var parser = new BboParser();
+        for (var n = 0; n < 200; n++)
+        {
+            var text = RandomQuote(random);
+            Assert.Equal(ParseStatus.Parsed, parser.Parse(Encoding.ASCII.GetBytes(text), out BboQuote q, out _));
+            var fields = text.Split(',');
+            Assert.Equal(fields[0], q.Symbol);
+            Assert.Equal(double.Parse(fields[3], CultureInfo.InvariantCulture), q.BidPrice);
+            Assert.Equal(int.Parse(fields[8], CultureInfo.InvariantCulture), q.AskSize);
+        }
+    }
+
+    [Fact]
+    public void HourlyPriceParser_EveryMutationOfCanonicalRows_SameAsGeneralPath()
+    {
+        var random = new Random(2017);
+        var fast = new HourlyPriceParser();
+        var general = new HourlyPriceParser();
+        var parsed = 0;
+        for (var n = 0; n < 60; n++)
+        {
+            var date = new DateOnly(2015, 1, 1).AddDays(random.Next(1500));
+            var text = string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd},{random.Next(1, 25)},{random.Next(0, 20000) / 100.0}");
+            foreach (var line in Mutations(Encoding.ASCII.GetBytes(text)))
+            {
+                var a = fast.Parse(line, out HourlyPrice pa, out var ra);
+                var b = general.ParseGeneral(Utf8TextTrim(line), out HourlyPrice pb, out var rb);
+                Assert.True(a == b && pa == pb && ra == rb, $"'{Encoding.ASCII.GetString(line)}': fast {a} {pa} {ra}; general {b} {pb} {rb}");
+                parsed += a == ParseStatus.Parsed ? 1 : 0;
+            }
+        }
+
+        Assert.True(parsed > 60, $"only {parsed} mutated rows parsed");
+    }
+
+    private static string RandomQuote(Random random)
+    {
+        string[] symbols = ["ITT", "A", "BRK.B", "GOOGL"];
+        var date = new DateTime(2014, 1, 1).AddDays(random.Next(800));
+        var time = TimeSpan.FromMilliseconds(random.Next(86_400_000));
+        var bid = random.Next(1, 500_000) / Math.Pow(10, random.Next(0, 5));
+        var ask = bid + (random.Next(0, 300) / 100.0);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{symbols[random.Next(symbols.Length)]},{date:MM/dd/yyyy},{time:hh\\:mm\\:ss\\.fff},{bid},{(char)('A' + random.Next(26))},{random.Next(0, 100_000)},{ask},{(char)('A' + random.Next(26))},{random.Next(0, 1000)}{(random.Next(2) == 0 ? "\r" : string.Empty)}");
+    }
+
+    // The line itself, each field emptied, every byte replaced by each of Replacements, every byte deleted and every
+    // byte doubled.
+    private static IEnumerable<byte[]> Mutations(byte[] line)
+    {
+        yield return line;
+        var text = Encoding.ASCII.GetString(line);
+        var fields = text.TrimEnd('\r').Split(',');
+        for (var f = 0; f < fields.Length; f++)
+        {
+            var emptied = (string[])fields.Clone();
+            emptied[f] = string.Empty;
+            yield return Encoding.ASCII.GetBytes(string.Join(',', emptied));
+        }
+
+        for (var i = 0; i < line.Length; i++)
+        {
+            foreach (var r in Replacements)
+            {
+                if (line[i] != r)
+                {
+                    var copy = (byte[])line.Clone();
+                    copy[i] = r;
+                    yield return copy;
+                }
+            }
+
+            yield return [.. line.AsSpan(0, i), .. line.AsSpan(i + 1)];
+            yield return [.. line.AsSpan(0, i + 1), .. line.AsSpan(i)];
+        }
+    }
+
+    private static byte[] Utf8TextTrim(byte[] line) => Utf8Text.TrimLineEnd(line).ToArray();
+}
