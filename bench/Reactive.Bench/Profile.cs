@@ -15,11 +15,6 @@ internal static class Profile
         var bbo = SpreadCases.Generate(s.Quotes);
         var parsed = SpreadCases.Parse(bbo);
         var n = s.Quotes;
-        if (!ProposedProduct(bbo).SameExactly(SpreadCases.Product(bbo)))
-        {
-            throw new InvalidOperationException("ProposedBboParser disagrees with BboParser.");
-        }
-
         Console.WriteLine($"Spread stages, {n:N0} quotes (median of {s.Repetitions}):");
         Stage("1 Utf8LineReader.ForEachLine, empty handler", n, s, () =>
         {
@@ -40,18 +35,6 @@ internal static class Profile
             });
             return sum;
         });
-        Stage("2' + ProposedBboParser (report's fixes)", n, s, () =>
-        {
-            using var stream = new MemoryStream(bbo, writable: false);
-            var parser = new ProposedBboParser();
-            long sum = 0;
-            Utf8LineReader.ForEachLine(stream, (line, _) =>
-            {
-                parser.Parse(line, out BboQuote q, out DeadLetterReason _);
-                sum += q.TimestampTicks;
-            });
-            return sum;
-        });
         Stage("3 LineParsing.ParseStream + empty onRow", n, s, () =>
         {
             using var stream = new MemoryStream(bbo, writable: false);
@@ -60,7 +43,6 @@ internal static class Profile
             return sum;
         });
         Stage("4 full product (3 + SpreadAggregator + sink)", n, s, () => SpreadCases.Product(bbo).Seconds);
-        Stage("4' full product with ProposedBboParser", n, s, () => ProposedProduct(bbo).Seconds);
         Stage("5 SpreadAggregator alone, pre-parsed quotes", n, s, () =>
         {
             var sink = new SpreadChecksum();
@@ -84,11 +66,6 @@ internal static class Profile
             LineParsing.ParseStream(stream, new HourlyPriceParser(), series, p => prices.Add((series, p)), _ => { });
         }
 
-        if (!ProposedAnomaly(files).SameExactly(AnomalyCases.Product(files)))
-        {
-            throw new InvalidOperationException("The proposed anomaly pipeline disagrees with the product.");
-        }
-
         Console.WriteLine($"Anomaly stages, {rows:N0} rows:");
         Stage("1 ParseStream(HourlyPriceParser) + empty onRow", rows, s, () =>
         {
@@ -101,24 +78,7 @@ internal static class Profile
 
             return sum;
         });
-        Stage("1' Utf8LineReader + ProposedHourlyPriceParser", rows, s, () =>
-        {
-            long sum = 0;
-            foreach (var (_, data) in files)
-            {
-                using var stream = new MemoryStream(data, writable: false);
-                var parser = new ProposedHourlyPriceParser();
-                Utf8LineReader.ForEachLine(stream, (line, _) =>
-                {
-                    parser.Parse(line, out HourlyPrice p, out DeadLetterReason _);
-                    sum += p.TimestampTicks;
-                });
-            }
-
-            return sum;
-        });
         Stage("2 full product", rows, s, () => AnomalyCases.Product(files).SumBaseline);
-        Stage("2' full product with the proposed parser", rows, s, () => ProposedAnomaly(files).SumBaseline);
         Stage("3 AnomalyDetector.Evaluate alone, pre-parsed", rows, s, () =>
         {
             var detector = new AnomalyDetector(new AnomalyOptions());
@@ -133,50 +93,10 @@ internal static class Profile
         Stage("4 hand loop (b)", rows, s, () => AnomalyCases.HandLoop(files).SumBaseline);
     }
 
-    /// <summary>The product pipeline with the proposed parser; checked against the product before timing.</summary>
-    public static SpreadChecksum ProposedProduct(byte[] data)
-    {
-        var sink = new SpreadChecksum();
-        var aggregator = new SpreadAggregator(new SpreadOptions(), sink);
-        var parser = new ProposedBboParser();
-        using var stream = new MemoryStream(data, writable: false);
-        Utf8LineReader.ForEachLine(stream, (line, _) =>
-        {
-            if (parser.Parse(line, out BboQuote q, out DeadLetterReason _) == ParseStatus.Parsed)
-            {
-                aggregator.OnQuote(q.TimestampTicks, q.BidPrice, q.AskPrice);
-            }
-        });
-        aggregator.Flush();
-        return sink;
-    }
-
-    /// <summary>The anomaly pipeline with the proposed parser (the detector is the product's since it took the proposed fix); checked against the product before timing.</summary>
-    public static AnomalyChecksum ProposedAnomaly((string Series, byte[] Data)[] files)
-    {
-        var sink = new AnomalyChecksum();
-        var detector = new AnomalyDetector(new AnomalyOptions());
-        foreach (var (series, data) in files)
-        {
-            using var stream = new MemoryStream(data, writable: false);
-            var parser = new ProposedHourlyPriceParser();
-            Utf8LineReader.ForEachLine(stream, (line, _) =>
-            {
-                if (parser.Parse(line, out HourlyPrice p, out DeadLetterReason _) == ParseStatus.Parsed)
-                {
-                    var check = detector.Evaluate(series, p.TimestampTicks, p.Hour, p.Price);
-                    sink.Add(in check);
-                }
-            });
-        }
-
-        return sink;
-    }
-
     private static void Stage(string name, long items, Settings s, Func<long> run)
     {
         long keep = 0;
-        var m = Harness.Measure(name, items, s.Warmups, s.Repetitions, () => keep += run());
+        var m = Harness.Measure(name, items, s.Warmups, s.Repetitions, () => keep += run(), s.WarmupSeconds);
         Console.WriteLine($"  {name,-50} {m.MedianSeconds * 1e9 / items,7:F1} ns/item  {m.ItemsPerSecond / 1e6,6:F2} M/s  ({keep % 10})");
     }
 }

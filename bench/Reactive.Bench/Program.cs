@@ -14,20 +14,20 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--quotes", "--series", "--rows", "--reps", "--naive-reps"];
+string[] known = ["--quick", "--check", "--profile", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N");
         return 2;
     }
 }
 
 var check = args.Contains("--check");
 var settings = check
-    ? new Settings(Quotes: 20_000, Series: 4, RowsPerSeries: 2_000, Warmups: 1, Repetitions: 1, NaiveRepetitions: 1)
-    : new Settings(Quotes: ArgValue(args, "--quotes", 1_000_000), Series: (int)ArgValue(args, "--series", 200), RowsPerSeries: ArgValue(args, "--rows", 10_000), Warmups: 1, Repetitions: (int)ArgValue(args, "--reps", 5), NaiveRepetitions: (int)ArgValue(args, "--naive-reps", 3));
+    ? new Settings(Quotes: 20_000, Series: 4, RowsPerSeries: 2_000, Warmups: 1, WarmupSeconds: 0, Repetitions: 1, NaiveRepetitions: 1)
+    : new Settings(Quotes: ArgValue(args, "--quotes", 1_000_000), Series: (int)ArgValue(args, "--series", 200), RowsPerSeries: ArgValue(args, "--rows", 10_000), Warmups: 1, WarmupSeconds: ArgValue(args, "--warmup-ms", 1500) / 1000.0, Repetitions: (int)ArgValue(args, "--reps", 5), NaiveRepetitions: (int)ArgValue(args, "--naive-reps", 3));
 
 if (args.Contains("--profile"))
 {
@@ -45,7 +45,7 @@ static long ArgValue(string[] args, string name, long fallback)
 
 namespace Reactive.Bench
 {
-    internal sealed record Settings(long Quotes, int Series, long RowsPerSeries, int Warmups, int Repetitions, int NaiveRepetitions);
+    internal sealed record Settings(long Quotes, int Series, long RowsPerSeries, int Warmups, double WarmupSeconds, int Repetitions, int NaiveRepetitions);
 
     internal static class Runner
     {
@@ -53,7 +53,7 @@ namespace Reactive.Bench
         {
             var total = Stopwatch.StartNew();
             Console.WriteLine($"Reactive.Bench ({(check ? "--check" : "--quick")}): .NET {Environment.Version}, {Environment.ProcessorCount} cores, " +
-                $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, latency {GCSettings.LatencyMode}; median of {s.Repetitions} (naive Rx: {s.NaiveRepetitions}) after {s.Warmups} warm-up");
+                $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, latency {GCSettings.LatencyMode}; median of {s.Repetitions} (naive Rx: {s.NaiveRepetitions}) after {s.Warmups} warm-up run(s) and at least {s.WarmupSeconds:0.#} s of them; the cases of a comparison interleaved");
 
             // ---------------- Spread ----------------
             var clock = Stopwatch.StartNew();
@@ -76,10 +76,14 @@ namespace Reactive.Bench
 
             Console.WriteLine("  checksums: (a) = (b) bit for bit; (a) = (a, Rx operator) bit for bit; (a) ~ (c) within 1e-9 relative (float sum order), counts exact");
 
-            var ma = Harness.Measure("(a) product: Utf8LineReader → BboParser → SpreadAggregator", s.Quotes, s.Warmups, s.Repetitions, () => SpreadCases.Product(bbo));
-            var maRx = Harness.Measure("(a') same, through the Rx Spread(...) operator", s.Quotes, s.Warmups, s.Repetitions, () => SpreadCases.ProductRx(bbo));
-            var mb = Harness.Measure("(b) hand-written single pass (ceiling)", s.Quotes, s.Warmups, s.Repetitions, () => SpreadCases.HandLoop(bbo));
-            var mc = Harness.Measure("(c) naive Rx (Split/ParseExact/GroupBy/Aggregate)", s.Quotes, s.Warmups, s.NaiveRepetitions, () => SpreadCases.NaiveRx(bbo));
+            var spread = Harness.MeasureInterleaved(
+                s.Warmups,
+                s.WarmupSeconds,
+                new BenchCase("(a) product: Utf8LineReader → BboParser → SpreadAggregator", s.Quotes, s.Repetitions, () => SpreadCases.Product(bbo)),
+                new BenchCase("(a') same, through the Rx Spread(...) operator", s.Quotes, s.Repetitions, () => SpreadCases.ProductRx(bbo)),
+                new BenchCase("(b) hand-written single pass (ceiling)", s.Quotes, s.Repetitions, () => SpreadCases.HandLoop(bbo)),
+                new BenchCase("(c) naive Rx (Split/ParseExact/GroupBy/Aggregate)", s.Quotes, s.NaiveRepetitions, () => SpreadCases.NaiveRx(bbo)));
+            var (ma, maRx, mb, mc) = (spread[0], spread[1], spread[2], spread[3]);
             PrintTable("quotes", [ma, maRx, mb, mc]);
 
             var parsed = SpreadCases.Parse(bbo);
@@ -120,9 +124,13 @@ namespace Reactive.Bench
             }
 
             Console.WriteLine("  checksums: (a) = (b) bit for bit; (a) ~ (c) within 1e-9 relative, verdict counts exact");
-            var na = Harness.Measure("(a) product: Utf8LineReader → HourlyPriceParser → AnomalyDetector", rows, s.Warmups, s.Repetitions, () => AnomalyCases.Product(files));
-            var nb = Harness.Measure("(b) hand-written single pass (ceiling)", rows, s.Warmups, s.Repetitions, () => AnomalyCases.HandLoop(files));
-            var nc = Harness.Measure("(c) naive Rx (Split/Parse/GroupBy/Scan List/LINQ)", rows, s.Warmups, s.NaiveRepetitions, () => AnomalyCases.NaiveRx(files));
+            var anomaly = Harness.MeasureInterleaved(
+                s.Warmups,
+                s.WarmupSeconds,
+                new BenchCase("(a) product: Utf8LineReader → HourlyPriceParser → AnomalyDetector", rows, s.Repetitions, () => AnomalyCases.Product(files)),
+                new BenchCase("(b) hand-written single pass (ceiling)", rows, s.Repetitions, () => AnomalyCases.HandLoop(files)),
+                new BenchCase("(c) naive Rx (Split/Parse/GroupBy/Scan List/LINQ)", rows, s.NaiveRepetitions, () => AnomalyCases.NaiveRx(files)));
+            var (na, nb, nc) = (anomaly[0], anomaly[1], anomaly[2]);
             PrintTable("rows", [na, nb, nc]);
             var anomalyVsHand = na.ItemsPerSecond / nb.ItemsPerSecond;
             var anomalyVsNaive = na.ItemsPerSecond / nc.ItemsPerSecond;
