@@ -43,6 +43,22 @@ internal static class Profile
             return sum;
         });
         Stage("4 full product (3 + SpreadAggregator + sink)", n, s, () => SpreadCases.Product(bbo).Seconds);
+        Stage("4x ForEachLine + parser + aggregator, no ParseStream", n, s, () =>
+        {
+            var sink = new SpreadChecksum();
+            var aggregator = new SpreadAggregator(new SpreadOptions(), sink);
+            var parser = new BboParser();
+            using var stream = new MemoryStream(bbo, writable: false);
+            Utf8LineReader.ForEachLine(stream, (line, _) =>
+            {
+                if (parser.Parse(line, out BboQuote q, out DeadLetterReason _) == ParseStatus.Parsed)
+                {
+                    aggregator.OnQuote(q.TimestampTicks, q.BidPrice, q.AskPrice);
+                }
+            });
+            aggregator.Flush();
+            return sink.Seconds;
+        });
         Stage("5 SpreadAggregator alone, pre-parsed quotes", n, s, () =>
         {
             var sink = new SpreadChecksum();

@@ -8,18 +8,19 @@ using Reactive.Bench;
 // dotnet run -c Release --project bench/Reactive.Bench -- --check   (tiny sizes, a few seconds; smoke test)
 // dotnet run -c Release --project bench/Reactive.Bench -- --profile (stage-by-stage cost of the product pipelines)
 // dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
+// dotnet run -c Release --project bench/Reactive.Bench -- --loop a|b (one spread case 60 times, for perf record)
 if (args.Length > 0 && args[0] == "--bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(Harness).Assembly).Run(args[1..]);
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms"];
+string[] known = ["--quick", "--check", "--profile", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --loop a|b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N");
         return 2;
     }
 }
@@ -28,6 +29,38 @@ var check = args.Contains("--check");
 var settings = check
     ? new Settings(Quotes: 20_000, Series: 4, RowsPerSeries: 2_000, Warmups: 1, WarmupSeconds: 0, Repetitions: 1, NaiveRepetitions: 1)
     : new Settings(Quotes: ArgValue(args, "--quotes", 1_000_000), Series: (int)ArgValue(args, "--series", 200), RowsPerSeries: ArgValue(args, "--rows", 10_000), Warmups: 1, WarmupSeconds: ArgValue(args, "--warmup-ms", 1500) / 1000.0, Repetitions: (int)ArgValue(args, "--reps", 5), NaiveRepetitions: (int)ArgValue(args, "--naive-reps", 3));
+
+if (Array.IndexOf(args, "--loop") is var loopAt and >= 0)
+{
+    // One case over and over, for a sampling profiler: DOTNET_PerfMapEnabled=1 perf record -e cpu-clock ... -- --loop a
+    var which = loopAt + 1 < args.Length ? args[loopAt + 1] : "a";
+    Func<byte[], SpreadChecksum>? loopCase = which switch
+    {
+        "a" => SpreadCases.Product,
+        "b" => SpreadCases.HandLoop,
+        _ => null,
+    };
+    if (loopCase is null)
+    {
+        Console.Error.WriteLine($"--loop takes a or b (the spread cases), not {which}");
+        return 2;
+    }
+
+    var bytes = SpreadCases.Generate(settings.Quotes);
+    for (var i = 0; i < 10; i++)
+    {
+        loopCase(bytes);
+    }
+
+    var loopClock = Stopwatch.StartNew();
+    for (var i = 0; i < 50; i++)
+    {
+        loopCase(bytes);
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spread ({which}): {loopClock.Elapsed.TotalNanoseconds / 50 / settings.Quotes:F1} ns/quote (mean of 50 runs after 10)"));
+    return 0;
+}
 
 if (args.Contains("--profile"))
 {

@@ -78,7 +78,7 @@ public class FastPathAgreementTests
 
     private static string RandomQuote(Random random)
     {
-        string[] symbols = ["ITT", "A", "BRK.B", "GOOGL"];
+        string[] symbols = ["ITT", "A", "BRK.B", "GOOGL", "A.SYMBOL.LONG.ENOUGH.FOR.A.LINE.OVER.64.BYTES"];
         var date = new DateTime(2014, 1, 1).AddDays(random.Next(800));
         var time = TimeSpan.FromMilliseconds(random.Next(86_400_000));
         var bid = random.Next(1, 500_000) / Math.Pow(10, random.Next(0, 5));

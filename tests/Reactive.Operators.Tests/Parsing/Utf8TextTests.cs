@@ -70,6 +70,29 @@ public class Utf8TextTests
     }
 
     [Fact]
+    public void CommaMask16To64_EveryLengthAndRandomCommas_BitPerComma()
+    {
+        var random = new Random(64);
+        for (int length = 16; length <= 64; length++)
+        {
+            for (int n = 0; n < 200; n++)
+            {
+                var bytes = new byte[length];
+                ulong expected = 0;
+                for (int i = 0; i < length; i++)
+                {
+                    // n == 0: no comma at all; n == 1: commas everywhere; then about one byte in four.
+                    bool comma = n == 1 || (n > 1 && random.Next(4) == 0);
+                    bytes[i] = comma ? (byte)',' : (byte)random.Next('0', 'z');
+                    expected |= comma ? 1UL << i : 0;
+                }
+
+                Assert.Equal(expected, Utf8Text.CommaMask16To64(bytes));
+            }
+        }
+    }
+
+    [Fact]
     public void SplitCommas_RandomLines_SameFieldsAsStringSplit()
     {
         var random = new Random(20261122);
