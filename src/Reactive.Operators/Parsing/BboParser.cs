@@ -53,6 +53,12 @@ public sealed class BboParser : ILineParser<BboQuote>
     /// values). Any other shape, and every bad row, returns false and takes the general path, which decides and
     /// explains.
     /// </summary>
+    /// <remarks>
+    /// Not inlined: inlined into its caller (and that into the line loop), dynamic PGO would run out of inlining
+    /// budget in some processes and leave the number readers as calls, which measured 140 vs 185 ns per quote
+    /// end to end from one process to the next. On its own it gets its readers inlined every time.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryParseCanonical(ReadOnlySpan<byte> line, out BboQuote value)
     {
         value = default;
