@@ -217,19 +217,20 @@ internal static class AnomalyCases
                 }
                 else
                 {
-                    double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+                    var oldest = values[b + head];
+                    double sum = 0;
+                    var allEqual = true;
                     for (var j = 0; j < n; j++)
                     {
                         var x = values[b + ((head + j) % Ring)];
                         sum += x;
-                        min = Math.Min(min, x);
-                        max = Math.Max(max, x);
+                        allEqual &= x == oldest;
                     }
 
                     double mean, sd;
-                    if (min == max)
+                    if (allEqual)
                     {
-                        mean = min;
+                        mean = oldest;
                         sd = n >= 2 ? 0 : double.NaN;
                     }
                     else

@@ -8,7 +8,7 @@ using Reactive.Bench;
 // dotnet run -c Release --project bench/Reactive.Bench -- --check   (tiny sizes, a few seconds; smoke test)
 // dotnet run -c Release --project bench/Reactive.Bench -- --profile (stage-by-stage cost of the product pipelines)
 // dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
-// dotnet run -c Release --project bench/Reactive.Bench -- --loop a|b (one spread case 60 times, for perf record)
+// dotnet run -c Release --project bench/Reactive.Bench -- --loop a|b|anomaly-a|anomaly-b (one case 60 times, for perf record)
 if (args.Length > 0 && args[0] == "--bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(Harness).Assembly).Run(args[1..]);
@@ -20,7 +20,7 @@ foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --loop a|b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N");
         return 2;
     }
 }
@@ -34,31 +34,39 @@ if (Array.IndexOf(args, "--loop") is var loopAt and >= 0)
 {
     // One case over and over, for a sampling profiler: DOTNET_PerfMapEnabled=1 perf record -e cpu-clock ... -- --loop a
     var which = loopAt + 1 < args.Length ? args[loopAt + 1] : "a";
-    Func<byte[], SpreadChecksum>? loopCase = which switch
+    Func<long>? loopCase = null;
+    long loopItems = 0;
+    if (which is "a" or "b")
     {
-        "a" => SpreadCases.Product,
-        "b" => SpreadCases.HandLoop,
-        _ => null,
-    };
+        var bytes = SpreadCases.Generate(settings.Quotes);
+        loopItems = settings.Quotes;
+        loopCase = which == "a" ? () => SpreadCases.Product(bytes).Seconds : () => SpreadCases.HandLoop(bytes).Seconds;
+    }
+    else if (which is "anomaly-a" or "anomaly-b")
+    {
+        var files = AnomalyCases.Generate(settings.Series, settings.RowsPerSeries);
+        loopItems = settings.Series * settings.RowsPerSeries;
+        loopCase = which == "anomaly-a" ? () => AnomalyCases.Product(files).SumBaseline : () => AnomalyCases.HandLoop(files).SumBaseline;
+    }
+
     if (loopCase is null)
     {
-        Console.Error.WriteLine($"--loop takes a or b (the spread cases), not {which}");
+        Console.Error.WriteLine($"--loop takes a, b (the spread cases), anomaly-a or anomaly-b, not {which}");
         return 2;
     }
 
-    var bytes = SpreadCases.Generate(settings.Quotes);
     for (var i = 0; i < 10; i++)
     {
-        loopCase(bytes);
+        loopCase();
     }
 
     var loopClock = Stopwatch.StartNew();
     for (var i = 0; i < 50; i++)
     {
-        loopCase(bytes);
+        loopCase();
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spread ({which}): {loopClock.Elapsed.TotalNanoseconds / 50 / settings.Quotes:F1} ns/quote (mean of 50 runs after 10)"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{which}: {loopClock.Elapsed.TotalNanoseconds / 50 / loopItems:F1} ns/item (mean of 50 runs after 10)"));
     return 0;
 }
 

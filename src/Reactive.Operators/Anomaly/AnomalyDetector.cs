@@ -116,29 +116,29 @@ public sealed class AnomalyDetector
         var first = Math.Min(n, values.Length - start);
         var older = values.AsSpan(start, first);
         var wrapped = values.AsSpan(0, n - first);
+        // Whether every price equals the oldest one: one comparison per price, no branch (a baseline holds finite
+        // prices only, Evaluate rejects the others, so == is exact).
+        var oldest = older[0];
         var sum = 0.0;
-        var min = double.PositiveInfinity;
-        var max = double.NegativeInfinity;
+        var allEqual = true;
         foreach (var x in older)
         {
             sum += x;
-            min = Math.Min(min, x);
-            max = Math.Max(max, x);
+            allEqual &= x == oldest;
         }
 
         foreach (var x in wrapped)
         {
             sum += x;
-            min = Math.Min(min, x);
-            max = Math.Max(max, x);
+            allEqual &= x == oldest;
         }
 
         double mean;
         double sd;
-        if (min == max)
+        if (allEqual)
         {
             // Exactly equal prices: the mean is that price and the deviation exactly zero, with no rounding.
-            mean = min;
+            mean = oldest;
             sd = n >= 2 ? 0 : double.NaN;
         }
         else
