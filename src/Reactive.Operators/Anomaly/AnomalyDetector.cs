@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Numerics;
-
 namespace Reactive.Operators.Anomaly;
 
 /// <summary>
@@ -24,10 +21,6 @@ public sealed class AnomalyDetector
     public const string DefaultSeries = "";
 
     private const int Hours = 25;
-
-    // A baseline starts with room for 16 prices (the default 14-day lookback has 14) and doubles when full: always a
-    // power of two, so that the ring wraps with a mask.
-    private const int InitialBaselineCapacity = 16;
 
     private readonly double _k;
     private readonly long _lookbackTicks;
@@ -88,7 +81,7 @@ public sealed class AnomalyDetector
         }
 
         var hours = HoursOf(series);
-        var history = hours[hour] ??= new HourHistory(InitialBaselineCapacity);
+        var history = hours[hour] ??= new HourHistory(Math.Min(_maxBaseline, Math.Max(_minHistory, 16)));
         if (history.Count > 0 && timestampTicks <= history.NewestTime)
         {
             return Rejected(timestampTicks == history.NewestTime ? AnomalyStatus.DuplicateTime : AnomalyStatus.OutOfOrder);
@@ -115,21 +108,27 @@ public sealed class AnomalyDetector
             return new AnomalyCheck(AnomalyStatus.InsufficientHistory, 0, double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
-        // The ring read oldest first, (head + i) masked by its power-of-two capacity: one loop of exactly n iterations
-        // (the branch predictor learns it; two spans split at a wrap point that moves every row did not), the same
-        // elements in the same order, so the same sums bit for bit.
+        // The ring read oldest first as two contiguous spans (head to the end of the array, then the wrapped part):
+        // the same elements in the same order as indexing (head + i) % capacity, so the same sums bit for bit,
+        // without an integer division per element.
         var values = history.Values;
-        var mask = values.Length - 1;
         var start = history.Head;
-
+        var first = Math.Min(n, values.Length - start);
+        var older = values.AsSpan(start, first);
+        var wrapped = values.AsSpan(0, n - first);
         // Whether every price equals the oldest one: one comparison per price, no branch (a baseline holds finite
         // prices only, Evaluate rejects the others, so == is exact).
-        var oldest = values[start];
+        var oldest = older[0];
         var sum = 0.0;
         var allEqual = true;
-        for (var i = 0; i < n; i++)
+        foreach (var x in older)
         {
-            var x = values[(start + i) & mask];
+            sum += x;
+            allEqual &= x == oldest;
+        }
+
+        foreach (var x in wrapped)
+        {
             sum += x;
             allEqual &= x == oldest;
         }
@@ -146,9 +145,15 @@ public sealed class AnomalyDetector
         {
             mean = sum / n;
             var squares = 0.0;
-            for (var i = 0; i < n; i++)
+            foreach (var x in older)
             {
-                var d = values[(start + i) & mask] - mean;
+                var d = x - mean;
+                squares += d * d;
+            }
+
+            foreach (var x in wrapped)
+            {
+                var d = x - mean;
                 squares += d * d;
             }
 
@@ -191,22 +196,11 @@ public sealed class AnomalyDetector
         new(status, 0, double.NaN, double.NaN, double.NaN, double.NaN);
 
     // Baseline prices of one (series, hour), oldest first, in a ring that grows by doubling up to the bound.
-    /// <summary>
-    /// The baseline of one (series, hour): a ring of times and prices, oldest at <see cref="Head"/>, whose capacity is
-    /// always a power of two so that positions wrap with a mask.
-    /// </summary>
-    private sealed class HourHistory
+    private sealed class HourHistory(int capacity)
     {
-        private long[] _times;
+        private long[] _times = new long[capacity];
 
-        public HourHistory(int capacity)
-        {
-            Debug.Assert(BitOperations.IsPow2(capacity), "a power-of-two capacity");
-            _times = new long[capacity];
-            Values = new double[capacity];
-        }
-
-        public double[] Values { get; private set; }
+        public double[] Values { get; private set; } = new double[capacity];
 
         public int Head { get; private set; }
 
@@ -216,10 +210,10 @@ public sealed class AnomalyDetector
 
         public void DropOlderThan(long cutoff)
         {
-            var mask = _times.Length - 1;
             while (Count > 0 && _times[Head] < cutoff)
             {
-                Head = (Head + 1) & mask;
+                // Wrap by compare, not %: this runs for every price that leaves the lookback.
+                Head = Head + 1 == _times.Length ? 0 : Head + 1;
                 Count--;
             }
         }
@@ -231,7 +225,11 @@ public sealed class AnomalyDetector
                 Grow();
             }
 
-            var i = (Head + Count) & (_times.Length - 1);
+            var i = Head + Count;
+            if (i >= _times.Length)
+            {
+                i -= _times.Length;
+            }
             _times[i] = time;
             Values[i] = value;
             Count++;
@@ -240,13 +238,12 @@ public sealed class AnomalyDetector
 
         private void Grow()
         {
-            var mask = _times.Length - 1;
             var times = new long[_times.Length * 2];
             var values = new double[times.Length];
             for (var i = 0; i < Count; i++)
             {
-                times[i] = _times[(Head + i) & mask];
-                values[i] = Values[(Head + i) & mask];
+                times[i] = _times[(Head + i) % _times.Length];
+                values[i] = Values[(Head + i) % _times.Length];
             }
 
             _times = times;
