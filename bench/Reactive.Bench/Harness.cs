@@ -3,9 +3,28 @@ using System.Diagnostics;
 namespace Reactive.Bench;
 
 /// <summary>One measured case: median time of the timed repetitions and bytes allocated per item.</summary>
-internal sealed record Measurement(string Name, long Items, double MedianSeconds, double MinSeconds, double MaxSeconds, double BytesPerItem, int Repetitions)
+/// <remarks><see cref="Times"/> are the timed runs in the order they ran (round by round when interleaved).</remarks>
+internal sealed record Measurement(string Name, long Items, double MedianSeconds, double MinSeconds, double MaxSeconds, double BytesPerItem, int Repetitions, double[] Times)
 {
     public double ItemsPerSecond => Items / MedianSeconds;
+
+    /// <summary>
+    /// How many times faster this case is than <paramref name="baseline"/>, paired by round: the median over the
+    /// rounds both ran of (baseline's time ÷ this case's time), on the same number of items. A slow spell of the
+    /// machine that falls on one round counts once, for both cases, instead of moving one case's median.
+    /// </summary>
+    public double PairedSpeedup(Measurement baseline)
+    {
+        var rounds = Math.Min(Times.Length, baseline.Times.Length);
+        var ratios = new double[rounds];
+        for (var r = 0; r < rounds; r++)
+        {
+            ratios[r] = (baseline.Times[r] / baseline.Items) / (Times[r] / Items);
+        }
+
+        Array.Sort(ratios);
+        return rounds % 2 == 1 ? ratios[rounds / 2] : (ratios[(rounds / 2) - 1] + ratios[rounds / 2]) / 2;
+    }
 }
 
 /// <summary>A case to measure: its name, how many items one run processes, how many timed runs, and the run.</summary>
@@ -73,10 +92,11 @@ internal static class Harness
         var result = new Measurement[cases.Length];
         for (var k = 0; k < cases.Length; k++)
         {
-            var t = times[k];
+            var inOrder = times[k];
+            var t = (double[])inOrder.Clone();
             Array.Sort(t);
             var c = cases[k];
-            result[k] = new Measurement(c.Name, c.Items, t[t.Length / 2], t[0], t[^1], (double)allocated[k] / c.Repetitions / c.Items, c.Repetitions);
+            result[k] = new Measurement(c.Name, c.Items, t[t.Length / 2], t[0], t[^1], (double)allocated[k] / c.Repetitions / c.Items, c.Repetitions, inOrder);
         }
 
         return result;
