@@ -81,6 +81,8 @@ internal static class ServiceHost
             Log.EnabledPipelines(logger, string.Join(", ", enabled));
         }
 
+        // Taken before RunAsync: the host disposes its lifetime on the way out, and the token stays readable.
+        var stopping = app.Lifetime.ApplicationStopping;
         try
         {
             await app.RunAsync().ConfigureAwait(false);
@@ -89,6 +91,13 @@ internal static class ServiceHost
         {
             await stderr.WriteLineAsync($"reactive: cannot listen: {ex.Message} (choose another address with --urls http://127.0.0.1:PORT)").ConfigureAwait(false);
             return 1;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // SIGTERM or Ctrl+C while the host was still starting (e.g. binding its port): the start is cancelled.
+            // A requested stop, not a failure: nothing had started, so there is nothing to flush.
+            await stderr.WriteLineAsync("reactive: stopped during start-up").ConfigureAwait(false);
+            return 0;
         }
 
         return 0;

@@ -70,6 +70,23 @@ public sealed partial class ResilienceTests
         Assert.Contains("('last', 2)\n('words', 1)\n", service.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Service_SigtermWhileStarting_ExitsZeroWithoutAStackTrace()
+    {
+        // "Enabled pipelines" is logged just before the host starts (binds its port, starts the pipelines): a
+        // SIGTERM sent as soon as it appears lands in that start-up. It used to cancel Kestrel's bind and end the
+        // process with an unhandled TaskCanceledException (exit 134). Three tries, since the moment varies.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, "--urls", "http://127.0.0.1:0");
+            await service.WaitForStderrAsync("Enabled pipelines", TimeSpan.FromSeconds(30));
+            var exit = await service.TerminateAsync(TimeSpan.FromSeconds(10));
+
+            Assert.DoesNotContain("Unhandled exception", service.Stderr, StringComparison.Ordinal);
+            Assert.Equal(0, exit);
+        }
+    }
+
     [GeneratedRegex(@"restarting in (\S+) \(attempt \d+\)")]
     private static partial Regex RestartDelay();
 }
