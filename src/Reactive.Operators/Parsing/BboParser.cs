@@ -99,14 +99,9 @@ public sealed class BboParser : ILineParser<BboQuote>
         }
 
         var dateText = line.Slice(symbolEnd + 1, 10);
-        if (!_dates.TryGet(dateText, out int day))
+        if (!_dates.TryRead(dateText, Utf8Text.TryParseUsDate, out int day))
         {
-            if (!Utf8Text.TryParseUsDate(dateText, out day))
-            {
-                return false;
-            }
-
-            _dates.Remember(dateText, day);
+            return false;
         }
 
         var symbol = line[..symbolEnd];
@@ -148,15 +143,10 @@ public sealed class BboParser : ILineParser<BboQuote>
         }
 
         var dateText = line[f[1]];
-        if (!_dates.TryGet(dateText, out int day))
+        if (!_dates.TryRead(dateText, Utf8Text.TryParseUsDate, out int day))
         {
-            if (!Utf8Text.TryParseUsDate(dateText, out day))
-            {
-                reason = new(DeadLetterCodes.BadDate, "Date", "expected MM/dd/yyyy");
-                return ParseStatus.Rejected;
-            }
-
-            _dates.Remember(dateText, day);
+            reason = new(DeadLetterCodes.BadDate, "Date", "expected MM/dd/yyyy");
+            return ParseStatus.Rejected;
         }
 
         if (!Utf8Text.TryParseTimeOfDay(line[f[2]], out long timeOfDay))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Reactive.Operators.Parsing;
@@ -16,6 +17,9 @@ namespace Reactive.Operators.Parsing;
 /// </remarks>
 internal struct DateFieldCache
 {
+    /// <summary>Reads a date field as a day number (e.g. <see cref="Utf8Text.TryParseUsDate"/>).</summary>
+    public delegate bool DateReader(ReadOnlySpan<byte> field, out int dayNumber);
+
     private const int Length = 10;
 
     private ulong _head;
@@ -31,6 +35,27 @@ internal struct DateFieldCache
             && field.Length == Length
             && MemoryMarshal.Read<ulong>(field) == _head
             && MemoryMarshal.Read<ushort>(field[8..]) == _tail;
+    }
+
+    /// <summary>
+    /// The remembered day when <paramref name="field"/> is the remembered date; otherwise <paramref name="read"/>
+    /// parses and validates it, and a date that parsed is remembered. False when it does not parse.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryRead(ReadOnlySpan<byte> field, DateReader read, out int dayNumber)
+    {
+        if (TryGet(field, out dayNumber))
+        {
+            return true;
+        }
+
+        if (!read(field, out dayNumber))
+        {
+            return false;
+        }
+
+        Remember(field, dayNumber);
+        return true;
     }
 
     /// <summary>Remembers a date field that parsed to <paramref name="dayNumber"/> (ignored unless 10 bytes long).</summary>

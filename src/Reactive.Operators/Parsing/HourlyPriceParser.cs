@@ -51,15 +51,10 @@ public sealed class HourlyPriceParser : ILineParser<HourlyPrice>
         }
 
         var dateText = line[f[0]];
-        if (!_dates.TryGet(dateText, out int day))
+        if (!_dates.TryRead(dateText, Utf8Text.TryParseIsoDate, out int day))
         {
-            if (!Utf8Text.TryParseIsoDate(dateText, out day))
-            {
-                reason = new(DeadLetterCodes.BadDate, "date", "expected yyyy-MM-dd");
-                return ParseStatus.Rejected;
-            }
-
-            _dates.Remember(dateText, day);
+            reason = new(DeadLetterCodes.BadDate, "date", "expected yyyy-MM-dd");
+            return ParseStatus.Rejected;
         }
 
         var hourText = line[f[1]];
@@ -111,14 +106,9 @@ public sealed class HourlyPriceParser : ILineParser<HourlyPrice>
         }
 
         var dateText = line[..10];
-        if (!_dates.TryGet(dateText, out int day))
+        if (!_dates.TryRead(dateText, Utf8Text.TryParseIsoDate, out int day))
         {
-            if (!Utf8Text.TryParseIsoDate(dateText, out day))
-            {
-                return false;
-            }
-
-            _dates.Remember(dateText, day);
+            return false;
         }
 
         int hour = line[11] - '0';
