@@ -116,6 +116,7 @@ public sealed class AnomalyDetector
         var first = Math.Min(n, values.Length - start);
         var older = values.AsSpan(start, first);
         var wrapped = values.AsSpan(0, n - first);
+
         // Whether every price equals the oldest one: one comparison per price, no branch (a baseline holds finite
         // prices only, Evaluate rejects the others, so == is exact).
         var oldest = older[0];

@@ -48,8 +48,7 @@ public sealed class BboParser : ILineParser<BboQuote>
     /// <summary>
     /// The shape of every quote of the course file and of the generator,
     /// <c>SYM,MM/dd/yyyy,HH:mm:ss.fff,price,X,size,price,X,size</c> in at most 64 bytes: the commas from one bit mask
-    /// (no loop), the date and time read by
-    /// position, plain numbers, with the same date cache and number readers as the general path (so the same
+    /// (no loop), the date and time read by position, plain numbers, with the same date cache and number readers as the general path (so the same
     /// values). Any other shape, and every bad row, returns false and takes the general path, which decides and
     /// explains.
     /// </summary>
@@ -74,21 +73,14 @@ public sealed class BboParser : ILineParser<BboQuote>
         }
 
         // The eight comma positions, lowest first, with no loop.
-        int symbolEnd = BitOperations.TrailingZeroCount(commas);
-        commas &= commas - 1;
-        int dateEnd = BitOperations.TrailingZeroCount(commas);
-        commas &= commas - 1;
-        int timeEnd = BitOperations.TrailingZeroCount(commas);
-        commas &= commas - 1;
-        int bidEnd = BitOperations.TrailingZeroCount(commas);
-        commas &= commas - 1;
-        int bidExchangeEnd = BitOperations.TrailingZeroCount(commas);
-        commas &= commas - 1;
-        int bidSizeEnd = BitOperations.TrailingZeroCount(commas);
-        commas &= commas - 1;
-        int askEnd = BitOperations.TrailingZeroCount(commas);
-        commas &= commas - 1;
-        int askExchangeEnd = BitOperations.TrailingZeroCount(commas);
+        int symbolEnd = NextComma(ref commas);
+        int dateEnd = NextComma(ref commas);
+        int timeEnd = NextComma(ref commas);
+        int bidEnd = NextComma(ref commas);
+        int bidExchangeEnd = NextComma(ref commas);
+        int bidSizeEnd = NextComma(ref commas);
+        int askEnd = NextComma(ref commas);
+        int askExchangeEnd = NextComma(ref commas);
         int bidExchange = bidEnd + 1;
         int askExchange = askEnd + 1;
         if (symbolEnd == 0 || dateEnd - symbolEnd != 11 || timeEnd - dateEnd != 13
@@ -118,6 +110,15 @@ public sealed class BboParser : ILineParser<BboQuote>
         long local = (day * TimeSpan.TicksPerDay) + timeOfDay;
         value = new BboQuote(Symbol(symbol), _time.ToUtcTicks(local), bid, (char)line[bidExchange], bidSize, ask, (char)line[askExchange], askSize);
         return true;
+    }
+
+    /// <summary>The position of the lowest comma left in <paramref name="commas"/>, which it then clears.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NextComma(ref ulong commas)
+    {
+        int position = BitOperations.TrailingZeroCount(commas);
+        commas &= commas - 1;
+        return position;
     }
 
     /// <summary>

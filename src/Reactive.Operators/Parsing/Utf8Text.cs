@@ -111,13 +111,11 @@ internal static class Utf8Text
         int i = 0;
         if (Vector128.IsHardwareAccelerated && line.Length >= Vector128<byte>.Count)
         {
-            var commas = Vector128.Create((byte)',');
             int lastBlock = line.Length - Vector128<byte>.Count;
             while (true)
             {
                 int block = Math.Min(i, lastBlock);
-                uint mask = Vector128.Equals(Vector128.Create(line.Slice(block, Vector128<byte>.Count)), commas).ExtractMostSignificantBits();
-                mask &= uint.MaxValue << (i - block);
+                uint mask = CommaBits(line, block) & (uint.MaxValue << (i - block));
                 while (mask != 0)
                 {
                     int comma = block + BitOperations.TrailingZeroCount(mask);
@@ -178,11 +176,13 @@ internal static class Utf8Text
         int last = line.Length - Vector128<byte>.Count;
         int second = Math.Min(16, last);
         int third = Math.Min(32, last);
-        return BlockMask(line, 0) | (BlockMask(line, second) << second) | (BlockMask(line, third) << third) | (BlockMask(line, last) << last);
-
-        static ulong BlockMask(ReadOnlySpan<byte> line, int at) =>
-            Vector128.Equals(Vector128.Create(line.Slice(at, Vector128<byte>.Count)), Vector128.Create((byte)',')).ExtractMostSignificantBits();
+        return CommaBits(line, 0) | ((ulong)CommaBits(line, second) << second) | ((ulong)CommaBits(line, third) << third) | ((ulong)CommaBits(line, last) << last);
     }
+
+    /// <summary>The commas among the 16 bytes at <paramref name="at"/>, as bits 0–15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint CommaBits(ReadOnlySpan<byte> line, int at) =>
+        Vector128.Equals(Vector128.Create(line.Slice(at, Vector128<byte>.Count)), Vector128.Create((byte)',')).ExtractMostSignificantBits();
 
     /// <summary>
     /// Reads a decimal number. Plain decimals of up to 15 digits take an exact fast path
@@ -391,9 +391,8 @@ internal static class Utf8Text
             && TwoDigits(s, 0, out int hh) && hh <= 23
             && TwoDigits(s, 3, out int mm) && mm <= 59
             && TwoDigits(s, 6, out int ss) && ss <= 59
-            && TwoDigits(s, 9, out int centis) && (uint)(s[11] - '0') <= 9)
+            && TryDigits(s.Slice(9, 3), 3, 3, out int millis))
         {
-            int millis = (centis * 10) + (s[11] - '0');
             ticks = (hh * TimeSpan.TicksPerHour) + (mm * TimeSpan.TicksPerMinute) + (ss * TimeSpan.TicksPerSecond) + (millis * TimeSpan.TicksPerMillisecond);
             return true;
         }
