@@ -30,34 +30,9 @@ public static class LineParsing
         ArgumentNullException.ThrowIfNull(onRow);
         ArgumentNullException.ThrowIfNull(onDeadLetter);
 
-        long parsed = 0, skipped = 0, rejected = 0;
-        long lines = Utf8LineReader.ForEachLine(
-            stream,
-            (line, number) =>
-            {
-                switch (parser.Parse(line, out var row, out var reason))
-                {
-                    case ParseStatus.Parsed:
-                        parsed++;
-                        onRow(row);
-                        break;
-                    case ParseStatus.Skipped:
-                        skipped++;
-                        break;
-                    default:
-                        rejected++;
-                        onDeadLetter(reason.ToDeadLetter(source, number, line));
-                        break;
-                }
-            },
-            (line, number) =>
-            {
-                rejected++;
-                onDeadLetter(new DeadLetterReason(DeadLetterCodes.LineTooLong, string.Empty, $"longer than {maxLineLength} bytes (raise maxLineLength)")
-                    .ToDeadLetter(source, number, line));
-            },
-            maxLineLength);
-        return new ParseCounts(lines, parsed, skipped, rejected);
+        var handler = new ParseHandler<T>(parser, source, onRow, onDeadLetter, maxLineLength);
+        long lines = Utf8LineReader.ForEachLine(stream, ref handler, maxLineLength);
+        return new ParseCounts(lines, handler.Parsed, handler.Skipped, handler.Rejected);
     }
 
     /// <summary>Parses the file at <paramref name="path"/>; see <see cref="ParseStream{T}"/>.</summary>
@@ -71,5 +46,40 @@ public static class LineParsing
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         return ParseStream(stream, parser, path, onRow, onDeadLetter, maxLineLength);
+    }
+
+    // A struct, so that the line loop is compiled for each row type with the parser and row calls in it (see
+    // Utf8LineReader.ForEachLine<THandler>).
+    private struct ParseHandler<T>(ILineParser<T> parser, string source, Action<T> onRow, Action<DeadLetter> onDeadLetter, int maxLineLength)
+        : IUtf8LineHandler
+    {
+        public long Parsed;
+        public long Skipped;
+        public long Rejected;
+
+        public void OnLine(ReadOnlySpan<byte> line, long lineNumber)
+        {
+            switch (parser.Parse(line, out var row, out var reason))
+            {
+                case ParseStatus.Parsed:
+                    Parsed++;
+                    onRow(row);
+                    break;
+                case ParseStatus.Skipped:
+                    Skipped++;
+                    break;
+                default:
+                    Rejected++;
+                    onDeadLetter(reason.ToDeadLetter(source, lineNumber, line));
+                    break;
+            }
+        }
+
+        public void OnLineTooLong(ReadOnlySpan<byte> line, long lineNumber)
+        {
+            Rejected++;
+            onDeadLetter(new DeadLetterReason(DeadLetterCodes.LineTooLong, string.Empty, $"longer than {maxLineLength} bytes (raise maxLineLength)")
+                .ToDeadLetter(source, lineNumber, line));
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Reactive.Operators.Parsing;
 
 /// <summary>
@@ -37,13 +39,13 @@ public sealed class LocalTimeConverter
     public TimeZoneInfo Zone => _zone;
 
     /// <summary>Converts local ticks (a wall-clock time in <see cref="Zone"/>) to UTC ticks.</summary>
-    public long ToUtcTicks(long localTicks)
-    {
-        if (_fixedOffset)
-        {
-            return localTicks - _baseOffsetTicks;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long ToUtcTicks(long localTicks) =>
+        _fixedOffset ? localTicks - _baseOffsetTicks : ZonedToUtcTicks(localTicks);
 
+    // Zones with rules (DST): the offset cached per local hour. Out of line so that the fixed-offset case inlines.
+    private long ZonedToUtcTicks(long localTicks)
+    {
         long hour = localTicks / TimeSpan.TicksPerHour;
         if (hour == _cachedHour)
         {

@@ -7,6 +7,16 @@ namespace Reactive.Operators.Parsing;
 /// <param name="lineNumber">The 1-based line number.</param>
 public delegate void Utf8LineHandler(ReadOnlySpan<byte> line, long lineNumber);
 
+/// <summary>Receives the lines of <see cref="Utf8LineReader.ForEachLine{THandler}"/>; the spans are valid only during the call.</summary>
+public interface IUtf8LineHandler
+{
+    /// <summary>One line, without its CR/LF, and its 1-based number.</summary>
+    void OnLine(ReadOnlySpan<byte> line, long lineNumber);
+
+    /// <summary>A line longer than the bound: its first <c>maxLineLength</c> bytes and its number (the rest is skipped).</summary>
+    void OnLineTooLong(ReadOnlySpan<byte> line, long lineNumber);
+}
+
 /// <summary>
 /// Reads UTF-8 lines from a stream through one pooled buffer, with no allocation per line. Lines end at
 /// LF (a CR before it is dropped); a UTF-8 byte-order mark at the start is skipped; the last line may
@@ -176,20 +186,61 @@ public sealed class Utf8LineReader : IDisposable
         int maxLineLength = DefaultMaxLineLength)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        using var reader = new Utf8LineReader(stream, maxLineLength, leaveOpen: true);
+        var lines = new DelegateLineHandler(handler, onLineTooLong, maxLineLength);
+        return ForEachLine(stream, ref lines, maxLineLength);
+    }
 
-        // Spans straight off the buffer (no ReadOnlyMemory per line): this loop runs once per line of every replay.
-        while (reader.ReadLine(out int start, out int length))
+    /// <summary>
+    /// Calls <paramref name="handler"/> for each line of <paramref name="stream"/>; returns the number of lines. A line
+    /// longer than <paramref name="maxLineLength"/> goes to <see cref="IUtf8LineHandler.OnLineTooLong"/> instead.
+    /// </summary>
+    /// <remarks>
+    /// The handler is a struct so that the runtime compiles this loop once per handler type, with the handler's calls
+    /// direct and open to inlining. With one shared loop calling a delegate, the loop is compiled for whichever
+    /// pipeline ran first (the JIT's profile-guided guesses are per method), and every other pipeline pays for an
+    /// indirect call it cannot inline: measured at 10–20 % of the anomaly pipeline when the spread one ran first.
+    /// </remarks>
+    public static long ForEachLine<THandler>(Stream stream, ref THandler handler, int maxLineLength = DefaultMaxLineLength)
+        where THandler : struct, IUtf8LineHandler
+    {
+        using var reader = new Utf8LineReader(stream, maxLineLength, leaveOpen: true);
+        while (true)
         {
-            var line = new ReadOnlySpan<byte>(reader._buffer, start, length);
+            // Every whole line already in the buffer, with the reader's state in locals and spans straight off the
+            // buffer: this loop runs once per line of every replay. Refills, the last line, cut lines: ReadLine below.
+            if (!reader._discarding)
+            {
+                var buffer = reader._buffer;
+                int start = reader._start, scan = reader._scan, end = reader._end;
+                long number = reader.LineNumber;
+                int newline;
+                while ((newline = buffer.AsSpan(scan, end - scan).IndexOf((byte)'\n')) >= 0)
+                {
+                    newline += scan;
+                    int lineEnd = newline > start && buffer[newline - 1] == (byte)'\r' ? newline - 1 : newline;
+                    var line = new ReadOnlySpan<byte>(buffer, start, lineEnd - start);
+                    start = scan = newline + 1;
+                    reader.LineNumber = ++number;
+                    handler.OnLine(line, number);
+                }
+
+                reader._start = start;
+                reader._scan = end;
+            }
+
+            if (!reader.ReadLine(out int lineStart, out int length))
+            {
+                break;
+            }
+
+            var next = new ReadOnlySpan<byte>(reader._buffer, lineStart, length);
             if (reader.LastLineTooLong)
             {
-                (onLineTooLong ?? throw new InvalidDataException(
-                    $"Line {reader.LineNumber} is longer than {maxLineLength} bytes; raise maxLineLength or pass onLineTooLong."))(line, reader.LineNumber);
+                handler.OnLineTooLong(next, reader.LineNumber);
             }
             else
             {
-                handler(line, reader.LineNumber);
+                handler.OnLine(next, reader.LineNumber);
             }
         }
 
@@ -210,5 +261,14 @@ public sealed class Utf8LineReader : IDisposable
         {
             _stream.Dispose();
         }
+    }
+
+    private readonly struct DelegateLineHandler(Utf8LineHandler handler, Utf8LineHandler? onLineTooLong, int maxLineLength) : IUtf8LineHandler
+    {
+        public void OnLine(ReadOnlySpan<byte> line, long lineNumber) => handler(line, lineNumber);
+
+        public void OnLineTooLong(ReadOnlySpan<byte> line, long lineNumber) =>
+            (onLineTooLong ?? throw new InvalidDataException(
+                $"Line {lineNumber} is longer than {maxLineLength} bytes; raise maxLineLength or pass onLineTooLong."))(line, lineNumber);
     }
 }

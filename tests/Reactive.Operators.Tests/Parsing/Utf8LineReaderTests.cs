@@ -100,6 +100,66 @@ public class Utf8LineReaderTests
         Assert.Equal(("u.csv", 4L, "bad_hour", "2017-01-01,25,1.0"), (letter.Source, letter.LineNumber, letter.Code, letter.Raw));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(4096)]
+    [InlineData(1 << 20)]
+    public void ForEachLine_StructHandler_SameLinesAsTryReadLine_ForAnyReadSize(int readSize)
+    {
+        // Random lines (LF, CRLF, empty, some longer than the bound, no final newline) read two ways: the struct-handler
+        // loop (whole lines straight off the buffer, refills through ReadLine) and TryReadLine, one line per call.
+        var random = new Random(41);
+        var text = new StringBuilder();
+        for (int i = 0; i < 3_000; i++)
+        {
+            int length = random.Next(10) == 0 ? random.Next(60, 200) : random.Next(0, 40);
+            text.Append(new string((char)('a' + (i % 26)), length)).Append(random.Next(3) == 0 ? "\r\n" : "\n");
+        }
+
+        text.Append("tail");
+        byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
+        const int Bound = 50;
+
+        var expected = new List<(long, string, bool)>();
+        using (var reader = new Utf8LineReader(new MemoryStream(bytes), Bound))
+        {
+            while (reader.TryReadLine(out var line))
+            {
+                expected.Add((reader.LineNumber, Encoding.UTF8.GetString(line.Span), reader.LastLineTooLong));
+            }
+        }
+
+        var handler = new RecordingHandler { Lines = [] };
+        long count = Utf8LineReader.ForEachLine(new ChunkStream(bytes, readSize), ref handler, Bound);
+
+        Assert.Equal(expected, handler.Lines);
+        Assert.Equal(expected.Count, count);
+        Assert.Equal(expected.Count(l => l.Item3), handler.TooLong); // the handler's own state comes back through ref
+        Assert.InRange(handler.TooLong, 100, 600);
+        Assert.Equal((3_001L, "tail", false), handler.Lines[^1]);
+    }
+
+    private struct RecordingHandler : IUtf8LineHandler
+    {
+        public List<(long, string, bool)> Lines;
+        public int TooLong;
+
+        public readonly void OnLine(ReadOnlySpan<byte> line, long lineNumber) => Lines.Add((lineNumber, Encoding.UTF8.GetString(line), false));
+
+        public void OnLineTooLong(ReadOnlySpan<byte> line, long lineNumber)
+        {
+            TooLong++;
+            Lines.Add((lineNumber, Encoding.UTF8.GetString(line), true));
+        }
+    }
+
+    // Hands out at most chunk bytes per Read.
+    private sealed class ChunkStream(byte[] data, int chunk) : MemoryStream(data, writable: false)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+    }
+
     private sealed class TrickleStream(byte[] data) : Stream
     {
         private int _position;
