@@ -198,7 +198,8 @@ public sealed class Utf8LineReader : IDisposable
     /// The handler is a struct so that the runtime compiles this loop once per handler type, with the handler's calls
     /// direct and open to inlining. With one shared loop calling a delegate, the loop is compiled for whichever
     /// pipeline ran first (the JIT's profile-guided guesses are per method), and every other pipeline pays for an
-    /// indirect call it cannot inline: measured at 10–20 % of the anomaly pipeline when the spread one ran first.
+    /// indirect call it cannot inline. Measured in the benchmark, where the spread pipeline runs first: the anomaly
+    /// pipeline read 7.6–8.4 M rows/s through a shared delegate loop, 8.6–11.0 M through its own (three runs each).
     /// </remarks>
     public static long ForEachLine<THandler>(Stream stream, ref THandler handler, int maxLineLength = DefaultMaxLineLength)
         where THandler : struct, IUtf8LineHandler
