@@ -47,7 +47,12 @@ internal static class GenerateCommand
             a.Errors.Add($"unknown data kind '{kind}' (one of: bbo, hourly, bitcoin)");
         }
 
-        a.RejectUnknown($"generate {kind}");
+        if (kind is "bbo" or "hourly" or "bitcoin")
+        {
+            // Arguments of an unknown kind are not judged: the kind is the error.
+            a.RejectUnknown($"generate {kind}");
+        }
+
         if (a.Errors.Count > 0)
         {
             foreach (var error in a.Errors)
