@@ -24,12 +24,12 @@ internal sealed record CompositionOutputs(Action<DeadLetter> DeadLetter, Action<
 /// </summary>
 internal static class Compositions
 {
-    public static IObservable<ResultRow> Spread(IObservable<SourceLine> lines, SpreadSettings settings, CompositionOutputs outputs)
+    public static IObservable<ResultRow> Spread(IObservable<SourceLine> lines, SpreadSettings settings, CompositionOutputs outputs) =>
+        Spread(new LineRecordSource(lines), settings, outputs);
+
+    public static IObservable<ResultRow> Spread(IRecordSource records, SpreadSettings settings, CompositionOutputs outputs)
     {
-        var quotes = lines.ParseLines(
-            l => l.Text,
-            l => l.Origin,
-            l => l.LineNumber,
+        var quotes = records.Parse(
             () => new BboParser(new BboParserOptions { TimeZone = settings.Zone }),
             Observer.Create<DeadLetter>(outputs.DeadLetter));
         return quotes.Publish(q =>
@@ -42,12 +42,12 @@ internal static class Compositions
         });
     }
 
-    public static IObservable<ResultRow> Anomaly(IObservable<SourceLine> lines, AnomalySettings settings, CompositionOutputs outputs)
+    public static IObservable<ResultRow> Anomaly(IObservable<SourceLine> lines, AnomalySettings settings, CompositionOutputs outputs) =>
+        Anomaly(new LineRecordSource(lines), settings, outputs);
+
+    public static IObservable<ResultRow> Anomaly(IRecordSource records, AnomalySettings settings, CompositionOutputs outputs)
     {
-        var prices = lines.ParseLines(
-            l => l.Text,
-            l => l.Origin,
-            l => l.LineNumber,
+        var prices = records.Parse(
             () => new HourlyPriceParser(new HourlyPriceParserOptions { TimeZone = settings.Zone }),
             Observer.Create<DeadLetter>(outputs.DeadLetter));
         return prices
@@ -56,17 +56,24 @@ internal static class Compositions
     }
 
     public static IObservable<ResultRow> Aggregate(IObservable<SourceLine> lines, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs) =>
-        AggregateBatches(lines, settings, scheduler, outputs).SelectMany(batch => batch);
+        Aggregate(new LineRecordSource(lines), settings, scheduler, outputs);
+
+    public static IObservable<ResultRow> Aggregate(IRecordSource records, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs) =>
+        AggregateBatches(records, settings, scheduler, outputs).SelectMany(batch => batch);
 
     /// <summary>The aggregate's results one trigger at a time (in complete mode, each batch is the whole result table).</summary>
-    public static IObservable<IReadOnlyList<ResultRow>> AggregateBatches(IObservable<SourceLine> lines, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs)
+    public static IObservable<IReadOnlyList<ResultRow>> AggregateBatches(IObservable<SourceLine> lines, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs) =>
+        AggregateBatches(new LineRecordSource(lines), settings, scheduler, outputs);
+
+    /// <inheritdoc cref="AggregateBatches(IObservable{SourceLine}, AggregateSettings, IScheduler, CompositionOutputs)"/>
+    public static IObservable<IReadOnlyList<ResultRow>> AggregateBatches(IRecordSource records, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs)
     {
         var schema = settings.Schema();
         var deadLetters = Observer.Create<DeadLetter>(outputs.DeadLetter);
         Func<ILineParser<Row>> parser = settings.Format == RowFormat.Csv
             ? () => new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = settings.CsvHeader })
             : () => new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema });
-        var rows = lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters);
+        var rows = records.Parse(parser, deadLetters);
 
         var timeIndex = schema.RequireIndex(settings.TimeField);
         var keyIndexes = settings.GroupBy.Select(schema.RequireIndex).ToArray();

@@ -14,16 +14,28 @@ namespace Reactive.Host.Analytics;
 /// <param name="Fields">Names and values: string, long, int, double, bool, DateTimeOffset or null.</param>
 internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateTimeOffset? WindowEnd, IReadOnlyList<KeyValuePair<string, object?>> Fields)
 {
+    // "yyyy-MM-ddTHH:mm:ss.fffffffZ" is 28 chars; years past 9999 cannot occur in a DateTimeOffset.
+    private const int MaxTimeLength = 40;
+
     /// <summary>ISO-8601 UTC with the precision the value needs, e.g. <c>2014-03-03T14:30:00Z</c> or <c>…:00.033Z</c>.</summary>
     public static string FormatTime(DateTimeOffset time)
     {
-        var utc = time.UtcDateTime;
-        return utc.Ticks % TimeSpan.TicksPerSecond == 0
-            ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-            : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+        Span<char> text = stackalloc char[MaxTimeLength];
+        return new string(text[..FormatTime(time, text)]);
     }
 
-    /// <summary>The row as one line of JSON: <c>{"window":{"start":…,"end":…}, fields…}</c>.</summary>
+    /// <summary>Writes <see cref="FormatTime(DateTimeOffset)"/>'s text into <paramref name="destination"/> (at least 40 chars); returns its length.</summary>
+    public static int FormatTime(DateTimeOffset time, Span<char> destination)
+    {
+        var utc = time.UtcDateTime;
+        utc.TryFormat(
+            destination,
+            out var written,
+            utc.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
+            CultureInfo.InvariantCulture);
+        return written;
+    }
+
     public string ToJson(bool includeKind = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -46,8 +58,9 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
         if (WindowStart is { } start && WindowEnd is { } end)
         {
             json.WriteStartObject("window");
-            json.WriteString("start", FormatTime(start));
-            json.WriteString("end", FormatTime(end));
+            Span<char> text = stackalloc char[MaxTimeLength];
+            json.WriteString("start", text[..FormatTime(start, text)]);
+            json.WriteString("end", text[..FormatTime(end, text)]);
             json.WriteEndObject();
         }
 
@@ -58,6 +71,12 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
         }
 
         json.WriteEndObject();
+    }
+
+    private static void WriteTime(Utf8JsonWriter json, DateTimeOffset time)
+    {
+        Span<char> text = stackalloc char[MaxTimeLength];
+        json.WriteStringValue(text[..FormatTime(time, text)]);
     }
 
     private static void WriteValue(Utf8JsonWriter json, object? value)
@@ -71,7 +90,7 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
             case long l: json.WriteNumberValue(l); break;
             case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
             case double: json.WriteNullValue(); break;
-            case DateTimeOffset t: json.WriteStringValue(FormatTime(t)); break;
+            case DateTimeOffset t: WriteTime(json, t); break;
             case DateOnly d: json.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
             default: json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
         }

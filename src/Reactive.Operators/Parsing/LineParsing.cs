@@ -14,7 +14,9 @@ public static class LineParsing
 {
     /// <summary>
     /// Reads <paramref name="stream"/> line by line (pooled buffer, no allocation per line) and parses each line:
-    /// rows go to <paramref name="onRow"/>, rejected and too-long lines to <paramref name="onDeadLetter"/>.
+    /// rows go to <paramref name="onRow"/>, rejected and too-long lines to <paramref name="onDeadLetter"/>. Once
+    /// <paramref name="cancellationToken"/> is cancelled (e.g. by a consumer that failed) it stops before the next
+    /// line and returns the counts so far.
     /// </summary>
     public static ParseCounts ParseStream<T>(
         Stream stream,
@@ -22,7 +24,8 @@ public static class LineParsing
         string source,
         Action<T> onRow,
         Action<DeadLetter> onDeadLetter,
-        int maxLineLength = Utf8LineReader.DefaultMaxLineLength)
+        int maxLineLength = Utf8LineReader.DefaultMaxLineLength,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(parser);
@@ -31,7 +34,7 @@ public static class LineParsing
         ArgumentNullException.ThrowIfNull(onDeadLetter);
 
         var handler = new ParseHandler<T>(parser, source, onRow, onDeadLetter, maxLineLength);
-        long lines = Utf8LineReader.ForEachLine(stream, ref handler, maxLineLength);
+        long lines = Utf8LineReader.ForEachLine(stream, ref handler, maxLineLength, cancellationToken);
         return new ParseCounts(lines, handler.Parsed, handler.Skipped, handler.Rejected);
     }
 
@@ -41,11 +44,12 @@ public static class LineParsing
         ILineParser<T> parser,
         Action<T> onRow,
         Action<DeadLetter> onDeadLetter,
-        int maxLineLength = Utf8LineReader.DefaultMaxLineLength)
+        int maxLineLength = Utf8LineReader.DefaultMaxLineLength,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        return ParseStream(stream, parser, path, onRow, onDeadLetter, maxLineLength);
+        return ParseStream(stream, parser, path, onRow, onDeadLetter, maxLineLength, cancellationToken);
     }
 
     // A struct, so that the line loop is compiled for each row type with the parser and row calls in it (see

@@ -140,6 +140,32 @@ public class Utf8LineReaderTests
         Assert.Equal((3_001L, "tail", false), handler.Lines[^1]);
     }
 
+    [Fact]
+    public void ParseStream_CancelledByTheConsumer_StopsBeforeTheNextLine()
+    {
+        byte[] bytes = "date,hour,hoep\n2017-01-01,1,1\n2017-01-01,2,2\n2017-01-01,3,3\n2017-01-01,4,4\n"u8.ToArray();
+        using var stop = new CancellationTokenSource();
+        var rows = new List<int>();
+
+        var counts = LineParsing.ParseStream(
+            new MemoryStream(bytes),
+            new HourlyPriceParser(),
+            "u.csv",
+            p =>
+            {
+                rows.Add(p.Hour);
+                if (p.Hour == 2)
+                {
+                    stop.Cancel();
+                }
+            },
+            _ => { },
+            cancellationToken: stop.Token);
+
+        Assert.Equal([1, 2], rows);
+        Assert.Equal(new ParseCounts(3, 2, 1, 0), counts);
+    }
+
     private struct RecordingHandler : IUtf8LineHandler
     {
         public List<(long, string, bool)> Lines;

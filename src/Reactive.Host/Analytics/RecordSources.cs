@@ -1,0 +1,56 @@
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using Reactive.Operators.DeadLetters;
+using Reactive.Operators.Parsing;
+using Reactive.Sources;
+
+namespace Reactive.Host.Analytics;
+
+/// <summary>
+/// Where a composition's records come from: it names the parser (one per subscription) and where rejected lines go,
+/// the record source decides how lines reach the parser.
+/// </summary>
+internal interface IRecordSource
+{
+    /// <summary>The parsed records; each rejected line goes to <paramref name="deadLetters"/>.</summary>
+    IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters);
+}
+
+/// <summary>The lines of a live source (socket, directory, replay, generator), parsed as they come: the service's case.</summary>
+internal sealed class LineRecordSource(IObservable<SourceLine> lines) : IRecordSource
+{
+    public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
+        lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters);
+}
+
+/// <summary>
+/// A whole file parsed straight from its bytes, as fast as possible, on the subscribing thread (one-shot runs and
+/// backtests): no string per line, one compiled line loop per record type (<see cref="LineParsing.ParseFile{T}"/>,
+/// the path the benchmark measures). Dead letters name the file and the line, as a replay's would.
+/// </summary>
+/// <param name="path">The file.</param>
+/// <param name="stop">Cancelled by a consumer that failed: reading stops before the next line.</param>
+internal sealed class FileRecordSource(string path, CancellationToken stop = default) : IRecordSource
+{
+    /// <summary>Lines read by the last subscription (header, blank and rejected lines included).</summary>
+    public long Lines { get; private set; }
+
+    public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
+        Observable.Create<T>(observer =>
+        {
+            ParseCounts counts;
+            try
+            {
+                counts = LineParsing.ParseFile(path, parser(), observer.OnNext, deadLetters.OnNext, cancellationToken: stop);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                observer.OnError(ex);
+                return Disposable.Empty;
+            }
+
+            Lines = counts.Lines;
+            observer.OnCompleted();
+            return Disposable.Empty;
+        });
+}

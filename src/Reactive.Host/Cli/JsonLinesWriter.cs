@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Reactive.Host.Analytics;
+
+namespace Reactive.Host.Cli;
+
+/// <summary>
+/// Writes result rows as JSON lines (the bytes of <see cref="ResultRow.ToJson"/> and a LF per row) through one reused
+/// <see cref="Utf8JsonWriter"/> and buffer: no buffer, writer or string per row, which a one-shot run writing millions
+/// of rows would otherwise pay for. Output goes to a file, or to a <see cref="TextWriter"/> for <c>-</c> (standard output).
+/// </summary>
+internal sealed class JsonLinesWriter : IDisposable
+{
+    private const int DrainAt = 64 * 1024;
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(DrainAt * 2);
+    private readonly Utf8JsonWriter _json;
+    private readonly Stream? _file;
+    private readonly TextWriter? _text;
+    private bool _disposed;
+
+    /// <summary>Creates (or truncates) the file at <paramref name="path"/>, or writes to <paramref name="stdout"/> when the path is <c>-</c>.</summary>
+    public JsonLinesWriter(string path, TextWriter stdout)
+    {
+        if (path == "-")
+        {
+            _text = stdout;
+        }
+        else
+        {
+            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
+        }
+
+        _json = new Utf8JsonWriter(_buffer);
+    }
+
+    /// <summary>Appends one row and its LF.</summary>
+    public void Write(ResultRow row)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        row.WriteJson(_json, includeKind: false);
+        _json.Flush();
+        _json.Reset();
+        _buffer.Write("\n"u8);
+
+        // Standard output may carry other lines too (dead letters with --dead-letters -): keep the order of lines.
+        if (_buffer.WrittenCount >= DrainAt || _text is not null)
+        {
+            Drain();
+        }
+    }
+
+    /// <summary>Writes what is buffered to the file or writer, and flushes it.</summary>
+    public void Flush()
+    {
+        Drain();
+        _file?.Flush();
+        _text?.Flush();
+    }
+
+    /// <summary>Flushes, then closes the file (a standard output writer is left open).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        Flush();
+        _disposed = true;
+        _json.Dispose();
+        _file?.Dispose();
+    }
+
+    // Whole lines only, so that a chunk handed to a TextWriter is always complete UTF-8.
+    private void Drain()
+    {
+        if (_buffer.WrittenCount == 0)
+        {
+            return;
+        }
+
+        if (_file is not null)
+        {
+            _file.Write(_buffer.WrittenSpan);
+        }
+        else
+        {
+            _text!.Write(Encoding.UTF8.GetString(_buffer.WrittenSpan));
+        }
+
+        _buffer.ResetWrittenCount();
+    }
+}
