@@ -23,9 +23,9 @@ internal static class RunCommand
     public const string Usage = """
         usage:
           reactive run spread    --input quotes.csv  --output out.jsonl [--time-zone America/New_York] [--watermark 0s]
-                                 [--exclude-locked-crossed] [--quotes] [--dead-letters FILE] [--late FILE]
+                                 [--exclude-locked-crossed] [--quotes] [--max-pending-quotes N] [--dead-letters FILE] [--late FILE]
           reactive run anomaly   --input prices.csv  --output out.jsonl [--time-zone Etc/GMT+5] [--lookback "14 days"]
-                                 [--min-history 14] [--stddevs 2] [--all] [--dead-letters FILE]
+                                 [--min-history 14] [--stddevs 2] [--max-baseline 1000] [--all] [--dead-letters FILE]
           reactive run aggregate --input in.jsonl --time-field time [--time-format iso|unix_s|unix_ms|<.NET format>]
                                  [--time-zone UTC] [--format jsonl|csv] [--no-header] --window "10 seconds"
                                  [--slide "5 seconds"] [--start-offset "0 seconds"] [--group-by id]... --agg count
@@ -33,6 +33,15 @@ internal static class RunCommand
                                  --output out.jsonl [--dead-letters FILE] [--late FILE]
         --output - writes to standard output. Durations: "10 seconds", "5 minutes", "1 hour", or 00:00:10.
         """;
+
+    // The operator options that failure messages name, and the arguments that set them in a run.
+    private static readonly (string Option, string Argument)[] OptionArguments =
+    [
+        ("AnomalyOptions.MaxBaselineSize", "--max-baseline"),
+        ("AnomalyOptions.Lookback", "--lookback"),
+        ("SpreadOptions.WatermarkDelay", "--watermark"),
+        ("SpreadOptions.MaxPendingQuotes", "--max-pending-quotes"),
+    ];
 
     private static readonly HashSet<string> Flags = ["exclude-locked-crossed", "quotes", "all", "no-header", "help"];
 
@@ -136,6 +145,13 @@ internal static class RunCommand
         if (failure is not null)
         {
             stderr.WriteLine($"reactive run {pipeline}: failed after {lines} lines: {failure.Message}");
+            foreach (var (option, argument) in OptionArguments)
+            {
+                if (failure.Message.Contains(option, StringComparison.Ordinal))
+                {
+                    stderr.WriteLine($"reactive run {pipeline}: {option} is {argument} here");
+                }
+            }
             return 1;
         }
 
@@ -177,6 +193,7 @@ internal static class RunCommand
             {
                 WatermarkDelay = a.Duration("watermark", TimeSpan.Zero),
                 IncludeLockedAndCrossed = !a.Flag("exclude-locked-crossed"),
+                MaxPendingQuotes = (int)a.Long("max-pending-quotes", new SpreadOptions().MaxPendingQuotes, 1, int.MaxValue),
             },
             a.Zone("time-zone", "America/New_York"),
             a.Flag("quotes"));
@@ -191,6 +208,7 @@ internal static class RunCommand
             MinHistory = (int)a.Long("min-history", 14, 2, 100_000),
             StandardDeviations = a.Double("stddevs", 2, double.Epsilon, 1000),
             EmitEvaluations = a.Flag("all"),
+            MaxBaselineSize = (int)a.Long("max-baseline", 1_000, 2, 10_000_000),
         };
         var settings = new AnomalySettings(options, a.Zone("time-zone", "Etc/GMT+5"));
         return (lines, outputs) => Compositions.Anomaly(lines, settings, outputs);

@@ -273,6 +273,7 @@ internal static class PipelineKinds
             MinHistory = r.GetInt("MinHistory", 14, 2, 100_000),
             StandardDeviations = r.GetDouble("StandardDeviations", 2, 1e-9, 1000),
             EmitEvaluations = r.GetBool("EmitEvaluations", false),
+            MaxBaselineSize = r.GetInt("MaxBaselineSize", 1_000, 2, 10_000_000),
         };
         var settings = new AnomalyPipelineSettings(new AnomalySettings(options, r.GetZone("TimeZone", "Etc/GMT+5")));
         r.RejectUnknownKeys("anomaly options");

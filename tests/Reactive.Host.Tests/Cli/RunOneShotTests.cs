@@ -18,7 +18,28 @@ public class RunOneShotTests
 
         Assert.Equal(1, exit);
         Assert.Contains("reactive run anomaly: failed after 24002 lines: Series '' hour 1 holds 1000 baseline prices", stderr, StringComparison.Ordinal);
+        Assert.Contains("reactive run anomaly: AnomalyOptions.MaxBaselineSize is --max-baseline here", stderr, StringComparison.Ordinal);
         Assert.Equal(",1,", File.ReadLines(input).ElementAt(24001)[10..13]);
+
+        // The bound the message names, raised: the whole file goes through.
+        var again = CliRunner.Run("run", "anomaly", "--input", input, "--output", output, "--lookback", "100000 days", "--max-baseline", "2000");
+        Assert.Equal(0, again.Exit);
+        Assert.Contains("read 30001 lines", again.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--max-baseline", "1")]
+    [InlineData("--max-pending-quotes", "0")]
+    public void Run_BoundBelowItsMinimum_ExitTwoNamingTheArgument(string argument, string value)
+    {
+        var input = CliRunner.TempFile("in.csv");
+        File.WriteAllText(input, "x\n");
+        var pipeline = argument == "--max-baseline" ? "anomaly" : "spread";
+
+        var (exit, _, stderr) = CliRunner.Run("run", pipeline, "--input", input, "--output", "-", argument, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"reactive run: {argument}:", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -69,6 +69,19 @@ public sealed class PipelineCatalogTests
     }
 
     [Fact]
+    public void Load_AnomalyBaselineBound_IsReadAndRangeChecked()
+    {
+        (string, string)[] anomaly = [("Pipelines:x:Kind", "anomaly"), ("Pipelines:x:Source:Kind", "generator"), ("Pipelines:x:Source:Generator", "hourly")];
+
+        var catalog = Load(out var errors, [.. anomaly, ("Pipelines:x:Options:MaxBaselineSize", "5000")]);
+        Assert.Empty(errors);
+        Assert.Equal(5000, Assert.IsType<AnomalyPipelineSettings>(Assert.Single(catalog.Pipelines).Settings).Settings.Options.MaxBaselineSize);
+
+        Load(out errors, [.. anomaly, ("Pipelines:x:Options:MaxBaselineSize", "1")]);
+        Assert.Contains(errors, e => e.StartsWith("Pipelines:x:Options:MaxBaselineSize: 1 is out of range", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_Selection_EnablesOnlyTheNamedPipelines()
     {
         var catalog = Load(
