@@ -38,10 +38,10 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
     public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
         Observable.Create<T>(observer =>
         {
-            ParseCounts counts;
+            Stream stream;
             try
             {
-                counts = LineParsing.ParseFile(path, parser(), observer.OnNext, deadLetters.OnNext, cancellationToken: stop);
+                stream = LineParsing.OpenUtf8(path);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -49,7 +49,13 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
                 return Disposable.Empty;
             }
 
-            Lines = counts.Lines;
+            // An exception thrown while reading (a disk error) or by a consumer (a sink that cannot write) leaves
+            // Subscribe as it is: Rx has detached this observer by then, so OnError would be lost.
+            using (stream)
+            {
+                Lines = LineParsing.ParseStream(stream, parser(), path, observer.OnNext, deadLetters.OnNext, cancellationToken: stop).Lines;
+            }
+
             observer.OnCompleted();
             return Disposable.Empty;
         });

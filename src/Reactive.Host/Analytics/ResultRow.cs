@@ -28,14 +28,19 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
     public static int FormatTime(DateTimeOffset time, Span<char> destination)
     {
         var utc = time.UtcDateTime;
-        utc.TryFormat(
-            destination,
-            out var written,
-            utc.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
-            CultureInfo.InvariantCulture);
+        if (!utc.TryFormat(
+                destination,
+                out var written,
+                utc.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
+                CultureInfo.InvariantCulture))
+        {
+            throw new ArgumentException($"needs at least {MaxTimeLength} chars", nameof(destination));
+        }
+
         return written;
     }
 
+    /// <summary>The row as one line of JSON: <c>{"window":{"start":…,"end":…}, fields…}</c>.</summary>
     public string ToJson(bool includeKind = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);

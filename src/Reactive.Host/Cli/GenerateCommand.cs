@@ -24,6 +24,13 @@ internal static class GenerateCommand
         }
 
         var kind = args[0];
+        if (kind is not ("bbo" or "hourly" or "bitcoin"))
+        {
+            // The kind decides which arguments exist: an unknown one is the only error worth reporting.
+            stderr.WriteLine($"reactive generate: unknown data kind '{kind}' (one of: bbo, hourly, bitcoin)");
+            return 2;
+        }
+
         var a = new ArgReader(args.Skip(1), new HashSet<string>());
         var output = a.String("output", "-", alias: "o")!;
         Action<Stream>? write = null;
@@ -33,8 +40,7 @@ internal static class GenerateCommand
             {
                 "bbo" => Bbo(a),
                 "hourly" => Hourly(a),
-                "bitcoin" => Bitcoin(a),
-                _ => null,
+                _ => Bitcoin(a),
             };
         }
         catch (ArgumentException ex)
@@ -42,16 +48,7 @@ internal static class GenerateCommand
             a.Errors.Add($"--{Kebab(ex.ParamName)}: {ArgReader.CleanMessage(ex)}");
         }
 
-        if (write is null && a.Errors.Count == 0)
-        {
-            a.Errors.Add($"unknown data kind '{kind}' (one of: bbo, hourly, bitcoin)");
-        }
-
-        if (kind is "bbo" or "hourly" or "bitcoin")
-        {
-            // Arguments of an unknown kind are not judged: the kind is the error.
-            a.RejectUnknown($"generate {kind}");
-        }
+        a.RejectUnknown($"generate {kind}");
 
         if (a.Errors.Count > 0)
         {

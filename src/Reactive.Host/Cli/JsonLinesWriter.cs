@@ -67,10 +67,16 @@ internal sealed class JsonLinesWriter : IDisposable
             return;
         }
 
-        Flush();
         _disposed = true;
-        _json.Dispose();
-        _file?.Dispose();
+        try
+        {
+            Flush();
+        }
+        finally
+        {
+            _json.Dispose();
+            _file?.Dispose();
+        }
     }
 
     // Whole lines only, so that a chunk handed to a TextWriter is always complete UTF-8.

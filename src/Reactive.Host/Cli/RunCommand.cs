@@ -88,7 +88,16 @@ internal static class RunCommand
             return 2;
         }
 
-        return Execute(pipeline, input!, output!, deadLetterPath, latePath, compose!, stdout, stderr);
+        try
+        {
+            return Execute(pipeline, input!, output!, deadLetterPath, latePath, compose!, stdout, stderr);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The input cannot be read or an output cannot be written (missing directory, full disk, closed pipe).
+            stderr.WriteLine($"reactive run {pipeline}: {ex.Message}");
+            return 1;
+        }
     }
 
     private static int Execute(
@@ -139,11 +148,9 @@ internal static class RunCommand
         }
 
         var lines = records.Lines;
-        results.Flush();
-        deadLetters?.Flush();
-        late?.Flush();
         if (failure is not null)
         {
+            // Reported before the outputs are flushed, which may fail in turn.
             stderr.WriteLine($"reactive run {pipeline}: failed after {lines} lines: {failure.Message}");
             foreach (var (option, argument) in OptionArguments)
             {
@@ -152,6 +159,13 @@ internal static class RunCommand
                     stderr.WriteLine($"reactive run {pipeline}: {option} is {argument} here");
                 }
             }
+        }
+
+        results.Flush();
+        deadLetters?.Flush();
+        late?.Flush();
+        if (failure is not null)
+        {
             return 1;
         }
 
@@ -210,6 +224,11 @@ internal static class RunCommand
             EmitEvaluations = a.Flag("all"),
             MaxBaselineSize = (int)a.Long("max-baseline", 1_000, 2, 10_000_000),
         };
+        if (options.MaxBaselineSize < options.MinHistory)
+        {
+            a.Errors.Add($"--max-baseline: {options.MaxBaselineSize} is less than --min-history ({options.MinHistory})");
+        }
+
         var settings = new AnomalySettings(options, a.Zone("time-zone", "Etc/GMT+5"));
         return (lines, outputs) => Compositions.Anomaly(lines, settings, outputs);
     }

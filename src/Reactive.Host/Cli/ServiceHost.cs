@@ -1,4 +1,6 @@
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -69,6 +71,10 @@ internal static class ServiceHost
 
         ConfigureServices(builder, catalog, stdout);
         var app = builder.Build();
+
+        // SIGTERM/SIGINT/SIGQUIT from here on request a stop. The host's own console lifetime only listens once it
+        // starts; a signal in between (e.g. right after "Enabled pipelines") used to end the process with 143.
+        using var earlySignals = StopOnSignals(app.Lifetime);
         app.MapReactiveApi();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reactive.Host");
         var enabled = catalog.Enabled.Select(p => p.Name).ToList();
@@ -102,6 +108,13 @@ internal static class ServiceHost
 
         return 0;
     }
+
+    private static CompositeDisposable StopOnSignals(IHostApplicationLifetime lifetime) =>
+        new(new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT }.Select(signal => PosixSignalRegistration.Create(signal, context =>
+        {
+            context.Cancel = true;
+            lifetime.StopApplication();
+        })));
 
     public static int ReportConfigurationErrors(IReadOnlyList<string> errors, TextWriter stderr)
     {

@@ -275,6 +275,11 @@ internal static class PipelineKinds
             EmitEvaluations = r.GetBool("EmitEvaluations", false),
             MaxBaselineSize = r.GetInt("MaxBaselineSize", 1_000, 2, 10_000_000),
         };
+        if (options.MaxBaselineSize < options.MinHistory)
+        {
+            r.Error("MaxBaselineSize", $"{options.MaxBaselineSize} is less than MinHistory ({options.MinHistory})");
+        }
+
         var settings = new AnomalyPipelineSettings(new AnomalySettings(options, r.GetZone("TimeZone", "Etc/GMT+5")));
         r.RejectUnknownKeys("anomaly options");
         return settings;

@@ -1,3 +1,4 @@
+using System.Text;
 using Reactive.Operators.DeadLetters;
 
 namespace Reactive.Operators.Parsing;
@@ -48,9 +49,47 @@ public static class LineParsing
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var stream = OpenUtf8(path);
         return ParseStream(stream, parser, path, onRow, onDeadLetter, maxLineLength, cancellationToken);
     }
+
+    /// <summary>
+    /// Opens a file as UTF-8 bytes for <see cref="Utf8LineReader"/>: UTF-8 (and ASCII) as it is, its byte-order mark
+    /// left for the reader to skip; a file that starts with a UTF-16 or UTF-32 byte-order mark (a spreadsheet's
+    /// "Unicode text") transcoded to UTF-8. A stream that cannot seek (a pipe) is read as UTF-8.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be opened or read.</exception>
+    public static Stream OpenUtf8(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        try
+        {
+            if (!file.CanSeek)
+            {
+                return file;
+            }
+
+            Span<byte> head = stackalloc byte[4];
+            int n = file.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+            file.Position = 0;
+            var encoding = EncodingOfByteOrderMark(head[..n]);
+            return encoding is null ? file : Encoding.CreateTranscodingStream(file, encoding, Encoding.UTF8);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static Encoding? EncodingOfByteOrderMark(ReadOnlySpan<byte> head) => head switch
+    {
+        [0xFF, 0xFE, 0, 0, ..] => new UTF32Encoding(bigEndian: false, byteOrderMark: true),
+        [0, 0, 0xFE, 0xFF, ..] => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+        [0xFF, 0xFE, ..] => Encoding.Unicode,
+        [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode,
+        _ => null,
+    };
 
     // A struct, so that the line loop is compiled for each row type with the parser and row calls in it (see
     // Utf8LineReader.ForEachLine<THandler>).

@@ -92,7 +92,7 @@ public sealed class Utf8LineReader : IDisposable
 
                 int lineEnd = newline > lineStart && _buffer[newline - 1] == (byte)'\r' ? newline - 1 : newline;
                 start = lineStart;
-                length = lineEnd - lineStart;
+                length = Bounded(lineEnd - lineStart);
                 LineNumber++;
                 return true;
             }
@@ -104,7 +104,7 @@ public sealed class Utf8LineReader : IDisposable
                 {
                     int lineEnd = _buffer[_end - 1] == (byte)'\r' ? _end - 1 : _end;
                     start = _start;
-                    length = lineEnd - _start;
+                    length = Bounded(lineEnd - _start);
                     _start = _scan = _end;
                     LineNumber++;
                     return true;
@@ -174,6 +174,19 @@ public sealed class Utf8LineReader : IDisposable
         }
     }
 
+    // A whole line in the buffer can still be longer than the bound (the pooled buffer may be larger than asked
+    // for): it is cut and flagged like one that overflowed the buffer.
+    private int Bounded(int length)
+    {
+        if (length <= _maxLineLength)
+        {
+            return length;
+        }
+
+        LastLineTooLong = true;
+        return _maxLineLength;
+    }
+
     /// <summary>
     /// Calls <paramref name="handler"/> for each line of <paramref name="stream"/>; returns the number of lines.
     /// A line longer than <paramref name="maxLineLength"/> goes to <paramref name="onLineTooLong"/> (its line number and
@@ -230,10 +243,18 @@ public sealed class Utf8LineReader : IDisposable
 
                     newline += scan;
                     int lineEnd = newline > start && buffer[newline - 1] == (byte)'\r' ? newline - 1 : newline;
-                    var line = new ReadOnlySpan<byte>(buffer, start, lineEnd - start);
+                    int lineLength = lineEnd - start;
+                    var line = new ReadOnlySpan<byte>(buffer, start, Math.Min(lineLength, maxLineLength));
                     start = scan = newline + 1;
                     reader.LineNumber = ++number;
-                    handler.OnLine(line, number);
+                    if (lineLength <= maxLineLength)
+                    {
+                        handler.OnLine(line, number);
+                    }
+                    else
+                    {
+                        handler.OnLineTooLong(line, number);
+                    }
                 }
 
                 reader._start = start;

@@ -2,10 +2,13 @@ namespace Reactive.Host.Tests.Cli;
 
 public class GenerateCommandTests
 {
-    [Fact]
-    public void Generate_UnknownKind_ExitTwoNamingTheKindsNotTheArguments()
+    [Theory]
+    [InlineData("--rows", "10", "--seed", "1")]
+    [InlineData("--rows")] // a syntax error in the arguments of an unknown kind
+    [InlineData("extra")]
+    public void Generate_UnknownKind_ExitTwoNamingTheKindsNotTheArguments(params string[] arguments)
     {
-        var (exit, _, stderr) = CliRunner.Run("generate", "prices", "--rows", "10", "--seed", "1");
+        var (exit, _, stderr) = CliRunner.Run(["generate", "prices", .. arguments]);
 
         Assert.Equal(2, exit);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -29,6 +29,7 @@ public class RunOneShotTests
 
     [Theory]
     [InlineData("--max-baseline", "1")]
+    [InlineData("--max-baseline", "5")] // below --min-history (14)
     [InlineData("--max-pending-quotes", "0")]
     public void Run_BoundBelowItsMinimum_ExitTwoNamingTheArgument(string argument, string value)
     {
@@ -45,8 +46,9 @@ public class RunOneShotTests
     [Fact]
     public void RunAnomaly_LineLongerThanTheBound_IsADeadLetterAndTheRunGoesOn()
     {
+        // 1.5 MiB: over the 1 MiB bound, under the 2 MiB the pooled buffer grows to.
         var input = CliRunner.TempFile("p.csv");
-        File.WriteAllText(input, "date,hour,hoep\n2017-01-01,1,10.5\n" + new string('9', 2 << 20) + "\n2017-01-01,2,11\n", new UTF8Encoding(false));
+        File.WriteAllText(input, "date,hour,hoep\n2017-01-01,1,10.5\n" + new string('9', 3 << 19) + "\n2017-01-01,2,11\n", new UTF8Encoding(false));
         var output = CliRunner.TempFile("out.jsonl");
         var dead = CliRunner.TempFile("dead.jsonl");
 
@@ -58,5 +60,37 @@ public class RunOneShotTests
         Assert.Equal((3, "line_too_long", input), (letter.GetProperty("line").GetInt32(), letter.GetProperty("code").GetString(), letter.GetProperty("source").GetString()));
         Assert.True(letter.GetProperty("raw").GetString()!.Length < 10_000);
         Assert.Equal(2, CliRunner.ReadJsonLines(output).Count);
+    }
+
+    [Fact]
+    public void RunAnomaly_Utf16File_IsReadLikeItsUtf8Twin()
+    {
+        // A spreadsheet's "Unicode text": UTF-16 with a byte-order mark, CRLF.
+        var utf8 = CliRunner.TempFile("u8.csv");
+        Assert.Equal(0, CliRunner.Run("generate", "hourly", "--rows", "480", "-o", utf8).Exit);
+        var utf16 = CliRunner.TempFile("u16.csv");
+        File.WriteAllText(utf16, File.ReadAllText(utf8).Replace("\n", "\r\n", StringComparison.Ordinal), new UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+        var (out8, out16) = (CliRunner.TempFile("o8.jsonl"), CliRunner.TempFile("o16.jsonl"));
+
+        var run8 = CliRunner.Run("run", "anomaly", "--input", utf8, "--output", out8, "--all");
+        var run16 = CliRunner.Run("run", "anomaly", "--input", utf16, "--output", out16, "--all");
+
+        Assert.Equal((0, 0), (run8.Exit, run16.Exit));
+        Assert.Contains("read 481 lines, wrote 480 results, 0 dead letters", run16.Stderr, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(out8), File.ReadAllBytes(out16));
+    }
+
+    [Fact]
+    public void Run_OutputDirectoryMissing_ExitOneWithAMessageNotAStackTrace()
+    {
+        var input = CliRunner.TempFile("in.csv");
+        File.WriteAllText(input, "date,hour,hoep\n2017-01-01,1,1\n");
+        var output = Path.Combine(Path.GetDirectoryName(input)!, "no-such-dir", "out.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "anomaly", "--input", input, "--output", output);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("reactive run anomaly: Could not find a part of the path", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 }

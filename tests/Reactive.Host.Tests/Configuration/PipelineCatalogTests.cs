@@ -79,6 +79,9 @@ public sealed class PipelineCatalogTests
 
         Load(out errors, [.. anomaly, ("Pipelines:x:Options:MaxBaselineSize", "1")]);
         Assert.Contains(errors, e => e.StartsWith("Pipelines:x:Options:MaxBaselineSize: 1 is out of range", StringComparison.Ordinal));
+
+        Load(out errors, [.. anomaly, ("Pipelines:x:Options:MaxBaselineSize", "10")]);
+        Assert.Contains("Pipelines:x:Options:MaxBaselineSize: 10 is less than MinHistory (14)", errors);
     }
 
     [Fact]

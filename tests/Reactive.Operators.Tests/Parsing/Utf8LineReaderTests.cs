@@ -101,54 +101,80 @@ public class Utf8LineReaderTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(4096)]
-    [InlineData(1 << 20)]
-    public void ForEachLine_StructHandler_SameLinesAsTryReadLine_ForAnyReadSize(int readSize)
+    [InlineData(1, 50)]
+    [InlineData(7, 50)]
+    [InlineData(4096, 50)]
+    [InlineData(1 << 20, 50)]
+    [InlineData(4096, 150)]
+    [InlineData(1 << 20, 100_000)]
+    public void ForEachLine_StructHandlerAndTryReadLine_GiveTheWrittenLines_ForAnyReadSizeAndBound(int readSize, int bound)
     {
-        // Random lines (LF, CRLF, empty, some longer than the bound, no final newline) read two ways: the struct-handler
-        // loop (whole lines straight off the buffer, refills through ReadLine) and TryReadLine, one line per call.
+        // Random lines (LF, CRLF, empty, some longer than a small bound, no final newline), with the expected lines
+        // written down as they are generated; read two ways: the struct-handler loop (whole lines straight off the
+        // buffer, refills through ReadLine) and TryReadLine, one line per call. A bound of 50 or 150 is below the
+        // pooled buffer's size (64, 256), so lines longer than the bound are also met whole inside the buffer.
         var random = new Random(41);
-        var text = new StringBuilder();
+        var text = new StringBuilder("\uFEFF");
+        var expected = new List<(long, string, bool)>();
         for (int i = 0; i < 3_000; i++)
         {
-            int length = random.Next(10) == 0 ? random.Next(60, 200) : random.Next(0, 40);
-            text.Append(new string((char)('a' + (i % 26)), length)).Append(random.Next(3) == 0 ? "\r\n" : "\n");
+            int length = random.Next(10) == 0 ? random.Next(60, 400) : random.Next(0, 40);
+            var line = new string((char)('a' + (i % 26)), length);
+            text.Append(line).Append(random.Next(3) == 0 ? "\r\n" : "\n");
+            expected.Add((i + 1, length > bound ? line[..bound] : line, length > bound));
         }
 
         text.Append("tail");
+        expected.Add((3_001, "tail", false));
         byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
-        const int Bound = 50;
-
-        var expected = new List<(long, string, bool)>();
-        using (var reader = new Utf8LineReader(new MemoryStream(bytes), Bound))
-        {
-            while (reader.TryReadLine(out var line))
-            {
-                expected.Add((reader.LineNumber, Encoding.UTF8.GetString(line.Span), reader.LastLineTooLong));
-            }
-        }
 
         var handler = new RecordingHandler { Lines = [] };
-        long count = Utf8LineReader.ForEachLine(new ChunkStream(bytes, readSize), ref handler, Bound);
+        long count = Utf8LineReader.ForEachLine(new ChunkStream(bytes, readSize), ref handler, bound);
 
         Assert.Equal(expected, handler.Lines);
-        Assert.Equal(expected.Count, count);
+        Assert.Equal(3_001, count);
         Assert.Equal(expected.Count(l => l.Item3), handler.TooLong); // the handler's own state comes back through ref
-        Assert.InRange(handler.TooLong, 100, 600);
-        Assert.Equal((3_001L, "tail", false), handler.Lines[^1]);
+        if (bound < 400)
+        {
+            Assert.InRange(handler.TooLong, 100, 600); // the case does meet lines over the bound
+        }
+
+        var read = new List<(long, string, bool)>();
+        using var reader = new Utf8LineReader(new ChunkStream(bytes, readSize), bound);
+        while (reader.TryReadLine(out var memory))
+        {
+            read.Add((reader.LineNumber, Encoding.UTF8.GetString(memory.Span), reader.LastLineTooLong));
+        }
+
+        Assert.Equal(expected, read);
     }
 
     [Fact]
-    public void ParseStream_CancelledByTheConsumer_StopsBeforeTheNextLine()
+    public void ForEachLine_LineLongerThanTheBoundButInsideTheBuffer_IsCutAndReported()
     {
+        // A bound of 100 rents a 128-byte buffer: a 110-byte line arrives whole, and is still too long.
+        var tooLong = new List<(long, int)>();
+        var lines = new List<string>();
+        byte[] bytes = Encoding.UTF8.GetBytes("short\n" + new string('y', 110) + "\r\nafter");
+
+        Utf8LineReader.ForEachLine(new MemoryStream(bytes), (line, _) => lines.Add(Encoding.UTF8.GetString(line)), (line, n) => tooLong.Add((n, line.Length)), 100);
+
+        Assert.Equal(["short", "after"], lines);
+        Assert.Equal([(2L, 100)], tooLong);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ParseStream_CancelledByTheConsumer_StopsBeforeTheNextLine(bool oneByteAtATime)
+    {
+        // Whole lines in the buffer take the inner loop; a stream giving one byte at a time sends each through ReadLine.
         byte[] bytes = "date,hour,hoep\n2017-01-01,1,1\n2017-01-01,2,2\n2017-01-01,3,3\n2017-01-01,4,4\n"u8.ToArray();
         using var stop = new CancellationTokenSource();
         var rows = new List<int>();
 
         var counts = LineParsing.ParseStream(
-            new MemoryStream(bytes),
+            oneByteAtATime ? new TrickleStream(bytes) : new MemoryStream(bytes),
             new HourlyPriceParser(),
             "u.csv",
             p =>
