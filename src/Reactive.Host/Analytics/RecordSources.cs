@@ -30,7 +30,8 @@ internal sealed class LineRecordSource(IObservable<SourceLine> lines) : IRecordS
 /// </summary>
 /// <param name="path">The file.</param>
 /// <param name="stop">Cancelled by a consumer that failed: reading stops before the next line.</param>
-internal sealed class FileRecordSource(string path, CancellationToken stop = default) : IRecordSource
+/// <param name="maxLineLength">The longest line parsed, in bytes; a longer one is a <c>line_too_long</c> dead letter.</param>
+internal sealed class FileRecordSource(string path, CancellationToken stop = default, int maxLineLength = Utf8LineReader.DefaultMaxLineLength) : IRecordSource
 {
     /// <summary>Lines read by the last subscription (header, blank and rejected lines included).</summary>
     public long Lines { get; private set; }
@@ -53,7 +54,7 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
             // Subscribe as it is: Rx has detached this observer by then, so OnError would be lost.
             using (stream)
             {
-                Lines = LineParsing.ParseStream(stream, parser(), path, observer.OnNext, deadLetters.OnNext, cancellationToken: stop).Lines;
+                Lines = LineParsing.ParseStream(stream, parser(), path, observer.OnNext, deadLetters.OnNext, maxLineLength, stop).Lines;
             }
 
             observer.OnCompleted();

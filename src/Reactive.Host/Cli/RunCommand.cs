@@ -5,6 +5,7 @@ using System.Text.Json;
 using Reactive.Host.Analytics;
 using Reactive.Operators.Anomaly;
 using Reactive.Operators.DeadLetters;
+using Reactive.Operators.Parsing;
 using Reactive.Operators.Spread;
 using Reactive.Operators.Windows;
 using Reactive.Sources;
@@ -31,6 +32,7 @@ internal static class RunCommand
                                  [--slide "5 seconds"] [--start-offset "0 seconds"] [--group-by id]... --agg count
                                  --agg "avg(value)"... [--watermark "10 seconds"] [--output-mode append|update|complete]
                                  --output out.jsonl [--dead-letters FILE] [--late FILE]
+        Every pipeline also takes --max-line-length N (bytes, default 1048576; a longer line is a dead letter).
         --output - writes to standard output. Durations: "10 seconds", "5 minutes", "1 hour", or 00:00:10.
         """;
 
@@ -59,6 +61,7 @@ internal static class RunCommand
         var output = a.String("output", required: true, alias: "o");
         var deadLetterPath = a.String("dead-letters");
         var latePath = a.String("late");
+        var maxLineLength = (int)a.Long("max-line-length", Utf8LineReader.DefaultMaxLineLength, 1, int.MaxValue - 64);
         Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>>? compose = pipeline switch
         {
             "spread" => SpreadFromArgs(a),
@@ -90,7 +93,7 @@ internal static class RunCommand
 
         try
         {
-            return Execute(pipeline, input!, output!, deadLetterPath, latePath, compose!, stdout, stderr);
+            return Execute(pipeline, input!, output!, deadLetterPath, latePath, maxLineLength, compose!, stdout, stderr);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -106,6 +109,7 @@ internal static class RunCommand
         string output,
         string? deadLetterPath,
         string? latePath,
+        int maxLineLength,
         Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>> compose,
         TextWriter stdout,
         TextWriter stderr)
@@ -131,7 +135,7 @@ internal static class RunCommand
         // The file's bytes parsed straight into records (no string per line), the path the benchmark measures; a
         // composition that fails stops the reading before the next line.
         using var stop = new CancellationTokenSource();
-        var records = new FileRecordSource(input, stop.Token);
+        var records = new FileRecordSource(input, stop.Token, maxLineLength);
         Exception? failure = null;
         using (compose(records, new CompositionOutputs(Dead, Late)).Subscribe(
             row =>

@@ -31,6 +31,7 @@ public class RunOneShotTests
     [InlineData("--max-baseline", "1")]
     [InlineData("--max-baseline", "5")] // below --min-history (14)
     [InlineData("--max-pending-quotes", "0")]
+    [InlineData("--max-line-length", "0")]
     public void Run_BoundBelowItsMinimum_ExitTwoNamingTheArgument(string argument, string value)
     {
         var input = CliRunner.TempFile("in.csv");
@@ -60,6 +61,13 @@ public class RunOneShotTests
         Assert.Equal((3, "line_too_long", input), (letter.GetProperty("line").GetInt32(), letter.GetProperty("code").GetString(), letter.GetProperty("source").GetString()));
         Assert.True(letter.GetProperty("raw").GetString()!.Length < 10_000);
         Assert.Equal(2, CliRunner.ReadJsonLines(output).Count);
+
+        // The bound is an argument: with 20 bytes, "2017-01-01,1,10.5" (17) passes, the 35-byte line is cut.
+        var small = CliRunner.TempFile("small.csv");
+        File.WriteAllText(small, "date,hour,hoep\n2017-01-01,1,10.5\n2017-01-01,2,11.25 with a comment\n");
+        var (exitSmall, _, stderrSmall) = CliRunner.Run("run", "anomaly", "--input", small, "--output", output, "--all", "--max-line-length", "20");
+        Assert.Equal(0, exitSmall);
+        Assert.Contains("read 3 lines, wrote 1 results, 1 dead letters (line_too_long 1)", stderrSmall, StringComparison.Ordinal);
     }
 
     [Fact]
