@@ -28,11 +28,14 @@ internal sealed class LineRecordSource(IObservable<SourceLine> lines) : IRecordS
 /// backtests): no string per line, one compiled line loop per record type (<see cref="LineParsing.ParseFile{T}"/>,
 /// the path the benchmark measures). Dead letters name the file and the line, as a replay's would.
 /// </summary>
-/// <param name="path">The file.</param>
+/// <param name="path">The file, or <c>-</c> for standard input.</param>
 /// <param name="stop">Cancelled by a consumer that failed: reading stops before the next line.</param>
 /// <param name="maxLineLength">The longest line parsed, in bytes; a longer one is a <c>line_too_long</c> dead letter.</param>
 internal sealed class FileRecordSource(string path, CancellationToken stop = default, int maxLineLength = Utf8LineReader.DefaultMaxLineLength) : IRecordSource
 {
+    /// <summary>The path that means standard input (read as UTF-8, like a pipe; dead letters name it <c>stdin</c>).</summary>
+    public const string StandardInput = "-";
+
     /// <summary>Lines read by the last subscription (header, blank and rejected lines included).</summary>
     public long Lines { get; private set; }
 
@@ -42,7 +45,7 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
             Stream stream;
             try
             {
-                stream = LineParsing.OpenUtf8(path);
+                stream = path == StandardInput ? Console.OpenStandardInput() : LineParsing.OpenUtf8(path);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -54,7 +57,7 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
             // Subscribe as it is: Rx has detached this observer by then, so OnError would be lost.
             using (stream)
             {
-                Lines = LineParsing.ParseStream(stream, parser(), path, observer.OnNext, deadLetters.OnNext, maxLineLength, stop).Lines;
+                Lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, observer.OnNext, deadLetters.OnNext, maxLineLength, stop).Lines;
             }
 
             observer.OnCompleted();

@@ -75,7 +75,7 @@ internal static class RunCommand
         }
 
         a.RejectUnknown($"run {pipeline}");
-        if (input is not null && !File.Exists(input))
+        if (input is not null && input != "-" && !File.Exists(input))
         {
             a.Errors.Add($"--input: '{input}' does not exist");
         }

@@ -101,4 +101,24 @@ public class RunOneShotTests
         Assert.StartsWith("reactive run anomaly: Could not find a part of the path", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunAnomaly_InputFromStandardInput_SameResultsAsFromTheFile()
+    {
+        // The real executable, fed through a pipe: `reactive generate hourly | reactive run anomaly --input -`.
+        var file = CliRunner.TempFile("h.csv");
+        Assert.Equal(0, CliRunner.Run("generate", "hourly", "--rows", "2000", "-o", file).Exit);
+        var fromFile = CliRunner.TempFile("f.jsonl");
+        Assert.Equal(0, CliRunner.Run("run", "anomaly", "--input", file, "--output", fromFile, "--all").Exit);
+        var fromPipe = CliRunner.TempFile("p.jsonl");
+
+        await using var process = Reactive.Host.Tests.EndToEnd.ServiceProcess.Start(
+            Path.GetDirectoryName(file)!, null, "run", "anomaly", "--input", "-", "--output", fromPipe, "--all");
+        await process.WriteStandardInputAndCloseAsync(await File.ReadAllBytesAsync(file));
+        var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("read 2001 lines, wrote 2000 results", process.Stderr, StringComparison.Ordinal);
+        Assert.Equal(await File.ReadAllBytesAsync(fromFile), await File.ReadAllBytesAsync(fromPipe));
+    }
 }

@@ -133,6 +133,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for the process to exit by itself; returns its exit code.</summary>
+    /// <summary>Writes <paramref name="bytes"/> to the process's standard input, then closes it (end of input).</summary>
+    public async Task WriteStandardInputAndCloseAsync(byte[] bytes)
+    {
+        await _process.StandardInput.BaseStream.WriteAsync(bytes);
+        _process.StandardInput.Close();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
