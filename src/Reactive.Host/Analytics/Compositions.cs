@@ -15,12 +15,31 @@ namespace Reactive.Host.Analytics;
 /// <param name="Late">A row that came after its windows were final (code <c>late</c>).</param>
 /// <param name="Stats">Progress of the generic event-time operator, when the composition has one.</param>
 /// <param name="Watermark">Told the watermark of a specialised event-time operator (spread) as it advances.</param>
-internal sealed record CompositionOutputs(Action<DeadLetter> DeadLetter, Action<DeadLetter> Late, WindowStats? Stats = null, Action<DateTimeOffset>? Watermark = null);
+/// <param name="EventTime">Told the event time (UTC ticks) of each parsed row of the spread and anomaly pipelines (the aggregate's is in <paramref name="Stats"/>).</param>
+internal sealed record CompositionOutputs(
+    Action<DeadLetter> DeadLetter,
+    Action<DeadLetter> Late,
+    WindowStats? Stats = null,
+    Action<DateTimeOffset>? Watermark = null,
+    Action<long>? EventTime = null)
+{
+    /// <summary>
+    /// The same outputs for the operators after the parser: what they turn away (late, bad price, out of order) they
+    /// turn away while handling the row, so its letter names the row's line, current in <paramref name="cursor"/>,
+    /// and its text, as the parser's own letters do.
+    /// </summary>
+    public CompositionOutputs AtLineOf(LineCursor cursor) => this with
+    {
+        DeadLetter = d => DeadLetter(cursor.ToDeadLetter(d.Code, d.Reason)),
+        Late = d => Late(cursor.ToDeadLetter(d.Code, d.Reason)),
+    };
+}
 
 /// <summary>
 /// The course's analytics as compositions of parsers and operators, from source lines to result
 /// rows. The service and the one-shot runs use these same compositions, so a backtest over a
-/// recorded file gives what a live run gives.
+/// recorded file gives what a live run gives. Each call builds one pipeline run: its result is subscribed once
+/// (the line cursor that names the lines of rows turned away downstream belongs to that subscription).
 /// </summary>
 internal static class Compositions
 {
@@ -29,13 +48,21 @@ internal static class Compositions
 
     public static IObservable<ResultRow> Spread(IRecordSource records, SpreadSettings settings, CompositionOutputs outputs)
     {
+        var cursor = new LineCursor();
         var quotes = records.Parse(
             () => new BboParser(new BboParserOptions { TimeZone = settings.Zone }),
-            Observer.Create<DeadLetter>(outputs.DeadLetter));
+            Observer.Create<DeadLetter>(outputs.DeadLetter),
+            cursor);
+        if (outputs.EventTime is { } eventTime)
+        {
+            quotes = quotes.Do(q => eventTime(q.TimestampTicks));
+        }
+
+        var operatorOutputs = outputs.AtLineOf(cursor);
         return quotes.Publish(q =>
         {
             var windows = q.Spread(settings.Options, x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice)
-                .SelectMany(r => SpreadRow(r, outputs));
+                .SelectMany(r => SpreadRow(r, operatorOutputs));
             return settings.EmitQuotes
                 ? q.QuoteSpreads(x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice).Select(QuoteRow).Merge(windows)
                 : windows;
@@ -47,12 +74,20 @@ internal static class Compositions
 
     public static IObservable<ResultRow> Anomaly(IRecordSource records, AnomalySettings settings, CompositionOutputs outputs)
     {
+        var cursor = new LineCursor();
         var prices = records.Parse(
             () => new HourlyPriceParser(new HourlyPriceParserOptions { TimeZone = settings.Zone }),
-            Observer.Create<DeadLetter>(outputs.DeadLetter));
+            Observer.Create<DeadLetter>(outputs.DeadLetter),
+            cursor);
+        if (outputs.EventTime is { } eventTime)
+        {
+            prices = prices.Do(p => eventTime(p.TimestampTicks));
+        }
+
+        var operatorOutputs = outputs.AtLineOf(cursor);
         return prices
             .DetectAnomalies(settings.Options, p => p.TimestampTicks, p => p.Hour, p => p.Price)
-            .SelectMany(r => AnomalyRow(r, settings.Zone, outputs));
+            .SelectMany(r => AnomalyRow(r, settings.Zone, operatorOutputs));
     }
 
     public static IObservable<ResultRow> Aggregate(IObservable<SourceLine> lines, AggregateSettings settings, IScheduler scheduler, CompositionOutputs outputs) =>
@@ -73,7 +108,8 @@ internal static class Compositions
         Func<ILineParser<Row>> parser = settings.Format == RowFormat.Csv
             ? () => new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = settings.CsvHeader })
             : () => new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema });
-        var rows = records.Parse(parser, deadLetters);
+        var cursor = new LineCursor();
+        var rows = records.Parse(parser, deadLetters, cursor);
 
         var timeIndex = schema.RequireIndex(settings.TimeField);
         var keyIndexes = settings.GroupBy.Select(schema.RequireIndex).ToArray();
@@ -90,10 +126,9 @@ internal static class Compositions
             IdleTimeout = settings.IdleTimeout,
             Scheduler = scheduler,
             Stats = outputs.Stats,
-            LateRows = Observer.Create<LateRow<Row>>(late => outputs.Late(DeadLetter.Create(
-                "aggregate", 0, late.Code, late.Reason, RowText(late.Row)))),
-            RowsWithoutEventTime = Observer.Create<Row>(row => outputs.DeadLetter(DeadLetter.Create(
-                "aggregate", 0, "missing_field", $"{settings.TimeField}: no event time", RowText(row)))),
+            LateRows = Observer.Create<LateRow<Row>>(late => outputs.Late(cursor.ToDeadLetter(late.Code, late.Reason))),
+            RowsWithoutEventTime = Observer.Create<Row>(_ => outputs.DeadLetter(cursor.ToDeadLetter(
+                DeadLetterCodes.MissingField, $"{settings.TimeField}: no event time"))),
         };
         foreach (var spec in settings.Aggregates)
         {
@@ -150,9 +185,6 @@ internal static class Compositions
 
         return new GroupKey(values);
     }
-
-    private static string RowText(Row row) =>
-        string.Join(",", Enumerable.Range(0, row.Count).Select(i => row.IsNull(i) ? "" : Convert.ToString(row.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)));
 
     private static ResultRow WindowRow(WindowResult<GroupKey> result, AggregateSettings settings)
     {

@@ -12,15 +12,18 @@ namespace Reactive.Host.Analytics;
 /// </summary>
 internal interface IRecordSource
 {
-    /// <summary>The parsed records; each rejected line goes to <paramref name="deadLetters"/>.</summary>
-    IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters);
+    /// <summary>
+    /// The parsed records; each rejected line goes to <paramref name="deadLetters"/>, and each record's line is made
+    /// current in <paramref name="cursor"/> just before the record goes on.
+    /// </summary>
+    IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, LineCursor cursor);
 }
 
 /// <summary>The lines of a live source (socket, directory, replay, generator), parsed as they come: the service's case.</summary>
 internal sealed class LineRecordSource(IObservable<SourceLine> lines) : IRecordSource
 {
-    public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
-        lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters);
+    public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, LineCursor cursor) =>
+        lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters, cursor);
 }
 
 /// <summary>
@@ -39,7 +42,7 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
     /// <summary>Lines read by the last subscription (header, blank and rejected lines included).</summary>
     public long Lines { get; private set; }
 
-    public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
+    public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, LineCursor cursor) =>
         Observable.Create<T>(observer =>
         {
             Stream stream;
@@ -57,7 +60,7 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
             // Subscribe as it is: Rx has detached this observer by then, so OnError would be lost.
             using (stream)
             {
-                Lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, observer.OnNext, deadLetters.OnNext, maxLineLength, stop).Lines;
+                Lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, observer.OnNext, deadLetters.OnNext, maxLineLength, stop, cursor).Lines;
             }
 
             observer.OnCompleted();

@@ -17,7 +17,8 @@ public static class LineParsing
     /// Reads <paramref name="stream"/> line by line (pooled buffer, no allocation per line) and parses each line:
     /// rows go to <paramref name="onRow"/>, rejected and too-long lines to <paramref name="onDeadLetter"/>. Once
     /// <paramref name="cancellationToken"/> is cancelled (e.g. by a consumer that failed) it stops before the next
-    /// line and returns the counts so far.
+    /// line and returns the counts so far. With a <paramref name="cursor"/>, each row's line is made current just
+    /// before <paramref name="onRow"/>, so that what turns the row away downstream can name its line.
     /// </summary>
     public static ParseCounts ParseStream<T>(
         Stream stream,
@@ -26,7 +27,8 @@ public static class LineParsing
         Action<T> onRow,
         Action<DeadLetter> onDeadLetter,
         int maxLineLength = Utf8LineReader.DefaultMaxLineLength,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        LineCursor? cursor = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(parser);
@@ -34,7 +36,7 @@ public static class LineParsing
         ArgumentNullException.ThrowIfNull(onRow);
         ArgumentNullException.ThrowIfNull(onDeadLetter);
 
-        var handler = new ParseHandler<T>(parser, source, onRow, onDeadLetter, maxLineLength);
+        var handler = new ParseHandler<T>(parser, source, onRow, onDeadLetter, maxLineLength, cursor);
         long lines = Utf8LineReader.ForEachLine(stream, ref handler, maxLineLength, cancellationToken);
         return new ParseCounts(lines, handler.Parsed, handler.Skipped, handler.Rejected);
     }
@@ -93,7 +95,7 @@ public static class LineParsing
 
     // A struct, so that the line loop is compiled for each row type with the parser and row calls in it (see
     // Utf8LineReader.ForEachLine<THandler>).
-    private struct ParseHandler<T>(ILineParser<T> parser, string source, Action<T> onRow, Action<DeadLetter> onDeadLetter, int maxLineLength)
+    private struct ParseHandler<T>(ILineParser<T> parser, string source, Action<T> onRow, Action<DeadLetter> onDeadLetter, int maxLineLength, LineCursor? cursor)
         : IUtf8LineHandler
     {
         public long Parsed;
@@ -106,6 +108,7 @@ public static class LineParsing
             {
                 case ParseStatus.Parsed:
                     Parsed++;
+                    cursor?.Set(source, lineNumber, line);
                     onRow(row);
                     break;
                 case ParseStatus.Skipped:

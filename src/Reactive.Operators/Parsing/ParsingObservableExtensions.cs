@@ -52,7 +52,7 @@ public static class ParsingObservableExtensions
         {
             var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
             // Lines are numbered by the observer as they come (lineNumber: null).
-            return lines.Subscribe(new RecordParseObserver<string, T>(observer, parser, static line => line, _ => source, null, deadLetters));
+            return lines.Subscribe(new RecordParseObserver<string, T>(observer, parser, static line => line, _ => source, null, deadLetters, null));
         });
     }
 
@@ -66,13 +66,15 @@ public static class ParsingObservableExtensions
     /// <param name="lineNumber">The 1-based line number of a line.</param>
     /// <param name="parserFactory">Makes the (stateful) parser of one subscription.</param>
     /// <param name="deadLetters">Receives the rejected lines.</param>
+    /// <param name="cursor">When given, each row's line is made current just before the row goes downstream (one cursor per subscription).</param>
     public static IObservable<T> ParseLines<TLine, T>(
         this IObservable<TLine> lines,
         Func<TLine, string> text,
         Func<TLine, string> origin,
         Func<TLine, long> lineNumber,
         Func<ILineParser<T>> parserFactory,
-        IObserver<DeadLetter> deadLetters)
+        IObserver<DeadLetter> deadLetters,
+        LineCursor? cursor = null)
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(text);
@@ -83,7 +85,7 @@ public static class ParsingObservableExtensions
         return Observable.Create<T>(observer =>
         {
             var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
-            return lines.Subscribe(new RecordParseObserver<TLine, T>(observer, parser, text, origin, lineNumber, deadLetters));
+            return lines.Subscribe(new RecordParseObserver<TLine, T>(observer, parser, text, origin, lineNumber, deadLetters, cursor));
         });
     }
 
@@ -94,7 +96,8 @@ public static class ParsingObservableExtensions
         Func<TLine, string> text,
         Func<TLine, string> origin,
         Func<TLine, long>? lineNumber,
-        IObserver<DeadLetter> deadLetters) : IObserver<TLine>
+        IObserver<DeadLetter> deadLetters,
+        LineCursor? cursor) : IObserver<TLine>
     {
         private long _count;
         private bool _stopped;
@@ -117,6 +120,10 @@ public static class ParsingObservableExtensions
                 if (status == ParseStatus.Rejected)
                 {
                     letter = reason.ToDeadLetter(origin(value) ?? string.Empty, lineNumber is null ? _count : lineNumber(value), line.AsSpan());
+                }
+                else if (status == ParseStatus.Parsed)
+                {
+                    cursor?.Set(origin(value) ?? string.Empty, lineNumber is null ? _count : lineNumber(value), line);
                 }
             }
             catch (Exception e)

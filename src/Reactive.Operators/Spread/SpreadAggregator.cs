@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Reactive.Operators.DeadLetters;
+using Reactive.Operators.Time;
 
 namespace Reactive.Operators.Spread;
 
@@ -428,7 +429,7 @@ public sealed class SpreadAggregator
     {
         var reason = string.Create(
             CultureInfo.InvariantCulture,
-            $"Quote at {time} ticks arrived after its second [{second}, {second + SecondTicks}) was final (watermark {WatermarkTicks}); raise SpreadOptions.WatermarkDelay to accept it.");
+            $"quote at {UtcTicks.Format(time)} is in second [{UtcTicks.Format(second)}, {UtcTicks.Format(second + SecondTicks)}), final since the watermark {UtcTicks.Format(WatermarkTicks)} reached its end; raise SpreadOptions.WatermarkDelay to accept it");
         EmitDropped(SpreadResultKind.Late, "late", reason, time, bid, ask, second);
     }
 

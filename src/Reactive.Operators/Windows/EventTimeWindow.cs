@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Runtime.InteropServices;
+using Reactive.Operators.Time;
 
 namespace Reactive.Operators.Windows;
 
@@ -288,10 +289,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             }
         }
 
-        private static string Format(long ticks) =>
-            ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
-                ? new DateTimeOffset(ticks, TimeSpan.Zero).ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", CultureInfo.InvariantCulture)
-                : ticks.ToString(CultureInfo.InvariantCulture);
+        private static string Format(long ticks) => UtcTicks.Format(ticks);
 
         private void AdvanceWatermark(long candidate)
         {

@@ -53,6 +53,10 @@ public sealed class RunAggregateTests
         Assert.Contains("yesterday", deadLetter.GetProperty("raw").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, CliRunner.ReadJsonLines(late).Count);
         Assert.All(CliRunner.ReadJsonLines(late), l => Assert.Equal("late", l.GetProperty("code").GetString()));
+        // Turned away by the window operator, not the parser, and still named by its file, line and text (line 7: value 100).
+        Assert.All(CliRunner.ReadJsonLines(late), l => Assert.Equal(
+            (input, 7L, """{"time":"2024-01-01T00:00:02Z","id":"a","value":100}"""),
+            (l.GetProperty("source").GetString(), l.GetProperty("line").GetInt64(), l.GetProperty("raw").GetString())));
         Assert.Contains("read 7 lines, wrote 8 results, 1 dead letters (bad_date 1), 2 late rows", stderr, StringComparison.Ordinal);
     }
 
