@@ -72,6 +72,8 @@ internal static class PipelineRunner
                 ctx.Progress.SetWatermark(watermark);
             }
 
+            ctx.Progress.ObserveEventTime(stats.MaxEventTicks);
+
             ctx.Progress.SetStateRows(stats.StateRows);
         });
     }
@@ -80,7 +82,8 @@ internal static class PipelineRunner
         d => ctx.Reject(d.Source, d.LineNumber, d.Code, d.Reason, d.Raw),
         ctx.Late,
         stats,
-        ctx.Progress.SetWatermark);
+        ctx.Progress.SetWatermark,
+        ctx.Progress.ObserveEventTime);
 
     private static IObservable<IReadOnlyList<ResultRow>> Single(IObservable<ResultRow> rows) =>
         rows.Select(r => (IReadOnlyList<ResultRow>)[r]);
@@ -100,11 +103,6 @@ internal static class PipelineRunner
         await PipelineRunContext.RunToEndAsync(batches, batch =>
         {
             ctx.Progress.RecordOutput(batch.Count);
-            if (batch.Count > 0 && batch[^1].WindowEnd is { } end)
-            {
-                ctx.Progress.SetLastEventTime(end);
-            }
-
             sinks.WriteBatch(batch);
             afterBatch?.Invoke();
         }, stop).ConfigureAwait(false);

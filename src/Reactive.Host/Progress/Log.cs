@@ -5,7 +5,7 @@ namespace Reactive.Host.Progress;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
-        Message = "Progress {Pipeline}: state={State} inputRows={InputRows} inputRowsPerSecond={InputRate:F1} processedRowsPerSecond={ProcessedRate:F1} outputRows={OutputRows} lastEventTime={LastEventTime} watermark={Watermark} stateRows={StateRows} lateRows={LateRows} deadLetters={DeadLetters} lastError={LastError}")]
+        Message = "Progress {Pipeline}: state={State} inputRows={InputRows} inputRowsPerSecond={InputRate:F1} processedRowsPerSecond={ProcessedRate:F1} outputRows={OutputRows} maxEventTime={MaxEventTime:O} watermark={Watermark:O} stateRows={StateRows} lateRows={LateRows} deadLetters={DeadLetters} lastError={LastError}")]
     public static partial void Progress(
         ILogger logger,
         string pipeline,
@@ -14,7 +14,7 @@ internal static partial class Log
         double inputRate,
         double processedRate,
         long outputRows,
-        DateTimeOffset? lastEventTime,
+        DateTimeOffset? maxEventTime,
         DateTimeOffset? watermark,
         long stateRows,
         long lateRows,

@@ -27,7 +27,7 @@ public sealed class PipelineProgress
     private long _lateRows;
     private long _deadLetters;
     private long _stateRows;
-    private long _lastEventTicks = long.MinValue;
+    private long _maxEventTicks = long.MinValue;
     private long _watermarkTicks = long.MinValue;
     private int _restarts;
     private volatile PipelineState _state = PipelineState.Starting;
@@ -72,7 +72,8 @@ public sealed class PipelineProgress
     /// <summary>What the source says of itself (connected, reconnecting, cannot replay, ...).</summary>
     public string? SourceStatus => _sourceStatus;
 
-    public DateTimeOffset? LastEventTime => FromTicks(Interlocked.Read(ref _lastEventTicks));
+    /// <summary>The newest event time seen in the input (Spark's <c>eventTime.max</c>); null before the first, and for pipelines without event time.</summary>
+    public DateTimeOffset? MaxEventTime => FromTicks(Interlocked.Read(ref _maxEventTicks));
 
     public DateTimeOffset? Watermark => FromTicks(Interlocked.Read(ref _watermarkTicks));
 
@@ -173,7 +174,18 @@ public sealed class PipelineProgress
 
     public void SetStateRows(long rows) => Interlocked.Exchange(ref _stateRows, rows);
 
-    public void SetLastEventTime(DateTimeOffset time) => Interlocked.Exchange(ref _lastEventTicks, time.UtcTicks);
+    /// <summary>Notes the event time of a row (UTC ticks); <see cref="MaxEventTime"/> keeps the newest. Cheap when it does not move.</summary>
+    public void ObserveEventTime(long utcTicks)
+    {
+        long current;
+        while (utcTicks > (current = Interlocked.Read(ref _maxEventTicks)))
+        {
+            if (Interlocked.CompareExchange(ref _maxEventTicks, utcTicks, current) == current)
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>Sets the watermark; it never goes back.</summary>
     public void SetWatermark(DateTimeOffset watermark)

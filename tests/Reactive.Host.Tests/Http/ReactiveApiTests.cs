@@ -242,7 +242,8 @@ public sealed class ReactiveApiTests
         p.RecordLate(1);
         p.SetStateRows(4);
         p.SetWatermark(new DateTimeOffset(2021, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        p.SetLastEventTime(new DateTimeOffset(2021, 3, 1, 12, 10, 0, TimeSpan.Zero));
+        p.ObserveEventTime(new DateTimeOffset(2021, 3, 1, 12, 10, 0, TimeSpan.Zero).UtcTicks);
+        p.ObserveEventTime(new DateTimeOffset(2021, 3, 1, 12, 5, 0, TimeSpan.Zero).UtcTicks); // older: the newest stays
         server.DeadLetters.Add("bitcoin", "bad_json", "not JSON", "{oops", 7, "shard-0");
 
         using var json = JsonDocument.Parse(await server.Client.GetStringAsync("/api/pipelines/bitcoin"));
@@ -254,7 +255,7 @@ public sealed class ReactiveApiTests
         Assert.Equal(1, root.GetProperty("deadLetters").GetInt64());
         Assert.Equal(1, root.GetProperty("deadLettersByCode").GetProperty("bad_json").GetInt64());
         Assert.Equal(new DateTimeOffset(2021, 3, 1, 12, 0, 0, TimeSpan.Zero), root.GetProperty("watermark").GetDateTimeOffset());
-        Assert.Equal(new DateTimeOffset(2021, 3, 1, 12, 10, 0, TimeSpan.Zero), root.GetProperty("lastEventTime").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2021, 3, 1, 12, 10, 0, TimeSpan.Zero), root.GetProperty("maxEventTime").GetDateTimeOffset());
         using var missing = await server.Client.GetAsync("/api/pipelines/nope");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
