@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Reactive.Host.Analytics;
@@ -14,6 +15,13 @@ namespace Reactive.Host.Analytics;
 /// <param name="Fields">Names and values: string, long, int, double, bool, DateTimeOffset or null.</param>
 internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateTimeOffset? WindowEnd, IReadOnlyList<KeyValuePair<string, object?>> Fields)
 {
+    /// <summary>
+    /// How every JSON line the service writes (results, dead letters) is encoded: text as it is, only what JSON
+    /// requires escaped (<c>\"</c>, <c>\\</c>, control characters), so that <c>é</c> stays <c>é</c> and a raw CSV line
+    /// with quotes stays readable; the lines go to files and terminals, never into an HTML page.
+    /// </summary>
+    public static readonly JsonWriterOptions JsonLineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
     // "yyyy-MM-ddTHH:mm:ss.fffffffZ" is 28 chars; years past 9999 cannot occur in a DateTimeOffset.
     private const int MaxTimeLength = 40;
 
@@ -44,7 +52,7 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
     public string ToJson(bool includeKind = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonLineOptions))
         {
             WriteJson(json, includeKind);
         }

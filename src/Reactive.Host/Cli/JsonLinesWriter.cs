@@ -32,7 +32,7 @@ internal sealed class JsonLinesWriter : IDisposable
             _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
         }
 
-        _json = new Utf8JsonWriter(_buffer);
+        _json = new Utf8JsonWriter(_buffer, ResultRow.JsonLineOptions);
     }
 
     /// <summary>Appends one row and its LF.</summary>

@@ -45,11 +45,12 @@ internal static class RunCommand
         ("SpreadOptions.MaxPendingQuotes", "--max-pending-quotes"),
     ];
 
-    private static readonly HashSet<string> Flags = ["exclude-locked-crossed", "quotes", "all", "no-header", "help"];
+    private static readonly HashSet<string> Flags = ["exclude-locked-crossed", "quotes", "all", "no-header"];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h")
+        // `run --help`, and `run spread --help` as people type it once they know the pipeline.
+        if (args.Length == 0 || args.Any(arg => arg is "--help" or "-h"))
         {
             stdout.WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
@@ -190,7 +191,7 @@ internal static class RunCommand
     internal static string DeadLetterJson(DeadLetter d)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, ResultRow.JsonLineOptions))
         {
             json.WriteStartObject();
             json.WriteString("source", d.Source);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Reactive.Host.Analytics;
 using Reactive.Host.Tables;
 
 namespace Reactive.Host.FileSinks;
@@ -12,8 +13,6 @@ namespace Reactive.Host.FileSinks;
 /// </summary>
 public sealed class FileSink : IDisposable
 {
-    private static readonly JsonWriterOptions JsonOptions = new() { Indented = false, SkipValidation = true };
-
     private readonly IReadOnlyList<string> _columns;
     private readonly bool _hasWindow;
     private readonly Lock _lock = new();
@@ -37,8 +36,8 @@ public sealed class FileSink : IDisposable
         _columns = columns;
         _hasWindow = hasWindow;
         Format = format;
-        _names = [.. columns.Select(c => JsonEncodedText.Encode(c))];
-        _json = new Utf8JsonWriter(_buffer, JsonOptions);
+        _names = [.. columns.Select(c => JsonEncodedText.Encode(c, ResultRow.JsonLineOptions.Encoder))];
+        _json = new Utf8JsonWriter(_buffer, ResultRow.JsonLineOptions);
         var header = format == FileSinkFormat.Csv
             ? string.Join(",", (hasWindow ? new[] { "window_start", "window_end" } : []).Concat(columns).Select(CsvField))
             : null;

@@ -121,4 +121,82 @@ public class RunOneShotTests
         Assert.Contains("read 2001 lines, wrote 2000 results", process.Stderr, StringComparison.Ordinal);
         Assert.Equal(await File.ReadAllBytesAsync(fromFile), await File.ReadAllBytesAsync(fromPipe));
     }
+
+    [Fact]
+    public void RunSpread_QuotesTurnedAwayByTheOperator_NameTheirLineAndTextWithIsoTimes()
+    {
+        // Line 3 is late (its second ended before the watermark 09:30:05 of line 2; delay 0); line 4 has a zero bid,
+        // which parses but is no price. Both pass the parser: the spread operator turns them away.
+        var input = CliRunner.TempFile("q.csv");
+        File.WriteAllText(input,
+            "Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size\r\n" +
+            "ITT,03/03/2014,09:30:05.000,43.16,Z,1,43.69,P,3\r\n" +
+            "ITT,03/03/2014,09:30:01.250,43.10,Z,1,43.69,P,3\r\n" +
+            "ITT,03/03/2014,09:30:06.000,0,Z,1,43.69,P,3\r\n");
+        var dead = CliRunner.TempFile("dead.jsonl");
+        var late = CliRunner.TempFile("late.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "spread", "--input", input, "--output", CliRunner.TempFile("o.jsonl"), "--dead-letters", dead, "--late", late);
+
+        Assert.True(exit == 0, stderr);
+        var l = Assert.Single(CliRunner.ReadJsonLines(late));
+        Assert.Equal((input, 3L, "late", "ITT,03/03/2014,09:30:01.250,43.10,Z,1,43.69,P,3"),
+            (l.GetProperty("source").GetString(), l.GetProperty("line").GetInt64(), l.GetProperty("code").GetString(), l.GetProperty("raw").GetString()));
+        // 09:30 in New York on 3 March 2014 (EST) is 14:30Z.
+        Assert.Contains("quote at 2014-03-03T14:30:01.25Z is in second [2014-03-03T14:30:01Z, 2014-03-03T14:30:02Z)", l.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("watermark 2014-03-03T14:30:05Z", l.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var d = Assert.Single(CliRunner.ReadJsonLines(dead));
+        Assert.Equal((input, 4L, "bad_price", "ITT,03/03/2014,09:30:06.000,0,Z,1,43.69,P,3"),
+            (d.GetProperty("source").GetString(), d.GetProperty("line").GetInt64(), d.GetProperty("code").GetString(), d.GetProperty("raw").GetString()));
+    }
+
+    [Fact]
+    public void RunAnomaly_PriceOutOfOrderForItsHour_IsADeadLetterNamingItsLine()
+    {
+        var input = CliRunner.TempFile("p.csv");
+        File.WriteAllText(input, "date,hour,hoep\n2017-01-02,1,10\n2017-01-02,2,11\n2017-01-01,1,12.5\n");
+        var dead = CliRunner.TempFile("dead.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "anomaly", "--input", input, "--output", CliRunner.TempFile("o.jsonl"), "--all", "--dead-letters", dead);
+
+        Assert.True(exit == 0, stderr);
+        var d = Assert.Single(CliRunner.ReadJsonLines(dead));
+        Assert.Equal((input, 4L, "out_of_order", "2017-01-01,1,12.5"),
+            (d.GetProperty("source").GetString(), d.GetProperty("line").GetInt64(), d.GetProperty("code").GetString(), d.GetProperty("raw").GetString()));
+    }
+
+    [Theory]
+    [InlineData("run", "--help")]
+    [InlineData("run", "spread", "--help")]
+    [InlineData("run", "aggregate", "--input", "x.jsonl", "-h")]
+    public void Run_Help_PrintsTheUsageAndExitsZero(params string[] args)
+    {
+        var (exit, stdout, stderr) = CliRunner.Run(args);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("usage:", stdout.TrimStart(), StringComparison.Ordinal);
+        Assert.Contains("reactive run aggregate --input", stdout, StringComparison.Ordinal);
+        Assert.Equal("", stderr);
+    }
+
+    [Fact]
+    public void RunAggregate_TextThatIsNotAscii_IsWrittenAsItIsNotEscaped()
+    {
+        // JSON lines for people and tools alike: "é" stays "é", a quote is \" (not \u00E9, \u0022).
+        var input = CliRunner.TempFile("in.jsonl");
+        File.WriteAllText(input, """
+            {"t":"2024-01-01T00:00:01Z","city":"Montréal","v":1}
+            {"city":"Québec \"QC\""}
+
+            """, new UTF8Encoding(false));
+        var output = CliRunner.TempFile("out.jsonl");
+        var dead = CliRunner.TempFile("dead.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "aggregate", "--input", input, "--time-field", "t", "--window", "1 minute",
+            "--group-by", "city", "--agg", "count", "--output", output, "--dead-letters", dead);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains(""" "city":"Montréal" """.Trim(), File.ReadAllText(output, Encoding.UTF8), StringComparison.Ordinal);
+        Assert.Contains(""" "raw":"{\"city\":\"Québec \\\"QC\\\"\"}" """.Trim(), File.ReadAllText(dead, Encoding.UTF8), StringComparison.Ordinal);
+    }
 }

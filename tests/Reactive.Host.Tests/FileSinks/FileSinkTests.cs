@@ -23,7 +23,7 @@ public sealed class FileSinkTests : IDisposable
         using (var sink = NewSink(FileSinkFormat.JsonLines, ["currency", "avg", "n"], hasWindow: true))
         {
             sink.Write(TableRow.Windowed(T0, T0.AddMinutes(10), ["EUR", 50.25, 3L]));
-            sink.Write(TableRow.Windowed(T0.AddMinutes(5), T0.AddMinutes(15), ["U\"S\nD", null, 1]));
+            sink.Write(TableRow.Windowed(T0.AddMinutes(5), T0.AddMinutes(15), ["U\"S\nDé", null, 1]));
             sink.Flush();
         }
 
@@ -31,7 +31,7 @@ public sealed class FileSinkTests : IDisposable
         Assert.Equal("bitcoin-20261122T030000Z-0001.jsonl", Path.GetFileName(file));
         Assert.Equal(
             "{\"window\":{\"start\":\"2026-11-22T03:00:00.000Z\",\"end\":\"2026-11-22T03:10:00.000Z\"},\"currency\":\"EUR\",\"avg\":50.25,\"n\":3}\n"
-            + "{\"window\":{\"start\":\"2026-11-22T03:05:00.000Z\",\"end\":\"2026-11-22T03:15:00.000Z\"},\"currency\":\"U\\u0022S\\nD\",\"avg\":null,\"n\":1}\n",
+            + "{\"window\":{\"start\":\"2026-11-22T03:05:00.000Z\",\"end\":\"2026-11-22T03:15:00.000Z\"},\"currency\":\"U\\\"S\\nDé\",\"avg\":null,\"n\":1}\n",
             File.ReadAllText(file));
     }
 
