@@ -81,7 +81,7 @@ public sealed class RunCourseDataTests
     }
 
     /// <summary>Per second: count, avg, min, max, last; per minute: count and avg — by GroupBy over the raw CSV.</summary>
-    private static void AssertMatchesReference(string csv, List<JsonElement> results, int? expectedSeconds, int? expectedMinutes)
+    internal static void AssertMatchesReference(string csv, List<JsonElement> results, int? expectedSeconds, int? expectedMinutes)
     {
         var quotes = File.ReadLines(csv).Skip(1).Where(l => l.Length > 0).Select(l => l.TrimEnd('\r').Split(',')).Select(f =>
         {
