@@ -123,5 +123,41 @@ public sealed class RunCourseDataTests
             Assert.Equal(g.Count(), row.GetProperty("count").GetInt64());
             Assert.Equal((double)g.Average(q => q.Spread), row.GetProperty("avg(spread)").GetDouble(), 9);
         }
+
+        AssertTimeWeighted(bySecond, seconds, TimeSpan.TicksPerSecond);
+        AssertTimeWeighted(byMinute, minutes, TimeSpan.TicksPerMinute);
+    }
+
+    /// <summary>
+    /// Time-weighted average from its definition, in decimals: in a window [a, b), the spread in force at a (the last
+    /// quote before the window, if any) holds until the window's first quote, each quote holds until the next quote
+    /// of the window (equal times: the later one holds) and the last until b; the weight is the time covered.
+    /// </summary>
+    private static void AssertTimeWeighted(List<IGrouping<DateTime, (DateTime Utc, decimal Spread)>> windows, Dictionary<DateTime, JsonElement> rows, long size)
+    {
+        decimal? carried = null;
+        foreach (var g in windows)
+        {
+            var start = g.Key.Ticks;
+            var end = start + size;
+            decimal weighted = 0;
+            long covered = 0;
+            var quotes = g.ToList();
+            if (carried is { } inForce)
+            {
+                weighted += inForce * (quotes[0].Utc.Ticks - start);
+                covered += quotes[0].Utc.Ticks - start;
+            }
+
+            for (var i = 0; i < quotes.Count; i++)
+            {
+                var until = i + 1 < quotes.Count ? quotes[i + 1].Utc.Ticks : end;
+                weighted += quotes[i].Spread * (until - quotes[i].Utc.Ticks);
+                covered += until - quotes[i].Utc.Ticks;
+            }
+
+            Assert.Equal((double)(weighted / covered), rows[g.Key].GetProperty("twa(spread)").GetDouble(), 9);
+            carried = quotes[^1].Spread;
+        }
     }
 }
