@@ -28,7 +28,8 @@ internal static class RunCommand
           reactive run anomaly   --input prices.csv  --output out.jsonl [--time-zone Etc/GMT+5] [--lookback "14 days"]
                                  [--min-history 14] [--stddevs 2] [--max-baseline 1000] [--all] [--dead-letters FILE]
           reactive run aggregate --input in.jsonl --time-field time [--time-format iso|unix_s|unix_ms|<.NET format>]
-                                 [--time-zone UTC] [--format jsonl|csv] [--no-header] --window "10 seconds"
+                                 [--time-zone UTC] [--format jsonl|csv] [--no-header] [--schema "t timestamp, id string, v double"]
+                                 --window "10 seconds"
                                  [--slide "5 seconds"] [--start-offset "0 seconds"] [--group-by id]... --agg count
                                  --agg "avg(value)"... [--watermark "10 seconds"] [--output-mode append|update|complete]
                                  --output out.jsonl [--dead-letters FILE] [--late FILE]
@@ -271,6 +272,19 @@ internal static class RunCommand
             a.Errors.Add("--agg: at least one aggregate is required, e.g. --agg count --agg \"avg(value)\"");
         }
 
+        IReadOnlyList<DeclaredField>? schema = null;
+        if (a.String("schema") is { } schemaText)
+        {
+            if (DeclaredField.TryParseList(schemaText, out var declared, out var schemaError))
+            {
+                schema = declared;
+            }
+            else
+            {
+                a.Errors.Add($"--schema: {schemaError}");
+            }
+        }
+
         var modeText = a.String("output-mode", "append")!;
         if (!Enum.TryParse<WindowOutputMode>(modeText, ignoreCase: true, out var mode) || !Enum.IsDefined(mode) || int.TryParse(modeText, out _))
         {
@@ -291,7 +305,8 @@ internal static class RunCommand
             a.Duration("watermark", TimeSpan.Zero),
             mode,
             TimeSpan.FromDays(365),
-            null);
+            null,
+            schema);
         if (a.String("window") is null)
         {
             a.Errors.Add("--window: is required, e.g. --window \"10 seconds\"");
@@ -323,6 +338,7 @@ internal static class RunCommand
         "SlideDuration" => "slide",
         "StartOffset" => "start-offset",
         "WatermarkDelay" => "watermark",
+        "Schema" => "schema",
         _ => "agg",
     };
 

@@ -305,6 +305,19 @@ internal static class PipelineKinds
             r.Error("Aggregates", "at least one aggregate is required, e.g. [\"count\", \"avg(value)\"]");
         }
 
+        IReadOnlyList<DeclaredField>? schema = null;
+        if (r.GetString("Schema") is { } schemaText)
+        {
+            if (DeclaredField.TryParseList(schemaText, out var declared, out var schemaError))
+            {
+                schema = declared;
+            }
+            else
+            {
+                r.Error("Schema", schemaError!);
+            }
+        }
+
         var settings = new AggregateSettings(
             r.GetEnum("Format", RowFormat.JsonLines),
             r.GetBool("CsvHeader", true),
@@ -319,7 +332,8 @@ internal static class PipelineKinds
             r.GetDuration("Watermark", TimeSpan.Zero, allowZero: true),
             r.GetEnum("OutputMode", WindowOutputMode.Append),
             r.GetDuration("Trigger", TimeSpan.FromSeconds(5), allowZero: true),
-            r.Exists("IdleTimeout") ? r.GetDuration("IdleTimeout", TimeSpan.FromMinutes(1)) : null);
+            r.Exists("IdleTimeout") ? r.GetDuration("IdleTimeout", TimeSpan.FromMinutes(1)) : null,
+            schema);
         if (r.Errors.Count == 0)
         {
             try
@@ -337,6 +351,7 @@ internal static class PipelineKinds
                     "WatermarkDelay" => "Watermark",
                     "IdleTimeout" => "IdleTimeout",
                     "TriggerInterval" => "Trigger",
+                    "Schema" => "Schema",
                     _ => "Aggregates",
                 };
                 r.Error(key, Cli.ArgReader.CleanMessage(ex));

@@ -1,4 +1,4 @@
-
+using System.Globalization;
 namespace Reactive.Host.Tests.Cli;
 
 public sealed class RunAggregateTests
@@ -123,5 +123,41 @@ public sealed class RunAggregateTests
         var (exit, _, stderr) = CliRunner.Run("run", "spread", "--input", "/nonexistent/quotes.csv", "--output", "-");
         Assert.Equal(2, exit);
         Assert.Contains("--input: '/nonexistent/quotes.csv' does not exist", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunAggregate_HeaderlessCsvWithADeclaredSchema_ReadsTheColumnsByPosition()
+    {
+        // bitcoincharts' trades: unix seconds, price, amount; no header. Only the third column is aggregated, so the
+        // columns must come from the declared schema, not from the fields the query names. By hand, 1-minute windows:
+        // [00:00, 00:01): 0.5 + 0.25 (2 trades, avg price 10.5); [00:01, 00:02): 2 (1 trade, price 12).
+        var input = CliRunner.TempFile("trades.csv");
+        File.WriteAllText(input, "1704067200,10,0.5\n1704067230,11,0.25\n1704067260,12,2\n");
+        var output = CliRunner.TempFile("out.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run(
+            "run", "aggregate", "--input", input, "--no-header", "--schema", "t timestamp, price double, amount double",
+            "--time-field", "t", "--time-format", "unix_s", "--window", "1 minute",
+            "--agg", "count", "--agg", "sum(amount)", "--agg", "avg(price)", "--output", output);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(
+            ["2024-01-01T00:00:00Z 2 0.75 10.5", "2024-01-01T00:01:00Z 1 2 12"],
+            CliRunner.ReadJsonLines(output).Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"{r.GetProperty("window").GetProperty("start").GetString()} {r.GetProperty("count").GetInt64()} {r.GetProperty("sum(amount)").GetDouble()} {r.GetProperty("avg(price)").GetDouble()}")));
+    }
+
+    [Fact]
+    public void RunAggregate_DeclaredSchemaWithoutAKeyOfTheQuery_ExitTwoNamingSchema()
+    {
+        var input = CliRunner.TempFile("trades.csv");
+        File.WriteAllText(input, "1704067200,10,0.5\n");
+
+        var (exit, _, stderr) = CliRunner.Run(
+            "run", "aggregate", "--input", input, "--no-header", "--schema", "t:timestamp,price:double,amount:double",
+            "--time-field", "t", "--time-format", "unix_s", "--window", "1 minute", "--group-by", "venue", "--agg", "count", "--output", "-");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("reactive run: --schema: the group-by field 'venue' is not declared (declared: t, price, amount)", stderr, StringComparison.Ordinal);
     }
 }

@@ -80,6 +80,46 @@ public sealed class RunCourseDataTests
         Assert.All(rows, r => Assert.Equal(14, r.GetProperty("baseline_count").GetInt64()));
     }
 
+    [SharedDataFact("btc_gbp_kraken_trades_2017-06-11_to_2017-07-17.csv")]
+    public void RunAggregate_RealBitcoinTrades_SlidingHoursMatchAnIndependentComputation()
+    {
+        // Real Kraken BTC/GBP trades (unix seconds, price, amount; no header) in 1-hour windows sliding by 30 minutes.
+        var input = SharedData.PathOf("btc_gbp_kraken_trades_2017-06-11_to_2017-07-17.csv");
+        var output = CliRunner.TempFile("btc.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run(
+            "run", "aggregate", "--input", input, "--no-header", "--schema", "t timestamp, price double, amount double",
+            "--time-field", "t", "--time-format", "unix_s", "--window", "1 hour", "--slide", "30 minutes",
+            "--agg", "count", "--agg", "sum(amount)", "--agg", "avg(price)", "--agg", "max(price)", "--output", output);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("read 24715 lines, wrote", stderr, StringComparison.Ordinal);
+        Assert.Contains("0 dead letters", stderr, StringComparison.Ordinal);
+        var trades = File.ReadLines(input).Select(l => l.Split(',')).Select(f => (
+            T: long.Parse(f[0], CultureInfo.InvariantCulture),
+            Price: decimal.Parse(f[1], CultureInfo.InvariantCulture),
+            Amount: decimal.Parse(f[2], CultureInfo.InvariantCulture))).ToList();
+        // Each trade is in the two windows starting at the half hours in (t − 3600, t]; all times are after 1970.
+        var expected = trades
+            .SelectMany(x => new[] { x.T - (x.T % 1800), x.T - (x.T % 1800) - 1800 }.Select(start => (Start: start, x)))
+            .GroupBy(p => p.Start)
+            .OrderBy(g => g.Key)
+            .Select(g => (Start: DateTimeOffset.FromUnixTimeSeconds(g.Key).UtcDateTime, Count: g.Count(), Sum: g.Sum(p => p.x.Amount), Avg: g.Average(p => p.x.Price), Max: g.Max(p => p.x.Price)))
+            .ToList();
+        var rows = CliRunner.ReadJsonLines(output);
+
+        Assert.Equal(expected.Count, rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            Assert.Equal(expected[i].Start, DateTime.Parse(r.GetProperty("window").GetProperty("start").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal));
+            Assert.Equal(expected[i].Count, r.GetProperty("count").GetInt64());
+            Assert.Equal((double)expected[i].Sum, r.GetProperty("sum(amount)").GetDouble(), 9);
+            Assert.Equal((double)expected[i].Avg, r.GetProperty("avg(price)").GetDouble(), 9);
+            Assert.Equal((double)expected[i].Max, r.GetProperty("max(price)").GetDouble());
+        }
+    }
+
     /// <summary>Per second: count, avg, min, max, last; per minute: count and avg — by GroupBy over the raw CSV.</summary>
     internal static void AssertMatchesReference(string csv, List<JsonElement> results, int? expectedSeconds, int? expectedMinutes)
     {

@@ -173,6 +173,31 @@ public sealed class PipelineCatalogTests
         Assert.Contains(errors, e => e.StartsWith("Pipelines:agg:Options:Aggregates: Unknown aggregate function 'median'", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("t timestamp, value dbl", "Pipelines:agg:Options:Schema: 'dbl' (field 'value') is not a type")]
+    [InlineData("t timestamp value double", "Pipelines:agg:Options:Schema: 't timestamp value double' is not a field")]
+    [InlineData("t timestamp, t double", "Pipelines:agg:Options:Schema: the field 't' is declared twice")]
+    [InlineData("t long, value double", "Pipelines:agg:Options:Schema: the time field 't' is declared long; declare it timestamp")]
+    [InlineData("t timestamp", "Pipelines:agg:Options:Schema: avg(value) reads 'value', which is not declared (declared: t)")]
+    [InlineData("t timestamp, value string", "Pipelines:agg:Options:Schema: avg(value) reads 'value', declared string; aggregates read long or double fields")]
+    public void Load_AggregateWithABadDeclaredSchema_NamesTheKey(string schema, string expected)
+    {
+        Load(
+            out var errors,
+            ("Pipelines:agg:Kind", "aggregate"),
+            ("Pipelines:agg:Source:Kind", "replay"),
+            ("Pipelines:agg:Source:Path", "trades.csv"),
+            ("Pipelines:agg:Options:Format", "csv"),
+            ("Pipelines:agg:Options:CsvHeader", "false"),
+            ("Pipelines:agg:Options:Schema", schema),
+            ("Pipelines:agg:Options:TimeField", "t"),
+            ("Pipelines:agg:Options:Window", "1 minute"),
+            ("Pipelines:agg:Options:Aggregates:0", "avg(value)"));
+
+        Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+        Assert.Single(errors);
+    }
+
     [Fact]
     public void Load_GeneratorOfUnknownData_NamesTheKey()
     {
