@@ -328,7 +328,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _watermarkAtLastInput = _watermark;
             if (!_idlePending)
             {
-                ScheduleIdle(_lastInput + idle);
+                ScheduleIdle(AddSaturating(_lastInput, idle));
             }
         }
 
@@ -359,7 +359,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 var elapsed = now - _lastInput;
                 if (elapsed < idle)
                 {
-                    ScheduleIdle(_lastInput + idle);
+                    ScheduleIdle(AddSaturating(_lastInput, idle));
                     return;
                 }
 
@@ -375,7 +375,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                     {
                         // Wake when the watermark, following processing time, reaches the next window end.
                         var nextEnd = nextStart + _assigner.Duration;
-                        ScheduleIdle(Math.Max(now + 1, _lastInput + (nextEnd - _watermarkAtLastInput)));
+                        ScheduleIdle(Math.Max(now + 1, AddSaturating(_lastInput, AddSaturating(nextEnd, -_watermarkAtLastInput))));
                     }
 
                     PublishState();
@@ -717,6 +717,13 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _stateRows = 0;
             _twaSamples = 0;
             PublishState();
+        }
+
+        // a + b, clamped to long's range: a huge idle timeout or delay (TimeSpan.MaxValue) must not wrap around.
+        private static long AddSaturating(long a, long b)
+        {
+            var sum = unchecked(a + b);
+            return ((a ^ sum) & (b ^ sum)) < 0 ? (b > 0 ? long.MaxValue : long.MinValue) : sum;
         }
 
         private static InvalidOperationException Bound(string option, int limit, string what) =>
