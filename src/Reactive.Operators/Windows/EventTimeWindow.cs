@@ -213,7 +213,16 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             var now = _config.IdleTimeout is null ? 0 : _config.Scheduler.Now.UtcTicks;
             CatchUpIdle(now);
             var time = _config.EventTime(value);
-            if (time is not { } t || t < MinTicks || t > MaxTicks)
+            long start = 0;
+            var count = 0;
+            if (time is { } t0 && t0 >= MinTicks && t0 <= MaxTicks)
+            {
+                _assigner.Assign(t0, out start, out count);
+            }
+
+            // No event time, or one whose windows reach outside DateTimeOffset's range (a default timestamp in a
+            // sliding window starting before year 1): the window bounds could not be shown, so the row is dropped.
+            if (time is not { } t || count <= 0 || start < MinTicks || start + ((count - 1) * _assigner.Slide) > MaxTicks - _assigner.Duration)
             {
                 _stats?.AddDropped();
                 _config.RowsWithoutEventTime?.OnNext(value);
@@ -228,7 +237,6 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 _rowValues[i] = selectors[i]?.Invoke(value);
             }
 
-            _assigner.Assign(t, out var start, out var count);
             var box = new KeyBox(key);
             for (var w = 0; w < count; w++, start += _assigner.Slide)
             {

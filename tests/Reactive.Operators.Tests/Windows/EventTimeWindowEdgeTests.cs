@@ -47,6 +47,36 @@ public sealed class EventTimeWindowEdgeTests
         Assert.InRange(counting.Scheduled, 1, 3);
     }
 
+    [Fact]
+    public void WindowByEventTime_WindowOutsideDateTimeOffsetRange_RowDroppedAsWithoutEventTime()
+    {
+        // 10 min sliding by 5: a row at DateTimeOffset.MinValue (0 ticks, a default timestamp) is in [−5 min, 5 min),
+        // which starts before year 1, and a row 1 min before MaxValue is in windows ending after it. Neither window
+        // can be shown (WindowStart/WindowEnd), so such rows are dropped and counted as rows without event time.
+        var scheduler = new TestScheduler();
+        var minimum = new Row(null, "a", 1);
+        var maximum = new Row(null, "a", 2);
+        var xs = scheduler.CreateHotObservable(OnNext(210, minimum), OnNext(220, Row.Of(1)), OnNext(230, maximum), OnCompleted<Row>(300));
+        var options = Options(600, 300, delaySeconds: 1_000_000);
+        options.EventTime = r => ReferenceEquals(r, minimum) ? DateTimeOffset.MinValue.UtcTicks
+            : ReferenceEquals(r, maximum) ? DateTimeOffset.MaxValue.UtcTicks - TimeSpan.TicksPerMinute
+            : S(r.At!.Value);
+        var stats = options.Stats = new WindowStats();
+        var dropped = scheduler.CreateObserver<Row>();
+        options.RowsWithoutEventTime = dropped;
+        options.Scheduler = scheduler;
+
+        var res = scheduler.Start(() => System.Reactive.Linq.Observable.Select(
+            xs.WindowByEventTime(options),
+            u => string.Join(" | ", u.Rows.Select(r => $"{r.WindowStart:O} {r.WindowEnd:O} {r.Values[0]}"))));
+
+        res.Messages.AssertEqual(
+            OnNext(300, "2024-01-01T11:55:00.0000000+00:00 2024-01-01T12:05:00.0000000+00:00 1 | 2024-01-01T12:00:00.0000000+00:00 2024-01-01T12:10:00.0000000+00:00 1"),
+            OnCompleted<string>(300));
+        dropped.Messages.AssertEqual(OnNext(210, minimum), OnNext(230, maximum));
+        Assert.Equal(2, stats.DroppedRows);
+    }
+
     /// <summary>Counts what the operator schedules (the idle timer), delegating to the virtual clock.</summary>
     private sealed class CountingScheduler(IScheduler inner) : IScheduler
     {
