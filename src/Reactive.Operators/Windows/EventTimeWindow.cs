@@ -214,7 +214,16 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             var now = _config.IdleTimeout is null ? 0 : _config.Scheduler.Now.UtcTicks;
             CatchUpIdle(now);
             var time = _config.EventTime(value);
-            if (time is not { } t || t < MinTicks || t > MaxTicks)
+            long start = 0;
+            var count = 0;
+            if (time is { } t0 && t0 >= MinTicks && t0 <= MaxTicks)
+            {
+                _assigner.Assign(t0, out start, out count);
+            }
+
+            // No event time, or one whose windows reach outside DateTimeOffset's range (a default timestamp in a
+            // sliding window starting before year 1): the window bounds could not be shown, so the row is dropped.
+            if (time is not { } t || count <= 0 || start < MinTicks || start + ((count - 1) * _assigner.Slide) > MaxTicks - _assigner.Duration)
             {
                 _stats?.AddDropped();
                 _config.RowsWithoutEventTime?.OnNext(value);
@@ -229,7 +238,6 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 _rowValues[i] = selectors[i]?.Invoke(value);
             }
 
-            _assigner.Assign(t, out var start, out var count);
             var box = new KeyBox(key);
             for (var w = 0; w < count; w++, start += _assigner.Slide)
             {
@@ -326,7 +334,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _watermarkAtLastInput = _watermark;
             if (!_idlePending)
             {
-                ScheduleIdle(_lastInput + idle);
+                ScheduleIdle(AddSaturating(_lastInput, idle));
             }
         }
 
@@ -357,7 +365,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 var elapsed = now - _lastInput;
                 if (elapsed < idle)
                 {
-                    ScheduleIdle(_lastInput + idle);
+                    ScheduleIdle(AddSaturating(_lastInput, idle));
                     return;
                 }
 
@@ -373,7 +381,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                     {
                         // Wake when the watermark, following processing time, reaches the next window end.
                         var nextEnd = nextStart + _assigner.Duration;
-                        ScheduleIdle(Math.Max(now + 1, _lastInput + (nextEnd - _watermarkAtLastInput)));
+                        ScheduleIdle(Math.Max(now + 1, AddSaturating(_lastInput, AddSaturating(nextEnd, -_watermarkAtLastInput))));
                     }
 
                     PublishState();
@@ -715,6 +723,13 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _stateRows = 0;
             _twaSamples = 0;
             PublishState();
+        }
+
+        // a + b, clamped to long's range: a huge idle timeout or delay (TimeSpan.MaxValue) must not wrap around.
+        private static long AddSaturating(long a, long b)
+        {
+            var sum = unchecked(a + b);
+            return ((a ^ sum) & (b ^ sum)) < 0 ? (b > 0 ? long.MaxValue : long.MinValue) : sum;
         }
 
         private static InvalidOperationException Bound(string option, int limit, string what) =>

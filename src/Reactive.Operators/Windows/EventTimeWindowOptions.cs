@@ -14,7 +14,7 @@ public sealed class EventTimeWindowOptions<T, TKey>
 {
     /// <summary>
     /// Reads a row's event time as UTC ticks (<see cref="DateTimeOffset.UtcTicks"/>); null (or ticks outside
-    /// <see cref="DateTimeOffset"/>'s range) = no event time:
+    /// <see cref="DateTimeOffset"/>'s range, or in a window that starts or ends outside it) = no event time:
     /// the row is dropped, counted in <see cref="WindowStats.DroppedRows"/> and sent to <see cref="RowsWithoutEventTime"/>.
     /// </summary>
     /// <value>Required; the default value is null.</value>
