@@ -81,7 +81,7 @@ public sealed class AnomalyDetector
         }
 
         var hours = HoursOf(series);
-        var history = hours[hour] ??= new HourHistory(Math.Min(_maxBaseline, Math.Max(_minHistory, 16)));
+        var history = hours[hour] ??= new HourHistory(Math.Min(_maxBaseline + 1, Math.Max(_minHistory, 16)));
         if (history.Count > 0 && timestampTicks <= history.NewestTime)
         {
             return Rejected(timestampTicks == history.NewestTime ? AnomalyStatus.DuplicateTime : AnomalyStatus.OutOfOrder);
@@ -89,7 +89,10 @@ public sealed class AnomalyDetector
 
         var cutoff = timestampTicks < long.MinValue + _lookbackTicks ? long.MinValue : timestampTicks - _lookbackTicks;
         history.DropOlderThan(cutoff);
-        if (history.Count >= _maxBaseline)
+
+        // The bound is on the baseline a price is judged against: MaxBaselineSize prices are allowed (14 for daily
+        // prices over 14 days), one more is not.
+        if (history.Count > _maxBaseline)
         {
             throw new InvalidOperationException(
                 $"Series '{series}' hour {hour} holds {history.Count} baseline prices within the lookback; raise AnomalyOptions.MaxBaselineSize (now {_maxBaseline}) or shorten AnomalyOptions.Lookback.");

@@ -9,7 +9,8 @@ public class RunOneShotTests
     public void RunAnomaly_OperatorFailsMidFile_StopsReadingAtThatLineAndExitsOne()
     {
         // 30,000 hourly rows = 1,250 days of 24 hours. With a lookback longer than the file, hour 1's baseline
-        // reaches the default bound of 1,000 prices at the first row of day 1,001: line 1 + 1,000 × 24 + 1.
+        // passes the default bound of 1,000 prices (1,001: every day before) at the first row of day 1,002:
+        // line 1 + 1,001 × 24 + 1.
         var input = CliRunner.TempFile("h.csv");
         Assert.Equal(0, CliRunner.Run("generate", "hourly", "--rows", "30000", "-o", input).Exit);
         var output = CliRunner.TempFile("out.jsonl");
@@ -17,9 +18,9 @@ public class RunOneShotTests
         var (exit, _, stderr) = CliRunner.Run("run", "anomaly", "--input", input, "--output", output, "--lookback", "100000 days");
 
         Assert.Equal(1, exit);
-        Assert.Contains("reactive run anomaly: failed after 24002 lines: Series '' hour 1 holds 1000 baseline prices", stderr, StringComparison.Ordinal);
+        Assert.Contains("reactive run anomaly: failed after 24026 lines: Series '' hour 1 holds 1001 baseline prices", stderr, StringComparison.Ordinal);
         Assert.Contains("reactive run anomaly: AnomalyOptions.MaxBaselineSize is --max-baseline here", stderr, StringComparison.Ordinal);
-        Assert.Equal(",1,", File.ReadLines(input).ElementAt(24001)[10..13]);
+        Assert.Equal(",1,", File.ReadLines(input).ElementAt(24025)[10..13]);
 
         // The bound the message names, raised: the whole file goes through.
         var again = CliRunner.Run("run", "anomaly", "--input", input, "--output", output, "--lookback", "100000 days", "--max-baseline", "2000");

@@ -185,11 +185,26 @@ public sealed class AnomalyDetectorTests
     [Fact]
     public void AnomalyDetector_MaxBaselineSizeExceeded_ThrowsNamingOption()
     {
+        // A bound of 2: the third price is judged against 2 (allowed), the fourth would be judged against 3.
         var detector = new AnomalyDetector(new AnomalyOptions { MinHistory = 2, MaxBaselineSize = 2 });
         detector.Evaluate(At(0, 1), 1, 1);
         detector.Evaluate(At(0, 1) + 1, 1, 1);
-        var ex = Assert.Throws<InvalidOperationException>(() => detector.Evaluate(At(0, 1) + 2, 1, 1));
+        Assert.Equal(2, detector.Evaluate(At(0, 1) + 2, 1, 1).BaselineCount);
+        var ex = Assert.Throws<InvalidOperationException>(() => detector.Evaluate(At(0, 1) + 3, 1, 1));
+        Assert.Contains("holds 3 baseline prices", ex.Message, StringComparison.Ordinal);
         Assert.Contains("AnomalyOptions.MaxBaselineSize", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnomalyDetector_BoundEqualToTheLookbackInDays_JudgesDailyPrices()
+    {
+        // As the option says: one price a day over 14 days needs a bound of 14 (it failed on day 15 with 14).
+        var detector = new AnomalyDetector(new AnomalyOptions { MaxBaselineSize = 14 });
+        for (var day = 0; day < 60; day++)
+        {
+            var check = detector.Evaluate(At(day, 0), 1, 10 + (day % 3));
+            Assert.Equal(Math.Min(day, 14), check.BaselineCount);
+        }
     }
 
     [Fact]
