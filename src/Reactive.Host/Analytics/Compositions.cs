@@ -43,10 +43,16 @@ internal sealed record CompositionOutputs(
 /// </summary>
 internal static class Compositions
 {
-    public static IObservable<ResultRow> Spread(IObservable<SourceLine> lines, SpreadSettings settings, CompositionOutputs outputs) =>
-        Spread(new LineRecordSource(lines), settings, outputs);
+    /// <param name="lines">The source's lines.</param>
+    /// <param name="settings">The pipeline's settings.</param>
+    /// <param name="scheduler">Processing time: the clock of the spread's idle timeout.</param>
+    /// <param name="outputs">Where dead letters, late rows, the watermark and event times go.</param>
+    public static IObservable<ResultRow> Spread(IObservable<SourceLine> lines, SpreadSettings settings, IScheduler scheduler, CompositionOutputs outputs) =>
+        Spread(new LineRecordSource(lines), settings, scheduler, outputs);
 
-    public static IObservable<ResultRow> Spread(IRecordSource records, SpreadSettings settings, CompositionOutputs outputs)
+    /// <inheritdoc cref="Spread(IObservable{SourceLine}, SpreadSettings, IScheduler, CompositionOutputs)"/>
+    /// <param name="records">The records (a file's bytes for one-shot runs, a source's lines for the service).</param>
+    public static IObservable<ResultRow> Spread(IRecordSource records, SpreadSettings settings, IScheduler scheduler, CompositionOutputs outputs)
     {
         var cursor = new LineCursor();
         var quotes = records.Parse(
@@ -61,7 +67,7 @@ internal static class Compositions
         var operatorOutputs = outputs.AtLineOf(cursor);
         return quotes.Publish(q =>
         {
-            var windows = q.Spread(settings.Options, x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice)
+            var windows = q.Spread(settings.Options, x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice, scheduler)
                 .SelectMany(r => SpreadRow(r, operatorOutputs));
             return settings.EmitQuotes
                 ? q.QuoteSpreads(x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice).Select(QuoteRow).Merge(windows)

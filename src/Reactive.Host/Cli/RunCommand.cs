@@ -217,7 +217,8 @@ internal static class RunCommand
             },
             a.Zone("time-zone", "America/New_York"),
             a.Flag("quotes"));
-        return (lines, outputs) => Compositions.Spread(lines, settings, outputs);
+        // A finite input: no idle timeout (the end of the input makes every window final).
+        return (lines, outputs) => Compositions.Spread(lines, settings, ImmediateScheduler.Instance, outputs);
     }
 
     private static Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>> AnomalyFromArgs(ArgReader a)

@@ -259,6 +259,7 @@ internal static class PipelineKinds
             EmitSeconds = r.GetBool("EmitSeconds", true),
             EmitMinutes = r.GetBool("EmitMinutes", true),
             MaxPendingQuotes = r.GetInt("MaxPendingQuotes", 1_000_000, 1),
+            IdleTimeout = r.Exists("IdleTimeout") ? r.GetDuration("IdleTimeout", TimeSpan.FromSeconds(5)) : null,
         };
         var settings = new SpreadPipelineSettings(new SpreadSettings(options, r.GetZone("TimeZone", "America/New_York"), r.GetBool("EmitQuotes", false)));
         r.RejectUnknownKeys("spread options");

@@ -15,7 +15,7 @@ internal static class PipelineRunner
     {
         WordCountSettings s => RunWordCountAsync(ctx, s, stop),
         FileRowsSettings s => RunFileRowsAsync(ctx, s, stop),
-        SpreadPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Spread(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), Compositions.SpreadTemplates(s.Settings), OutputMode.Append, [], stop),
+        SpreadPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Spread(LineSources.Open(ctx, stop), s.Settings, ctx.Scheduler, Outputs(ctx))), Compositions.SpreadTemplates(s.Settings), OutputMode.Append, [], stop),
         AnomalyPipelineSettings s => RunRowsAsync(ctx, Single(Compositions.Anomaly(LineSources.Open(ctx, stop), s.Settings, Outputs(ctx))), Compositions.AnomalyTemplates(s.Settings), OutputMode.Append, [], stop),
         RawTableSettings s => RunRawTableAsync(ctx, s, stop),
         AggregatePipelineSettings s => RunAggregateAsync(ctx, s.Settings, stop),

@@ -41,6 +41,10 @@ public sealed class SpreadAggregator
 
     private long _maxTime = long.MinValue;
 
+    // A watermark set from outside (an idle source: processing time passing); the watermark is the later of it and
+    // the newest quote time − delay.
+    private long _watermarkFloor = long.MinValue;
+
     // The newest quote time at which the watermark reaches the next second (frontier + 1 s + delay):
     // one comparison per quote decides whether anything may become final.
     private long _advanceAt = long.MinValue;
@@ -89,8 +93,48 @@ public sealed class SpreadAggregator
     /// <summary>Quotes held until their second is final (the operator's state size).</summary>
     public int PendingCount => _pendingCount;
 
-    /// <summary>The watermark (newest quote time − delay), in ticks; <see cref="long.MinValue"/> before the first quote.</summary>
-    public long WatermarkTicks => _maxTime < long.MinValue + _delayTicks ? long.MinValue : _maxTime - _delayTicks;
+    /// <summary>
+    /// The watermark (newest quote time − delay, or later once <see cref="AdvanceWatermarkTo"/> moved it), in ticks;
+    /// <see cref="long.MinValue"/> before the first quote.
+    /// </summary>
+    public long WatermarkTicks
+    {
+        get
+        {
+            var fromQuotes = _maxTime < long.MinValue + _delayTicks ? long.MinValue : _maxTime - _delayTicks;
+            return fromQuotes > _watermarkFloor ? fromQuotes : _watermarkFloor;
+        }
+    }
+
+    /// <summary>
+    /// The end of the next window that a later watermark would make final: the earliest pending second's, or the open
+    /// minute's when it ends first; <see cref="long.MaxValue"/> when nothing is open.
+    /// </summary>
+    public long NextWindowEndTicks
+    {
+        get
+        {
+            var second = _pendingCount > 0 ? Floor(_pending[_head].Time, SecondTicks) + SecondTicks : long.MaxValue;
+            var minute = _minuteOpen ? _minuteStart + MinuteTicks : long.MaxValue;
+            return Math.Min(second, minute);
+        }
+    }
+
+    /// <summary>
+    /// Moves the watermark on to <paramref name="watermarkTicks"/> without a quote — for a source gone idle, whose
+    /// watermark then follows processing time — and emits the windows that become final. It never goes back: an earlier
+    /// value does nothing. Quotes of the seconds it made final are late.
+    /// </summary>
+    public void AdvanceWatermarkTo(long watermarkTicks)
+    {
+        if (watermarkTicks <= WatermarkTicks)
+        {
+            return;
+        }
+
+        _watermarkFloor = watermarkTicks;
+        AdvanceWatermark();
+    }
 
     /// <summary>Adds one quote.</summary>
     /// <param name="timestampTicks">The quote's event time, in ticks.</param>

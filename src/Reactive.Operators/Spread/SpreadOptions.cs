@@ -1,6 +1,6 @@
 namespace Reactive.Operators.Spread;
 
-/// <summary>Options of the bid/ask spread aggregation (<see cref="SpreadAggregator"/> and <see cref="SpreadObservableExtensions.Spread{T}"/>).</summary>
+/// <summary>Options of the bid/ask spread aggregation (<see cref="SpreadAggregator"/> and <see cref="SpreadObservableExtensions.Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, System.Reactive.Concurrency.IScheduler)"/>).</summary>
 public sealed class SpreadOptions
 {
     /// <summary>
@@ -34,6 +34,15 @@ public sealed class SpreadOptions
     /// <value>The default value is 1,000,000.</value>
     public int MaxPendingQuotes { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// For the Rx <see cref="SpreadObservableExtensions.Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, System.Reactive.Concurrency.IScheduler)"/>: after no quote for this long (processing time, on
+    /// its scheduler), the watermark follows processing time — it moves on by the time elapsed since the last quote —
+    /// so the last second and minute of a feed that paused (a market close, a socket gone quiet) become final and are
+    /// emitted. Null: the watermark moves with quotes only.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public TimeSpan? IdleTimeout { get; set; }
+
     /// <summary>The source name written into the dead letters of rejected and late quotes.</summary>
     /// <value>The default value is <c>"spread"</c>.</value>
     public string SourceName { get; set; } = "spread";
@@ -45,6 +54,11 @@ public sealed class SpreadOptions
         if (WatermarkDelay < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(WatermarkDelay), WatermarkDelay, "SpreadOptions.WatermarkDelay must be zero or positive.");
+        }
+
+        if (IdleTimeout is { } idle && idle <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), idle, "SpreadOptions.IdleTimeout must be positive (or null for none).");
         }
 
         if (MaxPendingQuotes < 1)

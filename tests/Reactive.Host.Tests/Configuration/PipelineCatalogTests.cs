@@ -198,6 +198,16 @@ public sealed class PipelineCatalogTests
         Assert.Single(errors);
     }
 
+    [Theory]
+    [InlineData("0 seconds", "Pipelines:s:Options:IdleTimeout: '0 seconds' must be positive")]
+    [InlineData("soon", "Pipelines:s:Options:IdleTimeout: 'soon' is not a duration")]
+    public void Load_SpreadWithABadIdleTimeout_NamesTheKey(string value, string expected)
+    {
+        Load(out var errors, ("Pipelines:s:Kind", "spread"), ("Pipelines:s:Source:Kind", "socket"), ("Pipelines:s:Source:Port", "9999"), ("Pipelines:s:Options:IdleTimeout", value));
+
+        Assert.StartsWith(expected, Assert.Single(errors), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_GeneratorOfUnknownData_NamesTheKey()
     {

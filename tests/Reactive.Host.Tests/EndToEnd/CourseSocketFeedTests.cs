@@ -56,9 +56,14 @@ public sealed class CourseSocketFeedTests
                 await course.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
             }
 
-            // 12,434 seconds in the file; the last second and minute are final only at shutdown (no later quote).
-            await service.WaitForStdoutAsync(o => o.Split('\n').Count(l => l.Contains("\"kind\":\"second\"", StringComparison.Ordinal)) >= 12_433, TimeSpan.FromSeconds(60), "the seconds");
+            // 12,434 seconds and 1,136 minutes in the file. No quote comes after the last one: its second and minute
+            // are made final by the pipeline's idle timeout (5 s without a quote), before any shutdown.
+            static int Rows(string stdout, string kind) => stdout.Split('\n').Count(l => l.Contains($"\"kind\":\"{kind}\"", StringComparison.Ordinal));
+            await service.WaitForStdoutAsync(o => Rows(o, "second") == 12_434 && Rows(o, "minute") == 1_136, TimeSpan.FromSeconds(60), "every second and minute");
+            var beforeShutdown = service.Stdout;
             Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal((12_434, 1_136), (Rows(service.Stdout, "second"), Rows(service.Stdout, "minute")));
+            Assert.Equal(beforeShutdown.TrimEnd(), service.Stdout.TrimEnd());
 
             var rows = service.Stdout.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
             RunCourseDataTests.AssertMatchesReference(csv, rows, expectedSeconds: 12_434, expectedMinutes: 1_136);
