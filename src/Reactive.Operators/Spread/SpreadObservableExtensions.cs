@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
+using Reactive.Operators.Time;
 
 namespace Reactive.Operators.Spread;
 
@@ -183,7 +184,7 @@ public static class SpreadObservableExtensions
                     _watermarkAtLastInput = _aggregator.WatermarkTicks;
                     if (!_idlePending && !_done)
                     {
-                        ScheduleIdle(AddSaturating(now, _idleTicks));
+                        ScheduleIdle(UtcTicks.AddSaturating(now, _idleTicks));
                     }
                 }
             }
@@ -256,19 +257,14 @@ public static class SpreadObservableExtensions
             {
                 if (_watermarkAtLastInput != long.MinValue && now - _lastInput >= _idleTicks)
                 {
-                    _aggregator.AdvanceWatermarkTo(AddSaturating(_watermarkAtLastInput, now - _lastInput));
+                    _aggregator.AdvanceWatermarkTo(UtcTicks.AddSaturating(_watermarkAtLastInput, now - _lastInput));
                 }
             }
 
             private void ScheduleIdle(long due)
             {
                 _idlePending = true;
-                var max = DateTimeOffset.MaxValue.UtcTicks;
-                _idle.Disposable = _scheduler.Schedule(this, new DateTimeOffset(due > max ? max : due, TimeSpan.Zero), static (_, self) =>
-                {
-                    self.OnIdle();
-                    return Disposable.Empty;
-                });
+                _idle.Disposable = UtcTicks.ScheduleAt(_scheduler, this, due, static self => self.OnIdle());
             }
 
             private void OnIdle()
@@ -284,7 +280,7 @@ public static class SpreadObservableExtensions
                     var now = _scheduler.Now.UtcTicks;
                     if (now - _lastInput < _idleTicks)
                     {
-                        ScheduleIdle(AddSaturating(_lastInput, _idleTicks));
+                        ScheduleIdle(UtcTicks.AddSaturating(_lastInput, _idleTicks));
                         return;
                     }
 
@@ -302,16 +298,9 @@ public static class SpreadObservableExtensions
                     if (!_done && next != long.MaxValue)
                     {
                         // Wake when the watermark, following processing time, reaches the next window's end.
-                        ScheduleIdle(Math.Max(now + 1, AddSaturating(_lastInput, AddSaturating(next, -_watermarkAtLastInput))));
+                        ScheduleIdle(UtcTicks.IdleWake(now, _lastInput, _watermarkAtLastInput, next));
                     }
                 }
-            }
-
-            // a + b, clamped to long's range: a huge idle timeout (TimeSpan.MaxValue) must not wrap around.
-            private static long AddSaturating(long a, long b)
-            {
-                var sum = unchecked(a + b);
-                return ((a ^ sum) & (b ^ sum)) < 0 ? (b > 0 ? long.MaxValue : long.MinValue) : sum;
             }
 
             void ISpreadSink.OnResult(in SpreadResult result)

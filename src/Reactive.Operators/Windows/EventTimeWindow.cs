@@ -334,20 +334,14 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _watermarkAtLastInput = _watermark;
             if (!_idlePending)
             {
-                ScheduleIdle(AddSaturating(_lastInput, idle));
+                ScheduleIdle(UtcTicks.AddSaturating(_lastInput, idle));
             }
         }
 
         private void ScheduleIdle(long due)
         {
             _idlePending = true;
-            var max = DateTimeOffset.MaxValue.UtcTicks;
-            var at = new DateTimeOffset(due > max ? max : due, TimeSpan.Zero);
-            _idle.Disposable = _config.Scheduler.Schedule(this, at, static (_, self) =>
-            {
-                self.OnIdle();
-                return Disposable.Empty;
-            });
+            _idle.Disposable = UtcTicks.ScheduleAt(_config.Scheduler, this, due, static self => self.OnIdle());
         }
 
         private void OnIdle()
@@ -365,7 +359,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 var elapsed = now - _lastInput;
                 if (elapsed < idle)
                 {
-                    ScheduleIdle(AddSaturating(_lastInput, idle));
+                    ScheduleIdle(UtcTicks.AddSaturating(_lastInput, idle));
                     return;
                 }
 
@@ -381,7 +375,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                     {
                         // Wake when the watermark, following processing time, reaches the next window end.
                         var nextEnd = nextStart + _assigner.Duration;
-                        ScheduleIdle(Math.Max(now + 1, AddSaturating(_lastInput, AddSaturating(nextEnd, -_watermarkAtLastInput))));
+                        ScheduleIdle(UtcTicks.IdleWake(now, _lastInput, _watermarkAtLastInput, nextEnd));
                     }
 
                     PublishState();
@@ -723,13 +717,6 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _stateRows = 0;
             _twaSamples = 0;
             PublishState();
-        }
-
-        // a + b, clamped to long's range: a huge idle timeout or delay (TimeSpan.MaxValue) must not wrap around.
-        private static long AddSaturating(long a, long b)
-        {
-            var sum = unchecked(a + b);
-            return ((a ^ sum) & (b ^ sum)) < 0 ? (b > 0 ? long.MaxValue : long.MinValue) : sum;
         }
 
         private static InvalidOperationException Bound(string option, int limit, string what) =>
