@@ -102,13 +102,15 @@ public sealed class BboParser : ILineParser<BboQuote>
             || Utf8Text.TryParseDouble(line[(bidSizeEnd + 1)..askEnd], out double ask) != NumberStatus.Ok
             || !Utf8Text.TryDigits(line[(bidExchangeEnd + 1)..bidSizeEnd], 1, 9, out int bidSize)
             || !Utf8Text.TryDigits(line[(askExchangeEnd + 1)..], 1, 9, out int askSize)
-            || (symbolEnd == HeaderFirstField.Length && System.Text.Ascii.EqualsIgnoreCase(symbol, HeaderFirstField)))
+            || bid < 0 || ask < 0
+            || (symbolEnd == HeaderFirstField.Length && System.Text.Ascii.EqualsIgnoreCase(symbol, HeaderFirstField))
+            || !TrySymbol(symbol, out string symbolText))
         {
             return false;
         }
 
         long local = (day * TimeSpan.TicksPerDay) + timeOfDay;
-        value = new BboQuote(Symbol(symbol), _time.ToUtcTicks(local), bid, (char)line[bidExchange], bidSize, ask, (char)line[askExchange], askSize);
+        value = new BboQuote(symbolText, _time.ToUtcTicks(local), bid, (char)line[bidExchange], bidSize, ask, (char)line[askExchange], askSize);
         return true;
     }
 
@@ -143,6 +145,12 @@ public sealed class BboParser : ILineParser<BboQuote>
             return ParseStatus.Rejected;
         }
 
+        if (!TrySymbol(symbol, out string symbolText))
+        {
+            reason = new(DeadLetterCodes.BadValue, "Symbol", "expected a ticker: printable ASCII, no spaces or quotes");
+            return ParseStatus.Rejected;
+        }
+
         var dateText = line[f[1]];
         if (!_dates.TryRead(dateText, Utf8Text.TryParseUsDate, out int day))
         {
@@ -167,7 +175,7 @@ public sealed class BboParser : ILineParser<BboQuote>
         }
 
         long local = (day * TimeSpan.TicksPerDay) + timeOfDay;
-        value = new BboQuote(Symbol(symbol), _time.ToUtcTicks(local), bid, bidExchange, bidSize, ask, askExchange, askSize);
+        value = new BboQuote(symbolText, _time.ToUtcTicks(local), bid, bidExchange, bidSize, ask, askExchange, askSize);
         return ParseStatus.Parsed;
     }
 
@@ -175,11 +183,23 @@ public sealed class BboParser : ILineParser<BboQuote>
     public ParseStatus Parse(ReadOnlySpan<char> line, out BboQuote value, out DeadLetterReason reason) =>
         Utf8Text.ParseChars(this, line, out value, out reason);
 
-    private string Symbol(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// The symbol's string, reused while the symbol does not change. A new symbol must be printable ASCII without
+    /// spaces or quotes (<c>!</c> to <c>~</c> but <c>"</c>): a padded, quoted, garbled (U+FFFD, invalid UTF-8) or
+    /// otherwise mangled ticker would silently become a symbol of its own.
+    /// </summary>
+    private bool TrySymbol(ReadOnlySpan<byte> bytes, out string symbol)
     {
         if (bytes.Length == _symbolLength && bytes.SequenceEqual(_symbolBytes.AsSpan(0, _symbolLength)))
         {
-            return _symbol;
+            symbol = _symbol;
+            return true;
+        }
+
+        if (bytes.IsEmpty || bytes.IndexOfAnyExceptInRange((byte)'!', (byte)'~') >= 0 || bytes.Contains((byte)'"'))
+        {
+            symbol = string.Empty;
+            return false;
         }
 
         if (bytes.Length > _symbolBytes.Length)
@@ -189,14 +209,18 @@ public sealed class BboParser : ILineParser<BboQuote>
 
         bytes.CopyTo(_symbolBytes);
         _symbolLength = bytes.Length;
-        _symbol = Encoding.UTF8.GetString(bytes);
-        return _symbol;
+        _symbol = Encoding.ASCII.GetString(bytes);
+        symbol = _symbol;
+        return true;
     }
 
     private static bool TryPrice(ReadOnlySpan<byte> text, string field, out double price, ref DeadLetterReason reason)
     {
         switch (Utf8Text.TryParseDouble(text, out price))
         {
+            case NumberStatus.Ok when price < 0:
+                reason = new(DeadLetterCodes.BadNumber, field, "is negative");
+                return false;
             case NumberStatus.Ok:
                 return true;
             case NumberStatus.NonFinite:

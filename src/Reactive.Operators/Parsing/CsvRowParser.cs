@@ -42,12 +42,15 @@ public sealed class CsvRowParser : ILineParser<Row>
 
         if (_hasHeader)
         {
+            // A byte-order mark before a header (the first line of a file, or of each file of a concatenation) is not
+            // part of its first column's name.
+            var header = Utf8Text.TrimByteOrderMark(line);
             if (_header is null)
             {
-                return ReadHeader(line, out reason);
+                return ReadHeader(header, out reason);
             }
 
-            if (line.SequenceEqual(_header))
+            if (header.SequenceEqual(_header))
             {
                 return ParseStatus.Skipped;
             }

@@ -52,6 +52,13 @@ internal sealed class FieldConverter
         switch (field.Type)
         {
             case FieldType.String:
+                if (!System.Text.Unicode.Utf8.IsValid(text))
+                {
+                    // Decoding would turn the bad bytes into U+FFFD silently.
+                    reason = new(DeadLetterCodes.BadValue, field.Name, "is not valid UTF-8");
+                    return false;
+                }
+
                 row.SetString(index, Encoding.UTF8.GetString(text));
                 return true;
 
@@ -96,18 +103,34 @@ internal sealed class FieldConverter
                 return false;
 
             default:
-                if (TryTimestamp(field, _zones[index]!, text, out long ticks))
+                switch (TryTimestamp(field, _zones[index]!, text, out long ticks))
                 {
-                    row.SetBits(index, ticks);
-                    return true;
+                    case TimestampStatus.Ok:
+                        row.SetBits(index, ticks);
+                        return true;
+                    case TimestampStatus.NoDate:
+                        reason = new(DeadLetterCodes.BadDate, field.Name, "is a time of day without a date");
+                        return false;
+                    default:
+                        reason = new(DeadLetterCodes.BadDate, field.Name, "does not match the timestamp format");
+                        return false;
                 }
-
-                reason = new(DeadLetterCodes.BadDate, field.Name, "does not match the timestamp format");
-                return false;
         }
     }
 
-    private static bool TryTimestamp(SchemaField field, LocalTimeConverter zone, ReadOnlySpan<byte> text, out long utcTicks)
+    private enum TimestampStatus
+    {
+        Ok,
+        Bad,
+        NoDate,
+    }
+
+    /// <summary>
+    /// Reads a timestamp. Text without a date (<c>12:00:00</c> as <c>iso</c>, or a time-only custom format) is not an
+    /// instant: the framework would date it today, from the machine's clock, so it is read with no date (year 1) and
+    /// rejected; so is any text that lands in year 1.
+    /// </summary>
+    private static TimestampStatus TryTimestamp(SchemaField field, LocalTimeConverter zone, ReadOnlySpan<byte> text, out long utcTicks)
     {
         utcTicks = 0;
         string format = field.TimestampFormat;
@@ -120,7 +143,7 @@ internal sealed class FieldConverter
             {
                 if (whole > (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / unit || whole < -DateTime.UnixEpoch.Ticks / unit)
                 {
-                    return false;
+                    return TimestampStatus.Bad;
                 }
 
                 sinceEpoch = whole * unit;
@@ -132,17 +155,17 @@ internal sealed class FieldConverter
             }
             else
             {
-                return false;
+                return TimestampStatus.Bad;
             }
 
             long ticks = DateTime.UnixEpoch.Ticks + sinceEpoch;
             if (ticks < 0 || ticks > DateTime.MaxValue.Ticks)
             {
-                return false;
+                return TimestampStatus.Bad;
             }
 
             utcTicks = ticks;
-            return true;
+            return TimestampStatus.Ok;
         }
 
         Span<char> scratch = stackalloc char[64];
@@ -150,16 +173,22 @@ internal sealed class FieldConverter
         try
         {
             var chars = Utf8Text.Decode(text, scratch, ref rented);
+            const DateTimeStyles styles = DateTimeStyles.AdjustToUniversal | DateTimeStyles.NoCurrentDateDefault;
             bool ok = format == SchemaField.IsoFormat
-                ? DateTime.TryParse(chars, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var time)
-                : DateTime.TryParseExact(chars, format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out time);
+                ? DateTime.TryParse(chars, CultureInfo.InvariantCulture, styles, out var time)
+                : DateTime.TryParseExact(chars, format, CultureInfo.InvariantCulture, styles, out time);
             if (!ok)
             {
-                return false;
+                return TimestampStatus.Bad;
+            }
+
+            if (time.Year == 1)
+            {
+                return TimestampStatus.NoDate;
             }
 
             utcTicks = time.Kind == DateTimeKind.Utc ? time.Ticks : zone.ToUtcTicks(time.Ticks);
-            return true;
+            return TimestampStatus.Ok;
         }
         finally
         {

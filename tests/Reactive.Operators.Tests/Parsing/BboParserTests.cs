@@ -265,4 +265,96 @@ public class BboParserTests
             [(3L, "bad_date", "Date: expected MM/dd/yyyy"), (5L, "bad_time", "Time: expected HH:mm:ss.fff"), (7L, "field_count", "expected 9 fields: Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size")],
             letters.Select(l => (l.LineNumber, l.Code, l.Reason)));
     }
+
+    [Theory]
+    [InlineData(" ITT")] // padded: would group as a symbol of its own
+    [InlineData("ITT ")]
+    [InlineData("   ")] // only spaces: in effect no symbol
+    [InlineData("\"ITT\"")] // quoted CSV: the format has no quoting
+    [InlineData("IT\uFFFD")] // a byte the source could not decode
+    [InlineData("I\tT")]
+    [InlineData("\uFEFFITT")] // a byte-order mark before a quote
+    public void Parse_MangledSymbol_IsRejectedAsBadValue(string symbol)
+    {
+        var parser = new BboParser();
+        string line = $"{symbol},03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3";
+
+        var fromBytes = Parse(parser, line);
+        var status = parser.Parse(line.AsSpan(), out _, out var fromChars);
+
+        Assert.Equal(ParseStatus.Rejected, fromBytes.Status);
+        Assert.Equal("bad_value", fromBytes.Reason.Code);
+        Assert.Equal("Symbol", fromBytes.Reason.Field);
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(fromBytes.Reason, fromChars);
+    }
+
+    [Fact]
+    public void Parse_InvalidUtf8InSymbol_IsRejectedNotDecodedToReplacementChar()
+    {
+        var parser = new BboParser();
+        byte[] line = [.. "IT"u8, 0xFF, .. ",03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3"u8];
+
+        var status = parser.Parse(line, out _, out var reason);
+
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(("bad_value", "Symbol"), (reason.Code, reason.Field));
+        // The next good line, and a symbol with the punctuation real tickers use, still parse.
+        Assert.Equal("ITT", Parse(parser, "ITT,03/03/2014,09:30:00.034,43.16,Z,1,43.69,P,3").Quote.Symbol);
+        Assert.Equal("BRK.B", Parse(parser, "BRK.B,03/03/2014,09:30:00.035,43.16,Z,1,43.69,P,3").Quote.Symbol);
+        Assert.Equal("BF-B/W", Parse(parser, "BF-B/W,03/03/2014,09:30:00.036,43.16,Z,1,43.69,P,3").Quote.Symbol);
+    }
+
+    [Theory]
+    [InlineData("ITT,03/03/2014,09:30:00.033,-43.16,Z,1,43.69,P,3", "Bid Price")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,Z,1,-0.01,P,3", "Ask Price")]
+    [InlineData("ITT,03/03/2014,9:30:00.033,-1e2,Z,1,43.69,P,3", "Bid Price")] // general path (one-digit hour)
+    public void Parse_NegativePrice_IsRejectedAsBadNumber(string line, string field)
+    {
+        var (status, _, reason) = Parse(new BboParser(), line);
+
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(("bad_number", field, $"{field}: is negative"), (reason.Code, reason.Field, reason.Reason));
+    }
+
+    [Fact]
+    public void Parse_ZeroBid_IsAQuote()
+    {
+        // No bid at all is quoted as 0 by some feeds: zero is a price, only below zero is not.
+        var (status, q, _) = Parse(new BboParser(), "ITT,03/03/2014,09:30:00.033,0,Z,0,43.69,P,3");
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(0.0, q.BidPrice);
+        Assert.Equal(43.69, q.Spread, 12);
+    }
+
+    [Fact]
+    public void Parse_HeaderAfterByteOrderMark_IsSkipped()
+    {
+        // `cat a.csv b.csv` of files saved with a byte-order mark puts one before the second header.
+        var parser = new BboParser();
+        Assert.Equal(ParseStatus.Parsed, Parse(parser, "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3").Status);
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "\uFEFFSymbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size\r\n").Status);
+        Assert.Equal(ParseStatus.Parsed, Parse(parser, "ITT,03/04/2014,09:30:00.033,43.16,Z,1,43.69,P,3").Status);
+    }
+
+    [Theory]
+    [InlineData("11/02/2014,00:59:59.999", 2014, 11, 2, 4, 59, 59, 999)] // EDT, the hour before the overlap
+    [InlineData("11/02/2014,01:00:00.000", 2014, 11, 2, 5, 0, 0, 0)] // the overlap starts: first occurrence, EDT
+    [InlineData("11/02/2014,01:59:59.999", 2014, 11, 2, 5, 59, 59, 999)] // still the first occurrence
+    [InlineData("11/02/2014,02:00:00.000", 2014, 11, 2, 7, 0, 0, 0)] // EST from here: no UTC time 06:00-07:00 is produced
+    [InlineData("03/09/2014,02:00:00.000", 2014, 3, 9, 7, 0, 0, 0)] // the gap starts: EST, the same instant as 03:00 EDT
+    [InlineData("03/09/2014,02:59:59.999", 2014, 3, 9, 7, 59, 59, 999)] // the end of the gap, still EST
+    [InlineData("03/09/2014,03:00:00.000", 2014, 3, 9, 7, 0, 0, 0)] // EDT: the same instant as 02:00 of the gap
+    public void Parse_NewYorkDstEdges_FollowTheDocumentedRule(string dateTime, int y, int mo, int d, int h, int mi, int s, int ms)
+    {
+        // Worked out by hand: EDT = UTC-4, EST = UTC-5; a gap time takes EST, an ambiguous time EDT (as java.time does).
+        var parser = new BboParser();
+        var fast = Parse(parser, $"ITT,{dateTime},1,N,1,2,N,1");
+        var general = Parse(new BboParser(), $"ITT,{dateTime.Replace(",0", ",", StringComparison.Ordinal)},1,N,1,2,N,1");
+
+        Assert.Equal(ParseStatus.Parsed, fast.Status);
+        Assert.Equal(Utc(y, mo, d, h, mi, s, ms), fast.Quote.TimestampTicks);
+        Assert.Equal(fast.Quote, general.Quote);
+    }
 }

@@ -106,4 +106,47 @@ public class CsvRowParserTests
         Assert.Throws<InvalidOperationException>(() => row.GetLong("qty"));
         Assert.Throws<KeyNotFoundException>(() => row.GetLong("nope"));
     }
+
+    [Fact]
+    public void Parse_HeaderAfterByteOrderMark_MapsItsFirstColumn()
+    {
+        // Before, the first column was named "\uFEFFprice", matched no field, and every row's price was silently null.
+        var schema = new RowSchema(new SchemaField("price", FieldType.Double), new SchemaField("name", FieldType.String));
+        var parser = new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = true });
+
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "\uFEFFprice,name").Status);
+        var (status, row, _) = Parse(parser, "9.5,pear");
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(9.5, row.GetDouble("price"));
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "price,name").Status);
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "\uFEFFprice,name").Status);
+    }
+
+    [Fact]
+    public void Parse_InvalidUtf8InStringField_IsRejected()
+    {
+        var parser = new CsvRowParser(new CsvRowParserOptions { Schema = Schema });
+        byte[] line = [.. "app"u8, 0xE9, .. "le,3,1.25,true,"u8]; // Latin-1 é
+
+        var status = parser.Parse(line, out _, out var reason);
+
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(("bad_value", "name"), (reason.Code, reason.Field));
+        Assert.Equal(ParseStatus.Parsed, parser.Parse("appl\u00e9,3,1.25,true,".AsSpan(), out var row, out _));
+        Assert.Equal("appl\u00e9", row.GetString("name"));
+    }
+
+    [Theory]
+    [InlineData("\"apple\",\"3\",\"1.25\",\"true\",\"2014-03-10 09:30:00\"")]
+    [InlineData("apple,3,1.25,TRUE,2014-03-10 09:30:00")]
+    [InlineData("apple,+3,1.25e0,1,2014-03-10 09:30:00")]
+    public void Parse_EquivalentSpellings_ReadTheSameRow(string line)
+    {
+        var (status, row, _) = Parse(new CsvRowParser(new CsvRowParserOptions { Schema = Schema }), line);
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(("apple", 3L, 1.25, true), (row.GetString("name"), row.GetLong("qty"), row.GetDouble("price"), row.GetBool("ok")));
+        // 09:30 EDT (10 March 2014, the day after the switch) = 13:30Z.
+        Assert.Equal(new DateTimeOffset(2014, 3, 10, 13, 30, 0, TimeSpan.Zero), row.GetTimestamp("at"));
+    }
 }

@@ -15,6 +15,10 @@ public class FastPathAgreementTests
 {
     private static readonly byte[] Replacements = ",./:-+0159aZ \t"u8.ToArray();
 
+    // Bytes of mangled input: a quote, a control character, DEL, a CR inside the line, and bytes that are not UTF-8
+    // on their own (a lone lead byte, a continuation byte, the start of a byte-order mark).
+    private static readonly byte[] OddBytes = [(byte)'"', 0x00, 0x7F, (byte)'\r', 0xFF, 0xC3, 0x80, 0xEF];
+
     [Fact]
     public void BboParser_EveryMutationOfCanonicalRows_SameAsGeneralPath()
     {
@@ -34,6 +38,43 @@ public class FastPathAgreementTests
         }
 
         Assert.True(checkedLines > 40 * 40 * Replacements.Length, $"only {checkedLines} lines checked");
+    }
+
+    [Fact]
+    public void BboParser_OddByteMutationsOfCanonicalRows_SameAsGeneralPath()
+    {
+        var random = new Random(2014);
+        var fast = new BboParser();
+        var general = new BboParser();
+        var rejected = 0;
+        for (var n = 0; n < 40; n++)
+        {
+            foreach (var line in Mutations(Encoding.ASCII.GetBytes(RandomQuote(random)), OddBytes))
+            {
+                var a = fast.Parse(line, out BboQuote qa, out var ra);
+                var b = general.ParseGeneral(Utf8TextTrim(line), out BboQuote qb, out var rb);
+                Assert.True(a == b && qa == qb && ra == rb, $"'{Convert.ToHexString(line)}': fast {a} {qa} {ra}; general {b} {qb} {rb}");
+                rejected += a == ParseStatus.Rejected ? 1 : 0;
+            }
+        }
+
+        Assert.True(rejected > 40 * 40, $"only {rejected} mutated rows rejected");
+    }
+
+    [Fact]
+    public void HourlyPriceParser_OddByteMutationsOfCanonicalRows_SameAsGeneralPath()
+    {
+        var fast = new HourlyPriceParser();
+        var general = new HourlyPriceParser();
+        foreach (var text in new[] { "2017-01-01,1,0.0", "2017-03-12,24,-67.08", "2017-09-28,9,1822.95\r" })
+        {
+            foreach (var line in Mutations(Encoding.ASCII.GetBytes(text), OddBytes))
+            {
+                var a = fast.Parse(line, out HourlyPrice pa, out var ra);
+                var b = general.ParseGeneral(Utf8TextTrim(line), out HourlyPrice pb, out var rb);
+                Assert.True(a == b && pa == pb && ra == rb, $"'{Convert.ToHexString(line)}': fast {a} {pa} {ra}; general {b} {pb} {rb}");
+            }
+        }
     }
 
     [Fact]
@@ -90,7 +131,9 @@ public class FastPathAgreementTests
 
     // The line itself, each field emptied, every byte replaced by each of Replacements, every byte deleted and every
     // byte doubled.
-    private static IEnumerable<byte[]> Mutations(byte[] line)
+    private static IEnumerable<byte[]> Mutations(byte[] line) => Mutations(line, Replacements);
+
+    private static IEnumerable<byte[]> Mutations(byte[] line, byte[] replacements)
     {
         yield return line;
         var text = Encoding.ASCII.GetString(line);
@@ -104,7 +147,7 @@ public class FastPathAgreementTests
 
         for (var i = 0; i < line.Length; i++)
         {
-            foreach (var r in Replacements)
+            foreach (var r in replacements)
             {
                 if (line[i] != r)
                 {

@@ -156,4 +156,47 @@ public class HourlyPriceParserTests
         var letter = Assert.Single(letters);
         Assert.Equal((4L, "bad_date", "date: expected yyyy-MM-dd", "2017-01-0l,3,1.7"), (letter.LineNumber, letter.Code, letter.Reason, letter.Raw));
     }
+
+    [Fact]
+    public void Parse_HeaderAfterByteOrderMark_IsSkipped()
+    {
+        var parser = new HourlyPriceParser();
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "\uFEFFdate,hour,hoep\n").Status);
+        var (status, _, reason) = Parse(parser, "\uFEFF2017-01-01,1,0.0");
+
+        // A byte-order mark before a row is not skipped: the row is a dead letter that says why.
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(("bad_date", "date"), (reason.Code, reason.Field));
+    }
+
+    [Theory]
+    [InlineData("2017-02-29,1,5", "bad_date", "date")] // 2017 is a common year
+    [InlineData("2016-02-30,1,5", "bad_date", "date")]
+    [InlineData("2017-04-31,1,5", "bad_date", "date")]
+    [InlineData("2017-01-01,00,5", "bad_hour", "hour")]
+    [InlineData("2017-01-01,-1,5", "bad_hour", "hour")]
+    [InlineData("2017-01-01,1.5,5", "bad_number", "hour")]
+    [InlineData("2017-01-01, 1,5", "bad_number", "hour")]
+    [InlineData("2017-01-01,1,-Infinity", "non_finite", "hoep")]
+    [InlineData("2017-01-01,1,5,", "field_count", "")]
+    [InlineData("2017-01-01,1", "field_count", "")]
+    [InlineData("\"2017-01-01\",1,5", "bad_date", "date")]
+    public void Parse_MoreBadLines_AreRejected(string line, string code, string field)
+    {
+        var (status, _, reason) = Parse(new HourlyPriceParser(), line);
+
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal((code, field), (reason.Code, reason.Field));
+    }
+
+    [Fact]
+    public void Parse_LeapDayHour24_IsTheLastHourOfTheDay()
+    {
+        // 2016-02-29 hour 24 = 23:00-24:00 EST = 04:00Z on 1 March.
+        var (status, p, _) = Parse(new HourlyPriceParser(), "2016-02-29,24,-0.5");
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(new DateTimeOffset(2016, 3, 1, 4, 0, 0, TimeSpan.Zero), p.Timestamp);
+        Assert.Equal(-0.5, p.Price);
+    }
 }
