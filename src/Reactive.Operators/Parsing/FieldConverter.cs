@@ -103,26 +103,15 @@ internal sealed class FieldConverter
                 return false;
 
             default:
-                switch (TryTimestamp(field, _zones[index]!, text, out long ticks))
+                if (TryTimestamp(field, _zones[index]!, text, out long ticks, out string problem))
                 {
-                    case TimestampStatus.Ok:
-                        row.SetBits(index, ticks);
-                        return true;
-                    case TimestampStatus.NoDate:
-                        reason = new(DeadLetterCodes.BadDate, field.Name, "is a time of day without a date");
-                        return false;
-                    default:
-                        reason = new(DeadLetterCodes.BadDate, field.Name, "does not match the timestamp format");
-                        return false;
+                    row.SetBits(index, ticks);
+                    return true;
                 }
-        }
-    }
 
-    private enum TimestampStatus
-    {
-        Ok,
-        Bad,
-        NoDate,
+                reason = new(DeadLetterCodes.BadDate, field.Name, problem);
+                return false;
+        }
     }
 
     /// <summary>
@@ -130,9 +119,10 @@ internal sealed class FieldConverter
     /// instant: the framework would date it today, from the machine's clock, so it is read with no date (year 1) and
     /// rejected; so is any text that lands in year 1.
     /// </summary>
-    private static TimestampStatus TryTimestamp(SchemaField field, LocalTimeConverter zone, ReadOnlySpan<byte> text, out long utcTicks)
+    private static bool TryTimestamp(SchemaField field, LocalTimeConverter zone, ReadOnlySpan<byte> text, out long utcTicks, out string problem)
     {
         utcTicks = 0;
+        problem = "does not match the timestamp format";
         string format = field.TimestampFormat;
         if (format is SchemaField.UnixSecondsFormat or SchemaField.UnixMillisecondsFormat)
         {
@@ -143,7 +133,7 @@ internal sealed class FieldConverter
             {
                 if (whole > (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / unit || whole < -DateTime.UnixEpoch.Ticks / unit)
                 {
-                    return TimestampStatus.Bad;
+                    return false;
                 }
 
                 sinceEpoch = whole * unit;
@@ -155,17 +145,17 @@ internal sealed class FieldConverter
             }
             else
             {
-                return TimestampStatus.Bad;
+                return false;
             }
 
             long ticks = DateTime.UnixEpoch.Ticks + sinceEpoch;
             if (ticks < 0 || ticks > DateTime.MaxValue.Ticks)
             {
-                return TimestampStatus.Bad;
+                return false;
             }
 
             utcTicks = ticks;
-            return TimestampStatus.Ok;
+            return true;
         }
 
         Span<char> scratch = stackalloc char[64];
@@ -179,16 +169,17 @@ internal sealed class FieldConverter
                 : DateTime.TryParseExact(chars, format, CultureInfo.InvariantCulture, styles, out time);
             if (!ok)
             {
-                return TimestampStatus.Bad;
+                return false;
             }
 
             if (time.Year == 1)
             {
-                return TimestampStatus.NoDate;
+                problem = "is a time of day without a date";
+                return false;
             }
 
             utcTicks = time.Kind == DateTimeKind.Utc ? time.Ticks : zone.ToUtcTicks(time.Ticks);
-            return TimestampStatus.Ok;
+            return true;
         }
         finally
         {

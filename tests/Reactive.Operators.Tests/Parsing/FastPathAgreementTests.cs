@@ -22,20 +22,7 @@ public class FastPathAgreementTests
     [Fact]
     public void BboParser_EveryMutationOfCanonicalRows_SameAsGeneralPath()
     {
-        var random = new Random(14081);
-        var fast = new BboParser();
-        var general = new BboParser();
-        var checkedLines = 0;
-        for (var n = 0; n < 40; n++)
-        {
-            foreach (var line in Mutations(Encoding.ASCII.GetBytes(RandomQuote(random))))
-            {
-                var a = fast.Parse(line, out BboQuote qa, out var ra);
-                var b = general.ParseGeneral(Utf8TextTrim(line), out BboQuote qb, out var rb);
-                Assert.True(a == b && qa == qb && ra == rb, $"'{Encoding.ASCII.GetString(line)}': fast {a} {qa} {ra}; general {b} {qb} {rb}");
-                checkedLines++;
-            }
-        }
+        var (checkedLines, _) = AssertBboAgreement(14081, Replacements);
 
         Assert.True(checkedLines > 40 * 40 * Replacements.Length, $"only {checkedLines} lines checked");
     }
@@ -43,20 +30,7 @@ public class FastPathAgreementTests
     [Fact]
     public void BboParser_OddByteMutationsOfCanonicalRows_SameAsGeneralPath()
     {
-        var random = new Random(2014);
-        var fast = new BboParser();
-        var general = new BboParser();
-        var rejected = 0;
-        for (var n = 0; n < 40; n++)
-        {
-            foreach (var line in Mutations(Encoding.ASCII.GetBytes(RandomQuote(random)), OddBytes))
-            {
-                var a = fast.Parse(line, out BboQuote qa, out var ra);
-                var b = general.ParseGeneral(Utf8TextTrim(line), out BboQuote qb, out var rb);
-                Assert.True(a == b && qa == qb && ra == rb, $"'{Convert.ToHexString(line)}': fast {a} {qa} {ra}; general {b} {qb} {rb}");
-                rejected += a == ParseStatus.Rejected ? 1 : 0;
-            }
-        }
+        var (_, rejected) = AssertBboAgreement(2014, OddBytes);
 
         Assert.True(rejected > 40 * 40, $"only {rejected} mutated rows rejected");
     }
@@ -70,9 +44,7 @@ public class FastPathAgreementTests
         {
             foreach (var line in Mutations(Encoding.ASCII.GetBytes(text), OddBytes))
             {
-                var a = fast.Parse(line, out HourlyPrice pa, out var ra);
-                var b = general.ParseGeneral(Utf8TextTrim(line), out HourlyPrice pb, out var rb);
-                Assert.True(a == b && pa == pb && ra == rb, $"'{Convert.ToHexString(line)}': fast {a} {pa} {ra}; general {b} {pb} {rb}");
+                AssertHourlyAgreement(fast, general, line);
             }
         }
     }
@@ -107,14 +79,41 @@ public class FastPathAgreementTests
             var text = string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd},{random.Next(1, 25)},{random.Next(0, 20000) / 100.0}");
             foreach (var line in Mutations(Encoding.ASCII.GetBytes(text)))
             {
-                var a = fast.Parse(line, out HourlyPrice pa, out var ra);
-                var b = general.ParseGeneral(Utf8TextTrim(line), out HourlyPrice pb, out var rb);
-                Assert.True(a == b && pa == pb && ra == rb, $"'{Encoding.ASCII.GetString(line)}': fast {a} {pa} {ra}; general {b} {pb} {rb}");
-                parsed += a == ParseStatus.Parsed ? 1 : 0;
+                parsed += AssertHourlyAgreement(fast, general, line) == ParseStatus.Parsed ? 1 : 0;
             }
         }
 
         Assert.True(parsed > 60, $"only {parsed} mutated rows parsed");
+    }
+
+    // Forty seeded random quotes, each with all its mutations: the fast path answers what the general path answers.
+    private static (int Checked, int Rejected) AssertBboAgreement(int seed, byte[] replacements)
+    {
+        var random = new Random(seed);
+        var fast = new BboParser();
+        var general = new BboParser();
+        int checkedLines = 0, rejected = 0;
+        for (var n = 0; n < 40; n++)
+        {
+            foreach (var line in Mutations(Encoding.ASCII.GetBytes(RandomQuote(random)), replacements))
+            {
+                var a = fast.Parse(line, out BboQuote qa, out var ra);
+                var b = general.ParseGeneral(Utf8TextTrim(line), out BboQuote qb, out var rb);
+                Assert.True(a == b && qa == qb && ra == rb, $"'{Convert.ToHexString(line)}': fast {a} {qa} {ra}; general {b} {qb} {rb}");
+                checkedLines++;
+                rejected += a == ParseStatus.Rejected ? 1 : 0;
+            }
+        }
+
+        return (checkedLines, rejected);
+    }
+
+    private static ParseStatus AssertHourlyAgreement(HourlyPriceParser fast, HourlyPriceParser general, byte[] line)
+    {
+        var a = fast.Parse(line, out HourlyPrice pa, out var ra);
+        var b = general.ParseGeneral(Utf8TextTrim(line), out HourlyPrice pb, out var rb);
+        Assert.True(a == b && pa == pb && ra == rb, $"'{Convert.ToHexString(line)}': fast {a} {pa} {ra}; general {b} {pb} {rb}");
+        return a;
     }
 
     private static string RandomQuote(Random random)
