@@ -187,6 +187,22 @@ public class BboParserTests
         Assert.Equal(new Reactive.Operators.DeadLetters.DeadLetter("file.csv", 42, "bad_number", "Ask Price: is not a number", "ITT,03/03/2014,09:30:00.033,43.16,Z,1,oops,P,3"), letter);
     }
 
+    [Theory]
+    [InlineData("\u00e9")] // two bytes a character: the byte cut (4 per kept character) ends inside the field
+    [InlineData("x")]
+    public void ToDeadLetter_LongUtf8Line_RawIsItsFirst512CharactersAndAnEllipsis(string filler)
+    {
+        string line = "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P," + string.Concat(Enumerable.Repeat(filler, 3000));
+        byte[] bytes = Encoding.UTF8.GetBytes(line + "\r\n");
+        var parser = new BboParser();
+
+        Assert.Equal(ParseStatus.Rejected, parser.Parse(bytes, out _, out var reason));
+        var letter = reason.ToDeadLetter("q.csv", 9, bytes);
+
+        Assert.Equal(("q.csv", 9L, "bad_number", "Ask Size: is not a non-negative integer"), (letter.Source, letter.LineNumber, letter.Code, letter.Reason));
+        Assert.Equal(line[..512] + "\u2026", letter.Raw);
+    }
+
     [Fact]
     public void Parse_DateChangesMidFile_EachLineGetsItsOwnDay()
     {

@@ -22,7 +22,7 @@ public class FastPathAgreementTests
     [Fact]
     public void BboParser_EveryMutationOfCanonicalRows_SameAsGeneralPath()
     {
-        var (checkedLines, _) = AssertBboAgreement(14081, Replacements);
+        var (checkedLines, _) = AssertBboAgreement(RandomQuotes(14081), Replacements);
 
         Assert.True(checkedLines > 40 * 40 * Replacements.Length, $"only {checkedLines} lines checked");
     }
@@ -30,9 +30,20 @@ public class FastPathAgreementTests
     [Fact]
     public void BboParser_OddByteMutationsOfCanonicalRows_SameAsGeneralPath()
     {
-        var (_, rejected) = AssertBboAgreement(2014, OddBytes);
+        var (_, rejected) = AssertBboAgreement(RandomQuotes(2014), OddBytes);
 
         Assert.True(rejected > 40 * 40, $"only {rejected} mutated rows rejected");
+    }
+
+    [Fact]
+    public void BboParser_MutationsAtEveryLineLengthAcrossTheFastPathBounds_SameAsGeneralPath()
+    {
+        // Symbols of 1 to 40 letters put the line (37 + symbol length - 1 bytes) on both sides of the fast path's
+        // 64-byte limit, where the comma mask's four 16-byte blocks overlap least and most.
+        var quotes = Enumerable.Range(1, 40).Select(n => $"{new string((char)('A' + (n % 26)), n)},03/03/2014,09:30:00.033,43.1,Z,1,43.12,P,3");
+        var (checkedLines, rejected) = AssertBboAgreement(quotes, Replacements);
+
+        Assert.True(rejected > 0 && checkedLines - rejected > 40, $"{checkedLines} lines, {rejected} rejected");
     }
 
     [Fact]
@@ -86,16 +97,21 @@ public class FastPathAgreementTests
         Assert.True(parsed > 60, $"only {parsed} mutated rows parsed");
     }
 
-    // Forty seeded random quotes, each with all its mutations: the fast path answers what the general path answers.
-    private static (int Checked, int Rejected) AssertBboAgreement(int seed, byte[] replacements)
+    private static IEnumerable<string> RandomQuotes(int seed)
     {
         var random = new Random(seed);
+        return Enumerable.Range(0, 40).Select(_ => RandomQuote(random)).ToList();
+    }
+
+    // Each quote with all its mutations: the fast path answers what the general path answers.
+    private static (int Checked, int Rejected) AssertBboAgreement(IEnumerable<string> quotes, byte[] replacements)
+    {
         var fast = new BboParser();
         var general = new BboParser();
         int checkedLines = 0, rejected = 0;
-        for (var n = 0; n < 40; n++)
+        foreach (var quote in quotes)
         {
-            foreach (var line in Mutations(Encoding.ASCII.GetBytes(RandomQuote(random)), replacements))
+            foreach (var line in Mutations(Encoding.ASCII.GetBytes(quote), replacements))
             {
                 var a = fast.Parse(line, out BboQuote qa, out var ra);
                 var b = general.ParseGeneral(Utf8TextTrim(line), out BboQuote qb, out var rb);
