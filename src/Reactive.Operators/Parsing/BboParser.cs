@@ -104,13 +104,13 @@ public sealed class BboParser : ILineParser<BboQuote>
             || !Utf8Text.TryDigits(line[(askExchangeEnd + 1)..], 1, 9, out int askSize)
             || bid < 0 || ask < 0
             || (symbolEnd == HeaderFirstField.Length && System.Text.Ascii.EqualsIgnoreCase(symbol, HeaderFirstField))
-            || !TrySymbol(symbol, out string symbolText))
+            || !TrySymbol(symbol, out string symbolText)
+            || !_time.TryToUtcTicks((day * TimeSpan.TicksPerDay) + timeOfDay, out long utc))
         {
             return false;
         }
 
-        long local = (day * TimeSpan.TicksPerDay) + timeOfDay;
-        value = new BboQuote(symbolText, _time.ToUtcTicks(local), bid, (char)line[bidExchange], bidSize, ask, (char)line[askExchange], askSize);
+        value = new BboQuote(symbolText, utc, bid, (char)line[bidExchange], bidSize, ask, (char)line[askExchange], askSize);
         return true;
     }
 
@@ -164,6 +164,12 @@ public sealed class BboParser : ILineParser<BboQuote>
             return ParseStatus.Rejected;
         }
 
+        if (!_time.TryToUtcTicks((day * TimeSpan.TicksPerDay) + timeOfDay, out long utc))
+        {
+            reason = new(DeadLetterCodes.BadDate, "Date", LocalTimeConverter.OutOfRangeDetail);
+            return ParseStatus.Rejected;
+        }
+
         if (!TryPrice(line[f[3]], "Bid Price", out double bid, ref reason)
             || !TryExchange(line[f[4]], "Bid Exchange", out char bidExchange, ref reason)
             || !TrySize(line[f[5]], "Bid Size", out int bidSize, ref reason)
@@ -174,8 +180,7 @@ public sealed class BboParser : ILineParser<BboQuote>
             return ParseStatus.Rejected;
         }
 
-        long local = (day * TimeSpan.TicksPerDay) + timeOfDay;
-        value = new BboQuote(symbolText, _time.ToUtcTicks(local), bid, bidExchange, bidSize, ask, askExchange, askSize);
+        value = new BboQuote(symbolText, utc, bid, bidExchange, bidSize, ask, askExchange, askSize);
         return ParseStatus.Parsed;
     }
 

@@ -178,8 +178,14 @@ internal sealed class FieldConverter
                 return false;
             }
 
-            utcTicks = time.Kind == DateTimeKind.Utc ? time.Ticks : zone.ToUtcTicks(time.Ticks);
-            return true;
+            if (time.Kind == DateTimeKind.Utc)
+            {
+                utcTicks = time.Ticks;
+                return true;
+            }
+
+            problem = LocalTimeConverter.OutOfRangeDetail;
+            return zone.TryToUtcTicks(time.Ticks, out utcTicks);
         }
         finally
         {

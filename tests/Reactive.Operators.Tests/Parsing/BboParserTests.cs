@@ -203,6 +203,33 @@ public class BboParserTests
         Assert.Equal(line[..512] + "\u2026", letter.Raw);
     }
 
+    [Theory]
+    [InlineData("America/New_York", "12/31/9999,19:00:00.000", false)] // 19:00 EST = 24:00Z, past DateTime.MaxValue
+    [InlineData("America/New_York", "12/31/9999,18:59:59.999", true)] // 23:59:59.999Z
+    [InlineData("America/New_York", "12/31/9999,9:00:00.5", true)] // general path: 14:00:00.5Z
+    [InlineData("Asia/Tokyo", "01/01/0001,08:59:59.999", false)] // before 00:00Z of year 1 (Tokyo is 9 h or more ahead)
+    [InlineData("Asia/Tokyo", "01/01/0001,10:00:00.000", true)]
+    public void Parse_InstantOutsideDateTimeRange_IsBadDateNotAQuoteThatThrowsLater(string zoneId, string dateTime, bool inRange)
+    {
+        var parser = new BboParser(new BboParserOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(zoneId) });
+        var local = DateTime.ParseExact(dateTime, ["MM/dd/yyyy,HH:mm:ss.fff", "MM/dd/yyyy,H:mm:ss.f"], System.Globalization.CultureInfo.InvariantCulture);
+        long utcTicks = local.Ticks - TimeZoneInfo.FindSystemTimeZoneById(zoneId).GetUtcOffset(local).Ticks;
+        Assert.Equal(inRange, utcTicks >= 0 && utcTicks <= DateTime.MaxValue.Ticks);
+
+        var (status, q, reason) = Parse(parser, $"ITT,{dateTime},43.16,Z,1,43.69,P,3");
+
+        if (inRange)
+        {
+            Assert.Equal(ParseStatus.Parsed, status);
+            Assert.Equal(utcTicks, q.Timestamp.Ticks);
+        }
+        else
+        {
+            Assert.Equal(ParseStatus.Rejected, status);
+            Assert.Equal(("bad_date", "Date"), (reason.Code, reason.Field));
+        }
+    }
+
     [Fact]
     public void Parse_DateChangesMidFile_EachLineGetsItsOwnDay()
     {

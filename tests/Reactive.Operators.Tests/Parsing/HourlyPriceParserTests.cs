@@ -187,4 +187,18 @@ public class HourlyPriceParserTests
         Assert.Equal(new DateTimeOffset(2016, 3, 1, 4, 0, 0, TimeSpan.Zero), p.Timestamp);
         Assert.Equal(-0.5, p.Price);
     }
+
+    [Fact]
+    public void Parse_LastHoursOfYear9999_InRangeOrBadDate()
+    {
+        // IESO EST is UTC-5: hour 19 (18:00-19:00 local) starts at 23:00Z on 9999-12-31, hour 20 at 00:00Z in year 10000.
+        var parser = new HourlyPriceParser();
+        var (status, p, _) = Parse(parser, "9999-12-31,19,1.5");
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 23, 0, 0, TimeSpan.Zero), p.Timestamp);
+
+        var (rejected, _, reason) = Parse(parser, "9999-12-31,20,1.5");
+        Assert.Equal(ParseStatus.Rejected, rejected);
+        Assert.Equal(("bad_date", "date"), (reason.Code, reason.Field));
+    }
 }

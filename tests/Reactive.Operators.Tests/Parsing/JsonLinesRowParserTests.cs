@@ -131,6 +131,19 @@ public class JsonLinesRowParserTests
     }
 
     [Fact]
+    public void Parse_LocalTimestampPastYear9999InUtc_IsBadDate()
+    {
+        var schema = new RowSchema(new SchemaField("t", FieldType.Timestamp) { TimestampFormat = "yyyy-MM-ddTHH:mm:ss", TimeZone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York") });
+        var parser = new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema });
+
+        // 18:59:59 EST = 23:59:59Z is the last second there is; 19:00 EST is not.
+        Assert.Equal(ParseStatus.Parsed, parser.Parse("{\"t\":\"9999-12-31T18:59:59\"}".AsSpan(), out var row, out _));
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero), row.GetTimestamp("t"));
+        Assert.Equal(ParseStatus.Rejected, parser.Parse("{\"t\":\"9999-12-31T19:00:00\"}".AsSpan(), out _, out var reason));
+        Assert.Equal(("bad_date", "t"), (reason.Code, reason.Field));
+    }
+
+    [Fact]
     public void Parse_IsoWithDate_StillReads()
     {
         var schema = new RowSchema(new SchemaField("t", FieldType.Timestamp) { TimestampFormat = "iso" });
