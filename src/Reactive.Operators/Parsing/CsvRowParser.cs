@@ -117,6 +117,14 @@ public sealed class CsvRowParser : ILineParser<Row>
             map.Add(_schema.IndexOf(Encoding.UTF8.GetString(text).Trim()));
         }
 
+        if (map.TrueForAll(field => field < 0))
+        {
+            // Every row would read as all nulls: a data line taken for the header, or a header of another file. The next
+            // line is tried as the header in turn, so such input is rejected line by line, not read as empty rows.
+            reason = new(DeadLetterCodes.BadCsv, string.Empty, "header names none of the schema's fields");
+            return ParseStatus.Rejected;
+        }
+
         reason = default;
         _header = line.ToArray();
         _columnToField = [.. map];

@@ -123,6 +123,25 @@ public class CsvRowParserTests
     }
 
     [Fact]
+    public void Parse_HeaderNamingNoSchemaField_IsRejectedAndTheNextLineIsTriedAsHeader()
+    {
+        // A headerless file read with HasHeader, or a broken header: before, the first line was silently taken as the
+        // header and every later row read as nulls (both fields here are optional).
+        var schema = new RowSchema(new SchemaField("price", FieldType.Double), new SchemaField("name", FieldType.String));
+        var parser = new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = true });
+
+        var (first, _, reason) = Parse(parser, "9.5,pear");
+        Assert.Equal(ParseStatus.Rejected, first);
+        Assert.Equal("bad_csv", reason.Code);
+        Assert.Equal(ParseStatus.Rejected, Parse(parser, "\"price,name").Status); // unterminated: not a header either
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "Price,name").Status); // names one field: the header
+        var (status, row, _) = Parse(parser, "9.5,pear");
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.True(row.IsNull("price"));
+        Assert.Equal("pear", row.GetString("name"));
+    }
+
+    [Fact]
     public void Parse_InvalidUtf8InStringField_IsRejected()
     {
         var parser = new CsvRowParser(new CsvRowParserOptions { Schema = Schema });
