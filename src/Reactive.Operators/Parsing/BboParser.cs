@@ -147,7 +147,7 @@ public sealed class BboParser : ILineParser<BboQuote>
 
         if (!TrySymbol(symbol, out string symbolText))
         {
-            reason = new(DeadLetterCodes.BadValue, "Symbol", "expected a ticker: printable ASCII, no spaces or quotes");
+            reason = new(DeadLetterCodes.BadValue, "Symbol", "expected a ticker: printable ASCII, no quotes, no leading or trailing space");
             return ParseStatus.Rejected;
         }
 
@@ -190,8 +190,8 @@ public sealed class BboParser : ILineParser<BboQuote>
 
     /// <summary>
     /// The symbol's string, reused while the symbol does not change. A new symbol must be printable ASCII without
-    /// spaces or quotes (<c>!</c> to <c>~</c> but <c>"</c>): a padded, quoted, garbled (U+FFFD, invalid UTF-8) or
-    /// otherwise mangled ticker would silently become a symbol of its own.
+    /// quotes, and not start or end with a space (<c>BRK.B</c>, <c>BF-B</c>, <c>BRK B</c>): a padded, quoted, garbled
+    /// (U+FFFD, invalid UTF-8) or otherwise mangled ticker would silently become a symbol of its own.
     /// </summary>
     private bool TrySymbol(ReadOnlySpan<byte> bytes, out string symbol)
     {
@@ -201,7 +201,8 @@ public sealed class BboParser : ILineParser<BboQuote>
             return true;
         }
 
-        if (bytes.IsEmpty || bytes.IndexOfAnyExceptInRange((byte)'!', (byte)'~') >= 0 || bytes.Contains((byte)'"'))
+        if (bytes.IsEmpty || bytes[0] == (byte)' ' || bytes[^1] == (byte)' '
+            || bytes.IndexOfAnyExceptInRange((byte)' ', (byte)'~') >= 0 || bytes.Contains((byte)'"'))
         {
             symbol = string.Empty;
             return false;

@@ -347,6 +347,7 @@ public class BboParserTests
         Assert.Equal("ITT", Parse(parser, "ITT,03/03/2014,09:30:00.034,43.16,Z,1,43.69,P,3").Quote.Symbol);
         Assert.Equal("BRK.B", Parse(parser, "BRK.B,03/03/2014,09:30:00.035,43.16,Z,1,43.69,P,3").Quote.Symbol);
         Assert.Equal("BF-B/W", Parse(parser, "BF-B/W,03/03/2014,09:30:00.036,43.16,Z,1,43.69,P,3").Quote.Symbol);
+        Assert.Equal("BRK B", Parse(parser, "BRK B,03/03/2014,09:30:00.037,43.16,Z,1,43.69,P,3").Quote.Symbol); // a vendor's spelling
     }
 
     [Theory]
