@@ -145,7 +145,8 @@ public sealed class BboParser : ILineParser<BboQuote>
             return ParseStatus.Rejected;
         }
 
-        if (!TrySymbol(symbol, out string symbolText))
+        // Checked here, remembered only once the whole row is good (below): a bad row does not displace the kept symbol.
+        if (!IsTicker(symbol))
         {
             reason = new(DeadLetterCodes.BadValue, "Symbol", "expected a ticker: printable ASCII, no quotes, no leading or trailing space");
             return ParseStatus.Rejected;
@@ -180,6 +181,7 @@ public sealed class BboParser : ILineParser<BboQuote>
             return ParseStatus.Rejected;
         }
 
+        TrySymbol(symbol, out string symbolText);
         value = new BboQuote(symbolText, utc, bid, bidExchange, bidSize, ask, askExchange, askSize);
         return ParseStatus.Parsed;
     }
@@ -201,8 +203,7 @@ public sealed class BboParser : ILineParser<BboQuote>
             return true;
         }
 
-        if (bytes.IsEmpty || bytes[0] == (byte)' ' || bytes[^1] == (byte)' '
-            || bytes.IndexOfAnyExceptInRange((byte)' ', (byte)'~') >= 0 || bytes.Contains((byte)'"'))
+        if (!IsTicker(bytes))
         {
             symbol = string.Empty;
             return false;
@@ -219,6 +220,10 @@ public sealed class BboParser : ILineParser<BboQuote>
         symbol = _symbol;
         return true;
     }
+
+    private static bool IsTicker(ReadOnlySpan<byte> bytes) =>
+        !bytes.IsEmpty && bytes[0] != (byte)' ' && bytes[^1] != (byte)' '
+        && bytes.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0 && !bytes.Contains((byte)'"');
 
     private static bool TryPrice(ReadOnlySpan<byte> text, string field, out double price, ref DeadLetterReason reason)
     {

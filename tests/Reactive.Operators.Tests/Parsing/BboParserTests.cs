@@ -139,6 +139,13 @@ public class BboParserTests
 
         Assert.Same(a.Symbol, b.Symbol);
         Assert.Equal("XYZ", c.Symbol);
+
+        // A bad row with another symbol between two good ones does not displace the kept string.
+        var d = Parse(parser, "ITT,03/03/2014,09:30:00.039,43.17,P,3,43.69,P,3").Quote;
+        Assert.Equal(ParseStatus.Rejected, Parse(parser, "XYZ,03/03/2014,09:30:00.039,bad,P,3,43.69,P,3").Status);
+        Assert.Same(d.Symbol, Parse(parser, "ITT,03/03/2014,09:30:00.040,43.17,P,3,43.69,P,3").Quote.Symbol);
+        Assert.Equal(ParseStatus.Rejected, Parse(parser, "XYZ,3/3/2014,09:30:00.040,43.17,P,3,43.69,P,-3").Status); // general path
+        Assert.Same(d.Symbol, Parse(parser, "ITT,03/03/2014,09:30:00.041,43.17,P,3,43.69,P,3").Quote.Symbol);
     }
 
     [Fact]
