@@ -104,19 +104,6 @@ public class CsvRowParserTests
         Assert.Equal("fields[at].TimestampFormat", e.ParamName);
     }
 
-    [Theory]
-    [InlineData("yyyy-MM-ddTHH:mm:ss", "2001-02-03T04:05:06")]
-    [InlineData("o", "2001-02-03T04:05:06.0000000")]
-    [InlineData("M/d/yyyy h:mm tt", "2/3/2001 4:05 AM")]
-    public void Schema_UsableFormats_AreAccepted(string format, string text)
-    {
-        var schema = new RowSchema(new SchemaField("at", FieldType.Timestamp) { TimestampFormat = format });
-        var (status, row, _) = Parse(new CsvRowParser(new CsvRowParserOptions { Schema = schema }), $"\"{text}\"");
-
-        Assert.Equal(ParseStatus.Parsed, status);
-        Assert.Equal(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero).AddSeconds(format.EndsWith("tt", StringComparison.Ordinal) ? -6 : 0), row.GetTimestamp("at"));
-    }
-
     [Fact]
     public void Schema_DuplicateName_Throws() =>
         Assert.Throws<ArgumentException>(() => new RowSchema(new SchemaField("a", FieldType.Long), new SchemaField("a", FieldType.Double)));

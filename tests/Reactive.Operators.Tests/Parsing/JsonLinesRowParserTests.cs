@@ -115,19 +115,31 @@ public class JsonLinesRowParserTests
     }
 
     [Theory]
-    [InlineData("iso", "12:00:05")]
-    [InlineData("iso", "12:00:05Z")]
-    [InlineData("HH:mm:ss", "12:00:05")]
-    public void Parse_TimeOfDayWithoutDate_IsRejectedNotDatedToday(string format, string text)
+    // A bare time of day: the framework would date it today, from the machine's clock; not an event time.
+    [InlineData("iso", "12:00:05", false)]
+    [InlineData("iso", "12:00:05Z", false)]
+    [InlineData("HH:mm:ss", "12:00:05", false)]
+    // Formats the schema accepts read their text.
+    [InlineData("yyyy-MM-ddTHH:mm:ss", "2001-02-03T04:05:06", true)]
+    [InlineData("o", "2001-02-03T04:05:06.0000000", true)]
+    [InlineData("M/d/yyyy h:mm:ss tt", "2/3/2001 4:05:06 AM", true)]
+    public void Parse_TimestampFormats_ReadADatedTimeOrRejectABareOne(string format, string text, bool dated)
     {
-        // The framework dates a bare time with today's date from the machine's clock: not an event time.
         var schema = new RowSchema(new SchemaField("t", FieldType.Timestamp) { TimestampFormat = format });
         var parser = new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema });
 
-        var status = parser.Parse($"{{\"t\":\"{text}\"}}".AsSpan(), out _, out var reason);
+        var status = parser.Parse($"{{\"t\":\"{text}\"}}".AsSpan(), out var row, out var reason);
 
-        Assert.Equal(ParseStatus.Rejected, status);
-        Assert.Equal(("bad_date", "t"), (reason.Code, reason.Field));
+        if (dated)
+        {
+            Assert.Equal(ParseStatus.Parsed, status);
+            Assert.Equal(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero), row.GetTimestamp("t"));
+        }
+        else
+        {
+            Assert.Equal(ParseStatus.Rejected, status);
+            Assert.Equal(("bad_date", "t"), (reason.Code, reason.Field));
+        }
     }
 
     [Fact]
