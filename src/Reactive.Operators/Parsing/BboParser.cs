@@ -104,8 +104,8 @@ public sealed class BboParser : ILineParser<BboQuote>
             || !Utf8Text.TryDigits(line[(askExchangeEnd + 1)..], 1, 9, out int askSize)
             || bid < 0 || ask < 0
             || (symbolEnd == HeaderFirstField.Length && System.Text.Ascii.EqualsIgnoreCase(symbol, HeaderFirstField))
-            || !TrySymbol(symbol, out string symbolText)
-            || !_time.TryToUtcTicks((day * TimeSpan.TicksPerDay) + timeOfDay, out long utc))
+            || !_time.TryToUtcTicks((day * TimeSpan.TicksPerDay) + timeOfDay, out long utc)
+            || !TrySymbol(symbol, out string symbolText))
         {
             return false;
         }
@@ -181,7 +181,7 @@ public sealed class BboParser : ILineParser<BboQuote>
             return ParseStatus.Rejected;
         }
 
-        TrySymbol(symbol, out string symbolText);
+        _ = TrySymbol(symbol, out string symbolText); // a ticker: checked above
         value = new BboQuote(symbolText, utc, bid, bidExchange, bidSize, ask, askExchange, askSize);
         return ParseStatus.Parsed;
     }
