@@ -102,13 +102,15 @@ public sealed class BboParser : ILineParser<BboQuote>
             || Utf8Text.TryParseDouble(line[(bidSizeEnd + 1)..askEnd], out double ask) != NumberStatus.Ok
             || !Utf8Text.TryDigits(line[(bidExchangeEnd + 1)..bidSizeEnd], 1, 9, out int bidSize)
             || !Utf8Text.TryDigits(line[(askExchangeEnd + 1)..], 1, 9, out int askSize)
-            || (symbolEnd == HeaderFirstField.Length && System.Text.Ascii.EqualsIgnoreCase(symbol, HeaderFirstField)))
+            || bid < 0 || ask < 0
+            || (symbolEnd == HeaderFirstField.Length && System.Text.Ascii.EqualsIgnoreCase(symbol, HeaderFirstField))
+            || !_time.TryToUtcTicks((day * TimeSpan.TicksPerDay) + timeOfDay, out long utc)
+            || !TrySymbol(symbol, out string symbolText))
         {
             return false;
         }
 
-        long local = (day * TimeSpan.TicksPerDay) + timeOfDay;
-        value = new BboQuote(Symbol(symbol), _time.ToUtcTicks(local), bid, (char)line[bidExchange], bidSize, ask, (char)line[askExchange], askSize);
+        value = new BboQuote(symbolText, utc, bid, (char)line[bidExchange], bidSize, ask, (char)line[askExchange], askSize);
         return true;
     }
 
@@ -143,6 +145,13 @@ public sealed class BboParser : ILineParser<BboQuote>
             return ParseStatus.Rejected;
         }
 
+        // Checked here, remembered only once the whole row is good (below): a bad row does not displace the kept symbol.
+        if (!IsTicker(symbol))
+        {
+            reason = new(DeadLetterCodes.BadValue, "Symbol", "expected a ticker: printable ASCII, no quotes, no leading or trailing space");
+            return ParseStatus.Rejected;
+        }
+
         var dateText = line[f[1]];
         if (!_dates.TryRead(dateText, Utf8Text.TryParseUsDate, out int day))
         {
@@ -156,6 +165,12 @@ public sealed class BboParser : ILineParser<BboQuote>
             return ParseStatus.Rejected;
         }
 
+        if (!_time.TryToUtcTicks((day * TimeSpan.TicksPerDay) + timeOfDay, out long utc))
+        {
+            reason = new(DeadLetterCodes.BadDate, "Date", LocalTimeConverter.OutOfRangeDetail);
+            return ParseStatus.Rejected;
+        }
+
         if (!TryPrice(line[f[3]], "Bid Price", out double bid, ref reason)
             || !TryExchange(line[f[4]], "Bid Exchange", out char bidExchange, ref reason)
             || !TrySize(line[f[5]], "Bid Size", out int bidSize, ref reason)
@@ -166,8 +181,8 @@ public sealed class BboParser : ILineParser<BboQuote>
             return ParseStatus.Rejected;
         }
 
-        long local = (day * TimeSpan.TicksPerDay) + timeOfDay;
-        value = new BboQuote(Symbol(symbol), _time.ToUtcTicks(local), bid, bidExchange, bidSize, ask, askExchange, askSize);
+        _ = TrySymbol(symbol, out string symbolText); // a ticker: checked above
+        value = new BboQuote(symbolText, utc, bid, bidExchange, bidSize, ask, askExchange, askSize);
         return ParseStatus.Parsed;
     }
 
@@ -175,11 +190,23 @@ public sealed class BboParser : ILineParser<BboQuote>
     public ParseStatus Parse(ReadOnlySpan<char> line, out BboQuote value, out DeadLetterReason reason) =>
         Utf8Text.ParseChars(this, line, out value, out reason);
 
-    private string Symbol(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// The symbol's string, reused while the symbol does not change. A new symbol must be printable ASCII without
+    /// quotes, and not start or end with a space (<c>BRK.B</c>, <c>BF-B</c>, <c>BRK B</c>): a padded, quoted, garbled
+    /// (U+FFFD, invalid UTF-8) or otherwise mangled ticker would silently become a symbol of its own.
+    /// </summary>
+    private bool TrySymbol(ReadOnlySpan<byte> bytes, out string symbol)
     {
         if (bytes.Length == _symbolLength && bytes.SequenceEqual(_symbolBytes.AsSpan(0, _symbolLength)))
         {
-            return _symbol;
+            symbol = _symbol;
+            return true;
+        }
+
+        if (!IsTicker(bytes))
+        {
+            symbol = string.Empty;
+            return false;
         }
 
         if (bytes.Length > _symbolBytes.Length)
@@ -189,14 +216,22 @@ public sealed class BboParser : ILineParser<BboQuote>
 
         bytes.CopyTo(_symbolBytes);
         _symbolLength = bytes.Length;
-        _symbol = Encoding.UTF8.GetString(bytes);
-        return _symbol;
+        _symbol = Encoding.ASCII.GetString(bytes);
+        symbol = _symbol;
+        return true;
     }
+
+    private static bool IsTicker(ReadOnlySpan<byte> bytes) =>
+        !bytes.IsEmpty && bytes[0] != (byte)' ' && bytes[^1] != (byte)' '
+        && bytes.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0 && !bytes.Contains((byte)'"');
 
     private static bool TryPrice(ReadOnlySpan<byte> text, string field, out double price, ref DeadLetterReason reason)
     {
         switch (Utf8Text.TryParseDouble(text, out price))
         {
+            case NumberStatus.Ok when price < 0:
+                reason = new(DeadLetterCodes.BadNumber, field, "is negative");
+                return false;
             case NumberStatus.Ok:
                 return true;
             case NumberStatus.NonFinite:

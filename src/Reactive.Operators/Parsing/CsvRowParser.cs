@@ -42,12 +42,15 @@ public sealed class CsvRowParser : ILineParser<Row>
 
         if (_hasHeader)
         {
+            // A byte-order mark before a header (the first line of a file, or of each file of a concatenation) is not
+            // part of its first column's name.
+            var header = Utf8Text.TrimByteOrderMark(line);
             if (_header is null)
             {
-                return ReadHeader(line, out reason);
+                return ReadHeader(header, out reason);
             }
 
-            if (line.SequenceEqual(_header))
+            if (header.SequenceEqual(_header))
             {
                 return ParseStatus.Skipped;
             }
@@ -112,6 +115,14 @@ public sealed class CsvRowParser : ILineParser<Row>
             }
 
             map.Add(_schema.IndexOf(Encoding.UTF8.GetString(text).Trim()));
+        }
+
+        if (map.TrueForAll(field => field < 0))
+        {
+            // Every row would read as all nulls: a data line taken for the header, or a header of another file. The next
+            // line is tried as the header in turn, so such input is rejected line by line, not read as empty rows.
+            reason = new(DeadLetterCodes.BadCsv, string.Empty, "header names none of the schema's fields");
+            return ParseStatus.Rejected;
         }
 
         reason = default;

@@ -52,6 +52,13 @@ internal sealed class FieldConverter
         switch (field.Type)
         {
             case FieldType.String:
+                if (!System.Text.Unicode.Utf8.IsValid(text))
+                {
+                    // Decoding would turn the bad bytes into U+FFFD silently.
+                    reason = new(DeadLetterCodes.BadValue, field.Name, "is not valid UTF-8");
+                    return false;
+                }
+
                 row.SetString(index, Encoding.UTF8.GetString(text));
                 return true;
 
@@ -96,20 +103,26 @@ internal sealed class FieldConverter
                 return false;
 
             default:
-                if (TryTimestamp(field, _zones[index]!, text, out long ticks))
+                if (TryTimestamp(field, _zones[index]!, text, out long ticks, out string problem))
                 {
                     row.SetBits(index, ticks);
                     return true;
                 }
 
-                reason = new(DeadLetterCodes.BadDate, field.Name, "does not match the timestamp format");
+                reason = new(DeadLetterCodes.BadDate, field.Name, problem);
                 return false;
         }
     }
 
-    private static bool TryTimestamp(SchemaField field, LocalTimeConverter zone, ReadOnlySpan<byte> text, out long utcTicks)
+    /// <summary>
+    /// Reads a timestamp. Text without a date (<c>12:00:00</c> as <c>iso</c>, or a time-only custom format) is not an
+    /// instant: the framework would date it today, from the machine's clock, so it is read with no date (year 1) and
+    /// rejected; so is any text that lands in year 1.
+    /// </summary>
+    private static bool TryTimestamp(SchemaField field, LocalTimeConverter zone, ReadOnlySpan<byte> text, out long utcTicks, out string problem)
     {
         utcTicks = 0;
+        problem = "does not match the timestamp format";
         string format = field.TimestampFormat;
         if (format is SchemaField.UnixSecondsFormat or SchemaField.UnixMillisecondsFormat)
         {
@@ -150,16 +163,29 @@ internal sealed class FieldConverter
         try
         {
             var chars = Utf8Text.Decode(text, scratch, ref rented);
+            const DateTimeStyles styles = DateTimeStyles.AdjustToUniversal | DateTimeStyles.NoCurrentDateDefault;
             bool ok = format == SchemaField.IsoFormat
-                ? DateTime.TryParse(chars, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var time)
-                : DateTime.TryParseExact(chars, format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out time);
+                ? DateTime.TryParse(chars, CultureInfo.InvariantCulture, styles, out var time)
+                : DateTime.TryParseExact(chars, format, CultureInfo.InvariantCulture, styles, out time);
             if (!ok)
             {
                 return false;
             }
 
-            utcTicks = time.Kind == DateTimeKind.Utc ? time.Ticks : zone.ToUtcTicks(time.Ticks);
-            return true;
+            if (time.Year == 1)
+            {
+                problem = "is a time of day without a date";
+                return false;
+            }
+
+            if (time.Kind == DateTimeKind.Utc)
+            {
+                utcTicks = time.Ticks;
+                return true;
+            }
+
+            problem = LocalTimeConverter.OutOfRangeDetail;
+            return zone.TryToUtcTicks(time.Ticks, out utcTicks);
         }
         finally
         {

@@ -87,7 +87,12 @@ public sealed class HourlyPriceParser : ILineParser<HourlyPrice>
                 return ParseStatus.Rejected;
         }
 
-        value = Create(day, hour, price);
+        if (!TryCreate(day, hour, price, out value))
+        {
+            reason = new(DeadLetterCodes.BadDate, "date", LocalTimeConverter.OutOfRangeDetail);
+            return ParseStatus.Rejected;
+        }
+
         return ParseStatus.Parsed;
     }
 
@@ -134,14 +139,15 @@ public sealed class HourlyPriceParser : ILineParser<HourlyPrice>
             return false;
         }
 
-        value = Create(day, hour, price);
-        return true;
+        return TryCreate(day, hour, price, out value);
     }
 
-    private HourlyPrice Create(int day, int hour, double price)
+    private bool TryCreate(int day, int hour, double price, out HourlyPrice value)
     {
         long local = (day * TimeSpan.TicksPerDay) + ((hour - 1) * TimeSpan.TicksPerHour);
-        return new HourlyPrice(_time.ToUtcTicks(local), DateOnly.FromDayNumber(day), hour, price);
+        bool inRange = _time.TryToUtcTicks(local, out long utc);
+        value = inRange ? new HourlyPrice(utc, DateOnly.FromDayNumber(day), hour, price) : default;
+        return inRange;
     }
 
     /// <inheritdoc />

@@ -62,7 +62,13 @@ public sealed class JsonLinesRowParser : ILineParser<Row>
                         break;
                     case JsonTokenType.String:
                     case JsonTokenType.Number:
-                        if (!_converter.TrySet(row, field, Text(ref reader), out reason))
+                        if (!TryText(ref reader, out var text))
+                        {
+                            reason = new(DeadLetterCodes.BadValue, _schema[field].Name, "is not valid UTF-8");
+                            return ParseStatus.Rejected;
+                        }
+
+                        if (!_converter.TrySet(row, field, text, out reason))
                         {
                             return ParseStatus.Rejected;
                         }
@@ -121,11 +127,16 @@ public sealed class JsonLinesRowParser : ILineParser<Row>
         return -1;
     }
 
-    private ReadOnlySpan<byte> Text(ref Utf8JsonReader reader)
+    /// <summary>
+    /// The value's text, unescaped. False when an escaped string holds invalid UTF-8 or a lone surrogate escape
+    /// (<c>\ud800</c>), which the reader refuses to unescape; unescaped text is checked by the converter.
+    /// </summary>
+    private bool TryText(ref Utf8JsonReader reader, out ReadOnlySpan<byte> text)
     {
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
-            return reader.ValueSpan;
+            text = reader.ValueSpan;
+            return true;
         }
 
         int max = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
@@ -134,8 +145,19 @@ public sealed class JsonLinesRowParser : ILineParser<Row>
             _scratch = new byte[Math.Max(max, _scratch.Length * 2)];
         }
 
-        int n = reader.TokenType == JsonTokenType.String ? reader.CopyString(_scratch) : CopyRaw(ref reader, _scratch);
-        return _scratch.AsSpan(0, n);
+        int n;
+        try
+        {
+            n = reader.TokenType == JsonTokenType.String ? reader.CopyString(_scratch) : CopyRaw(ref reader, _scratch);
+        }
+        catch (InvalidOperationException)
+        {
+            text = default;
+            return false;
+        }
+
+        text = _scratch.AsSpan(0, n);
+        return true;
 
         static int CopyRaw(ref Utf8JsonReader reader, byte[] into)
         {

@@ -26,6 +26,9 @@ public sealed class LocalTimeConverter
     private long _cachedHour = long.MinValue;
     private long _cachedOffsetTicks;
 
+    /// <summary>The dead-letter detail of a time that <see cref="TryToUtcTicks"/> refuses.</summary>
+    internal const string OutOfRangeDetail = "is outside the years 1 to 9999 once converted to UTC";
+
     /// <summary>Creates a converter for <paramref name="zone"/>.</summary>
     public LocalTimeConverter(TimeZoneInfo zone)
     {
@@ -42,6 +45,18 @@ public sealed class LocalTimeConverter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long ToUtcTicks(long localTicks) =>
         _fixedOffset ? localTicks - _baseOffsetTicks : ZonedToUtcTicks(localTicks);
+
+    /// <summary>
+    /// Converts local ticks to UTC ticks; false when the instant falls outside <see cref="DateTime"/>'s range (the first
+    /// hours of year 1 east of UTC, the last ones of year 9999 west of it), where a <see cref="DateTimeOffset"/> of it
+    /// would throw.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryToUtcTicks(long localTicks, out long utcTicks)
+    {
+        utcTicks = ToUtcTicks(localTicks);
+        return (ulong)utcTicks <= (ulong)DateTime.MaxValue.Ticks;
+    }
 
     // Zones with rules (DST): the offset cached per local hour. Out of line so that the fixed-offset case inlines.
     private long ZonedToUtcTicks(long localTicks)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Reactive.Operators.Parsing;
@@ -83,6 +84,7 @@ public sealed class RowSchema
             {
                 ArgumentException.ThrowIfNullOrWhiteSpace(field.TimestampFormat, $"{nameof(fields)}[{field.Name}].{nameof(SchemaField.TimestampFormat)}");
                 ArgumentNullException.ThrowIfNull(field.TimeZone, $"{nameof(fields)}[{field.Name}].{nameof(SchemaField.TimeZone)}");
+                RequireUsableFormat(field, $"{nameof(fields)}[{field.Name}].{nameof(SchemaField.TimestampFormat)}");
             }
 
             Utf8Names[i] = Encoding.UTF8.GetBytes(field.Name);
@@ -93,6 +95,27 @@ public sealed class RowSchema
     public RowSchema(params SchemaField[] fields)
         : this((IEnumerable<SchemaField>)fields)
     {
+    }
+
+    // A custom format that .NET cannot read ("%", "x") makes every parse throw FormatException, which would end the
+    // pipeline at its first row: refuse it here, where it is a configuration error naming the field.
+    private static void RequireUsableFormat(SchemaField field, string paramName)
+    {
+        string format = field.TimestampFormat;
+        if (format is SchemaField.IsoFormat or SchemaField.UnixSecondsFormat or SchemaField.UnixMillisecondsFormat)
+        {
+            return;
+        }
+
+        try
+        {
+            string sample = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Unspecified).ToString(format, CultureInfo.InvariantCulture);
+            DateTime.TryParseExact(sample, format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.NoCurrentDateDefault, out _);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"Field '{field.Name}': '{format}' is not a usable .NET date and time format ({e.Message}).", paramName, e);
+        }
     }
 
     /// <summary>The fields, in order.</summary>

@@ -51,7 +51,8 @@ internal static class Utf8Text
 
     /// <summary>
     /// The start of a fixed-field format's general path: a blank line or a header (first field
-    /// <paramref name="header"/>, any case, anywhere in the input) is skipped, a wrong field count is
+    /// <paramref name="header"/>, any case, anywhere in the input, after a byte-order mark if there is one, as at the
+    /// start of each file of a concatenation) is skipped, a wrong field count is
     /// rejected with <paramref name="expected"/>. Null means the line split into exactly
     /// <paramref name="fields"/>.Length fields, to be read by the caller.
     /// </summary>
@@ -64,7 +65,7 @@ internal static class Utf8Text
         }
 
         int count = SplitCommas(line, fields);
-        if (System.Text.Ascii.EqualsIgnoreCase(line[fields[0]], header))
+        if (System.Text.Ascii.EqualsIgnoreCase(TrimByteOrderMark(line[fields[0]]), header))
         {
             return ParseStatus.Skipped;
         }
@@ -89,6 +90,10 @@ internal static class Utf8Text
 
         return line[..end];
     }
+
+    /// <summary>Drops a leading UTF-8 byte-order mark (EF BB BF).</summary>
+    public static ReadOnlySpan<byte> TrimByteOrderMark(ReadOnlySpan<byte> text) =>
+        text.StartsWith("\uFEFF"u8) ? text[3..] : text;
 
     /// <summary>Whether the line holds only spaces and tabs.</summary>
     public static bool IsBlank(ReadOnlySpan<byte> line) => line.IndexOfAnyExcept((byte)' ', (byte)'\t') < 0;

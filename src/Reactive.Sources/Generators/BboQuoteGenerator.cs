@@ -165,17 +165,12 @@ public static class BboQuoteGenerator
     private static int Lots(Random random) =>
         (int)Math.Min(200, 1 + Math.Floor(-Math.Log(1.0 - random.NextDouble()) * 6));
 
-    // As the course file writes prices: no trailing zeros (43.3, not 43.30).
+    // As the course file writes prices: no trailing zeros (43.3, not 43.30), but always a decimal point (43.0, not 43).
     private static StringBuilder AppendPrice(StringBuilder text, long cents)
     {
-        text.Append((cents / 100).ToString(CultureInfo.InvariantCulture));
+        text.Append((cents / 100).ToString(CultureInfo.InvariantCulture)).Append('.');
         long fraction = cents % 100;
-        if (fraction != 0)
-        {
-            text.Append('.').Append(fraction % 10 == 0 ? (fraction / 10).ToString(CultureInfo.InvariantCulture) : fraction.ToString("00", CultureInfo.InvariantCulture));
-        }
-
-        return text;
+        return text.Append(fraction % 10 == 0 ? (fraction / 10).ToString(CultureInfo.InvariantCulture) : fraction.ToString("00", CultureInfo.InvariantCulture));
     }
 
     private static DateOnly NextWeekday(DateOnly day)

@@ -53,6 +53,12 @@ public sealed class BitcoinRateGeneratorOptions
             throw new ArgumentException("Start must be a whole second (the format has no fraction).", nameof(Start));
         }
 
+        long linesLeft = ((DateTime.MaxValue.Ticks - Start.Ticks) / Interval.Ticks) + 1;
+        if (Rows > linesLeft)
+        {
+            throw new ArgumentException($"Rows must fit before the end of year 9999: at most {linesLeft} from {Start:yyyy-MM-ddTHH:mm:ss} every {Interval} (got {Rows}).", nameof(Rows));
+        }
+
         GeneratorOutput.RequirePositiveFinite(StartUsdRate, nameof(StartUsdRate));
         GeneratorOutput.RequireShare(Volatility, nameof(Volatility), 0.2);
         GeneratorOutput.RequirePositiveFinite(EurPerUsd, nameof(EurPerUsd));

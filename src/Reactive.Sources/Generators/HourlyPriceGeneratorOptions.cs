@@ -35,6 +35,12 @@ public sealed class HourlyPriceGeneratorOptions
     public void Validate()
     {
         GeneratorOutput.RequirePositive(Rows, nameof(Rows));
+        long hoursLeft = (DateOnly.MaxValue.DayNumber - StartDate.DayNumber + 1) * 24L;
+        if (Rows > hoursLeft)
+        {
+            throw new ArgumentException($"Rows must fit before the end of year 9999: at most {hoursLeft} from {StartDate:yyyy-MM-dd} (got {Rows}).", nameof(Rows));
+        }
+
         GeneratorOutput.RequirePositiveFinite(BasePrice, nameof(BasePrice));
         if (!double.IsFinite(Noise) || Noise < 0)
         {

@@ -85,8 +85,12 @@ public static class LineTimes
 
             rest = rest[1..];
             int end = rest.IndexOf('"');
-            return end >= 0 && DateTimeOffset.TryParse(rest[..end], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-                ? time
+            // A time without a date is no time here: the framework would date it today, from the machine's clock.
+            // (DateTimeOffset refuses NoCurrentDateDefault: read a UTC DateTime.)
+            return end >= 0
+                && DateTime.TryParse(rest[..end], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal | DateTimeStyles.NoCurrentDateDefault, out var time)
+                && time.Year > 1
+                ? new DateTimeOffset(time.Ticks, TimeSpan.Zero)
                 : null;
         };
     }

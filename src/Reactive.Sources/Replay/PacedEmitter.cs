@@ -90,10 +90,10 @@ internal static class PacedEmitter
                 while (!_stopped)
                 {
                     T item;
-                    DateTimeOffset? time = null;
+                    bool timed = false;
                     try
                     {
-                        // Only the reader and timeOf are guarded: an exception from the observer is not ours to turn into OnError.
+                        // Only the reader, timeOf and the due time are guarded: an exception from the observer is not ours to turn into OnError.
                         _items ??= open();
                         if (!_items.MoveNext())
                         {
@@ -103,9 +103,14 @@ internal static class PacedEmitter
                         }
 
                         item = _items.Current;
-                        if (!asFastAsPossible)
+                        if (!asFastAsPossible && timeOf(item) is { } t)
                         {
-                            time = timeOf(item);
+                            timed = true;
+                            _firstEventTime ??= t;
+                            if (t > _firstEventTime.Value && DueOf(t - _firstEventTime.Value) is var due && due > _lastDue)
+                            {
+                                _lastDue = due;
+                            }
                         }
                     }
                     catch (Exception e)
@@ -127,27 +132,36 @@ internal static class PacedEmitter
                         continue;
                     }
 
-                    if (time is { } t)
+                    if (timed && _lastDue > scheduler.Now)
                     {
-                        _firstEventTime ??= t;
-                        var due = _origin + TimeSpan.FromTicks((long)Math.Round((t - _firstEventTime.Value).Ticks / speed));
-                        if (due > _lastDue)
-                        {
-                            _lastDue = due;
-                        }
-
-                        if (_lastDue > scheduler.Now)
-                        {
-                            _pending = item;
-                            _hasPending = true;
-                            ScheduleAt(_lastDue);
-                            return;
-                        }
+                        _pending = item;
+                        _hasPending = true;
+                        ScheduleAt(_lastDue);
+                        return;
                     }
 
                     observer.OnNext(item);
                 }
             }
+        }
+
+        /// <summary>
+        /// When an item <paramref name="sinceFirst"/> after the first one in event time is due. A gap that a very small
+        /// speed stretches past the scheduler's calendar (after year 9999) ends the sequence with an error, where the
+        /// arithmetic would otherwise throw inside the scheduler's action.
+        /// </summary>
+        private DateTimeOffset DueOf(TimeSpan sinceFirst)
+        {
+            double ticks = Math.Round(sinceFirst.Ticks / speed);
+            if (ticks > (DateTimeOffset.MaxValue - _origin).Ticks)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(speed),
+                    speed,
+                    $"At speed {speed}, an item {sinceFirst} after the first would be due after {DateTimeOffset.MaxValue:yyyy-MM-dd}; use a larger speed.");
+            }
+
+            return _origin + TimeSpan.FromTicks((long)ticks);
         }
 
         private void ScheduleAt(DateTimeOffset due) =>

@@ -81,6 +81,7 @@ public class BboParserTests
     [InlineData("\r\n")]
     [InlineData("   ")]
     [InlineData("symbol,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3")] // a header-named first field, with a quote's shape after it
+    [InlineData("\uFEFFSymbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size\r\n")] // `cat` of files saved with a byte-order mark
     public void Parse_HeaderOrBlank_IsSkipped(string line)
     {
         Assert.Equal(ParseStatus.Skipped, Parse(new BboParser(), line).Status);
@@ -138,6 +139,13 @@ public class BboParserTests
 
         Assert.Same(a.Symbol, b.Symbol);
         Assert.Equal("XYZ", c.Symbol);
+
+        // A bad row with another symbol between two good ones does not displace the kept string.
+        var d = Parse(parser, "ITT,03/03/2014,09:30:00.039,43.17,P,3,43.69,P,3").Quote;
+        Assert.Equal(ParseStatus.Rejected, Parse(parser, "XYZ,03/03/2014,09:30:00.039,bad,P,3,43.69,P,3").Status);
+        Assert.Same(d.Symbol, Parse(parser, "ITT,03/03/2014,09:30:00.040,43.17,P,3,43.69,P,3").Quote.Symbol);
+        Assert.Equal(ParseStatus.Rejected, Parse(parser, "XYZ,3/3/2014,09:30:00.040,43.17,P,3,43.69,P,-3").Status); // general path
+        Assert.Same(d.Symbol, Parse(parser, "ITT,03/03/2014,09:30:00.041,43.17,P,3,43.69,P,3").Quote.Symbol);
     }
 
     [Fact]
@@ -184,6 +192,49 @@ public class BboParserTests
         var letter = reason.ToDeadLetter("file.csv", 42, Line);
 
         Assert.Equal(new Reactive.Operators.DeadLetters.DeadLetter("file.csv", 42, "bad_number", "Ask Price: is not a number", "ITT,03/03/2014,09:30:00.033,43.16,Z,1,oops,P,3"), letter);
+    }
+
+    [Theory]
+    [InlineData("\u00e9")] // two bytes a character: the byte cut (4 per kept character) ends inside the field
+    [InlineData("x")]
+    public void ToDeadLetter_LongUtf8Line_RawIsItsFirst512CharactersAndAnEllipsis(string filler)
+    {
+        string line = "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P," + string.Concat(Enumerable.Repeat(filler, 3000));
+        byte[] bytes = Encoding.UTF8.GetBytes(line + "\r\n");
+        var parser = new BboParser();
+
+        Assert.Equal(ParseStatus.Rejected, parser.Parse(bytes, out _, out var reason));
+        var letter = reason.ToDeadLetter("q.csv", 9, bytes);
+
+        Assert.Equal(("q.csv", 9L, "bad_number", "Ask Size: is not a non-negative integer"), (letter.Source, letter.LineNumber, letter.Code, letter.Reason));
+        Assert.Equal(line[..512] + "\u2026", letter.Raw);
+    }
+
+    [Theory]
+    [InlineData("America/New_York", "12/31/9999,19:00:00.000", false)] // 19:00 EST = 24:00Z, past DateTime.MaxValue
+    [InlineData("America/New_York", "12/31/9999,18:59:59.999", true)] // 23:59:59.999Z
+    [InlineData("America/New_York", "12/31/9999,9:00:00.5", true)] // general path: 14:00:00.5Z
+    [InlineData("Asia/Tokyo", "01/01/0001,08:59:59.999", false)] // before 00:00Z of year 1 (Tokyo is 9 h or more ahead)
+    [InlineData("Asia/Tokyo", "01/01/0001,10:00:00.000", true)]
+    public void Parse_InstantOutsideDateTimeRange_IsBadDateNotAQuoteThatThrowsLater(string zoneId, string dateTime, bool inRange)
+    {
+        var parser = new BboParser(new BboParserOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(zoneId) });
+        var local = DateTime.ParseExact(dateTime, ["MM/dd/yyyy,HH:mm:ss.fff", "MM/dd/yyyy,H:mm:ss.f"], System.Globalization.CultureInfo.InvariantCulture);
+        long utcTicks = local.Ticks - TimeZoneInfo.FindSystemTimeZoneById(zoneId).GetUtcOffset(local).Ticks;
+        Assert.Equal(inRange, utcTicks >= 0 && utcTicks <= DateTime.MaxValue.Ticks);
+
+        var (status, q, reason) = Parse(parser, $"ITT,{dateTime},43.16,Z,1,43.69,P,3");
+
+        if (inRange)
+        {
+            Assert.Equal(ParseStatus.Parsed, status);
+            Assert.Equal(utcTicks, q.Timestamp.Ticks);
+        }
+        else
+        {
+            Assert.Equal(ParseStatus.Rejected, status);
+            Assert.Equal(("bad_date", "Date"), (reason.Code, reason.Field));
+        }
     }
 
     [Fact]
@@ -264,5 +315,88 @@ public class BboParserTests
         Assert.Equal(
             [(3L, "bad_date", "Date: expected MM/dd/yyyy"), (5L, "bad_time", "Time: expected HH:mm:ss.fff"), (7L, "field_count", "expected 9 fields: Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size")],
             letters.Select(l => (l.LineNumber, l.Code, l.Reason)));
+    }
+
+    [Theory]
+    [InlineData(" ITT")] // padded: would group as a symbol of its own
+    [InlineData("ITT ")]
+    [InlineData("   ")] // only spaces: in effect no symbol
+    [InlineData("\"ITT\"")] // quoted CSV: the format has no quoting
+    [InlineData("IT\uFFFD")] // a byte the source could not decode
+    [InlineData("I\tT")]
+    [InlineData("\uFEFFITT")] // a byte-order mark before a quote
+    public void Parse_MangledSymbol_IsRejectedAsBadValue(string symbol)
+    {
+        var parser = new BboParser();
+        string line = $"{symbol},03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3";
+
+        var fromBytes = Parse(parser, line);
+        var status = parser.Parse(line.AsSpan(), out _, out var fromChars);
+
+        Assert.Equal(ParseStatus.Rejected, fromBytes.Status);
+        Assert.Equal("bad_value", fromBytes.Reason.Code);
+        Assert.Equal("Symbol", fromBytes.Reason.Field);
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(fromBytes.Reason, fromChars);
+    }
+
+    [Fact]
+    public void Parse_InvalidUtf8InSymbol_IsRejectedNotDecodedToReplacementChar()
+    {
+        var parser = new BboParser();
+        byte[] line = [.. "IT"u8, 0xFF, .. ",03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3"u8];
+
+        var status = parser.Parse(line, out _, out var reason);
+
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(("bad_value", "Symbol"), (reason.Code, reason.Field));
+        // The next good line, and a symbol with the punctuation real tickers use, still parse.
+        Assert.Equal("ITT", Parse(parser, "ITT,03/03/2014,09:30:00.034,43.16,Z,1,43.69,P,3").Quote.Symbol);
+        Assert.Equal("BRK.B", Parse(parser, "BRK.B,03/03/2014,09:30:00.035,43.16,Z,1,43.69,P,3").Quote.Symbol);
+        Assert.Equal("BF-B/W", Parse(parser, "BF-B/W,03/03/2014,09:30:00.036,43.16,Z,1,43.69,P,3").Quote.Symbol);
+        Assert.Equal("BRK B", Parse(parser, "BRK B,03/03/2014,09:30:00.037,43.16,Z,1,43.69,P,3").Quote.Symbol); // a vendor's spelling
+    }
+
+    [Theory]
+    [InlineData("ITT,03/03/2014,09:30:00.033,-43.16,Z,1,43.69,P,3", "Bid Price")]
+    [InlineData("ITT,03/03/2014,09:30:00.033,43.16,Z,1,-0.01,P,3", "Ask Price")]
+    [InlineData("ITT,03/03/2014,9:30:00.033,-1e2,Z,1,43.69,P,3", "Bid Price")] // general path (one-digit hour)
+    public void Parse_NegativePrice_IsRejectedAsBadNumber(string line, string field)
+    {
+        var (status, _, reason) = Parse(new BboParser(), line);
+
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(("bad_number", field, $"{field}: is negative"), (reason.Code, reason.Field, reason.Reason));
+    }
+
+    [Fact]
+    public void Parse_ZeroBid_IsAQuote()
+    {
+        // No bid at all is quoted as 0 by some feeds: zero is a price, only below zero is not.
+        var (status, q, _) = Parse(new BboParser(), "ITT,03/03/2014,09:30:00.033,0,Z,0,43.69,P,3");
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(0.0, q.BidPrice);
+        Assert.Equal(43.69, q.Spread, 12);
+    }
+
+    [Theory]
+    [InlineData("11/02/2014,00:59:59.999", 2014, 11, 2, 4, 59, 59, 999)] // EDT, the hour before the overlap
+    [InlineData("11/02/2014,01:00:00.000", 2014, 11, 2, 5, 0, 0, 0)] // the overlap starts: first occurrence, EDT
+    [InlineData("11/02/2014,01:59:59.999", 2014, 11, 2, 5, 59, 59, 999)] // still the first occurrence
+    [InlineData("11/02/2014,02:00:00.000", 2014, 11, 2, 7, 0, 0, 0)] // EST from here: no UTC time 06:00-07:00 is produced
+    [InlineData("03/09/2014,02:00:00.000", 2014, 3, 9, 7, 0, 0, 0)] // the gap starts: EST, the same instant as 03:00 EDT
+    [InlineData("03/09/2014,02:59:59.999", 2014, 3, 9, 7, 59, 59, 999)] // the end of the gap, still EST
+    [InlineData("03/09/2014,03:00:00.000", 2014, 3, 9, 7, 0, 0, 0)] // EDT: the same instant as 02:00 of the gap
+    public void Parse_NewYorkDstEdges_FollowTheDocumentedRule(string dateTime, int y, int mo, int d, int h, int mi, int s, int ms)
+    {
+        // Worked out by hand: EDT = UTC-4, EST = UTC-5; a gap time takes EST, an ambiguous time EDT (as java.time does).
+        var parser = new BboParser();
+        var fast = Parse(parser, $"ITT,{dateTime},1,N,1,2,N,1");
+        var general = Parse(new BboParser(), $"ITT,{dateTime.Replace(",0", ",", StringComparison.Ordinal)},1,N,1,2,N,1");
+
+        Assert.Equal(ParseStatus.Parsed, fast.Status);
+        Assert.Equal(Utc(y, mo, d, h, mi, s, ms), fast.Quote.TimestampTicks);
+        Assert.Equal(fast.Quote, general.Quote);
     }
 }

@@ -94,6 +94,16 @@ public class CsvRowParserTests
         Assert.Equal(new DateTimeOffset(2017, 6, 11, 6, 6, 21, TimeSpan.Zero), row.GetTimestamp("iso"));
     }
 
+    [Theory]
+    [InlineData("%")]
+    [InlineData("x")]
+    public void Schema_TimestampFormatDotNetCannotRead_ThrowsNamingTheField(string format)
+    {
+        // Before, the schema was accepted and every row's parse threw FormatException, ending the pipeline.
+        var e = Assert.Throws<ArgumentException>(() => new RowSchema(new SchemaField("at", FieldType.Timestamp) { TimestampFormat = format }));
+        Assert.Equal("fields[at].TimestampFormat", e.ParamName);
+    }
+
     [Fact]
     public void Schema_DuplicateName_Throws() =>
         Assert.Throws<ArgumentException>(() => new RowSchema(new SchemaField("a", FieldType.Long), new SchemaField("a", FieldType.Double)));
@@ -105,5 +115,67 @@ public class CsvRowParserTests
         Assert.Throws<InvalidOperationException>(() => row.GetString("price"));
         Assert.Throws<InvalidOperationException>(() => row.GetLong("qty"));
         Assert.Throws<KeyNotFoundException>(() => row.GetLong("nope"));
+    }
+
+    [Fact]
+    public void Parse_HeaderAfterByteOrderMark_MapsItsFirstColumn()
+    {
+        // Before, the first column was named "\uFEFFprice", matched no field, and every row's price was silently null.
+        var schema = new RowSchema(new SchemaField("price", FieldType.Double), new SchemaField("name", FieldType.String));
+        var parser = new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = true });
+
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "\uFEFFprice,name").Status);
+        var (status, row, _) = Parse(parser, "9.5,pear");
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(9.5, row.GetDouble("price"));
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "price,name").Status);
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "\uFEFFprice,name").Status);
+    }
+
+    [Fact]
+    public void Parse_HeaderNamingNoSchemaField_IsRejectedAndTheNextLineIsTriedAsHeader()
+    {
+        // A headerless file read with HasHeader, or a broken header: before, the first line was silently taken as the
+        // header and every later row read as nulls (both fields here are optional).
+        var schema = new RowSchema(new SchemaField("price", FieldType.Double), new SchemaField("name", FieldType.String));
+        var parser = new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = true });
+
+        var (first, _, reason) = Parse(parser, "9.5,pear");
+        Assert.Equal(ParseStatus.Rejected, first);
+        Assert.Equal("bad_csv", reason.Code);
+        Assert.Equal(ParseStatus.Rejected, Parse(parser, "\"price,name").Status); // unterminated: not a header either
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "Price,name").Status); // names one field: the header
+        var (status, row, _) = Parse(parser, "9.5,pear");
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.True(row.IsNull("price"));
+        Assert.Equal("pear", row.GetString("name"));
+    }
+
+    [Fact]
+    public void Parse_InvalidUtf8InStringField_IsRejected()
+    {
+        var parser = new CsvRowParser(new CsvRowParserOptions { Schema = Schema });
+        byte[] line = [.. "app"u8, 0xE9, .. "le,3,1.25,true,"u8]; // Latin-1 é
+
+        var status = parser.Parse(line, out _, out var reason);
+
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(("bad_value", "name"), (reason.Code, reason.Field));
+        Assert.Equal(ParseStatus.Parsed, parser.Parse("appl\u00e9,3,1.25,true,".AsSpan(), out var row, out _));
+        Assert.Equal("appl\u00e9", row.GetString("name"));
+    }
+
+    [Theory]
+    [InlineData("\"apple\",\"3\",\"1.25\",\"true\",\"2014-03-10 09:30:00\"")]
+    [InlineData("apple,3,1.25,TRUE,2014-03-10 09:30:00")]
+    [InlineData("apple,+3,1.25e0,1,2014-03-10 09:30:00")]
+    public void Parse_EquivalentSpellings_ReadTheSameRow(string line)
+    {
+        var (status, row, _) = Parse(new CsvRowParser(new CsvRowParserOptions { Schema = Schema }), line);
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(("apple", 3L, 1.25, true), (row.GetString("name"), row.GetLong("qty"), row.GetDouble("price"), row.GetBool("ok")));
+        // 09:30 EDT (10 March 2014, the day after the switch) = 13:30Z.
+        Assert.Equal(new DateTimeOffset(2014, 3, 10, 13, 30, 0, TimeSpan.Zero), row.GetTimestamp("at"));
     }
 }

@@ -15,25 +15,49 @@ public class FastPathAgreementTests
 {
     private static readonly byte[] Replacements = ",./:-+0159aZ \t"u8.ToArray();
 
+    // Bytes of mangled input: a quote, a control character, DEL, a CR inside the line, and bytes that are not UTF-8
+    // on their own (a lone lead byte, a continuation byte, the start of a byte-order mark).
+    private static readonly byte[] OddBytes = [(byte)'"', 0x00, 0x7F, (byte)'\r', 0xFF, 0xC3, 0x80, 0xEF];
+
     [Fact]
     public void BboParser_EveryMutationOfCanonicalRows_SameAsGeneralPath()
     {
-        var random = new Random(14081);
-        var fast = new BboParser();
-        var general = new BboParser();
-        var checkedLines = 0;
-        for (var n = 0; n < 40; n++)
-        {
-            foreach (var line in Mutations(Encoding.ASCII.GetBytes(RandomQuote(random))))
-            {
-                var a = fast.Parse(line, out BboQuote qa, out var ra);
-                var b = general.ParseGeneral(Utf8TextTrim(line), out BboQuote qb, out var rb);
-                Assert.True(a == b && qa == qb && ra == rb, $"'{Encoding.ASCII.GetString(line)}': fast {a} {qa} {ra}; general {b} {qb} {rb}");
-                checkedLines++;
-            }
-        }
+        var (checkedLines, _) = AssertBboAgreement(RandomQuotes(14081), Replacements);
 
         Assert.True(checkedLines > 40 * 40 * Replacements.Length, $"only {checkedLines} lines checked");
+    }
+
+    [Fact]
+    public void BboParser_OddByteMutationsOfCanonicalRows_SameAsGeneralPath()
+    {
+        var (_, rejected) = AssertBboAgreement(RandomQuotes(2014), OddBytes);
+
+        Assert.True(rejected > 40 * 40, $"only {rejected} mutated rows rejected");
+    }
+
+    [Fact]
+    public void BboParser_MutationsAtEveryLineLengthAcrossTheFastPathBounds_SameAsGeneralPath()
+    {
+        // Symbols of 1 to 40 letters put the line (37 + symbol length - 1 bytes) on both sides of the fast path's
+        // 64-byte limit, where the comma mask's four 16-byte blocks overlap least and most.
+        var quotes = Enumerable.Range(1, 40).Select(n => $"{new string((char)('A' + (n % 26)), n)},03/03/2014,09:30:00.033,43.1,Z,1,43.12,P,3");
+        var (checkedLines, rejected) = AssertBboAgreement(quotes, Replacements);
+
+        Assert.True(rejected > 0 && checkedLines - rejected > 40, $"{checkedLines} lines, {rejected} rejected");
+    }
+
+    [Fact]
+    public void HourlyPriceParser_OddByteMutationsOfCanonicalRows_SameAsGeneralPath()
+    {
+        var fast = new HourlyPriceParser();
+        var general = new HourlyPriceParser();
+        foreach (var text in new[] { "2017-01-01,1,0.0", "2017-03-12,24,-67.08", "2017-09-28,9,1822.95\r" })
+        {
+            foreach (var line in Mutations(Encoding.ASCII.GetBytes(text), OddBytes))
+            {
+                AssertHourlyAgreement(fast, general, line);
+            }
+        }
     }
 
     [Fact]
@@ -66,14 +90,46 @@ public class FastPathAgreementTests
             var text = string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd},{random.Next(1, 25)},{random.Next(0, 20000) / 100.0}");
             foreach (var line in Mutations(Encoding.ASCII.GetBytes(text)))
             {
-                var a = fast.Parse(line, out HourlyPrice pa, out var ra);
-                var b = general.ParseGeneral(Utf8TextTrim(line), out HourlyPrice pb, out var rb);
-                Assert.True(a == b && pa == pb && ra == rb, $"'{Encoding.ASCII.GetString(line)}': fast {a} {pa} {ra}; general {b} {pb} {rb}");
-                parsed += a == ParseStatus.Parsed ? 1 : 0;
+                parsed += AssertHourlyAgreement(fast, general, line) == ParseStatus.Parsed ? 1 : 0;
             }
         }
 
         Assert.True(parsed > 60, $"only {parsed} mutated rows parsed");
+    }
+
+    private static IEnumerable<string> RandomQuotes(int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, 40).Select(_ => RandomQuote(random)).ToList();
+    }
+
+    // Each quote with all its mutations: the fast path answers what the general path answers.
+    private static (int Checked, int Rejected) AssertBboAgreement(IEnumerable<string> quotes, byte[] replacements)
+    {
+        var fast = new BboParser();
+        var general = new BboParser();
+        int checkedLines = 0, rejected = 0;
+        foreach (var quote in quotes)
+        {
+            foreach (var line in Mutations(Encoding.ASCII.GetBytes(quote), replacements))
+            {
+                var a = fast.Parse(line, out BboQuote qa, out var ra);
+                var b = general.ParseGeneral(Utf8TextTrim(line), out BboQuote qb, out var rb);
+                Assert.True(a == b && qa == qb && ra == rb, $"'{Convert.ToHexString(line)}': fast {a} {qa} {ra}; general {b} {qb} {rb}");
+                checkedLines++;
+                rejected += a == ParseStatus.Rejected ? 1 : 0;
+            }
+        }
+
+        return (checkedLines, rejected);
+    }
+
+    private static ParseStatus AssertHourlyAgreement(HourlyPriceParser fast, HourlyPriceParser general, byte[] line)
+    {
+        var a = fast.Parse(line, out HourlyPrice pa, out var ra);
+        var b = general.ParseGeneral(Utf8TextTrim(line), out HourlyPrice pb, out var rb);
+        Assert.True(a == b && pa == pb && ra == rb, $"'{Convert.ToHexString(line)}': fast {a} {pa} {ra}; general {b} {pb} {rb}");
+        return a;
     }
 
     private static string RandomQuote(Random random)
@@ -90,7 +146,9 @@ public class FastPathAgreementTests
 
     // The line itself, each field emptied, every byte replaced by each of Replacements, every byte deleted and every
     // byte doubled.
-    private static IEnumerable<byte[]> Mutations(byte[] line)
+    private static IEnumerable<byte[]> Mutations(byte[] line) => Mutations(line, Replacements);
+
+    private static IEnumerable<byte[]> Mutations(byte[] line, byte[] replacements)
     {
         yield return line;
         var text = Encoding.ASCII.GetString(line);
@@ -104,7 +162,7 @@ public class FastPathAgreementTests
 
         for (var i = 0; i < line.Length; i++)
         {
-            foreach (var r in Replacements)
+            foreach (var r in replacements)
             {
                 if (line[i] != r)
                 {

@@ -66,6 +66,14 @@ public class HourlyPriceParserTests
     [InlineData("2017-13-01,3,1.0", "bad_date", "date")]
     [InlineData("2017-01-01,3,1e999", "non_finite", "hoep")]
     [InlineData("2017-01-01,24,", "missing_field", "hoep")]
+    [InlineData("2016-02-30,1,5", "bad_date", "date")] // Feb 30, even in a leap year
+    [InlineData("2017-04-31,1,5", "bad_date", "date")]
+    [InlineData("2017-01-01,00,5", "bad_hour", "hour")]
+    [InlineData("2017-01-01,-1,5", "bad_hour", "hour")]
+    [InlineData("2017-01-01,1.5,5", "bad_number", "hour")]
+    [InlineData("2017-01-01, 1,5", "bad_number", "hour")]
+    [InlineData("2017-01-01,1,5,", "field_count", "")] // a trailing comma
+    [InlineData("\"2017-01-01\",1,5", "bad_date", "date")] // quoted CSV: the format has no quoting
     public void Parse_BadLine_IsRejected(string line, string code, string field)
     {
         var (status, _, reason) = Parse(new HourlyPriceParser(), line);
@@ -155,5 +163,42 @@ public class HourlyPriceParserTests
         Assert.Equal([1.5, 1.6, 1.8, 1.9], prices.Select(p => p.Price));
         var letter = Assert.Single(letters);
         Assert.Equal((4L, "bad_date", "date: expected yyyy-MM-dd", "2017-01-0l,3,1.7"), (letter.LineNumber, letter.Code, letter.Reason, letter.Raw));
+    }
+
+    [Fact]
+    public void Parse_HeaderAfterByteOrderMark_IsSkipped()
+    {
+        var parser = new HourlyPriceParser();
+        Assert.Equal(ParseStatus.Skipped, Parse(parser, "\uFEFFdate,hour,hoep\n").Status);
+        var (status, _, reason) = Parse(parser, "\uFEFF2017-01-01,1,0.0");
+
+        // A byte-order mark before a row is not skipped: the row is a dead letter that says why.
+        Assert.Equal(ParseStatus.Rejected, status);
+        Assert.Equal(("bad_date", "date"), (reason.Code, reason.Field));
+    }
+
+    [Fact]
+    public void Parse_LeapDayHour24_IsTheLastHourOfTheDay()
+    {
+        // 2016-02-29 hour 24 = 23:00-24:00 EST = 04:00Z on 1 March.
+        var (status, p, _) = Parse(new HourlyPriceParser(), "2016-02-29,24,-0.5");
+
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(new DateTimeOffset(2016, 3, 1, 4, 0, 0, TimeSpan.Zero), p.Timestamp);
+        Assert.Equal(-0.5, p.Price);
+    }
+
+    [Fact]
+    public void Parse_LastHoursOfYear9999_InRangeOrBadDate()
+    {
+        // IESO EST is UTC-5: hour 19 (18:00-19:00 local) starts at 23:00Z on 9999-12-31, hour 20 at 00:00Z in year 10000.
+        var parser = new HourlyPriceParser();
+        var (status, p, _) = Parse(parser, "9999-12-31,19,1.5");
+        Assert.Equal(ParseStatus.Parsed, status);
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 23, 0, 0, TimeSpan.Zero), p.Timestamp);
+
+        var (rejected, _, reason) = Parse(parser, "9999-12-31,20,1.5");
+        Assert.Equal(ParseStatus.Rejected, rejected);
+        Assert.Equal(("bad_date", "date"), (reason.Code, reason.Field));
     }
 }

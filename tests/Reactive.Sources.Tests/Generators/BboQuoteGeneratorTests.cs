@@ -8,7 +8,8 @@ namespace Reactive.Sources.Tests.Generators;
 
 public partial class BboQuoteGeneratorTests
 {
-    [GeneratedRegex(@"^SYN,\d\d/\d\d/\d{4},\d\d:\d\d:\d\d\.\d{3},[1-9]\d*(\.\d?[1-9])?,[NTPKZJYBXACDM],[1-9]\d*,[1-9]\d*(\.\d?[1-9])?,[NTPKZJYBXACDM],[1-9]\d*$")]
+    // Prices as in 14081.csv: always a decimal point, no trailing zero after the first decimal (43.0, 43.3, 43.16; never 43 or 43.30).
+    [GeneratedRegex(@"^SYN,\d\d/\d\d/\d{4},\d\d:\d\d:\d\d\.\d{3},[1-9]\d*\.(0|\d?[1-9]),[NTPKZJYBXACDM],[1-9]\d*,[1-9]\d*\.(0|\d?[1-9]),[NTPKZJYBXACDM],[1-9]\d*$")]
     private static partial Regex RowPattern();
 
     private static string Text(BboQuoteGeneratorOptions options)

@@ -71,4 +71,14 @@ public class BitcoinRateGeneratorTests
     [Fact]
     public void Validate_FractionalInterval_Throws() =>
         Assert.Equal("Interval", Assert.Throws<ArgumentException>(() => BitcoinRateGenerator.Generate(new() { Interval = TimeSpan.FromMilliseconds(1500) })).ParamName);
+
+    [Fact]
+    public void Validate_RowsPastYear9999_ThrowsNamingRows()
+    {
+        // 9999-12-31T23:59:50 every 10 s: one line fits; the second would be in year 10000 (before, the tick count overflowed).
+        var start = new DateTime(9999, 12, 31, 23, 59, 50);
+        Assert.Single(BitcoinRateGenerator.Generate(new() { Start = start, Rows = 1 }));
+        Assert.Equal("Rows", Assert.Throws<ArgumentException>(() => BitcoinRateGenerator.Generate(new() { Start = start, Rows = 2 })).ParamName);
+        Assert.Equal("Rows", Assert.Throws<ArgumentException>(() => BitcoinRateGenerator.Generate(new() { Rows = long.MaxValue })).ParamName);
+    }
 }

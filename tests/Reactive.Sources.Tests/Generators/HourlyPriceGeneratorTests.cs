@@ -101,4 +101,13 @@ public class HourlyPriceGeneratorTests
         Assert.Equal("SpikeShare", Assert.Throws<ArgumentException>(() => HourlyPriceGenerator.Generate(new() { SpikeShare = double.NaN })).ParamName);
         Assert.Equal("Speed", Assert.Throws<ArgumentException>(() => HourlyPriceGenerator.Observe(new(), new HistoricalScheduler(), new GeneratorPacing { Speed = 0 })).ParamName);
     }
+
+    [Fact]
+    public void Validate_RowsPastYear9999_ThrowsNamingRows_AndTheLastPossibleHourIsWritten()
+    {
+        // From 9999-12-30: 48 hours are left, the last one 9999-12-31 hour 24. Before, a 49th row threw mid-write.
+        var last = HourlyPriceGenerator.Generate(new() { StartDate = new DateOnly(9999, 12, 30), Rows = 48 }).Last();
+        Assert.StartsWith("9999-12-31,24,", last.Text, StringComparison.Ordinal);
+        Assert.Equal("Rows", Assert.Throws<ArgumentException>(() => HourlyPriceGenerator.Generate(new() { StartDate = new DateOnly(9999, 12, 30), Rows = 49 })).ParamName);
+    }
 }

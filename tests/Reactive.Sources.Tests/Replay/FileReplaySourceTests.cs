@@ -228,6 +228,67 @@ public sealed class FileReplaySourceTests : IDisposable
         Assert.All(seen.Zip(seen.Skip(1)), p => Assert.True(p.First.At <= p.Second.At));
     }
 
+    [Fact]
+    public void ReadLines_SpeedSoSmallTheNextLineIsDueAfterYear9999_EndsWithAnErrorNotAThrowingTimer()
+    {
+        // One day at speed 1e-6 is a million days (~2738 years): from 2030 that is still representable; three days
+        // apart at 1e-7 (~82,000 years) is not. Before, the due time's arithmetic threw inside the scheduler's action.
+        File.WriteAllText(_path, "2017-01-01,1,1\n2017-01-02,1,1\n2017-01-04,1,1\n");
+        var notifications = new List<Notification<SourceLine>>();
+        var scheduler = new HistoricalScheduler(Start);
+
+        var seen = Run(new FileReplaySource(_path, new FileReplayOptions { Speed = 1e-7, TimeOf = LineTimes.HourlyPrice }, scheduler), scheduler, notifications);
+
+        Assert.Equal([(TimeSpan.Zero, 1L, "2017-01-01,1,1")], seen);
+        Assert.Equal(NotificationKind.OnError, notifications[^1].Kind);
+        Assert.Equal("speed", Assert.IsType<ArgumentOutOfRangeException>(notifications[^1].Exception).ParamName);
+    }
+
+    [Fact]
+    public void ReadLines_SmallButRepresentableSpeed_StretchesTheGaps()
+    {
+        File.WriteAllText(_path, "2017-01-01,1,1\n2017-01-02,1,1\n");
+        var scheduler = new HistoricalScheduler(Start);
+
+        var seen = Run(new FileReplaySource(_path, new FileReplayOptions { Speed = 1e-3, TimeOf = LineTimes.HourlyPrice }, scheduler), scheduler);
+
+        // One day / 0.001 = 1000 days.
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromDays(1000)], seen.Select(s => s.At));
+    }
+
+    [Theory]
+    [InlineData("{\"timestamp\":\"12:00:05\"}")] // a time of day alone would be dated today, from the machine's clock
+    [InlineData("{\"timestamp\":\"soon\"}")]
+    [InlineData("{\"timestamp\":12}")]
+    [InlineData("{\"other\":\"2021-01-04T00:00:10\"}")]
+    public void LineTimes_JsonPropertyWithoutADatedTime_IsNull(string line) =>
+        Assert.Null(LineTimes.JsonProperty()(line));
+
+    [Fact]
+    public void LineTimes_JsonPropertyWithOffset_IsTheUtcInstant() =>
+        Assert.Equal(new DateTimeOffset(2021, 1, 4, 4, 0, 10, TimeSpan.Zero), LineTimes.JsonProperty()("{\"timestamp\":\"2021-01-04T00:00:10-04:00\"}"));
+
+    [Theory]
+    [InlineData("ITT,03/03/2014,9:30:00,1,N,1,2,N,1", 9, 30, 0, 0)]
+    [InlineData("ITT,3/3/2014,16:00:59.8041234,1,N,1,2,N,1", 16, 0, 59, 8_041_234)]
+    [InlineData("ITT,03/03/2014,09:30:00.033", 9, 30, 0, 330_000)] // no fields after the time
+    public void LineTimes_BboShapes_ReadTheWallClock(string line, int h, int m, int s, long fractionTicks) =>
+        Assert.Equal(new DateTimeOffset(2014, 3, 3, h, m, s, TimeSpan.Zero).AddTicks(fractionTicks), LineTimes.Bbo(line));
+
+    [Theory]
+    [InlineData("ITT,02/30/2014,09:30:00.000,1,N,1,2,N,1")]
+    [InlineData("ITT,03/03/2014,24:00:00.000,1,N,1,2,N,1")]
+    [InlineData("ITT,03/03/2014")]
+    [InlineData("")]
+    public void LineTimes_BboBadTime_IsNull(string line) => Assert.Null(LineTimes.Bbo(line));
+
+    [Theory]
+    [InlineData("2017-01-01,0,1")]
+    [InlineData("2017-01-01,25,1")]
+    [InlineData("2017-02-29,1,1")]
+    [InlineData("2017-01-01, 1,1")]
+    public void LineTimes_HourlyBadRow_IsNull(string line) => Assert.Null(LineTimes.HourlyPrice(line));
+
     private sealed class CountingScheduler(IScheduler inner) : IScheduler
     {
         public int Scheduled { get; private set; }
