@@ -3,6 +3,7 @@ using Reactive.Operators.Anomaly;
 using Reactive.Operators.Spread;
 using Reactive.Operators.Windows;
 using Reactive.Operators.WordCount;
+using Reactive.Sources.Generators;
 
 namespace Reactive.Host.Configuration;
 
@@ -107,10 +108,23 @@ internal static class SourceDefinitions
             r.Error("Generator", $"'{generator}' is not one of bbo, hourly, bitcoin");
         }
 
+        // Without Rows a generator runs as a live feed: as many rows as its format can date (up to year 9999).
+        long maxRows = generator switch
+        {
+            "hourly" => new HourlyPriceGeneratorOptions().MaxRows,
+            "bitcoin" => new BitcoinRateGeneratorOptions().MaxRows,
+            _ => int.MaxValue,
+        };
+        var rows = r.GetNullableInt("Rows", 1);
+        if (rows > maxRows)
+        {
+            r.Error("Rows", $"{rows} rows do not fit before the end of year 9999 (at most {maxRows} for {generator})");
+        }
+
         return new GeneratorSourceDefinition(
             generator,
             r.GetInt("Seed", 14081),
-            r.GetNullableInt("Rows", 1) ?? int.MaxValue,
+            Math.Min(rows ?? maxRows, maxRows),
             r.GetDouble("Speed", 1, 1e-6, 1e9),
             r.GetBool("AsFastAsPossible", false),
             r.GetString("Symbol", "SYN")!);

@@ -39,6 +39,9 @@ public sealed class BitcoinRateGeneratorOptions
     /// <value>The default value is 0.0002.</value>
     public double FxJitter { get; set; } = 0.0002;
 
+    /// <summary>The most rows that fit between <see cref="Start"/> and the end of year 9999 at <see cref="Interval"/> (a live feed without an end).</summary>
+    public long MaxRows => Interval.Ticks <= 0 ? 0 : ((DateTime.MaxValue.Ticks - Start.Ticks) / Interval.Ticks) + 1;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -53,7 +56,7 @@ public sealed class BitcoinRateGeneratorOptions
             throw new ArgumentException("Start must be a whole second (the format has no fraction).", nameof(Start));
         }
 
-        long linesLeft = ((DateTime.MaxValue.Ticks - Start.Ticks) / Interval.Ticks) + 1;
+        long linesLeft = MaxRows;
         if (Rows > linesLeft)
         {
             throw new ArgumentException($"Rows must fit before the end of year 9999: at most {linesLeft} from {Start:yyyy-MM-ddTHH:mm:ss} every {Interval} (got {Rows}).", nameof(Rows));

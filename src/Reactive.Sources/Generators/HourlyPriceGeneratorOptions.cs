@@ -31,11 +31,14 @@ public sealed class HourlyPriceGeneratorOptions
     /// <value>The default value is 0.005.</value>
     public double SpikeShare { get; set; } = 0.005;
 
+    /// <summary>The most rows that fit between <see cref="StartDate"/> and the end of year 9999 (a live feed without an end).</summary>
+    public long MaxRows => (DateOnly.MaxValue.DayNumber - StartDate.DayNumber + 1) * 24L;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
         GeneratorOutput.RequirePositive(Rows, nameof(Rows));
-        long hoursLeft = (DateOnly.MaxValue.DayNumber - StartDate.DayNumber + 1) * 24L;
+        long hoursLeft = MaxRows;
         if (Rows > hoursLeft)
         {
             throw new ArgumentException($"Rows must fit before the end of year 9999: at most {hoursLeft} from {StartDate:yyyy-MM-dd} (got {Rows}).", nameof(Rows));

@@ -209,6 +209,16 @@ public sealed class PipelineCatalogTests
     }
 
     [Fact]
+    public void Load_HourlyGeneratorWithMoreRowsThanDatesLeft_NamesTheKey()
+    {
+        // From 2017-01-01 (the default start) to 9999-12-31: 2,915,730 days (worked out with Python's date arithmetic)
+        // of 24 hours = 69,977,520 rows.
+        Load(out var errors, ("Pipelines:h:Kind", "anomaly"), ("Pipelines:h:Source:Kind", "generator"), ("Pipelines:h:Source:Generator", "hourly"), ("Pipelines:h:Source:Rows", "69977521"));
+
+        Assert.Equal(["Pipelines:h:Source:Rows: 69977521 rows do not fit before the end of year 9999 (at most 69977520 for hourly)"], errors);
+    }
+
+    [Fact]
     public void Load_GeneratorOfUnknownData_NamesTheKey()
     {
         Load(out var errors, ("Pipelines:s:Kind", "spread"), ("Pipelines:s:Source:Kind", "generator"), ("Pipelines:s:Source:Generator", "weather"));
