@@ -3,6 +3,7 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
 using Reactive.Operators.Anomaly;
+using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Parsing;
 using Reactive.Sources.Generators;
 
@@ -86,16 +87,8 @@ internal static class AnomalyCases
         foreach (var (series, data) in files)
         {
             using var stream = new MemoryStream(data, writable: false);
-            LineParsing.ParseStream(
-                stream,
-                new HourlyPriceParser(),
-                series,
-                p =>
-                {
-                    var check = detector.Evaluate(series, p.TimestampTicks, p.Hour, p.Price);
-                    sink.Add(in check);
-                },
-                dead => throw new InvalidDataException(dead.ToString()));
+            var rows = new PricesInto(detector, series, sink);
+            LineParsing.ParseStream(stream, new HourlyPriceParser(), series, ref rows);
         }
 
         return sink;
@@ -341,4 +334,15 @@ internal static class AnomalyCases
     private static int Digit(byte b) => b - '0';
 
     private readonly record struct NaivePrice(string Series, DateTime Time, int Hour, double Price);
+
+    private readonly struct PricesInto(AnomalyDetector detector, string series, AnomalyChecksum sink) : IRowHandler<HourlyPrice>
+    {
+        public void OnRow(in HourlyPrice p)
+        {
+            var check = detector.Evaluate(series, p.TimestampTicks, p.Hour, p.Price);
+            sink.Add(in check);
+        }
+
+        public void OnDeadLetter(DeadLetter deadLetter) => throw new InvalidDataException(deadLetter.ToString());
+    }
 }

@@ -43,6 +43,7 @@ internal static class Profile
             return sum;
         });
         Stage("4 full product (3 + SpreadAggregator + sink)", n, s, () => SpreadCases.Product(bbo).Seconds);
+        Stage("4d the same, rows through ParseStream's delegate", n, s, () => SpreadCases.ProductThroughDelegate(bbo).Seconds);
         Stage("4x ForEachLine + parser + aggregator, no ParseStream", n, s, () =>
         {
             var sink = new SpreadChecksum();

@@ -34,6 +34,17 @@ internal static class SpreadCases
     public static SpreadChecksum Product(byte[] data)
     {
         var sink = new SpreadChecksum();
+        var rows = new QuotesInto(new SpreadAggregator(new SpreadOptions(), sink));
+        using var stream = new MemoryStream(data, writable: false);
+        LineParsing.ParseStream(stream, new BboParser(), "bbo", ref rows);
+        rows.Aggregator.Flush();
+        return sink;
+    }
+
+    /// <summary>(a) without the struct row handler: rows through ParseStream's delegate overload (for the profile).</summary>
+    public static SpreadChecksum ProductThroughDelegate(byte[] data)
+    {
+        var sink = new SpreadChecksum();
         var aggregator = new SpreadAggregator(new SpreadOptions(), sink);
         using var stream = new MemoryStream(data, writable: false);
         LineParsing.ParseStream(
@@ -44,6 +55,15 @@ internal static class SpreadCases
             dead => throw new InvalidDataException(dead.ToString()));
         aggregator.Flush();
         return sink;
+    }
+
+    private readonly struct QuotesInto(SpreadAggregator aggregator) : IRowHandler<BboQuote>
+    {
+        public SpreadAggregator Aggregator => aggregator;
+
+        public void OnRow(in BboQuote q) => aggregator.OnQuote(q.TimestampTicks, q.BidPrice, q.AskPrice);
+
+        public void OnDeadLetter(DeadLetter deadLetter) => throw new InvalidDataException(deadLetter.ToString());
     }
 
     /// <summary>(a, Rx) The product operators composed as Rx: quotes from the byte reader → <c>Spread</c> extension.</summary>

@@ -60,10 +60,18 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
             // Subscribe as it is: Rx has detached this observer by then, so OnError would be lost.
             using (stream)
             {
-                Lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, observer.OnNext, deadLetters.OnNext, maxLineLength, stop, cursor).Lines;
+                var rows = new IntoObservers<T>(observer, deadLetters);
+                Lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop, cursor).Lines;
             }
 
             observer.OnCompleted();
             return Disposable.Empty;
         });
+
+    private readonly struct IntoObservers<T>(IObserver<T> rows, IObserver<DeadLetter> deadLetters) : IRowHandler<T>
+    {
+        public void OnRow(in T row) => rows.OnNext(row);
+
+        public void OnDeadLetter(DeadLetter deadLetter) => deadLetters.OnNext(deadLetter);
+    }
 }

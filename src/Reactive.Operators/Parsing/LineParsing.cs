@@ -10,6 +10,21 @@ namespace Reactive.Operators.Parsing;
 /// <param name="DeadLetters">Lines rejected.</param>
 public readonly record struct ParseCounts(long Lines, long Parsed, long Skipped, long DeadLetters);
 
+/// <summary>
+/// Receives what <see cref="LineParsing.ParseStream{T, TRows}"/> parses. Implement it on a struct: the line loop is then
+/// compiled for it, with <see cref="OnRow"/> inlined and the row passed by reference (a delegate copies each row and is
+/// a call the loop cannot see into).
+/// </summary>
+/// <typeparam name="T">The row type.</typeparam>
+public interface IRowHandler<T>
+{
+    /// <summary>A parsed row; valid only during the call unless copied.</summary>
+    void OnRow(in T row);
+
+    /// <summary>A rejected or too-long line.</summary>
+    void OnDeadLetter(DeadLetter deadLetter);
+}
+
 /// <summary>Parses whole files or streams (one-shot runs, backtests, benchmarks).</summary>
 public static class LineParsing
 {
@@ -36,8 +51,32 @@ public static class LineParsing
         ArgumentNullException.ThrowIfNull(onRow);
         ArgumentNullException.ThrowIfNull(onDeadLetter);
 
-        var handler = new ParseHandler<T>(parser, source, onRow, onDeadLetter, maxLineLength, cursor);
+        var rows = new DelegateRows<T>(onRow, onDeadLetter);
+        return ParseStream(stream, parser, source, ref rows, maxLineLength, cancellationToken, cursor);
+    }
+
+    /// <summary>
+    /// <see cref="ParseStream{T}(Stream, ILineParser{T}, string, Action{T}, Action{DeadLetter}, int, CancellationToken, LineCursor?)"/>
+    /// into a struct <paramref name="rows"/> handler: one line loop compiled per handler type, rows passed by reference,
+    /// the handler's calls inlined — the hot path of backtests.
+    /// </summary>
+    public static ParseCounts ParseStream<T, TRows>(
+        Stream stream,
+        ILineParser<T> parser,
+        string source,
+        ref TRows rows,
+        int maxLineLength = Utf8LineReader.DefaultMaxLineLength,
+        CancellationToken cancellationToken = default,
+        LineCursor? cursor = null)
+        where TRows : struct, IRowHandler<T>
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentNullException.ThrowIfNull(source);
+
+        var handler = new ParseHandler<T, TRows>(parser, source, rows, maxLineLength, cursor);
         long lines = Utf8LineReader.ForEachLine(stream, ref handler, maxLineLength, cancellationToken);
+        rows = handler.Rows;
         return new ParseCounts(lines, handler.Parsed, handler.Skipped, handler.Rejected);
     }
 
@@ -93,11 +132,13 @@ public static class LineParsing
         _ => null,
     };
 
-    // A struct, so that the line loop is compiled for each row type with the parser and row calls in it (see
-    // Utf8LineReader.ForEachLine<THandler>).
-    private struct ParseHandler<T>(ILineParser<T> parser, string source, Action<T> onRow, Action<DeadLetter> onDeadLetter, int maxLineLength, LineCursor? cursor)
+    // A struct, so that the line loop is compiled for each row type and row handler with the parser and row calls in
+    // it (see Utf8LineReader.ForEachLine<THandler>).
+    private struct ParseHandler<T, TRows>(ILineParser<T> parser, string source, TRows rows, int maxLineLength, LineCursor? cursor)
         : IUtf8LineHandler
+        where TRows : struct, IRowHandler<T>
     {
+        public TRows Rows = rows;
         public long Parsed;
         public long Skipped;
         public long Rejected;
@@ -109,14 +150,14 @@ public static class LineParsing
                 case ParseStatus.Parsed:
                     Parsed++;
                     cursor?.Set(source, lineNumber, line);
-                    onRow(row);
+                    Rows.OnRow(in row);
                     break;
                 case ParseStatus.Skipped:
                     Skipped++;
                     break;
                 default:
                     Rejected++;
-                    onDeadLetter(reason.ToDeadLetter(source, lineNumber, line));
+                    Rows.OnDeadLetter(reason.ToDeadLetter(source, lineNumber, line));
                     break;
             }
         }
@@ -124,8 +165,15 @@ public static class LineParsing
         public void OnLineTooLong(ReadOnlySpan<byte> line, long lineNumber)
         {
             Rejected++;
-            onDeadLetter(new DeadLetterReason(DeadLetterCodes.LineTooLong, string.Empty, $"longer than {maxLineLength} bytes (raise maxLineLength)")
+            Rows.OnDeadLetter(new DeadLetterReason(DeadLetterCodes.LineTooLong, string.Empty, $"longer than {maxLineLength} bytes (raise maxLineLength)")
                 .ToDeadLetter(source, lineNumber, line));
         }
+    }
+
+    private readonly struct DelegateRows<T>(Action<T> onRow, Action<DeadLetter> onDeadLetter) : IRowHandler<T>
+    {
+        public void OnRow(in T row) => onRow(row);
+
+        public void OnDeadLetter(DeadLetter deadLetter) => onDeadLetter(deadLetter);
     }
 }
