@@ -119,7 +119,9 @@ internal static class GenerateCommand
         };
         if (a.String("start") is { } start)
         {
-            if (DateTime.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
+            // The feed's own shape, a date alone, or with a space: never a time alone (it would be dated from the
+            // machine's clock) nor an offset (converted to the machine's zone); the feed's times have no zone.
+            if (DateTime.TryParseExact(start, ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
             {
                 o.Start = DateTime.SpecifyKind(t, DateTimeKind.Unspecified);
             }

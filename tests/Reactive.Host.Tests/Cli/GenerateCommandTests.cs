@@ -38,4 +38,28 @@ public class GenerateCommandTests
         Assert.Equal("date,hour,hoep", lines[0]);
         Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
     }
+
+    [Theory]
+    [InlineData("2024-04-10T12:00:00", "2024-04-10T12:00:00")]
+    [InlineData("2024-04-10", "2024-04-10T00:00:00")]
+    [InlineData("2024-04-10 09:30:00", "2024-04-10T09:30:00")]
+    public void Generate_BitcoinStart_FirstTimestampIsTheStart(string start, string expected)
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("generate", "bitcoin", "--rows", "2", "--start", start);
+
+        Assert.True(exit == 0, stderr);
+        Assert.StartsWith($"{{\"timestamp\":\"{expected}\"", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("12:00:00")] // a time alone would be dated from the machine's clock
+    [InlineData("2024-04-10T12:00:00+02:00")] // an offset would be converted to the machine's zone
+    [InlineData("April 10")]
+    public void Generate_BitcoinStartThatIsNotADateAndTime_ExitTwoNamingIt(string start)
+    {
+        var (exit, _, stderr) = CliRunner.Run("generate", "bitcoin", "--rows", "2", "--start", start);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--start: '{start}' is not a date and time such as 2021-01-04T00:00:00", stderr, StringComparison.Ordinal);
+    }
 }
