@@ -175,38 +175,28 @@ public sealed class PipelineProgress
     public void SetStateRows(long rows) => Interlocked.Exchange(ref _stateRows, rows);
 
     /// <summary>Notes the event time of a row (UTC ticks); <see cref="MaxEventTime"/> keeps the newest. Cheap when it does not move.</summary>
-    public void ObserveEventTime(long utcTicks)
-    {
-        long current;
-        while (utcTicks > (current = Interlocked.Read(ref _maxEventTicks)))
-        {
-            if (Interlocked.CompareExchange(ref _maxEventTicks, utcTicks, current) == current)
-            {
-                return;
-            }
-        }
-    }
+    public void ObserveEventTime(long utcTicks) => RaiseTo(ref _maxEventTicks, utcTicks);
 
     /// <summary>Sets the watermark; it never goes back.</summary>
-    public void SetWatermark(DateTimeOffset watermark)
-    {
-        var ticks = watermark.UtcTicks;
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref _watermarkTicks);
-            if (ticks <= current)
-            {
-                return;
-            }
-        }
-        while (Interlocked.CompareExchange(ref _watermarkTicks, ticks, current) != current);
-    }
+    public void SetWatermark(DateTimeOffset watermark) => RaiseTo(ref _watermarkTicks, watermark.UtcTicks);
 
     public void RecordError(string message)
     {
         _lastError = message;
         Interlocked.Increment(ref _restarts);
+    }
+
+    // Sets field to value when that is later, atomically; a field only ever moves forward.
+    private static void RaiseTo(ref long field, long value)
+    {
+        long current;
+        while (value > (current = Interlocked.Read(ref field)))
+        {
+            if (Interlocked.CompareExchange(ref field, value, current) == current)
+            {
+                return;
+            }
+        }
     }
 
     private static DateTimeOffset? FromTicks(long ticks) =>
