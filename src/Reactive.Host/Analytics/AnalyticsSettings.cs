@@ -58,9 +58,9 @@ internal sealed record AggregateSettings(
             throw new ArgumentException($"the time field '{TimeField}' is declared {time.Type.ToString().ToLowerInvariant()}; declare it timestamp (read with the time format '{TimeFormat}')", nameof(Schema));
         }
 
-        foreach (var key in GroupBy.Where(k => declared.All(f => f.Name != k)))
+        if (GroupBy.FirstOrDefault(k => declared.All(f => f.Name != k)) is { } undeclared)
         {
-            throw new ArgumentException($"the group-by field '{key}' is not declared (declared: {Names()})", nameof(Schema));
+            throw new ArgumentException($"the group-by field '{undeclared}' is not declared (declared: {Names()})", nameof(Schema));
         }
 
         foreach (var spec in Aggregates.Where(a => a.ReadsValue))
