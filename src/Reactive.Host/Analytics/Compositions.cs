@@ -61,7 +61,18 @@ internal static class Compositions
             cursor);
         if (outputs.EventTime is { } eventTime)
         {
-            quotes = quotes.Do(q => eventTime(q.TimestampTicks));
+            // The spread's watermark is the newest quote time − delay (later only when idle, which its results tell):
+            // told with each quote, the progress shows it as it moves, not only when a window closes.
+            var delay = settings.Options.WatermarkDelay.Ticks;
+            var watermark = outputs.Watermark;
+            quotes = quotes.Do(q =>
+            {
+                eventTime(q.TimestampTicks);
+                if (watermark is not null && q.TimestampTicks - delay >= DateTimeOffset.MinValue.UtcTicks)
+                {
+                    watermark(new DateTimeOffset(q.TimestampTicks - delay, TimeSpan.Zero));
+                }
+            });
         }
 
         var operatorOutputs = outputs.AtLineOf(cursor);

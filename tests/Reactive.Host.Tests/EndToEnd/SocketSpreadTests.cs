@@ -47,4 +47,47 @@ public sealed class SocketSpreadTests
         Assert.Equal(3000, rows.Where(r => r.GetProperty("kind").GetString() == "second").Sum(r => r.GetProperty("count").GetInt64()));
         Assert.DoesNotContain("rejected a row", service.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Spread_QuotesWithinOneSecond_ProgressShowsTheirWatermarkBeforeAnyWindowCloses()
+    {
+        // Three quotes of 09:30:00 (14:30Z) and one of 09:30:04.5: with a 5 s delay no window is final, yet the progress
+        // must show the newest event time (14:30:04.5Z) and the watermark it gives (14:29:59.5Z).
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var service = ServiceProcess.Start(
+            ServiceProcess.NewWorkingDirectory(),
+            null,
+            "--urls", "http://127.0.0.1:0",
+            "--pipelines", "spread",
+            "--Pipelines:spread:Kind", "spread",
+            "--Pipelines:spread:Options:WatermarkDelay", "5 seconds",
+            "--Pipelines:spread:Source:Kind", "socket",
+            "--Pipelines:spread:Source:Host", "127.0.0.1",
+            "--Pipelines:spread:Source:Port", ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture));
+        var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
+        using var client = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(
+            "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3\r\nITT,03/03/2014,09:30:00.500,43.17,P,3,43.69,P,3\r\n" +
+            "ITT,03/03/2014,09:30:04.500,43.17,P,4,43.69,P,3\r\nITT,03/03/2014,09:30:01.000,43.18,P,4,43.69,P,3\r\n"));
+        using var http = new HttpClient { BaseAddress = url };
+
+        JsonElement progress = default;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            progress = JsonDocument.Parse(await http.GetStringAsync("/api/pipelines/spread")).RootElement;
+            // Input rows are counted as lines arrive, just before they are parsed: wait for the last quote's time too.
+            if (progress.GetProperty("inputRows").GetInt64() == 4 && progress.GetProperty("maxEventTime").ValueKind != JsonValueKind.Null
+                && progress.GetProperty("maxEventTime").GetDateTimeOffset().Second == 4)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(4, progress.GetProperty("inputRows").GetInt64());
+        Assert.Equal(0, progress.GetProperty("outputRows").GetInt64());
+        Assert.Equal(DateTimeOffset.Parse("2014-03-03T14:30:04.5Z", CultureInfo.InvariantCulture), progress.GetProperty("maxEventTime").GetDateTimeOffset());
+        Assert.Equal(DateTimeOffset.Parse("2014-03-03T14:29:59.5Z", CultureInfo.InvariantCulture), progress.GetProperty("watermark").GetDateTimeOffset());
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
+    }
 }
