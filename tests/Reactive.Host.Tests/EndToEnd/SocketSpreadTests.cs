@@ -23,15 +23,7 @@ public sealed class SocketSpreadTests
 
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        await using var service = ServiceProcess.Start(
-            ServiceProcess.NewWorkingDirectory(),
-            null,
-            "--urls", "http://127.0.0.1:0",
-            "--pipelines", "spread",
-            "--Pipelines:spread:Kind", "spread",
-            "--Pipelines:spread:Source:Kind", "socket",
-            "--Pipelines:spread:Source:Host", "127.0.0.1",
-            "--Pipelines:spread:Source:Port", ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture));
+        await using var service = StartSpread(listener);
         using (var client = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(30)))
         {
             await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(csv.ToString()));
@@ -51,20 +43,11 @@ public sealed class SocketSpreadTests
     [Fact]
     public async Task Spread_QuotesWithinOneSecond_ProgressShowsTheirWatermarkBeforeAnyWindowCloses()
     {
-        // Three quotes of 09:30:00 (14:30Z) and one of 09:30:04.5: with a 5 s delay no window is final, yet the progress
-        // must show the newest event time (14:30:04.5Z) and the watermark it gives (14:29:59.5Z).
+        // Quotes at 09:30:00.033, 00.5, 04.5 and (out of order) 01.0, New York = 14:30Z: with a 5 s delay no window is
+        // final, yet the progress must show the newest event time (14:30:04.5Z) and the watermark it gives (14:29:59.5Z).
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        await using var service = ServiceProcess.Start(
-            ServiceProcess.NewWorkingDirectory(),
-            null,
-            "--urls", "http://127.0.0.1:0",
-            "--pipelines", "spread",
-            "--Pipelines:spread:Kind", "spread",
-            "--Pipelines:spread:Options:WatermarkDelay", "5 seconds",
-            "--Pipelines:spread:Source:Kind", "socket",
-            "--Pipelines:spread:Source:Host", "127.0.0.1",
-            "--Pipelines:spread:Source:Port", ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture));
+        await using var service = StartSpread(listener, "--Pipelines:spread:Options:WatermarkDelay", "5 seconds");
         var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
         using var client = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(
@@ -90,4 +73,18 @@ public sealed class SocketSpreadTests
         Assert.Equal(DateTimeOffset.Parse("2014-03-03T14:29:59.5Z", CultureInfo.InvariantCulture), progress.GetProperty("watermark").GetDateTimeOffset());
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
     }
+
+    /// <summary>The built service with one spread pipeline, a socket client of <paramref name="listener"/>, and more options.</summary>
+    private static ServiceProcess StartSpread(TcpListener listener, params string[] options) => ServiceProcess.Start(
+        ServiceProcess.NewWorkingDirectory(),
+        null,
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--pipelines", "spread",
+            "--Pipelines:spread:Kind", "spread",
+            "--Pipelines:spread:Source:Kind", "socket",
+            "--Pipelines:spread:Source:Host", "127.0.0.1",
+            "--Pipelines:spread:Source:Port", ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture),
+            .. options,
+        ]);
 }
