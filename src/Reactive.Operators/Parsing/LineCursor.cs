@@ -1,4 +1,3 @@
-using System.Text;
 using Reactive.Operators.DeadLetters;
 
 namespace Reactive.Operators.Parsing;
@@ -16,6 +15,7 @@ namespace Reactive.Operators.Parsing;
 /// </remarks>
 public sealed class LineCursor
 {
+    // What DeadLetterReason.ToDeadLetter decodes of a UTF-8 line (4 bytes per char at most): more is never kept.
     private const int MaxRawBytes = DeadLetter.MaxRawLength * 4;
 
     private readonly byte[] _bytes = new byte[MaxRawBytes];
@@ -33,8 +33,12 @@ public sealed class LineCursor
     {
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(reason);
-        var raw = _text ?? Encoding.UTF8.GetString(_bytes, 0, _byteCount);
-        return DeadLetter.Create(Source, LineNumber, code, reason, raw.AsSpan().TrimEnd("\r\n"));
+
+        // The parser's own way from a line to a dead letter (line end trimmed, UTF-8 decoded and cut to the bound).
+        var why = new DeadLetterReason(code, string.Empty, reason);
+        return _text is { } text
+            ? why.ToDeadLetter(Source, LineNumber, text.AsSpan())
+            : why.ToDeadLetter(Source, LineNumber, _bytes.AsSpan(0, _byteCount));
     }
 
     /// <summary>Makes a text line current (kept by reference).</summary>
