@@ -17,6 +17,9 @@ internal interface IRecordSource
     /// current in <paramref name="cursor"/> just before the record goes on.
     /// </summary>
     IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, LineCursor cursor);
+
+    /// <summary>The lines as they are, for pipelines of text (word count, file rows, raw tables).</summary>
+    IObservable<SourceLine> TextLines();
 }
 
 /// <summary>The lines of a live source (socket, directory, replay, generator), parsed as they come: the service's case.</summary>
@@ -24,6 +27,8 @@ internal sealed class LineRecordSource(IObservable<SourceLine> lines) : IRecordS
 {
     public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, LineCursor cursor) =>
         lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters, cursor);
+
+    public IObservable<SourceLine> TextLines() => lines;
 }
 
 /// <summary>
@@ -67,6 +72,19 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
             observer.OnCompleted();
             return Disposable.Empty;
         });
+
+    public IObservable<SourceLine> TextLines() =>
+        Observable.Defer(() => (path == StandardInput ? ReadLines(Console.In) : File.ReadLines(path))
+            .Select((text, i) => new SourceLine(path == StandardInput ? "stdin" : path, i + 1, text))
+            .ToObservable());
+
+    private static IEnumerable<string> ReadLines(TextReader reader)
+    {
+        while (reader.ReadLine() is { } line)
+        {
+            yield return line;
+        }
+    }
 
     private readonly struct IntoObservers<T>(IObserver<T> rows, IObserver<DeadLetter> deadLetters) : IRowHandler<T>
     {

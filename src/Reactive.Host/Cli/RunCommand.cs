@@ -3,12 +3,11 @@ using System.Reactive.Linq;
 using System.Text;
 using System.Text.Json;
 using Reactive.Host.Analytics;
-using Reactive.Operators.Anomaly;
+using Reactive.Host.Kinds;
+using Reactive.Host.Settings;
+using Reactive.Operators;
 using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Parsing;
-using Reactive.Operators.Spread;
-using Reactive.Operators.Windows;
-using Reactive.Sources;
 
 namespace Reactive.Host.Cli;
 
@@ -37,17 +36,6 @@ internal static class RunCommand
         --output - writes to standard output. Durations: "10 seconds", "5 minutes", "1 hour", or 00:00:10.
         """;
 
-    // The operator options that failure messages name, and the arguments that set them in a run.
-    private static readonly (string Option, string Argument)[] OptionArguments =
-    [
-        ("AnomalyOptions.MaxBaselineSize", "--max-baseline"),
-        ("AnomalyOptions.Lookback", "--lookback"),
-        ("SpreadOptions.WatermarkDelay", "--watermark"),
-        ("SpreadOptions.MaxPendingQuotes", "--max-pending-quotes"),
-    ];
-
-    private static readonly HashSet<string> Flags = ["exclude-locked-crossed", "quotes", "all", "no-header"];
-
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         // `run --help`, and `run spread --help` as people type it once they know the pipeline.
@@ -58,30 +46,38 @@ internal static class RunCommand
         }
 
         var pipeline = args[0];
-        var a = new ArgReader(args.Skip(1), Flags);
-        var input = a.String("input", required: true);
-        var output = a.String("output", required: true, alias: "o");
-        var deadLetterPath = a.String("dead-letters");
-        var latePath = a.String("late");
-        var maxLineLength = (int)a.Long("max-line-length", Utf8LineReader.DefaultMaxLineLength, 1, int.MaxValue - 64);
-        Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>>? compose = pipeline switch
+        var kind = PipelineKinds.Find(pipeline) is { OneShot: true } found ? found : null;
+        var a = new ArgSettingSource(args.Skip(1), kind?.Flags ?? []);
+        var input = a.Value("input");
+        var output = a.Value("output", alias: "o");
+        var deadLetterPath = a.Value("dead-letters");
+        var latePath = a.Value("late");
+        var maxLineLength = ReadMaxLineLength(a);
+        object? options = null;
+        if (kind is null)
         {
-            "spread" => SpreadFromArgs(a),
-            "anomaly" => AnomalyFromArgs(a),
-            "aggregate" => AggregateFromArgs(a),
-            _ => null,
-        };
-        if (compose is null)
+            a.Errors.Insert(0, $"unknown pipeline '{pipeline}' (one of: {string.Join(", ", PipelineKinds.All.Where(k => k.OneShot).Select(k => k.Name))})");
+        }
+        else
         {
-            a.Errors.Insert(0, $"unknown pipeline '{pipeline}' (one of: spread, anomaly, aggregate)");
+            options = kind.Bind(a, input);
+        }
+
+        if (input is null)
+        {
+            a.Error("input", "is required");
+        }
+        else if (input != "-" && !File.Exists(input))
+        {
+            a.Error("input", $"'{input}' does not exist");
+        }
+
+        if (output is null)
+        {
+            a.Error("output", "is required");
         }
 
         a.RejectUnknown($"run {pipeline}");
-        if (input is not null && input != "-" && !File.Exists(input))
-        {
-            a.Errors.Add($"--input: '{input}' does not exist");
-        }
-
         if (a.Errors.Count > 0)
         {
             foreach (var error in a.Errors)
@@ -93,9 +89,12 @@ internal static class RunCommand
             return 2;
         }
 
+        IObservable<ResultRow> Compose(IRecordSource records, CompositionOutputs outputs) =>
+            kind!.Compose(records, options!, new ComposeContext(new HistoricalScheduler(), OneShot: true, outputs)).SelectMany(b => b.Rows);
+
         try
         {
-            return Execute(pipeline, input!, output!, deadLetterPath, latePath, maxLineLength, compose!, stdout, stderr);
+            return Execute(pipeline, input!, output!, deadLetterPath, latePath, maxLineLength, Compose, kind!.SettingFor, stdout, stderr);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -113,6 +112,7 @@ internal static class RunCommand
         string? latePath,
         int maxLineLength,
         Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>> compose,
+        Func<string, SettingName?> setting,
         TextWriter stdout,
         TextWriter stderr)
     {
@@ -158,12 +158,9 @@ internal static class RunCommand
         {
             // Reported before the outputs are flushed, which may fail in turn.
             stderr.WriteLine($"reactive run {pipeline}: failed after {lines} lines: {failure.Message}");
-            foreach (var (option, argument) in OptionArguments)
+            if (failure is BoundExceededException bound && setting(bound.OptionName) is { Arg: { } arg })
             {
-                if (failure.Message.Contains(option, StringComparison.Ordinal))
-                {
-                    stderr.WriteLine($"reactive run {pipeline}: {option} is {argument} here");
-                }
+                stderr.WriteLine($"reactive run {pipeline}: {bound.OptionsType}.{bound.OptionName} is --{arg} here");
             }
         }
 
@@ -206,142 +203,22 @@ internal static class RunCommand
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>> SpreadFromArgs(ArgReader a)
+    private static int ReadMaxLineLength(ArgSettingSource a)
     {
-        var settings = new SpreadSettings(
-            new SpreadOptions
-            {
-                WatermarkDelay = a.Duration("watermark", TimeSpan.Zero),
-                IncludeLockedAndCrossed = !a.Flag("exclude-locked-crossed"),
-                MaxPendingQuotes = (int)a.Long("max-pending-quotes", new SpreadOptions().MaxPendingQuotes, 1, int.MaxValue),
-            },
-            a.Zone("time-zone", "America/New_York"),
-            a.Flag("quotes"));
-        // A finite input: no idle timeout (the end of the input makes every window final).
-        return (lines, outputs) => Compositions.Spread(lines, settings, ImmediateScheduler.Instance, outputs);
+        var text = a.Value("max-line-length");
+        if (text is null)
+        {
+            return Utf8LineReader.DefaultMaxLineLength;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < 1 || value > int.MaxValue - 64)
+        {
+            a.Error("max-line-length", $"'{text}' is not a whole number from 1 to {int.MaxValue - 64}");
+            return Utf8LineReader.DefaultMaxLineLength;
+        }
+
+        return value;
     }
-
-    private static Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>> AnomalyFromArgs(ArgReader a)
-    {
-        var options = new AnomalyOptions
-        {
-            Lookback = a.Duration("lookback", TimeSpan.FromDays(14), allowZero: false),
-            MinHistory = (int)a.Long("min-history", 14, 2, 100_000),
-            StandardDeviations = a.Double("stddevs", 2, double.Epsilon, 1000),
-            EmitEvaluations = a.Flag("all"),
-            MaxBaselineSize = (int)a.Long("max-baseline", 1_000, 2, 10_000_000),
-        };
-        if (options.MaxBaselineSize < options.MinHistory)
-        {
-            a.Errors.Add($"--max-baseline: {options.MaxBaselineSize} is less than --min-history ({options.MinHistory})");
-        }
-
-        var settings = new AnomalySettings(options, a.Zone("time-zone", "Etc/GMT+5"));
-        return (lines, outputs) => Compositions.Anomaly(lines, settings, outputs);
-    }
-
-    private static Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>> AggregateFromArgs(ArgReader a)
-    {
-        var input = a.String("input") ?? "";
-        var formatText = a.String("format", input.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "csv" : "jsonl")!;
-        var format = formatText switch
-        {
-            "csv" => RowFormat.Csv,
-            "jsonl" or "json" => RowFormat.JsonLines,
-            _ => (RowFormat?)null,
-        };
-        if (format is null)
-        {
-            a.Errors.Add($"--format: '{formatText}' is not csv or jsonl");
-        }
-
-        var aggregates = new List<AggregateSpec>();
-        foreach (var text in a.All("agg"))
-        {
-            if (AggregateSpec.TryParse(text, out var spec, out var error))
-            {
-                aggregates.Add(spec!);
-            }
-            else
-            {
-                a.Errors.Add($"--agg: {error}");
-            }
-        }
-
-        if (a.All("agg").Count == 0)
-        {
-            a.Errors.Add("--agg: at least one aggregate is required, e.g. --agg count --agg \"avg(value)\"");
-        }
-
-        IReadOnlyList<DeclaredField>? schema = null;
-        if (a.String("schema") is { } schemaText)
-        {
-            if (DeclaredField.TryParseList(schemaText, out var declared, out var schemaError))
-            {
-                schema = declared;
-            }
-            else
-            {
-                a.Errors.Add($"--schema: {schemaError}");
-            }
-        }
-
-        var modeText = a.String("output-mode", "append")!;
-        if (!Enum.TryParse<WindowOutputMode>(modeText, ignoreCase: true, out var mode) || !Enum.IsDefined(mode) || int.TryParse(modeText, out _))
-        {
-            a.Errors.Add($"--output-mode: '{modeText}' is not append, update or complete");
-        }
-
-        var settings = new AggregateSettings(
-            format ?? RowFormat.JsonLines,
-            !a.Flag("no-header"),
-            a.String("time-field", required: true) ?? "",
-            a.String("time-format", "iso")!,
-            a.Zone("time-zone", "UTC"),
-            a.All("group-by"),
-            aggregates,
-            a.Duration("window", TimeSpan.Zero, allowZero: false),
-            a.OptionalDuration("slide"),
-            a.Duration("start-offset", TimeSpan.Zero, allowNegative: true),
-            a.Duration("watermark", TimeSpan.Zero),
-            mode,
-            TimeSpan.FromDays(365),
-            null,
-            schema);
-        if (a.String("window") is null)
-        {
-            a.Errors.Add("--window: is required, e.g. --window \"10 seconds\"");
-        }
-
-        if (a.Errors.Count == 0)
-        {
-            try
-            {
-                // The window operator validates its options when composed (Spark's checks, with its
-                // wording: slide > duration, |startOffset| >= slide, …).
-                _ = Compositions.Aggregate(Observable.Empty<SourceLine>(), settings, new HistoricalScheduler(), new CompositionOutputs(_ => { }, _ => { }));
-            }
-            catch (ArgumentException ex)
-            {
-                a.Errors.Add($"--{ArgumentName(ex.ParamName)}: {ArgReader.CleanMessage(ex)}");
-            }
-        }
-
-        // The one-shot input is one micro-batch: a scheduler that never runs means update and
-        // complete modes emit once, at completion.
-        var frozen = new HistoricalScheduler();
-        return (lines, outputs) => Compositions.Aggregate(lines, settings, frozen, outputs);
-    }
-
-    private static string ArgumentName(string? parameter) => parameter switch
-    {
-        "WindowDuration" => "window",
-        "SlideDuration" => "slide",
-        "StartOffset" => "start-offset",
-        "WatermarkDelay" => "watermark",
-        "Schema" => "schema",
-        _ => "agg",
-    };
 
     private sealed class NonClosingWriter(TextWriter inner) : TextWriter
     {

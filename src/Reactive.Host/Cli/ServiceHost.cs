@@ -140,7 +140,7 @@ internal static class ServiceHost
         var registry = new PipelineProgressRegistry();
         foreach (var definition in catalog.Enabled)
         {
-            registry.GetOrAdd(definition.Name, definition.Kind);
+            registry.GetOrAdd(definition.Name, definition.Kind.Name);
         }
 
         builder.Services.AddSingleton(registry);

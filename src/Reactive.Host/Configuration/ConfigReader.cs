@@ -38,6 +38,13 @@ internal sealed class ConfigReader
         return new ConfigReader(_section.GetSection(key), _errors);
     }
 
+    /// <summary>A child section as a setting source, for a binding table (errors shared).</summary>
+    public Settings.ConfigSettingSource Settings(string key)
+    {
+        _known.Add(key);
+        return new Settings.ConfigSettingSource(_section.GetSection(key), _errors);
+    }
+
     public IEnumerable<ConfigReader> Children(string key)
     {
         _known.Add(key);

@@ -1,8 +1,4 @@
-using Reactive.Host.Analytics;
-using Reactive.Operators.Anomaly;
-using Reactive.Operators.Spread;
-using Reactive.Operators.Windows;
-using Reactive.Operators.WordCount;
+using Reactive.Host.Sinks;
 using Reactive.Sources.Generators;
 
 namespace Reactive.Host.Configuration;
@@ -57,6 +53,27 @@ internal sealed record GeneratorSourceDefinition(string Generator, int Seed, lon
     public override bool CanReplay => true;
 }
 
+/// <summary>How a replay source dates its lines (<c>Source:TimeFormat</c>).</summary>
+internal static class ReplayTimeFormats
+{
+    /// <summary>The formats, for messages.</summary>
+    public const string Known = "bbo, hourly, json:<field>, unix:<column>, none";
+
+    /// <summary>The format of a pipeline kind that names none: JSON lines with a <c>timestamp</c>.</summary>
+    public const string Default = "json:timestamp";
+
+    /// <summary>The line-dating function of <paramref name="format"/>, or null when it is not a format.</summary>
+    public static Func<string, DateTimeOffset?>? Resolve(string format) => format switch
+    {
+        "bbo" => Reactive.Sources.Replay.LineTimes.Bbo,
+        "hourly" => Reactive.Sources.Replay.LineTimes.HourlyPrice,
+        "none" => static _ => null,
+        _ when format.StartsWith("json:", StringComparison.Ordinal) && format.Length > 5 => Reactive.Sources.Replay.LineTimes.JsonProperty(format[5..]),
+        _ when format.StartsWith("unix:", StringComparison.Ordinal) && int.TryParse(format[5..], out var column) && column >= 0 => Reactive.Sources.Replay.LineTimes.UnixSecondsColumn(column),
+        _ => null,
+    };
+}
+
 internal static class SourceDefinitions
 {
     public static SourceDefinition? Read(ConfigReader r, IReadOnlyList<string> allowed)
@@ -81,7 +98,7 @@ internal static class SourceDefinitions
             "socket" => ReadSocket(r),
             "replay" => new ReplaySourceDefinition(
                 r.GetString("Path", required: true) ?? "",
-                r.GetString("TimeFormat"),
+                ReadTimeFormat(r),
                 r.GetDouble("Speed", 1, 1e-6, 1e9),
                 r.GetBool("AsFastAsPossible", false)),
             "generator" => ReadGenerator(r),
@@ -98,6 +115,17 @@ internal static class SourceDefinitions
         };
         r.RejectUnknownKeys($"a {kind} source");
         return definition;
+    }
+
+    private static string? ReadTimeFormat(ConfigReader r)
+    {
+        var format = r.GetString("TimeFormat");
+        if (format is not null && ReplayTimeFormats.Resolve(format) is null)
+        {
+            r.Error("TimeFormat", $"'{format}' is not a replay time format ({ReplayTimeFormats.Known})");
+        }
+
+        return format;
     }
 
     private static GeneratorSourceDefinition ReadGenerator(ConfigReader r)
@@ -150,18 +178,6 @@ internal static class SourceDefinitions
     }
 }
 
-/// <summary>Where a pipeline's results go (<c>Pipelines:&lt;name&gt;:Sinks:&lt;i&gt;</c>).</summary>
-internal abstract record SinkDefinition(string Kind);
-
-/// <summary>Standard output: pprint batches for word count and file rows, JSON lines for analytics.</summary>
-internal sealed record ConsoleSinkDefinition(int Rows = 10) : SinkDefinition("console");
-
-/// <summary>A memory table queryable with SQL (issue 4): <c>{ "Kind": "table", "Table": "spread", "MaxRows": 100000 }</c>.</summary>
-internal sealed record TableSinkDefinition(string Table, int? MaxRows) : SinkDefinition("table");
-
-/// <summary>Rolling JSON lines or CSV files, one series per pipeline.</summary>
-internal sealed record FileSinkDefinition(Reactive.Host.FileSinks.FileSinkFormat Format) : SinkDefinition("file");
-
 internal static class SinkDefinitions
 {
     public static SinkDefinition? Read(ConfigReader r)
@@ -172,8 +188,8 @@ internal static class SinkDefinitions
             null => null,
             "console" => new ConsoleSinkDefinition(r.GetInt("Rows", 10, 1, 10_000)),
             "table" => ReadTable(r),
-            "jsonl" => new FileSinkDefinition(Reactive.Host.FileSinks.FileSinkFormat.JsonLines),
-            "csv" => new FileSinkDefinition(Reactive.Host.FileSinks.FileSinkFormat.Csv),
+            "jsonl" => new FileSinkDefinition(FileSinks.FileSinkFormat.JsonLines),
+            "csv" => new FileSinkDefinition(FileSinks.FileSinkFormat.Csv),
             _ => null,
         };
         if (kind is not null && sink is null)
@@ -189,197 +205,11 @@ internal static class SinkDefinitions
     private static TableSinkDefinition ReadTable(ConfigReader r)
     {
         var name = r.GetString("Table", required: true) ?? "results";
-        try
+        if (SinkNames.TableNameError(name) is { } error)
         {
-            Reactive.Host.Tables.TableSchema.ValidateName(name, "table");
-        }
-        catch (ArgumentException ex)
-        {
-            r.Error("Table", Cli.ArgReader.CleanMessage(ex));
+            r.Error("Table", error);
         }
 
         return new TableSinkDefinition(name, r.GetNullableInt("MaxRows", 1));
-    }
-}
-
-/// <summary>Settings specific to a pipeline kind (<c>Pipelines:&lt;name&gt;:Options</c>).</summary>
-internal abstract record PipelineSettings;
-
-internal sealed record WordCountSettings(WordCountOptions Options) : PipelineSettings;
-
-internal sealed record FileRowsSettings(TimeSpan BatchInterval, string Separator) : PipelineSettings;
-
-internal sealed record SpreadPipelineSettings(SpreadSettings Settings) : PipelineSettings;
-
-/// <summary>The course's <c>writeStream.format("memory").queryName("new_dataframe")</c>: raw lines into a table.</summary>
-internal sealed record RawTableSettings(string Table, int? MaxRows) : PipelineSettings;
-
-internal sealed record AnomalyPipelineSettings(AnomalySettings Settings) : PipelineSettings;
-
-internal sealed record AggregatePipelineSettings(AggregateSettings Settings) : PipelineSettings;
-
-/// <summary>A pipeline kind: its name, the sources it reads, and how its options are read.</summary>
-internal sealed record PipelineKind(string Name, IReadOnlyList<string> Sources, Func<ConfigReader, PipelineSettings> ReadSettings);
-
-internal static class PipelineKinds
-{
-    private static readonly PipelineKind[] All =
-    [
-        new("wordcount", ["socket", "sample", "directory"], r =>
-        {
-            var options = new WordCountOptions
-            {
-                BatchInterval = r.GetDuration("BatchInterval", TimeSpan.FromSeconds(10)),
-                MaxDistinctWords = r.GetInt("MaxDistinctWords", 1_000_000, 1),
-            };
-            r.RejectUnknownKeys("wordcount options");
-            return new WordCountSettings(options);
-        }),
-        new("spread", ["generator", "replay", "socket", "directory"], ReadSpread),
-        new("anomaly", ["generator", "replay", "socket", "directory"], ReadAnomaly),
-        new("aggregate", ["generator", "replay", "socket", "directory"], ReadAggregate),
-        new("rawtable", ["socket", "directory", "sample", "replay", "generator"], r =>
-        {
-            var table = r.GetString("Table", "new_dataframe")!;
-            try
-            {
-                Reactive.Host.Tables.TableSchema.ValidateName(table, "table");
-            }
-            catch (ArgumentException ex)
-            {
-                r.Error("Table", Cli.ArgReader.CleanMessage(ex));
-            }
-
-            var settings = new RawTableSettings(table, r.GetNullableInt("MaxRows", 1));
-            r.RejectUnknownKeys("rawtable options");
-            return settings;
-        }),
-        new("filerows", ["directory", "socket", "sample"], r =>
-        {
-            var settings = new FileRowsSettings(r.GetDuration("BatchInterval", TimeSpan.FromSeconds(10)), r.GetString("Separator", ",")!);
-            r.RejectUnknownKeys("filerows options");
-            return settings;
-        }),
-    ];
-
-    public static IEnumerable<string> Names => All.Select(k => k.Name);
-
-    private static SpreadPipelineSettings ReadSpread(ConfigReader r)
-    {
-        var options = new SpreadOptions
-        {
-            WatermarkDelay = r.GetDuration("WatermarkDelay", TimeSpan.Zero, allowZero: true),
-            IncludeLockedAndCrossed = r.GetBool("IncludeLockedAndCrossed", true),
-            EmitSeconds = r.GetBool("EmitSeconds", true),
-            EmitMinutes = r.GetBool("EmitMinutes", true),
-            MaxPendingQuotes = r.GetInt("MaxPendingQuotes", 1_000_000, 1),
-            IdleTimeout = r.Exists("IdleTimeout") ? r.GetDuration("IdleTimeout", TimeSpan.FromSeconds(5)) : null,
-        };
-        var settings = new SpreadPipelineSettings(new SpreadSettings(options, r.GetZone("TimeZone", "America/New_York"), r.GetBool("EmitQuotes", false)));
-        r.RejectUnknownKeys("spread options");
-        return settings;
-    }
-
-    private static AnomalyPipelineSettings ReadAnomaly(ConfigReader r)
-    {
-        var options = new AnomalyOptions
-        {
-            Lookback = r.GetDuration("Lookback", TimeSpan.FromDays(14)),
-            MinHistory = r.GetInt("MinHistory", 14, 2, 100_000),
-            StandardDeviations = r.GetDouble("StandardDeviations", 2, 1e-9, 1000),
-            EmitEvaluations = r.GetBool("EmitEvaluations", false),
-            MaxBaselineSize = r.GetInt("MaxBaselineSize", 1_000, 2, 10_000_000),
-        };
-        if (options.MaxBaselineSize < options.MinHistory)
-        {
-            r.Error("MaxBaselineSize", $"{options.MaxBaselineSize} is less than MinHistory ({options.MinHistory})");
-        }
-
-        var settings = new AnomalyPipelineSettings(new AnomalySettings(options, r.GetZone("TimeZone", "Etc/GMT+5")));
-        r.RejectUnknownKeys("anomaly options");
-        return settings;
-    }
-
-    private static AggregatePipelineSettings ReadAggregate(ConfigReader r)
-    {
-        var aggregates = new List<AggregateSpec>();
-        foreach (var text in r.GetList("Aggregates"))
-        {
-            if (AggregateSpec.TryParse(text, out var spec, out var error))
-            {
-                aggregates.Add(spec!);
-            }
-            else
-            {
-                r.Error("Aggregates", error!);
-            }
-        }
-
-        if (aggregates.Count == 0 && !r.Errors.Any(e => e.StartsWith(r.Key("Aggregates"), StringComparison.Ordinal)))
-        {
-            r.Error("Aggregates", "at least one aggregate is required, e.g. [\"count\", \"avg(value)\"]");
-        }
-
-        IReadOnlyList<DeclaredField>? schema = null;
-        if (r.GetString("Schema") is { } schemaText)
-        {
-            if (DeclaredField.TryParseList(schemaText, out var declared, out var schemaError))
-            {
-                schema = declared;
-            }
-            else
-            {
-                r.Error("Schema", schemaError!);
-            }
-        }
-
-        var settings = new AggregateSettings(
-            r.GetEnum("Format", RowFormat.JsonLines),
-            r.GetBool("CsvHeader", true),
-            r.GetString("TimeField", required: true) ?? "time",
-            r.GetString("TimeFormat", "iso")!,
-            r.GetZone("TimeZone", "UTC"),
-            r.GetList("GroupBy"),
-            aggregates,
-            r.GetDuration("Window", TimeSpan.FromMinutes(10), required: true),
-            r.Exists("Slide") ? r.GetDuration("Slide", TimeSpan.FromMinutes(10)) : null,
-            r.GetDuration("StartOffset", TimeSpan.Zero, allowNegative: true),
-            r.GetDuration("Watermark", TimeSpan.Zero, allowZero: true),
-            r.GetEnum("OutputMode", WindowOutputMode.Append),
-            r.GetDuration("Trigger", TimeSpan.FromSeconds(5), allowZero: true),
-            r.Exists("IdleTimeout") ? r.GetDuration("IdleTimeout", TimeSpan.FromMinutes(1)) : null,
-            schema);
-        if (r.Errors.Count == 0)
-        {
-            try
-            {
-                // The window operator checks its options when composed, with Spark's wording.
-                _ = Compositions.Aggregate(System.Reactive.Linq.Observable.Empty<Reactive.Sources.SourceLine>(), settings, System.Reactive.Concurrency.ImmediateScheduler.Instance, new CompositionOutputs(_ => { }, _ => { }));
-            }
-            catch (ArgumentException ex)
-            {
-                var key = ex.ParamName switch
-                {
-                    "WindowDuration" => "Window",
-                    "SlideDuration" => "Slide",
-                    "StartOffset" => "StartOffset",
-                    "WatermarkDelay" => "Watermark",
-                    "IdleTimeout" => "IdleTimeout",
-                    "TriggerInterval" => "Trigger",
-                    "Schema" => "Schema",
-                    _ => "Aggregates",
-                };
-                r.Error(key, Cli.ArgReader.CleanMessage(ex));
-            }
-        }
-
-        r.RejectUnknownKeys("aggregate options");
-        return new AggregatePipelineSettings(settings);
-    }
-
-    public static bool TryGet(string name, out PipelineKind kind)
-    {
-        kind = All.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase))!;
-        return kind is not null;
     }
 }

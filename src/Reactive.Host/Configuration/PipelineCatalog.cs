@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Reactive.Host.Kinds;
+using Reactive.Host.Sinks;
 
 namespace Reactive.Host.Configuration;
 
@@ -17,12 +19,19 @@ internal sealed record HostSettings(
 }
 
 /// <summary>One configured pipeline: <c>Pipelines:&lt;name&gt;</c>.</summary>
+/// <param name="Name">The pipeline's name (the section's key).</param>
+/// <param name="Kind">What it computes.</param>
+/// <param name="Enabled">Whether the service runs it.</param>
+/// <param name="Source">What it reads.</param>
+/// <param name="Options">Its kind's options, bound and validated (<c>Options</c>).</param>
+/// <param name="Sinks">Where its results go.</param>
+/// <param name="Description">A line for listings.</param>
 internal sealed record PipelineDefinition(
     string Name,
-    string Kind,
+    IPipelineKind Kind,
     bool Enabled,
     SourceDefinition Source,
-    PipelineSettings Settings,
+    object Options,
     IReadOnlyList<SinkDefinition> Sinks,
     string? Description);
 
@@ -79,6 +88,11 @@ internal static class PipelineCatalog
             {
                 errors.Add($"Pipelines:{p.Name}:Source:Path: the directory '{Path.GetFullPath(d.Path)}' does not exist (create it, or set CreateIfMissing to true)");
             }
+
+            if (p.Source is ReplaySourceDefinition r && !File.Exists(r.Path))
+            {
+                errors.Add($"Pipelines:{p.Name}:Source:Path: the file '{Path.GetFullPath(r.Path)}' does not exist");
+            }
         }
 
         return new Catalog(host, pipelines);
@@ -120,7 +134,7 @@ internal static class PipelineCatalog
             return null;
         }
 
-        if (!PipelineKinds.TryGet(kindText, out var kind))
+        if (PipelineKinds.Find(kindText) is not { } kind)
         {
             r.Error("Kind", $"unknown pipeline kind '{kindText}' (known kinds: {string.Join(", ", PipelineKinds.Names)})");
             return null;
@@ -133,27 +147,23 @@ internal static class PipelineCatalog
         }
 
         var source = SourceDefinitions.Read(r.Child("Source"), kind.Sources);
-        var settings = kind.ReadSettings(r.Child("Options"));
+        var optionsSection = r.Settings("Options");
+        var options = kind.Bind(optionsSection);
+        optionsSection.RejectUnknownKeys($"{kind.Name} options");
         List<SinkDefinition> sinks = r.Exists("Sinks")
             ? [.. r.Children("Sinks").Select(SinkDefinitions.Read).OfType<SinkDefinition>()]
-            : kind.Name == "rawtable" ? [] : [new ConsoleSinkDefinition()];
-        var sinkKinds = kind.Name switch
+            : [.. kind.DefaultSinks(options)];
+        for (var i = 0; r.Exists("Sinks") && i < sinks.Count; i++)
         {
-            "filerows" => new[] { "console" },
-            "rawtable" => [],
-            _ => ["console", "table", "jsonl", "csv"],
-        };
-        for (var i = 0; i < sinks.Count; i++)
-        {
-            if (!sinkKinds.Contains(sinks[i].Kind == "file" ? "jsonl" : sinks[i].Kind))
+            if (!kind.Sinks.Contains(sinks[i].Kind == "file" ? "jsonl" : sinks[i].Kind))
             {
-                r.Error($"Sinks:{i}:Kind", kind.Name == "rawtable"
-                    ? "a rawtable pipeline writes to its own table (Options:Table); it takes no sinks"
-                    : $"a {kind.Name} pipeline writes only to: {string.Join(", ", sinkKinds)} (for lines in a table, use a rawtable pipeline)");
+                r.Error($"Sinks:{i}:Kind", kind.Sinks.Count == 0
+                    ? $"a {kind.Name} pipeline writes only where its options say; it takes no sinks"
+                    : $"a {kind.Name} pipeline writes only to: {string.Join(", ", kind.Sinks)} (for lines in a table, use a rawtable pipeline)");
             }
         }
 
         r.RejectUnknownKeys($"a pipeline");
-        return source is null ? null : new PipelineDefinition(name, kind.Name, enabled, source, settings, sinks, description);
+        return source is null ? null : new PipelineDefinition(name, kind, enabled, source, options, sinks, description);
     }
 }

@@ -61,7 +61,7 @@ internal static class LineSources
                 ctx.Time)),
             ReplaySourceDefinition s => Observe(ctx, new FileReplaySource(
                 s.Path,
-                new FileReplayOptions { Speed = s.Speed, AsFastAsPossible = s.AsFastAsPossible, TimeOf = TimeOf(s.TimeFormat, ctx.Definition.Kind) },
+                new FileReplayOptions { Speed = s.Speed, AsFastAsPossible = s.AsFastAsPossible, TimeOf = ReplayTimeFormats.Resolve(s.TimeFormat ?? ctx.Definition.Kind.ReplayTimeFormat ?? ReplayTimeFormats.Default)! },
                 ctx.Scheduler)),
             GeneratorSourceDefinition s => Generate(s, ctx)
                 .Select((text, i) => new SourceLine($"generator:{s.Generator}", i + 1, text)),
@@ -75,26 +75,6 @@ internal static class LineSources
     /// <summary>The text of each line.</summary>
     public static IObservable<string> OpenText(PipelineRunContext ctx, CancellationToken stop) =>
         Open(ctx, stop).Select(l => l.Text);
-
-    /// <summary>How a replay reads each line's event time: from the source's TimeFormat, else from the pipeline's input format.</summary>
-    internal static Func<string, DateTimeOffset?> TimeOf(string? format, string pipelineKind)
-    {
-        var f = format ?? pipelineKind switch
-        {
-            "spread" => "bbo",
-            "anomaly" => "hourly",
-            _ => "json:timestamp",
-        };
-        return f switch
-        {
-            "bbo" => LineTimes.Bbo,
-            "hourly" => LineTimes.HourlyPrice,
-            "none" => static _ => null,
-            _ when f.StartsWith("json:", StringComparison.Ordinal) => LineTimes.JsonProperty(f[5..]),
-            _ when f.StartsWith("unix:", StringComparison.Ordinal) && int.TryParse(f[5..], out var column) => LineTimes.UnixSecondsColumn(column),
-            _ => throw new ArgumentException($"unknown replay TimeFormat '{f}' (bbo, hourly, json:<field>, unix:<column>, none)"),
-        };
-    }
 
     private static IObservable<string> Generate(GeneratorSourceDefinition s, PipelineRunContext ctx)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Reactive.Host.Configuration;
 using Reactive.Host.Progress;
+using Reactive.Operators;
 
 namespace Reactive.Host.Pipelines;
 
@@ -24,13 +25,13 @@ internal sealed class PipelineService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var progress = registry.GetOrAdd(definition.Name, definition.Kind);
+        var progress = registry.GetOrAdd(definition.Name, definition.Kind.Name);
         var zone = host.ResolveTimeZone(time);
         var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var ctx = new PipelineRunContext(definition, progress, scheduler, time, zone, _logger, output, host, services);
-            Log.PipelineStarting(_logger, definition.Name, definition.Kind, LineSources.Describe(definition.Source));
+            Log.PipelineStarting(_logger, definition.Name, definition.Kind.Name, LineSources.Describe(definition.Source));
             progress.SetState(PipelineState.Running);
             try
             {
@@ -48,9 +49,12 @@ internal sealed class PipelineService(
             {
                 attempt++;
                 var delay = Backoff(attempt);
-                progress.RecordError(ex.Message);
+                var message = ex is BoundExceededException bound && definition.Kind.SettingFor(bound.OptionName) is { } setting
+                    ? $"{ex.Message} (the bound is Pipelines:{definition.Name}:Options:{setting.Key})"
+                    : ex.Message;
+                progress.RecordError(message);
                 progress.SetState(PipelineState.BackingOff);
-                Log.PipelineFailed(_logger, definition.Name, ex.Message, delay, attempt);
+                Log.PipelineFailed(_logger, definition.Name, message, delay, attempt);
                 try
                 {
                     await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);

@@ -1,77 +1,80 @@
 using Reactive.Host.Analytics;
-using Reactive.Host.Configuration;
 using Reactive.Host.FileSinks;
-using Reactive.Host.Pipelines;
 using Reactive.Host.Tables;
 
 namespace Reactive.Host.Sinks;
 
 /// <summary>
-/// The sinks of one pipeline run for result rows: standard output (JSON lines), memory tables and
-/// files. Tables and files take their columns from the first row of each kind of result; a kind
-/// whose fields differ from the first one's goes to its own table (<c>name_kind</c>) or file.
+/// The table and file sinks of one pipeline run. Their columns come from the schemas the pipeline kind declares
+/// (<see cref="ResultShape"/>): tables exist, empty, from the start; a kind of row whose columns differ from the first
+/// schema's goes to its own table (<c>name_kind</c>) or file.
 /// </summary>
 internal sealed class RowSinks : IDisposable
 {
-    private readonly PipelineRunContext _ctx;
-    private readonly OutputMode _mode;
-    private readonly IReadOnlyList<string> _keyColumns;
+    private readonly string _pipeline;
+    private readonly IReadOnlyList<SinkDefinition> _sinks;
+    private readonly ResultShape _shape;
+    private readonly MemoryTableStore? _tables;
+    private readonly FileSinkFactory? _files;
     private readonly Dictionary<(SinkDefinition Sink, string Kind), object> _targets = [];
-    private readonly Dictionary<SinkDefinition, IReadOnlyList<string>> _firstColumns = [];
 
-    public RowSinks(PipelineRunContext ctx, OutputMode mode, IReadOnlyList<string> keyColumns)
+    /// <param name="pipeline">The pipeline's name (the base name of its files).</param>
+    /// <param name="sinks">Its sinks (console sinks are not written here).</param>
+    /// <param name="shape">What it writes.</param>
+    /// <param name="tables">The memory tables, when the run has them.</param>
+    /// <param name="files">The file sinks, when the run has them.</param>
+    public RowSinks(string pipeline, IReadOnlyList<SinkDefinition> sinks, ResultShape shape, MemoryTableStore? tables, FileSinkFactory? files)
     {
-        _ctx = ctx;
-        _mode = mode;
-        _keyColumns = keyColumns;
+        _pipeline = pipeline;
+        _sinks = sinks;
+        _shape = shape;
+        _tables = tables;
+        _files = files;
     }
 
-    /// <summary>Creates the tables for rows like <paramref name="templates"/> now, before the first result.</summary>
-    public void Prepare(IEnumerable<ResultRow> templates)
+    /// <summary>Creates every table now, before the first result (a query at start finds an empty table).</summary>
+    public void Prepare()
     {
-        foreach (var table in _ctx.Definition.Sinks.OfType<TableSinkDefinition>())
+        foreach (var table in _sinks.OfType<TableSinkDefinition>())
         {
-            foreach (var template in templates)
+            foreach (var schema in _shape.Schemas)
             {
-                _ = Target(table, template, () => CreateTable(table, template));
+                _ = Target(table, schema.Kind);
             }
         }
     }
 
     /// <summary>Writes one trigger's rows; in complete mode they replace each table's content.</summary>
-    public void WriteBatch(IReadOnlyList<ResultRow> rows, bool console = true)
+    public void WriteBatch(IReadOnlyList<ResultRow> rows)
     {
-        foreach (var sink in _ctx.Definition.Sinks)
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var sink in _sinks)
         {
             switch (sink)
             {
-                case ConsoleSinkDefinition when console:
-                    foreach (var row in rows)
-                    {
-                        _ctx.Output.Write(row.ToJson() + "\n");
-                    }
-
-                    break;
-                case TableSinkDefinition table:
+                case TableSinkDefinition:
                     foreach (var group in rows.GroupBy(r => r.Kind))
                     {
-                        var target = (ITableSink)Target(table, group.First(), () => CreateTable(table, group.First()));
-                        var tableRows = group.Select(ToTableRow).ToList();
-                        if (_mode == OutputMode.Complete)
+                        var target = (ITableSink)Target(sink, group.Key);
+                        if (_shape.Mode == ResultMode.Complete)
                         {
-                            target.ReplaceAll(tableRows);
+                            target.ReplaceAll([.. group.Select(ToTableRow)]);
                         }
                         else
                         {
-                            target.WriteBatch(tableRows);
+                            target.WriteBatch([.. group.Select(ToTableRow)]);
                         }
                     }
 
                     break;
-                case FileSinkDefinition file:
+                case FileSinkDefinition:
                     foreach (var group in rows.GroupBy(r => r.Kind))
                     {
-                        var target = (FileSink)Target(file, group.First(), () => CreateFile(file, group.First()));
+                        var target = (FileSink)Target(sink, group.Key);
                         target.WriteBatch([.. group.Select(ToTableRow)]);
                         target.Flush();
                     }
@@ -89,36 +92,45 @@ internal sealed class RowSinks : IDisposable
         }
     }
 
-    private object Target(SinkDefinition sink, ResultRow first, Func<object> create)
+    private object Target(SinkDefinition sink, string kind)
     {
-        if (!_targets.TryGetValue((sink, first.Kind), out var target))
+        if (!_targets.TryGetValue((sink, kind), out var target))
         {
-            target = create();
-            _targets[(sink, first.Kind)] = target;
+            var schema = _shape.Schemas.FirstOrDefault(s => s.Kind == kind)
+                ?? throw new InvalidOperationException($"pipeline {_pipeline} wrote a row of kind '{kind}', which its kind does not declare");
+            target = sink switch
+            {
+                TableSinkDefinition table => CreateTable(table, schema),
+                FileSinkDefinition file => CreateFile(file, schema),
+                _ => throw new InvalidOperationException($"sink {sink.Kind} takes no rows"),
+            };
+            _targets[(sink, kind)] = target;
         }
 
         return target;
     }
 
-    /// <summary>The name for rows like <paramref name="row"/>: the configured one, or name_kind when its fields differ from the first kind's.</summary>
-    private string NameFor(SinkDefinition sink, string baseName, ResultRow row)
-    {
-        var columns = row.Fields.Select(f => f.Key).ToList();
-        if (!_firstColumns.TryGetValue(sink, out var first))
-        {
-            _firstColumns[sink] = columns;
-            return baseName;
-        }
+    /// <summary>The name for rows of <paramref name="schema"/>: the base name, or base_kind when its columns differ from the first schema's.</summary>
+    private string NameFor(string baseName, ResultSchema schema) =>
+        _shape.Schemas[0].Columns.SequenceEqual(schema.Columns) ? baseName : $"{baseName}_{schema.Kind}";
 
-        return first.SequenceEqual(columns) ? baseName : $"{baseName}_{row.Kind}";
+    private ITableSink CreateTable(TableSinkDefinition sink, ResultSchema schema)
+    {
+        var store = _tables ?? throw new InvalidOperationException("memory tables are not available in this run");
+        var tableSchema = new TableSchema([.. schema.Columns.Select(c => new TableColumn(ColumnName(c.Name), TypeOf(c.Type)))], schema.HasWindow);
+        var mode = _shape.Mode switch
+        {
+            ResultMode.Update => OutputMode.Update,
+            ResultMode.Complete => OutputMode.Complete,
+            _ => OutputMode.Append,
+        };
+        return store.GetOrCreate(NameFor(sink.Table, schema), tableSchema, mode, mode == OutputMode.Update ? [.. (_shape.Keys ?? []).Select(ColumnName)] : null, sink.MaxRows);
     }
 
-    private ITableSink CreateTable(TableSinkDefinition sink, ResultRow first)
+    private FileSink CreateFile(FileSinkDefinition sink, ResultSchema schema)
     {
-        var name = NameFor(sink, sink.Table, first);
-        var schema = new TableSchema([.. first.Fields.Select(f => new TableColumn(ColumnName(f.Key), TypeOf(f.Value)))], first.WindowStart is not null);
-        var store = _ctx.Services.Tables ?? throw new InvalidOperationException("memory tables are not available in this run");
-        return store.GetOrCreate(name, schema, _mode, _mode == OutputMode.Update ? [.. _keyColumns.Select(ColumnName)] : null, sink.MaxRows);
+        var factory = _files ?? throw new InvalidOperationException("file sinks are not available in this run");
+        return factory.Create(NameFor(_pipeline, schema), [.. schema.Columns.Select(c => c.Name)], schema.HasWindow, sink.Format);
     }
 
     /// <summary>A SQL identifier for a result field: <c>avg(spread)</c> → <c>avg_spread</c>, <c>count(px)</c> → <c>count_px</c>.</summary>
@@ -134,17 +146,10 @@ internal sealed class RowSinks : IDisposable
         return name.Length == 0 || char.IsAsciiDigit(name[0]) ? "c_" + name : name;
     }
 
-    private FileSink CreateFile(FileSinkDefinition sink, ResultRow first)
+    private static ColumnType TypeOf(ResultType type) => type switch
     {
-        var name = NameFor(sink, _ctx.Name, first);
-        var factory = _ctx.Services.Files ?? throw new InvalidOperationException("file sinks are not available in this run");
-        return factory.Create(name, [.. first.Fields.Select(f => f.Key)], first.WindowStart is not null, sink.Format);
-    }
-
-    private static ColumnType TypeOf(object? value) => value switch
-    {
-        string or DateTimeOffset or DateOnly => ColumnType.Text,
-        long or int or bool => ColumnType.Integer,
+        ResultType.Text or ResultType.Time or ResultType.Date => ColumnType.Text,
+        ResultType.Integer or ResultType.Bool => ColumnType.Integer,
         _ => ColumnType.Real,
     };
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Reactive.Host.Configuration;
+using Reactive.Host.Sinks;
 
 namespace Reactive.Host.Tests.Configuration;
 
@@ -30,7 +31,7 @@ public sealed class PipelineCatalogTests
         Assert.True(p.Enabled);
         var socket = Assert.IsType<SocketSourceDefinition>(p.Source);
         Assert.Equal(("127.0.0.1", 9999, 3), (socket.Host, socket.Port, socket.MaxRetries!.Value));
-        Assert.Equal(TimeSpan.FromSeconds(2), Assert.IsType<WordCountSettings>(p.Settings).Options.BatchInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), Assert.IsType<Reactive.Operators.WordCount.WordCountOptions>(p.Options).BatchInterval);
         Assert.IsType<ConsoleSinkDefinition>(Assert.Single(p.Sinks));
     }
 
@@ -75,7 +76,7 @@ public sealed class PipelineCatalogTests
 
         var catalog = Load(out var errors, [.. anomaly, ("Pipelines:x:Options:MaxBaselineSize", "5000")]);
         Assert.Empty(errors);
-        Assert.Equal(5000, Assert.IsType<AnomalyPipelineSettings>(Assert.Single(catalog.Pipelines).Settings).Settings.Options.MaxBaselineSize);
+        Assert.Equal(5000, Assert.IsType<Reactive.Host.Kinds.AnomalyPipelineOptions>(Assert.Single(catalog.Pipelines).Options).Anomaly.MaxBaselineSize);
 
         Load(out errors, [.. anomaly, ("Pipelines:x:Options:MaxBaselineSize", "1")]);
         Assert.Contains(errors, e => e.StartsWith("Pipelines:x:Options:MaxBaselineSize: 1 is out of range", StringComparison.Ordinal));
@@ -182,11 +183,13 @@ public sealed class PipelineCatalogTests
     [InlineData("t timestamp, value string", "Pipelines:agg:Options:Schema: avg(value) reads 'value', declared string; aggregates read long or double fields")]
     public void Load_AggregateWithABadDeclaredSchema_NamesTheKey(string schema, string expected)
     {
+        // The replayed file exists: a missing one is an error of its own (see Load_ReplayOfAMissingFile_NamesThePath).
+        var trades = Path.GetTempFileName();
         Load(
             out var errors,
             ("Pipelines:agg:Kind", "aggregate"),
             ("Pipelines:agg:Source:Kind", "replay"),
-            ("Pipelines:agg:Source:Path", "trades.csv"),
+            ("Pipelines:agg:Source:Path", trades),
             ("Pipelines:agg:Options:Format", "csv"),
             ("Pipelines:agg:Options:CsvHeader", "false"),
             ("Pipelines:agg:Options:Schema", schema),
@@ -238,5 +241,27 @@ public sealed class PipelineCatalogTests
             ("Pipelines:f:Sinks:1:Table", "rows"));
 
         Assert.Equal(["Pipelines:f:Sinks:1:Kind: a filerows pipeline writes only to: console (for lines in a table, use a rawtable pipeline)"], errors);
+    }
+
+    [Fact]
+    public void Load_ReplayOfAMissingFile_NamesThePath()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"reactive-missing-{Guid.NewGuid():N}.csv");
+
+        Load(out var errors, ("Pipelines:r:Kind", "spread"), ("Pipelines:r:Source:Kind", "replay"), ("Pipelines:r:Source:Path", missing));
+
+        Assert.Equal([$"Pipelines:r:Source:Path: the file '{missing}' does not exist"], errors);
+    }
+
+    [Fact]
+    public void Load_ReplayWithAnUnknownTimeFormat_NamesTheKey()
+    {
+        var file = Path.GetTempFileName();
+
+        Load(out var errors, ("Pipelines:r:Kind", "aggregate"), ("Pipelines:r:Source:Kind", "replay"), ("Pipelines:r:Source:Path", file),
+            ("Pipelines:r:Source:TimeFormat", "json:"), ("Pipelines:r:Options:TimeField", "t"), ("Pipelines:r:Options:Window", "1 minute"),
+            ("Pipelines:r:Options:Aggregates", "count"));
+
+        Assert.Equal(["Pipelines:r:Source:TimeFormat: 'json:' is not a replay time format (bbo, hourly, json:<field>, unix:<column>, none)"], errors);
     }
 }

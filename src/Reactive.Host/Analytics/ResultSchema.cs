@@ -1,0 +1,61 @@
+namespace Reactive.Host.Analytics;
+
+/// <summary>The type of a result field, as sinks store it.</summary>
+internal enum ResultType
+{
+    /// <summary>Text.</summary>
+    Text,
+
+    /// <summary>A whole number (<see cref="long"/>).</summary>
+    Integer,
+
+    /// <summary>A number (<see cref="double"/>).</summary>
+    Real,
+
+    /// <summary>true/false (stored as 0/1 in tables).</summary>
+    Bool,
+
+    /// <summary>An instant (<see cref="DateTimeOffset"/>, ISO-8601 UTC text in tables).</summary>
+    Time,
+
+    /// <summary>A calendar date (<see cref="DateOnly"/>, <c>yyyy-MM-dd</c> in tables).</summary>
+    Date,
+}
+
+/// <summary>A declared result field: its name (as in the JSON line) and type.</summary>
+internal sealed record ResultColumn(string Name, ResultType Type);
+
+/// <summary>
+/// The columns of one kind of result row (<see cref="ResultRow.Kind"/>), declared by the pipeline kind that writes it,
+/// so that sinks create their tables before the first result.
+/// </summary>
+/// <param name="Kind">The rows' <see cref="ResultRow.Kind"/> (<c>second</c>, <c>window</c>, …).</param>
+/// <param name="HasWindow">Whether the rows carry an event-time window.</param>
+/// <param name="Columns">The fields, in the order the rows hold them.</param>
+internal sealed record ResultSchema(string Kind, bool HasWindow, IReadOnlyList<ResultColumn> Columns);
+
+/// <summary>How sinks take a pipeline's results (Spark's output modes).</summary>
+internal enum ResultMode
+{
+    /// <summary>Each row is added.</summary>
+    Append,
+
+    /// <summary>A row replaces the row with the same window and keys.</summary>
+    Update,
+
+    /// <summary>Each batch is the whole result table.</summary>
+    Complete,
+}
+
+/// <summary>What a pipeline writes: the schemas of its rows, its output mode and, in update mode, its key columns.</summary>
+internal sealed record ResultShape(IReadOnlyList<ResultSchema> Schemas, ResultMode Mode = ResultMode.Append, IReadOnlyList<string>? Keys = null);
+
+/// <summary>
+/// One trigger's results: the rows (in complete mode, the whole result table), and for processing-time batches (word
+/// count, file rows) the batch's time and the number of records it held (the rows may be the first ones only).
+/// </summary>
+internal sealed record ResultBatch(IReadOnlyList<ResultRow> Rows, DateTimeOffset? Time = null, long? Total = null)
+{
+    /// <summary>A batch of one row.</summary>
+    public static ResultBatch Of(ResultRow row) => new([row]);
+}

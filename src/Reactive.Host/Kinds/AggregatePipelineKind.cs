@@ -1,0 +1,328 @@
+using System.Reactive;
+using System.Reactive.Linq;
+using Reactive.Host.Analytics;
+using Reactive.Host.Settings;
+using Reactive.Operators.DeadLetters;
+using Reactive.Operators.Parsing;
+using Reactive.Operators.Windows;
+
+namespace Reactive.Host.Kinds;
+
+/// <summary>Input format of the generic aggregate pipeline.</summary>
+internal enum RowFormat
+{
+    /// <summary>One JSON object per line.</summary>
+    JsonLines,
+
+    /// <summary>Comma-separated values, with a header line unless told otherwise.</summary>
+    Csv,
+}
+
+/// <summary>
+/// The aggregate pipeline's options, Spark's <c>withWatermark(t, d).groupBy(window(t, …), keys).agg(…)</c>: how rows are
+/// read (format, schema, time field), what is computed (keys, aggregates) and the windows (<see cref="Window"/>).
+/// </summary>
+internal sealed class AggregatePipelineOptions
+{
+    /// <summary>The input format.</summary>
+    /// <value>The default is JSON lines (for <c>reactive run</c>: CSV when the input's name ends in <c>.csv</c>).</value>
+    public RowFormat Format { get; set; } = RowFormat.JsonLines;
+
+    /// <summary>Whether a CSV input starts with a header line.</summary>
+    /// <value>The default is true.</value>
+    public bool CsvHeader { get; set; } = true;
+
+    /// <summary>The field that holds each row's event time (required).</summary>
+    public string? TimeField { get; set; }
+
+    /// <summary>How the time field is read: <c>iso</c>, <c>unix_s</c>, <c>unix_ms</c> or a .NET format.</summary>
+    /// <value>The default is <c>iso</c>.</value>
+    public string TimeFormat { get; set; } = "iso";
+
+    /// <summary>The zone of times written without one.</summary>
+    /// <value>The default is UTC.</value>
+    public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
+
+    /// <summary>The grouping keys, besides the window.</summary>
+    /// <value>The default is none.</value>
+    public IReadOnlyList<string> GroupBy { get; set; } = [];
+
+    /// <summary>The aggregates (at least one), e.g. <c>count</c>, <c>avg(price)</c>.</summary>
+    public IReadOnlyList<AggregateSpec> Aggregates { get; set; } = [];
+
+    /// <summary>The declared schema (Spark DDL), or null to read the fields the query names.</summary>
+    /// <value>The default is null.</value>
+    public IReadOnlyList<DeclaredField>? Schema { get; set; }
+
+    /// <summary>How often a live pipeline emits its results (its trigger); a one-shot run emits once, at the end.</summary>
+    /// <value>The default is 5 seconds.</value>
+    public TimeSpan Trigger { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The windows: duration, slide, start offset, watermark delay, output mode, idle timeout and bounds (the operator's own defaults).</summary>
+    public EventTimeWindowOptions<Row, GroupKey> Window { get; } = new();
+
+    /// <summary>
+    /// The schema the rows are parsed with, or why there is none. Declared (<see cref="Schema"/>): its fields in its
+    /// order (the columns of a CSV without header), the time field read with <see cref="TimeFormat"/>; each key and
+    /// aggregated field must be declared, aggregated ones as numbers. Not declared: the time field, the keys as text, the
+    /// aggregated fields as numbers, in that order.
+    /// </summary>
+    public RowSchema? RowSchema(out string? error)
+    {
+        error = null;
+        var timeField = TimeField ?? "time";
+        if (Schema is not { } declared)
+        {
+            var fields = new List<SchemaField> { new(timeField, FieldType.Timestamp) { Required = true, TimestampFormat = TimeFormat, TimeZone = TimeZone } };
+            fields.AddRange(GroupBy.Where(k => k != timeField).Select(k => new SchemaField(k, FieldType.String)));
+            foreach (var field in Aggregates.Where(a => a.ReadsValue).Select(a => a.Field).Distinct(StringComparer.Ordinal))
+            {
+                if (fields.All(f => f.Name != field))
+                {
+                    fields.Add(new SchemaField(field, FieldType.Double));
+                }
+            }
+
+            return new RowSchema(fields);
+        }
+
+        string Names() => string.Join(", ", declared.Select(f => f.Name));
+        var time = declared.FirstOrDefault(f => f.Name == timeField);
+        if (time is null)
+        {
+            error = $"the time field '{timeField}' is not declared (declared: {Names()})";
+        }
+        else if (time.Type != FieldType.Timestamp)
+        {
+            error = $"the time field '{timeField}' is declared {time.Type.ToString().ToLowerInvariant()}; declare it timestamp (read with the time format '{TimeFormat}')";
+        }
+        else if (GroupBy.FirstOrDefault(k => declared.All(f => f.Name != k)) is { } undeclared)
+        {
+            error = $"the group-by field '{undeclared}' is not declared (declared: {Names()})";
+        }
+        else
+        {
+            foreach (var spec in Aggregates.Where(a => a.ReadsValue))
+            {
+                var field = declared.FirstOrDefault(f => f.Name == spec.Field);
+                if (field is null)
+                {
+                    error = $"{spec.Name} reads '{spec.Field}', which is not declared (declared: {Names()})";
+                    break;
+                }
+
+                if (field.Type is not (FieldType.Long or FieldType.Double))
+                {
+                    error = $"{spec.Name} reads '{spec.Field}', declared {field.Type.ToString().ToLowerInvariant()}; aggregates read long or double fields";
+                    break;
+                }
+            }
+        }
+
+        return error is not null ? null : new RowSchema(declared.Select(f => f.Name == timeField
+            ? new SchemaField(f.Name, FieldType.Timestamp) { Required = true, TimestampFormat = TimeFormat, TimeZone = TimeZone }
+            : new SchemaField(f.Name, f.Type)));
+    }
+}
+
+/// <summary>
+/// The general case (<c>Kind: aggregate</c>, <c>reactive run aggregate</c>): rows with a schema, event-time windows,
+/// keys, aggregates, watermark and output mode, as Spark's.
+/// </summary>
+internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOptions>
+{
+    private static readonly Dictionary<string, RowFormat> FormatNames = new()
+    {
+        ["jsonl"] = RowFormat.JsonLines,
+        ["json"] = RowFormat.JsonLines,
+        ["jsonlines"] = RowFormat.JsonLines,
+        ["csv"] = RowFormat.Csv,
+    };
+
+    public override string Name => "aggregate";
+
+    public override string Summary => "rows → aggregates over event-time windows with a watermark (Spark's groupBy(window(…)).agg(…))";
+
+    public override IReadOnlyList<string> Sources { get; } = ["generator", "replay", "socket", "directory"];
+
+    public override bool OneShot => true;
+
+    protected override SettingsTable<AggregatePipelineOptions> Table { get; } = new SettingsTable<AggregatePipelineOptions>()
+        .Enum<RowFormat>("Format", "format", (o, v) => o.Format = v, aliases: FormatNames)
+        .Bool("CsvHeader", "no-header", (o, v) => o.CsvHeader = v, inverted: true)
+        .Text("TimeField", "time-field", (o, v) => o.TimeField = v)
+        .Text("TimeFormat", "time-format", (o, v) => o.TimeFormat = v)
+        .Zone("TimeZone", "time-zone", (o, v) => o.TimeZone = v)
+        .List("GroupBy", "group-by", t => ((string?)t, (string?)null), (o, v) => o.GroupBy = v)
+        .List("Aggregates", "agg", t => AggregateSpec.TryParse(t, out var spec, out var error) ? (spec, null) : ((AggregateSpec?)null, error), (o, v) => o.Aggregates = v)
+        .Add("Schema", "schema", (s, n, o) =>
+        {
+            if (s.Text(n) is { } text)
+            {
+                if (DeclaredField.TryParseList(text, out var declared, out var error))
+                {
+                    o.Schema = declared;
+                }
+                else
+                {
+                    s.Error(n, error!);
+                }
+            }
+        })
+        .Duration("Window", "window", (o, v) => o.Window.WindowDuration = v, option: nameof(EventTimeWindowOptions<,>.WindowDuration))
+        .Duration("Slide", "slide", (o, v) => o.Window.SlideDuration = v, option: nameof(EventTimeWindowOptions<,>.SlideDuration))
+        .Duration("StartOffset", "start-offset", (o, v) => o.Window.StartOffset = v, DurationRule.Any)
+        .Duration("Watermark", "watermark", (o, v) => o.Window.WatermarkDelay = v, DurationRule.NonNegative, nameof(EventTimeWindowOptions<,>.WatermarkDelay))
+        .Enum<WindowOutputMode>("OutputMode", "output-mode", (o, v) => o.Window.OutputMode = v)
+        .Duration("Trigger", null, (o, v) => o.Trigger = v, DurationRule.NonNegative, nameof(EventTimeWindowOptions<,>.TriggerInterval))
+        .Duration("IdleTimeout", null, (o, v) => o.Window.IdleTimeout = v)
+        .Int("MaxOpenWindows", "max-open-windows", (o, v) => o.Window.MaxOpenWindows = v, min: 1)
+        .Int("MaxGroups", "max-groups", (o, v) => o.Window.MaxGroups = v, min: 1)
+        .Int("MaxStateRows", "max-state-rows", (o, v) => o.Window.MaxStateRows = v, min: 1)
+        .Int("MaxCompleteModeRows", "max-complete-mode-rows", (o, v) => o.Window.MaxCompleteModeRows = v, min: 1);
+
+    protected override void ForInput(AggregatePipelineOptions options, string input)
+    {
+        if (input.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            options.Format = RowFormat.Csv;
+        }
+    }
+
+    protected override void Validate(ISettingSource source, AggregatePipelineOptions options)
+    {
+        Table.Require(source, nameof(options.TimeField), options.TimeField is not null);
+        Table.Require(source, nameof(options.Window.WindowDuration), source.Text(Table.NameOf(nameof(options.Window.WindowDuration))) is not null, source is ArgSettingSource ? "--window \"10 seconds\"" : null);
+        if (source.List(Table.NameOf(nameof(options.Aggregates))).Count == 0)
+        {
+            source.Error(Table.NameOf(nameof(options.Aggregates)), source is ArgSettingSource
+                ? "at least one aggregate is required, e.g. --agg count --agg \"avg(value)\""
+                : "at least one aggregate is required, e.g. [\"count\", \"avg(value)\"]");
+        }
+
+        if (options.RowSchema(out var schemaError) is null)
+        {
+            source.Error(Table.NameOf("Schema"), schemaError!);
+            return;
+        }
+
+        Table.Validate(source, () => WindowOptions(options, System.Reactive.Concurrency.ImmediateScheduler.Instance, null, null, null).Validate());
+    }
+
+    protected override ResultShape Shape(AggregatePipelineOptions options)
+    {
+        List<ResultColumn> columns = [.. options.GroupBy.Select(k => new ResultColumn(k, ResultType.Text))];
+        columns.AddRange(options.Aggregates.Select(a => new ResultColumn(a.Name, a.Kind is AggregateKind.Count or AggregateKind.CountValue ? ResultType.Integer : ResultType.Real)));
+        var mode = options.Window.OutputMode switch
+        {
+            WindowOutputMode.Update => ResultMode.Update,
+            WindowOutputMode.Complete => ResultMode.Complete,
+            _ => ResultMode.Append,
+        };
+        return new ResultShape([new ResultSchema("window", true, columns)], mode, options.GroupBy);
+    }
+
+    protected override IObservable<ResultBatch> Compose(IRecordSource input, AggregatePipelineOptions options, ComposeContext context)
+    {
+        var outputs = context.Outputs;
+        var schema = options.RowSchema(out _)!;
+        var deadLetters = Observer.Create<DeadLetter>(outputs.DeadLetter);
+        Func<ILineParser<Row>> parser = options.Format == RowFormat.Csv
+            ? () => new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = options.CsvHeader })
+            : () => new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema });
+        var cursor = new LineCursor();
+        var rows = input.Parse(parser, deadLetters, cursor);
+        var window = WindowOptions(options, context.Scheduler, outputs, cursor, schema);
+        if (context.OneShot)
+        {
+            // The whole input is one micro-batch: the trigger never fires before the end of the input.
+            window.TriggerInterval = TimeSpan.FromDays(365);
+        }
+
+        return rows.WindowByEventTime(window)
+            .Select(update => new ResultBatch([.. update.Rows.Select(r => WindowRow(r, options))]));
+    }
+
+    /// <summary>The operator's options for one run: the configured windows, the rows' time, keys and aggregates.</summary>
+    private static EventTimeWindowOptions<Row, GroupKey> WindowOptions(
+        AggregatePipelineOptions options,
+        System.Reactive.Concurrency.IScheduler scheduler,
+        CompositionOutputs? outputs,
+        LineCursor? cursor,
+        RowSchema? schema)
+    {
+        schema ??= options.RowSchema(out _)!;
+        var configured = options.Window;
+        var timeIndex = schema.RequireIndex(options.TimeField ?? "time");
+        var keyIndexes = options.GroupBy.Select(schema.RequireIndex).ToArray();
+        var window = new EventTimeWindowOptions<Row, GroupKey>
+        {
+            EventTime = r => r.TryGetTimestampTicks(timeIndex, out var t) ? t : null,
+            KeySelector = keyIndexes.Length == 0 ? _ => GroupKey.Empty : r => KeyOf(r, keyIndexes),
+            WindowDuration = configured.WindowDuration,
+            SlideDuration = configured.SlideDuration,
+            StartOffset = configured.StartOffset,
+            WatermarkDelay = configured.WatermarkDelay,
+            OutputMode = configured.OutputMode,
+            TriggerInterval = options.Trigger,
+            IdleTimeout = configured.IdleTimeout,
+            MaxOpenWindows = configured.MaxOpenWindows,
+            MaxGroups = configured.MaxGroups,
+            MaxStateRows = configured.MaxStateRows,
+            MaxCompleteModeRows = configured.MaxCompleteModeRows,
+            MaxTimeWeightedSamples = configured.MaxTimeWeightedSamples,
+            Scheduler = scheduler,
+            Stats = outputs?.Stats,
+        };
+        if (outputs is not null && cursor is not null)
+        {
+            window.LateRows = Observer.Create<LateRow<Row>>(late => outputs.Late(cursor.ToDeadLetter(late.Code, late.Reason)));
+            window.RowsWithoutEventTime = Observer.Create<Row>(_ => outputs.DeadLetter(cursor.ToDeadLetter(
+                DeadLetterCodes.MissingField, $"{options.TimeField}: no event time")));
+        }
+
+        foreach (var spec in options.Aggregates)
+        {
+            if (spec.ReadsValue && schema.IndexOf(spec.Field) is var index and >= 0)
+            {
+                window.Aggregates.Add(new WindowAggregate<Row>(spec, r => r.TryGetDouble(index, out var v) ? v : null));
+            }
+            else
+            {
+                window.Aggregates.Add(new WindowAggregate<Row>(spec, null));
+            }
+        }
+
+        return window;
+    }
+
+    private static GroupKey KeyOf(Row row, int[] indexes)
+    {
+        var values = new string?[indexes.Length];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            values[i] = row.IsNull(indexes[i]) ? null : Convert.ToString(row.GetValue(indexes[i]), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new GroupKey(values);
+    }
+
+    private static ResultRow WindowRow(WindowResult<GroupKey> result, AggregatePipelineOptions options)
+    {
+        var fields = new List<KeyValuePair<string, object?>>(options.GroupBy.Count + options.Aggregates.Count);
+        for (var i = 0; i < options.GroupBy.Count; i++)
+        {
+            fields.Add(new(options.GroupBy[i], result.Key.Values[i]));
+        }
+
+        for (var i = 0; i < options.Aggregates.Count; i++)
+        {
+            var spec = options.Aggregates[i];
+            var value = result.Values[i];
+            object? boxed = spec.Kind is AggregateKind.Count or AggregateKind.CountValue && value is { } n ? (long)n : value;
+            fields.Add(new(spec.Name, boxed));
+        }
+
+        return new ResultRow("window", result.WindowStart, result.WindowEnd, fields);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Reactive.Concurrency;
+using Reactive.Host.Analytics;
+using Reactive.Host.Settings;
+
+namespace Reactive.Host.Kinds;
+
+/// <summary>What a composition is given besides its input: processing time, whether it is a one-shot run, and where its side outputs go.</summary>
+/// <param name="Scheduler">Processing time (triggers, batches, idle timeouts).</param>
+/// <param name="OneShot">A finite input run as fast as possible (<c>reactive run</c>): the whole input is one micro-batch, no idle timeout.</param>
+/// <param name="Outputs">Where dead letters, late rows and progress go.</param>
+/// <param name="ConsoleRows">The records a console batch shows (what a sampling batch keeps).</param>
+internal sealed record ComposeContext(IScheduler Scheduler, bool OneShot, CompositionOutputs Outputs, int ConsoleRows = 10);
+
+/// <summary>
+/// A pipeline kind: the one place that says what a <c>Pipelines:NAME</c> of this <c>Kind</c> (and <c>reactive run KIND</c>)
+/// reads, which settings it takes under which keys and arguments, how its parts are composed and what it writes.
+/// Kinds are found by type (<see cref="PipelineKinds"/>): adding one is one file here, beside its operator.
+/// </summary>
+internal interface IPipelineKind
+{
+    /// <summary>The kind's name in configuration (<c>Kind</c>) and on the command line (<c>reactive run NAME</c>).</summary>
+    string Name { get; }
+
+    /// <summary>One line for listings and usage.</summary>
+    string Summary { get; }
+
+    /// <summary>The source kinds it reads (<c>Pipelines:NAME:Source:Kind</c>).</summary>
+    IReadOnlyList<string> Sources { get; }
+
+    /// <summary>The sink kinds it writes (<c>Pipelines:NAME:Sinks:i:Kind</c>); empty: it writes only where its options say.</summary>
+    IReadOnlyList<string> Sinks { get; }
+
+    /// <summary>Whether <c>reactive run NAME</c> runs it over a file.</summary>
+    bool OneShot { get; }
+
+    /// <summary>How a replayed file of its input dates its lines (a replay source's default <c>TimeFormat</c>), or null.</summary>
+    string? ReplayTimeFormat { get; }
+
+    /// <summary>The command-line arguments of its settings that take no value.</summary>
+    IEnumerable<string> Flags { get; }
+
+    /// <summary>Its settings (key, argument), for listings and usage.</summary>
+    IEnumerable<SettingName> SettingNames { get; }
+
+    /// <summary>The setting that sets the options property <paramref name="option"/> (a bound an operator reached), or null.</summary>
+    SettingName? SettingFor(string option);
+
+    /// <summary>
+    /// Reads and validates its options from <paramref name="source"/>; errors go to the source, naming the key or argument.
+    /// <paramref name="input"/>: the file of a one-shot run, whose name may set a default (a <c>.csv</c> is CSV).
+    /// </summary>
+    object Bind(ISettingSource source, string? input = null);
+
+    /// <summary>What it writes with these options.</summary>
+    ResultShape Shape(object options);
+
+    /// <summary>Where it writes when no sink is configured.</summary>
+    IReadOnlyList<Sinks.SinkDefinition> DefaultSinks(object options);
+
+    /// <summary>Composes parser, operators and result rows over <paramref name="input"/>.</summary>
+    IObservable<ResultBatch> Compose(IRecordSource input, object options, ComposeContext context);
+
+    /// <summary>The console's text for a batch, or null for one JSON line per row.</summary>
+    string? Console(ResultBatch batch, object options, int rows, TimeZoneInfo zone);
+}
+
+/// <summary>The shape every kind shares: a binding table over one options type that holds the defaults.</summary>
+/// <typeparam name="TOptions">The kind's options (<c>Pipelines:NAME:Options</c>, and the arguments of <c>reactive run NAME</c>).</typeparam>
+internal abstract class PipelineKind<TOptions> : IPipelineKind
+    where TOptions : class, new()
+{
+    public abstract string Name { get; }
+
+    public abstract string Summary { get; }
+
+    public abstract IReadOnlyList<string> Sources { get; }
+
+    public virtual IReadOnlyList<string> Sinks { get; } = ["console", "table", "jsonl", "csv"];
+
+    public virtual bool OneShot => false;
+
+    public virtual string? ReplayTimeFormat => null;
+
+    public IEnumerable<string> Flags => Table.Flags;
+
+    public IEnumerable<SettingName> SettingNames => Table.Settings.Select(s => s.Name);
+
+    /// <summary>The binding table: each setting's key, argument and the property it sets.</summary>
+    protected abstract SettingsTable<TOptions> Table { get; }
+
+    public SettingName? SettingFor(string option) =>
+        Table.Settings.FirstOrDefault(s => s.Option == option)?.Name;
+
+    public object Bind(ISettingSource source, string? input = null)
+    {
+        var options = new TOptions();
+        if (input is not null)
+        {
+            ForInput(options, input);
+        }
+
+        Table.Bind(source, options);
+        Validate(source, options);
+        return options;
+    }
+
+    public ResultShape Shape(object options) => Shape((TOptions)options);
+
+    public virtual IReadOnlyList<Sinks.SinkDefinition> DefaultSinks(object options) => [new Sinks.ConsoleSinkDefinition()];
+
+    public IObservable<ResultBatch> Compose(IRecordSource input, object options, ComposeContext context) => Compose(input, (TOptions)options, context);
+
+    public string? Console(ResultBatch batch, object options, int rows, TimeZoneInfo zone) => Console(batch, (TOptions)options, rows, zone);
+
+    /// <summary>Sets what the name of a one-shot run's input implies, before the settings are read.</summary>
+    protected virtual void ForInput(TOptions options, string input)
+    {
+    }
+
+    /// <summary>Checks the bound options with their own <c>Validate()</c> (through <see cref="SettingsTable{TOptions}.Validate"/>).</summary>
+    protected abstract void Validate(ISettingSource source, TOptions options);
+
+    /// <inheritdoc cref="IPipelineKind.Shape"/>
+    protected abstract ResultShape Shape(TOptions options);
+
+    /// <inheritdoc cref="IPipelineKind.Compose"/>
+    protected abstract IObservable<ResultBatch> Compose(IRecordSource input, TOptions options, ComposeContext context);
+
+    /// <inheritdoc cref="IPipelineKind.Console"/>
+    protected virtual string? Console(ResultBatch batch, TOptions options, int rows, TimeZoneInfo zone) => null;
+}
+
+/// <summary>Every pipeline kind of the service, found by type: a class deriving from <see cref="PipelineKind{TOptions}"/> is a kind.</summary>
+internal static class PipelineKinds
+{
+    /// <summary>The kinds, by name.</summary>
+    public static IReadOnlyList<IPipelineKind> All { get; } =
+    [
+        .. typeof(IPipelineKind).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsClass: true } && typeof(IPipelineKind).IsAssignableFrom(t))
+            .Select(t => (IPipelineKind)Activator.CreateInstance(t)!)
+            .OrderBy(k => k.Name, StringComparer.Ordinal),
+    ];
+
+    /// <summary>The names of the kinds.</summary>
+    public static IEnumerable<string> Names => All.Select(k => k.Name);
+
+    /// <summary>The kind named <paramref name="name"/> (any case), or null.</summary>
+    public static IPipelineKind? Find(string name) =>
+        All.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase));
+}

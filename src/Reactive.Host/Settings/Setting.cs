@@ -1,0 +1,314 @@
+using System.Globalization;
+using Reactive.Operators;
+using Reactive.Operators.Time;
+
+namespace Reactive.Host.Settings;
+
+/// <summary>
+/// One row of a binding table: a setting's two spellings, how its text is read, and which options property it sets.
+/// A setting that is not given leaves the property as it is: the defaults live in the options types, and only there.
+/// </summary>
+/// <typeparam name="TOptions">The options object the table fills.</typeparam>
+internal sealed class Setting<TOptions>(SettingName name, string option, Action<ISettingSource, SettingName, TOptions> bind)
+{
+    /// <summary>The setting's key and argument.</summary>
+    public SettingName Name => name;
+
+    /// <summary>The options property the setting sets, as <see cref="OptionValidationException.OptionName"/> names it.</summary>
+    public string Option => option;
+
+    /// <summary>Reads the setting from <paramref name="source"/> into <paramref name="options"/> when it is given there.</summary>
+    public void Bind(ISettingSource source, TOptions options)
+    {
+        if (source.Holds(name))
+        {
+            bind(source, name, options);
+        }
+    }
+}
+
+/// <summary>How durations may be signed.</summary>
+internal enum DurationRule
+{
+    /// <summary>Greater than zero.</summary>
+    Positive,
+
+    /// <summary>Zero or more.</summary>
+    NonNegative,
+
+    /// <summary>Any duration, negative too.</summary>
+    Any,
+}
+
+/// <summary>
+/// A binding table: the settings of one options type, bound from configuration and the command line alike, and its
+/// options validated by their own <c>Validate()</c> with the error put on the setting that sets the faulty property.
+/// </summary>
+/// <typeparam name="TOptions">The options object the table fills.</typeparam>
+internal sealed class SettingsTable<TOptions>
+{
+    private readonly List<Setting<TOptions>> _settings = [];
+
+    /// <summary>The settings, in the order they were declared.</summary>
+    public IReadOnlyList<Setting<TOptions>> Settings => _settings;
+
+    /// <summary>The command-line flags (arguments that take no value).</summary>
+    public IEnumerable<string> Flags => _settings.Where(s => s.Name.IsFlag && s.Name.Arg is not null).Select(s => s.Name.Arg!);
+
+    /// <summary>The setting that sets the options property <paramref name="option"/>.</summary>
+    public SettingName NameOf(string option) => _settings.First(s => s.Option == option).Name;
+
+    /// <summary>Records "is required" on the setting of <paramref name="option"/> when <paramref name="given"/> is false.</summary>
+    public void Require(ISettingSource source, string option, bool given, string? example = null)
+    {
+        if (!given)
+        {
+            source.Error(NameOf(option), example is null ? "is required" : $"is required, e.g. {example}");
+        }
+    }
+
+    /// <summary>Fills <paramref name="options"/> from <paramref name="source"/>.</summary>
+    public TOptions Bind(ISettingSource source, TOptions options)
+    {
+        foreach (var setting in _settings)
+        {
+            setting.Bind(source, options);
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Runs an options type's own <c>Validate()</c>; its <see cref="OptionValidationException"/> becomes an error on the
+    /// setting that sets the faulty property (by the property's name, through this table), or on the section when no
+    /// setting of this source sets it. Returns false when it failed.
+    /// </summary>
+    public bool Validate(ISettingSource source, Action validate)
+    {
+        try
+        {
+            validate();
+            return true;
+        }
+        catch (OptionValidationException ex)
+        {
+            var setting = _settings.FirstOrDefault(s => s.Option == ex.OptionName && source.Holds(s.Name));
+            var message = ex.Message.Split(" (Parameter '")[0];
+            if (setting is not null)
+            {
+                source.Error(setting.Name, message);
+            }
+            else
+            {
+                source.Error(message);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Adds a row.</summary>
+    public SettingsTable<TOptions> Add(string key, string? arg, Action<ISettingSource, SettingName, TOptions> bind, string? option = null, bool flag = false)
+    {
+        _settings.Add(new Setting<TOptions>(new SettingName(key, arg, flag), option ?? key, bind));
+        return this;
+    }
+
+    /// <summary>A text setting.</summary>
+    public SettingsTable<TOptions> Text(string key, string? arg, Action<TOptions, string> set, string? option = null) =>
+        Add(key, arg, (s, n, o) =>
+        {
+            if (s.Text(n) is { } text)
+            {
+                set(o, text);
+            }
+        }, option);
+
+    /// <summary>A whole-number setting, within <paramref name="min"/> and <paramref name="max"/>.</summary>
+    public SettingsTable<TOptions> Int(string key, string? arg, Action<TOptions, int> set, int min = int.MinValue, int max = int.MaxValue, string? option = null) =>
+        Add(key, arg, (s, n, o) =>
+        {
+            if (s.Text(n) is not { } text)
+            {
+                return;
+            }
+
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                s.Error(n, $"'{text}' is not a whole number");
+            }
+            else if (value < min || value > max)
+            {
+                s.Error(n, $"{value} is out of range ({min} to {max})");
+            }
+            else
+            {
+                set(o, value);
+            }
+        }, option);
+
+    /// <summary>A number setting: finite, within <paramref name="min"/> and <paramref name="max"/>.</summary>
+    public SettingsTable<TOptions> Double(string key, string? arg, Action<TOptions, double> set, double min = double.MinValue, double max = double.MaxValue, string? option = null) =>
+        Add(key, arg, (s, n, o) =>
+        {
+            if (s.Text(n) is not { } text)
+            {
+                return;
+            }
+
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            {
+                s.Error(n, $"'{text}' is not a number");
+            }
+            else if (value < min || value > max)
+            {
+                s.Error(n, $"{value.ToString(CultureInfo.InvariantCulture)} is out of range ({min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)})");
+            }
+            else
+            {
+                set(o, value);
+            }
+        }, option);
+
+    /// <summary>
+    /// A true/false setting; on the command line a flag (present: <c>!inverted</c>), e.g. <c>--exclude-locked-crossed</c>
+    /// for <c>IncludeLockedAndCrossed = false</c>.
+    /// </summary>
+    public SettingsTable<TOptions> Bool(string key, string? arg, Action<TOptions, bool> set, bool inverted = false, string? option = null) =>
+        Add(key, arg, (s, n, o) =>
+        {
+            if (s.Text(n) is not { } text)
+            {
+                return;
+            }
+
+            if (bool.TryParse(text, out var value))
+            {
+                // Only the command line's flags are inverted: a configuration key holds the property's own value.
+                set(o, s is ArgSettingSource && inverted ? !value : value);
+            }
+            else
+            {
+                s.Error(n, $"'{text}' is not true or false");
+            }
+        }, option, flag: true);
+
+    /// <summary>A duration (Spark's interval words, <c>10 seconds</c>, or TimeSpan text).</summary>
+    public SettingsTable<TOptions> Duration(string key, string? arg, Action<TOptions, TimeSpan> set, DurationRule rule = DurationRule.Positive, string? option = null) =>
+        Add(key, arg, (s, n, o) =>
+        {
+            if (ReadDuration(s, n, rule) is { } value)
+            {
+                set(o, value);
+            }
+        }, option);
+
+    /// <summary>A time zone by IANA id (<c>local</c>: the machine's).</summary>
+    public SettingsTable<TOptions> Zone(string key, string? arg, Action<TOptions, TimeZoneInfo> set, string? option = null) =>
+        Add(key, arg, (s, n, o) =>
+        {
+            if (ReadZone(s, n) is { } zone)
+            {
+                set(o, zone);
+            }
+        }, option);
+
+    /// <summary>One of an enum's names, in any case.</summary>
+    public SettingsTable<TOptions> Enum<TEnum>(string key, string? arg, Action<TOptions, TEnum> set, string? option = null, IReadOnlyDictionary<string, TEnum>? aliases = null)
+        where TEnum : struct, System.Enum =>
+        Add(key, arg, (s, n, o) =>
+        {
+            if (s.Text(n) is not { } text)
+            {
+                return;
+            }
+
+            if (aliases is not null && aliases.TryGetValue(text.ToLowerInvariant(), out var alias))
+            {
+                set(o, alias);
+            }
+            else if (System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !int.TryParse(text, out _))
+            {
+                set(o, value);
+            }
+            else
+            {
+                var names = System.Enum.GetNames<TEnum>().Select(x => x.ToLowerInvariant()).Concat(aliases?.Keys ?? []).Distinct().ToList();
+                s.Error(n, $"'{text}' is not {string.Join(", ", names[..^1])} or {names[^1]}");
+            }
+        }, option);
+
+    /// <summary>A list of texts, each checked by <paramref name="parse"/> (null error: accepted).</summary>
+    public SettingsTable<TOptions> List<TItem>(string key, string? arg, Func<string, (TItem? Item, string? Error)> parse, Action<TOptions, IReadOnlyList<TItem>> set, string? option = null) =>
+        Add(key, arg, (s, n, o) =>
+        {
+            var texts = s.List(n);
+            if (texts.Count == 0)
+            {
+                return;
+            }
+
+            var items = new List<TItem>();
+            foreach (var text in texts)
+            {
+                var (item, error) = parse(text);
+                if (error is not null)
+                {
+                    s.Error(n, error);
+                }
+                else
+                {
+                    items.Add(item!);
+                }
+            }
+
+            set(o, items);
+        }, option);
+
+    /// <summary>Reads a duration under <paramref name="rule"/>; null (error recorded) when it is not one.</summary>
+    public static TimeSpan? ReadDuration(ISettingSource s, SettingName n, DurationRule rule)
+    {
+        if (s.Text(n) is not { } text)
+        {
+            return null;
+        }
+
+        if (!Durations.TryParse(text, out var value, out var error))
+        {
+            s.Error(n, error!);
+            return null;
+        }
+
+        if ((rule == DurationRule.Positive && value <= TimeSpan.Zero) || (rule == DurationRule.NonNegative && value < TimeSpan.Zero))
+        {
+            s.Error(n, $"'{text}' must be {(rule == DurationRule.Positive ? "positive" : "zero or positive")}");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads a time zone; null (error recorded) when it is not one.</summary>
+    public static TimeZoneInfo? ReadZone(ISettingSource s, SettingName n)
+    {
+        if (s.Text(n) is not { } id)
+        {
+            return null;
+        }
+
+        if (id == "local")
+        {
+            return TimeZoneInfo.Local;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            s.Error(n, $"'{id}' is not a known time zone (use an IANA id such as America/New_York, or 'local')");
+            return null;
+        }
+    }
+}
