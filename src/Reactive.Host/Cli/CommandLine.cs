@@ -55,7 +55,7 @@ internal static class CommandLine
         stdout.WriteLine($"{"NAME",-20} {"KIND",-10} {"ENABLED",-8} SOURCE");
         foreach (var p in catalog.Pipelines)
         {
-            stdout.WriteLine($"{p.Name,-20} {p.Kind.Name,-10} {(p.Enabled ? "yes" : "no"),-8} {Pipelines.LineSources.Describe(p.Source)}");
+            stdout.WriteLine($"{p.Name,-20} {p.Kind.Name,-10} {(p.Enabled ? "yes" : "no"),-8} {p.Source.Describe()}");
             if (p.Description is not null)
             {
                 stdout.WriteLine($"{"",-20} {p.Description}");

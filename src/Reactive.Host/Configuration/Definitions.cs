@@ -1,56 +1,311 @@
+using Reactive.Host.Settings;
 using Reactive.Host.Sinks;
+using Reactive.Sources.Directory;
 using Reactive.Sources.Generators;
+using Reactive.Sources.Replay;
+using Reactive.Sources.Socket;
 
 namespace Reactive.Host.Configuration;
 
-/// <summary>What a pipeline reads (<c>Pipelines:&lt;name&gt;:Source</c>).</summary>
+/// <summary>What a pipeline reads (<c>Pipelines:&lt;name&gt;:Source</c>): a source kind and its own options type.</summary>
 internal abstract record SourceDefinition(string Kind)
 {
     /// <summary>Whether the source can replay what it delivered (files can, a socket cannot).</summary>
     public abstract bool CanReplay { get; }
+
+    /// <summary>One line saying what it reads, for logs and listings.</summary>
+    public abstract string Describe();
 }
 
+/// <summary>The embedded sample text, a line every <paramref name="Interval"/>.</summary>
+/// <param name="Interval">The pace. The default is 500 ms.</param>
+/// <param name="Count">The lines to send, or null for ever (the text repeats).</param>
 internal sealed record SampleSourceDefinition(TimeSpan Interval, long? Count) : SourceDefinition("sample")
 {
     public override bool CanReplay => true;
+
+    public override string Describe() => $"embedded sample text, a line every {Interval.TotalMilliseconds} ms";
 }
 
-internal sealed record SocketSourceDefinition(
-    string Host,
-    int Port,
-    int MaxLineLength,
-    TimeSpan InitialDelay,
-    TimeSpan MaxDelay,
-    int? MaxRetries,
-    double Multiplier = 2.0,
-    double JitterFraction = 0.2) : SourceDefinition("socket")
+/// <summary>A TCP client of a line server (the course's <c>ncat -lk 9999</c>).</summary>
+internal sealed record SocketSourceDefinition(SocketSourceOptions Options) : SourceDefinition("socket")
 {
     public override bool CanReplay => false;
+
+    public override string Describe() => $"socket {Options.Host}:{Options.Port} (cannot replay: lines sent while disconnected are lost)";
 }
 
-internal sealed record DirectorySourceDefinition(
-    string Path,
-    string Pattern,
-    bool IncludeExisting,
-    TimeSpan PollInterval,
-    int MaxLineLength,
-    bool CreateIfMissing = true,
-    bool UseFileSystemWatcher = true,
-    string? ProcessedLogPath = null) : SourceDefinition("directory")
+/// <summary>New files moved into a directory (Spark's <c>textFileStream</c>).</summary>
+internal sealed record DirectorySourceDefinition(DirectorySourceOptions Options) : SourceDefinition("directory")
 {
     public override bool CanReplay => true;
+
+    public override string Describe() => $"directory {System.IO.Path.GetFullPath(Options.Path)} ({Options.Pattern})";
 }
 
 /// <summary>A recorded file replayed at its original pace × <c>Speed</c>, or as fast as possible.</summary>
-internal sealed record ReplaySourceDefinition(string Path, string? TimeFormat, double Speed, bool AsFastAsPossible) : SourceDefinition("replay")
+/// <param name="Path">The file.</param>
+/// <param name="TimeFormat">How its lines are dated (<see cref="ReplayTimeFormats"/>), or null for the pipeline kind's own.</param>
+/// <param name="Options">Pace and line bound.</param>
+internal sealed record ReplaySourceDefinition(string Path, string? TimeFormat, FileReplayOptions Options) : SourceDefinition("replay")
 {
     public override bool CanReplay => true;
+
+    public override string Describe() =>
+        $"replay of {System.IO.Path.GetFullPath(Path)} {(Options.AsFastAsPossible ? "as fast as possible" : $"at {Options.Speed}x its original pace")}";
 }
 
 /// <summary>A deterministic synthetic feed in a course format, paced by its event times × <c>Speed</c>.</summary>
-internal sealed record GeneratorSourceDefinition(string Generator, int Seed, long Rows, double Speed, bool AsFastAsPossible, string Symbol) : SourceDefinition("generator")
+/// <param name="Generator">bbo, hourly or bitcoin.</param>
+/// <param name="Options">The generator's options (<see cref="BboQuoteGeneratorOptions"/>, <see cref="HourlyPriceGeneratorOptions"/>, <see cref="BitcoinRateGeneratorOptions"/>).</param>
+/// <param name="Pacing">Its pace.</param>
+internal sealed record GeneratorSourceDefinition(string Generator, object Options, GeneratorPacing Pacing) : SourceDefinition("generator")
 {
     public override bool CanReplay => true;
+
+    public override string Describe()
+    {
+        var seed = Options switch
+        {
+            BboQuoteGeneratorOptions o => o.Seed,
+            HourlyPriceGeneratorOptions o => o.Seed,
+            BitcoinRateGeneratorOptions o => o.Seed,
+            _ => 0,
+        };
+        return $"generated {Generator} data (seed {seed}) {(Pacing.AsFastAsPossible ? "as fast as possible" : $"at {Pacing.Speed}x event-time pace")}";
+    }
+}
+
+/// <summary>
+/// Reads <c>Pipelines:NAME:Source</c>: its <c>Kind</c>, then the source's options through a binding table into the
+/// source's own options type, which holds the defaults; its <c>Validate()</c> names the key at fault.
+/// </summary>
+internal static class SourceDefinitions
+{
+    private static readonly SettingsTable<SocketSourceOptions> Socket = new SettingsTable<SocketSourceOptions>()
+        .Text("Host", null, (o, v) => o.Host = v)
+        .Int("Port", null, (o, v) => o.Port = v, 1, 65535)
+        .Int("MaxLineLength", null, (o, v) => o.MaxLineLength = v, min: 1);
+
+    private static readonly SettingsTable<SocketSourceOptions> Reconnect = new SettingsTable<SocketSourceOptions>()
+        .Duration("InitialDelay", null, (o, v) => o.InitialDelay = v)
+        .Duration("MaxDelay", null, (o, v) => o.MaxDelay = v)
+        .Int("MaxRetries", null, (o, v) => o.MaxRetries = v, min: 0)
+        .Double("Multiplier", null, (o, v) => o.Multiplier = v, 1.0, 100.0)
+        .Double("JitterFraction", null, (o, v) => o.JitterFraction = v, 0.0, 1.0);
+
+    private static readonly SettingsTable<DirectorySourceOptions> Directory = new SettingsTable<DirectorySourceOptions>()
+        .Text("Path", null, (o, v) => o.Path = v)
+        .Text("Pattern", null, (o, v) => o.Pattern = v)
+        .Bool("IncludeExisting", null, (o, v) => o.IncludeExisting = v)
+        .Duration("PollInterval", null, (o, v) => o.PollInterval = v)
+        .Int("MaxLineLength", null, (o, v) => o.MaxLineLength = v, min: 1)
+        .Bool("CreateIfMissing", null, (o, v) => o.CreateIfMissing = v)
+        .Bool("UseFileSystemWatcher", null, (o, v) => o.UseFileSystemWatcher = v)
+        .Text("ProcessedLogPath", null, (o, v) => o.ProcessedLogPath = v);
+
+    private static readonly SettingsTable<FileReplayOptions> Replay = new SettingsTable<FileReplayOptions>()
+        .Double("Speed", null, (o, v) => o.Speed = v, 1e-6, 1e9)
+        .Bool("AsFastAsPossible", null, (o, v) => o.AsFastAsPossible = v)
+        .Int("MaxLineLength", null, (o, v) => o.MaxLineLength = v, min: 1);
+
+    private static readonly SettingsTable<GeneratorPacing> Pacing = new SettingsTable<GeneratorPacing>()
+        .Double("Speed", null, (o, v) => o.Speed = v, 1e-6, 1e9)
+        .Bool("AsFastAsPossible", null, (o, v) => o.AsFastAsPossible = v);
+
+    private static readonly SettingsTable<BboQuoteGeneratorOptions> Bbo = new SettingsTable<BboQuoteGeneratorOptions>()
+        .Int("Seed", null, (o, v) => o.Seed = v)
+        .Int("Rows", null, (o, v) => o.Rows = v, min: 1)
+        .Text("Symbol", null, (o, v) => o.Symbol = v);
+
+    private static readonly SettingsTable<HourlyPriceGeneratorOptions> Hourly = new SettingsTable<HourlyPriceGeneratorOptions>()
+        .Int("Seed", null, (o, v) => o.Seed = v)
+        .Int("Rows", null, (o, v) => o.Rows = v, min: 1);
+
+    private static readonly SettingsTable<BitcoinRateGeneratorOptions> Bitcoin = new SettingsTable<BitcoinRateGeneratorOptions>()
+        .Int("Seed", null, (o, v) => o.Seed = v)
+        .Int("Rows", null, (o, v) => o.Rows = v, min: 1);
+
+    /// <summary>The source of a pipeline whose kind reads <paramref name="allowed"/>; null (errors recorded) when there is none.</summary>
+    public static SourceDefinition? Read(ConfigSettingSource s, IReadOnlyList<string> allowed)
+    {
+        var kind = s.Text("Kind")?.ToLowerInvariant();
+        if (kind is null)
+        {
+            s.Error("Kind", "is required");
+            return null;
+        }
+
+        if (!allowed.Contains(kind))
+        {
+            s.Error("Kind", $"'{kind}' is not a source this pipeline can read (allowed: {string.Join(", ", allowed)})");
+            return null;
+        }
+
+        SourceDefinition? definition = kind switch
+        {
+            "sample" => ReadSample(s),
+            "socket" => ReadSocket(s),
+            "replay" => ReadReplay(s),
+            "generator" => ReadGenerator(s),
+            "directory" => ReadDirectory(s),
+            _ => null,
+        };
+        s.RejectUnknownKeys($"a {kind} source");
+        return definition;
+    }
+
+    private static SampleSourceDefinition ReadSample(ConfigSettingSource s)
+    {
+        var interval = SettingsTable<object>.ReadDuration(s, new SettingName("Interval", null), DurationRule.Positive) ?? TimeSpan.FromMilliseconds(500);
+        long? count = null;
+        if (s.Text("Count") is { } text)
+        {
+            if (long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0)
+            {
+                count = n;
+            }
+            else
+            {
+                s.Error("Count", $"'{text}' is not a whole number from 0");
+            }
+        }
+
+        return new SampleSourceDefinition(interval, count);
+    }
+
+    private static SocketSourceDefinition ReadSocket(ConfigSettingSource s)
+    {
+        var errorsBefore = s.Errors.Count;
+        var options = new SocketSourceOptions();
+        if (s.Text("Port") is null)
+        {
+            s.Error("Port", "is required");
+        }
+
+        Socket.Bind(s, options);
+        var reconnect = s.Child("Reconnect");
+        Reconnect.Bind(reconnect, options);
+        if (options.MaxDelay < options.InitialDelay)
+        {
+            reconnect.Error("MaxDelay", "must not be shorter than InitialDelay");
+        }
+
+        reconnect.RejectUnknownKeys("socket reconnection");
+        if (s.Errors.Count == errorsBefore)
+        {
+            // One Validate() for both sections: the property at fault is under Source or under Source:Reconnect.
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                var message = ex.Message.Split(" (Parameter '")[0];
+                if (Reconnect.Settings.Any(x => x.Option == ex.ParamName))
+                {
+                    reconnect.Error(Reconnect.NameOf(ex.ParamName!), message);
+                }
+                else if (Socket.Settings.Any(x => x.Option == ex.ParamName))
+                {
+                    s.Error(Socket.NameOf(ex.ParamName!), message);
+                }
+                else
+                {
+                    s.Error(message);
+                }
+            }
+        }
+
+        return new SocketSourceDefinition(options);
+    }
+
+    private static DirectorySourceDefinition ReadDirectory(ConfigSettingSource s)
+    {
+        // In the service a watched folder is made when missing (the course's ./incoming), unless told otherwise.
+        var options = new DirectorySourceOptions { CreateIfMissing = true };
+        Directory.Require(s, "Path", s.Text("Path") is not null);
+        Directory.Bind(s, options);
+        if (options.Path.Length > 0)
+        {
+            // Validate() also makes a missing directory: the directory is checked (and made) for enabled pipelines only
+            // (PipelineCatalog, then the source), so the other options are checked here on a directory that exists.
+            Directory.Validate(s, () => new DirectorySourceOptions
+            {
+                Path = ".",
+                Pattern = options.Pattern,
+                PollInterval = options.PollInterval,
+                MaxLineLength = options.MaxLineLength,
+            }.Validate());
+        }
+
+        return new DirectorySourceDefinition(options);
+    }
+
+    private static ReplaySourceDefinition ReadReplay(ConfigSettingSource s)
+    {
+        var path = s.Text("Path");
+        if (path is null)
+        {
+            s.Error("Path", "is required");
+        }
+
+        var format = s.Text("TimeFormat");
+        if (format is not null && ReplayTimeFormats.Resolve(format) is null)
+        {
+            s.Error("TimeFormat", $"'{format}' is not a replay time format ({ReplayTimeFormats.Known})");
+        }
+
+        return new ReplaySourceDefinition(path ?? "", format, Replay.Bind(s, new FileReplayOptions()));
+    }
+
+    private static GeneratorSourceDefinition? ReadGenerator(ConfigSettingSource s)
+    {
+        var generator = s.Text("Generator")?.ToLowerInvariant();
+        if (generator is null)
+        {
+            s.Error("Generator", "is required");
+            return null;
+        }
+
+        var pacing = Pacing.Bind(s, new GeneratorPacing());
+        switch (generator)
+        {
+            case "bbo":
+                s.Known("Symbol");
+                return new GeneratorSourceDefinition(generator, Generate(s, Bbo, new BboQuoteGeneratorOptions(), int.MaxValue, o => o.Rows = int.MaxValue, o => o.Validate()), pacing);
+            case "hourly":
+                return new GeneratorSourceDefinition(generator, Generate(s, Hourly, new HourlyPriceGeneratorOptions(), new HourlyPriceGeneratorOptions().MaxRows, o => o.Rows = o.MaxRows, o => o.Validate()), pacing);
+            case "bitcoin":
+                return new GeneratorSourceDefinition(generator, Generate(s, Bitcoin, new BitcoinRateGeneratorOptions(), new BitcoinRateGeneratorOptions().MaxRows, o => o.Rows = o.MaxRows, o => o.Validate()), pacing);
+            default:
+                s.Error("Generator", $"'{generator}' is not one of bbo, hourly, bitcoin");
+                s.Known("Seed", "Rows", "Symbol");
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A generator's options: without <c>Rows</c> it runs as a live feed, as many rows as its format can date (up to
+    /// year 9999); a <c>Rows</c> that does not fit is an error naming the key.
+    /// </summary>
+    private static T Generate<T>(ConfigSettingSource s, SettingsTable<T> table, T options, long maxRows, Action<T> live, Action<T> validate)
+    {
+        var rows = s.Text("Rows");
+        table.Bind(s, options);
+        if (rows is null)
+        {
+            live(options);
+        }
+        else if (long.TryParse(rows, out var n) && n > maxRows)
+        {
+            s.Error("Rows", $"{n} rows do not fit before the end of year 9999 (at most {maxRows} for {s.Text("Generator")})");
+            return options;
+        }
+
+        table.Validate(s, () => validate(options));
+        return options;
+    }
 }
 
 /// <summary>How a replay source dates its lines (<c>Source:TimeFormat</c>).</summary>
@@ -72,110 +327,6 @@ internal static class ReplayTimeFormats
         _ when format.StartsWith("unix:", StringComparison.Ordinal) && int.TryParse(format[5..], out var column) && column >= 0 => Reactive.Sources.Replay.LineTimes.UnixSecondsColumn(column),
         _ => null,
     };
-}
-
-internal static class SourceDefinitions
-{
-    public static SourceDefinition? Read(ConfigReader r, IReadOnlyList<string> allowed)
-    {
-        var kind = r.GetString("Kind", required: true)?.ToLowerInvariant();
-        if (kind is null)
-        {
-            return null;
-        }
-
-        if (!allowed.Contains(kind))
-        {
-            r.Error("Kind", $"'{kind}' is not a source this pipeline can read (allowed: {string.Join(", ", allowed)})");
-            return null;
-        }
-
-        SourceDefinition definition = kind switch
-        {
-            "sample" => new SampleSourceDefinition(
-                r.GetDuration("Interval", TimeSpan.FromMilliseconds(500)),
-                r.GetNullableInt("Count", 0)),
-            "socket" => ReadSocket(r),
-            "replay" => new ReplaySourceDefinition(
-                r.GetString("Path", required: true) ?? "",
-                ReadTimeFormat(r),
-                r.GetDouble("Speed", 1, 1e-6, 1e9),
-                r.GetBool("AsFastAsPossible", false)),
-            "generator" => ReadGenerator(r),
-            "directory" => new DirectorySourceDefinition(
-                r.GetString("Path", required: true) ?? "",
-                r.GetString("Pattern", "*")!,
-                r.GetBool("IncludeExisting", false),
-                r.GetDuration("PollInterval", TimeSpan.FromSeconds(2)),
-                r.GetInt("MaxLineLength", 1 << 20, 1),
-                r.GetBool("CreateIfMissing", true),
-                r.GetBool("UseFileSystemWatcher", true),
-                r.GetString("ProcessedLogPath")),
-            _ => throw new InvalidOperationException($"source kind {kind} has no reader"),
-        };
-        r.RejectUnknownKeys($"a {kind} source");
-        return definition;
-    }
-
-    private static string? ReadTimeFormat(ConfigReader r)
-    {
-        var format = r.GetString("TimeFormat");
-        if (format is not null && ReplayTimeFormats.Resolve(format) is null)
-        {
-            r.Error("TimeFormat", $"'{format}' is not a replay time format ({ReplayTimeFormats.Known})");
-        }
-
-        return format;
-    }
-
-    private static GeneratorSourceDefinition ReadGenerator(ConfigReader r)
-    {
-        var generator = r.GetString("Generator", required: true)?.ToLowerInvariant() ?? "bbo";
-        if (generator is not ("bbo" or "hourly" or "bitcoin"))
-        {
-            r.Error("Generator", $"'{generator}' is not one of bbo, hourly, bitcoin");
-        }
-
-        // Without Rows a generator runs as a live feed: as many rows as its format can date (up to year 9999).
-        long maxRows = generator switch
-        {
-            "hourly" => new HourlyPriceGeneratorOptions().MaxRows,
-            "bitcoin" => new BitcoinRateGeneratorOptions().MaxRows,
-            _ => int.MaxValue,
-        };
-        var rows = r.GetNullableInt("Rows", 1);
-        if (rows > maxRows)
-        {
-            r.Error("Rows", $"{rows} rows do not fit before the end of year 9999 (at most {maxRows} for {generator})");
-        }
-
-        return new GeneratorSourceDefinition(
-            generator,
-            r.GetInt("Seed", 14081),
-            Math.Min(rows ?? maxRows, maxRows),
-            r.GetDouble("Speed", 1, 1e-6, 1e9),
-            r.GetBool("AsFastAsPossible", false),
-            r.GetString("Symbol", "SYN")!);
-    }
-
-    private static SocketSourceDefinition ReadSocket(ConfigReader r)
-    {
-        var host = r.GetString("Host", "localhost")!;
-        var port = r.GetInt("Port", 0, 1, 65535, required: true);
-        var reconnect = r.Child("Reconnect");
-        var initial = reconnect.GetDuration("InitialDelay", TimeSpan.FromSeconds(1));
-        var max = reconnect.GetDuration("MaxDelay", TimeSpan.FromSeconds(30));
-        var retries = reconnect.GetNullableInt("MaxRetries", 0);
-        var multiplier = reconnect.GetDouble("Multiplier", 2.0, 1.0, 100.0);
-        var jitter = reconnect.GetDouble("JitterFraction", 0.2, 0.0, 1.0);
-        if (max < initial)
-        {
-            reconnect.Error("MaxDelay", "must not be shorter than InitialDelay");
-        }
-
-        reconnect.RejectUnknownKeys("socket reconnection");
-        return new SocketSourceDefinition(host, port, r.GetInt("MaxLineLength", 1 << 20, 1), initial, max, retries, multiplier, jitter);
-    }
 }
 
 internal static class SinkDefinitions

@@ -84,7 +84,7 @@ internal static class PipelineCatalog
         // What can only be checked against the machine, for the pipelines that will run.
         foreach (var p in pipelines.Where(p => p.Enabled))
         {
-            if (p.Source is DirectorySourceDefinition { CreateIfMissing: false } d && !Directory.Exists(d.Path))
+            if (p.Source is DirectorySourceDefinition { Options: { CreateIfMissing: false } d } && !Directory.Exists(d.Path))
             {
                 errors.Add($"Pipelines:{p.Name}:Source:Path: the directory '{Path.GetFullPath(d.Path)}' does not exist (create it, or set CreateIfMissing to true)");
             }
@@ -146,7 +146,7 @@ internal static class PipelineCatalog
             return null;
         }
 
-        var source = SourceDefinitions.Read(r.Child("Source"), kind.Sources);
+        var source = SourceDefinitions.Read(r.Settings("Source"), kind.Sources);
         var optionsSection = r.Settings("Options");
         var options = kind.Bind(optionsSection);
         optionsSection.RejectUnknownKeys($"{kind.Name} options");

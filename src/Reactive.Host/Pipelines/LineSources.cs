@@ -13,16 +13,6 @@ namespace Reactive.Host.Pipelines;
 /// <summary>Opens the configured line source of a pipeline, counting input and reporting what it rejects.</summary>
 internal static class LineSources
 {
-    public static string Describe(SourceDefinition source) => source switch
-    {
-        SampleSourceDefinition s => $"embedded sample text, a line every {s.Interval.TotalMilliseconds} ms",
-        SocketSourceDefinition s => $"socket {s.Host}:{s.Port} (cannot replay: lines sent while disconnected are lost)",
-        DirectorySourceDefinition s => $"directory {Path.GetFullPath(s.Path)} ({s.Pattern})",
-        ReplaySourceDefinition s => $"replay of {Path.GetFullPath(s.Path)} {(s.AsFastAsPossible ? "as fast as possible" : $"at {s.Speed}x its original pace")}",
-        GeneratorSourceDefinition s => $"generated {s.Generator} data (seed {s.Seed}) {(s.AsFastAsPossible ? "as fast as possible" : $"at {s.Speed}x event-time pace")}",
-        _ => source.Kind,
-    };
-
     /// <summary>
     /// The pipeline's lines until <paramref name="stop"/>: each counted as input; what the source
     /// rejects goes to the dead letters; its status changes are logged and shown in progress.
@@ -33,35 +23,17 @@ internal static class LineSources
         {
             SampleSourceDefinition s => SampleTextSource.Create(s.Interval, ctx.Scheduler, s.Count)
                 .Select((text, i) => new SourceLine("sample", i + 1, text)),
-            SocketSourceDefinition s => Observe(ctx, new SocketLineSource(
-                new SocketSourceOptions
-                {
-                    Host = s.Host,
-                    Port = s.Port,
-                    MaxLineLength = s.MaxLineLength,
-                    InitialDelay = s.InitialDelay,
-                    MaxDelay = s.MaxDelay,
-                    MaxRetries = s.MaxRetries,
-                    Multiplier = s.Multiplier,
-                    JitterFraction = s.JitterFraction,
-                },
-                ctx.Time)),
-            DirectorySourceDefinition s => Observe(ctx, new DirectoryLineSource(
-                new DirectorySourceOptions
-                {
-                    Path = s.Path,
-                    Pattern = s.Pattern,
-                    IncludeExisting = s.IncludeExisting,
-                    PollInterval = s.PollInterval,
-                    MaxLineLength = s.MaxLineLength,
-                    CreateIfMissing = s.CreateIfMissing,
-                    UseFileSystemWatcher = s.UseFileSystemWatcher,
-                    ProcessedLogPath = s.ProcessedLogPath,
-                },
-                ctx.Time)),
+            SocketSourceDefinition s => Observe(ctx, new SocketLineSource(s.Options, ctx.Time)),
+            DirectorySourceDefinition s => Observe(ctx, new DirectoryLineSource(s.Options, ctx.Time)),
             ReplaySourceDefinition s => Observe(ctx, new FileReplaySource(
                 s.Path,
-                new FileReplayOptions { Speed = s.Speed, AsFastAsPossible = s.AsFastAsPossible, TimeOf = ReplayTimeFormats.Resolve(s.TimeFormat ?? ctx.Definition.Kind.ReplayTimeFormat ?? ReplayTimeFormats.Default)! },
+                new FileReplayOptions
+                {
+                    Speed = s.Options.Speed,
+                    AsFastAsPossible = s.Options.AsFastAsPossible,
+                    MaxLineLength = s.Options.MaxLineLength,
+                    TimeOf = ReplayTimeFormats.Resolve(s.TimeFormat ?? ctx.Definition.Kind.ReplayTimeFormat ?? ReplayTimeFormats.Default)!,
+                },
                 ctx.Scheduler)),
             GeneratorSourceDefinition s => Generate(s, ctx)
                 .Select((text, i) => new SourceLine($"generator:{s.Generator}", i + 1, text)),
@@ -76,16 +48,13 @@ internal static class LineSources
     public static IObservable<string> OpenText(PipelineRunContext ctx, CancellationToken stop) =>
         Open(ctx, stop).Select(l => l.Text);
 
-    private static IObservable<string> Generate(GeneratorSourceDefinition s, PipelineRunContext ctx)
+    private static IObservable<string> Generate(GeneratorSourceDefinition s, PipelineRunContext ctx) => s.Options switch
     {
-        var pacing = new GeneratorPacing { Speed = s.Speed, AsFastAsPossible = s.AsFastAsPossible };
-        return s.Generator switch
-        {
-            "bbo" => BboQuoteGenerator.Observe(new BboQuoteGeneratorOptions { Seed = s.Seed, Rows = s.Rows, Symbol = s.Symbol }, ctx.Scheduler, pacing),
-            "hourly" => HourlyPriceGenerator.Observe(new HourlyPriceGeneratorOptions { Seed = s.Seed, Rows = s.Rows }, ctx.Scheduler, pacing),
-            _ => BitcoinRateGenerator.Observe(new BitcoinRateGeneratorOptions { Seed = s.Seed, Rows = s.Rows }, ctx.Scheduler, pacing),
-        };
-    }
+        BboQuoteGeneratorOptions o => BboQuoteGenerator.Observe(o, ctx.Scheduler, s.Pacing),
+        HourlyPriceGeneratorOptions o => HourlyPriceGenerator.Observe(o, ctx.Scheduler, s.Pacing),
+        BitcoinRateGeneratorOptions o => BitcoinRateGenerator.Observe(o, ctx.Scheduler, s.Pacing),
+        _ => throw new NotSupportedException($"generator {s.Generator} is not wired"),
+    };
 
     private static IObservable<SourceLine> Observe(PipelineRunContext ctx, ILineSource source) =>
         Observable.Create<SourceLine>(observer =>

@@ -31,7 +31,7 @@ internal sealed class PipelineService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var ctx = new PipelineRunContext(definition, progress, scheduler, time, zone, _logger, output, host, services);
-            Log.PipelineStarting(_logger, definition.Name, definition.Kind.Name, LineSources.Describe(definition.Source));
+            Log.PipelineStarting(_logger, definition.Name, definition.Kind.Name, definition.Source.Describe());
             progress.SetState(PipelineState.Running);
             try
             {

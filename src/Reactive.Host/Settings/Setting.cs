@@ -79,7 +79,8 @@ internal sealed class SettingsTable<TOptions>
     }
 
     /// <summary>
-    /// Runs an options type's own <c>Validate()</c>; its <see cref="OptionValidationException"/> becomes an error on the
+    /// Runs an options type's own <c>Validate()</c>; its <see cref="OptionValidationException"/> (or an
+    /// <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> names the property) becomes an error on the
     /// setting that sets the faulty property (by the property's name, through this table), or on the section when no
     /// setting of this source sets it. Returns false when it failed.
     /// </summary>
@@ -90,9 +91,11 @@ internal sealed class SettingsTable<TOptions>
             validate();
             return true;
         }
-        catch (OptionValidationException ex)
+        catch (ArgumentException ex)
         {
-            var setting = _settings.FirstOrDefault(s => s.Option == ex.OptionName && source.Holds(s.Name));
+            // The property at fault: an options type's typed OptionName, or ArgumentException's own ParamName.
+            var option = (ex as OptionValidationException)?.OptionName ?? ex.ParamName;
+            var setting = _settings.FirstOrDefault(s => s.Option == option && source.Holds(s.Name));
             var message = ex.Message.Split(" (Parameter '")[0];
             if (setting is not null)
             {

@@ -30,7 +30,7 @@ public sealed class PipelineCatalogTests
         var p = Assert.Single(catalog.Pipelines);
         Assert.True(p.Enabled);
         var socket = Assert.IsType<SocketSourceDefinition>(p.Source);
-        Assert.Equal(("127.0.0.1", 9999, 3), (socket.Host, socket.Port, socket.MaxRetries!.Value));
+        Assert.Equal(("127.0.0.1", 9999, 3), (socket.Options.Host, socket.Options.Port, socket.Options.MaxRetries!.Value));
         Assert.Equal(TimeSpan.FromSeconds(2), Assert.IsType<Reactive.Operators.WordCount.WordCountOptions>(p.Options).BatchInterval);
         Assert.IsType<ConsoleSinkDefinition>(Assert.Single(p.Sinks));
     }
@@ -122,7 +122,7 @@ public sealed class PipelineCatalogTests
         Assert.Equal(
             ["anomalies", "bitcoin_window", "spread"],
             catalog.Enabled.SelectMany(p => p.Sinks).OfType<TableSinkDefinition>().Select(t => t.Table).Order(StringComparer.Ordinal));
-        Assert.Contains(catalog.Pipelines, p => p.Name == "wordcount" && p.Source is SocketSourceDefinition { Port: 9999 });
+        Assert.Contains(catalog.Pipelines, p => p.Name == "wordcount" && p.Source is SocketSourceDefinition { Options.Port: 9999 });
     }
 
     [Fact]
@@ -138,6 +138,18 @@ public sealed class PipelineCatalogTests
             ("Pipelines:f:Source:CreateIfMissing", "false"));
 
         Assert.Equal([$"Pipelines:f:Source:Path: the directory '{missing}' does not exist (create it, or set CreateIfMissing to true)"], errors);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
+    public void Load_DisabledDirectoryPipeline_MakesNoDirectory()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "reactive-missing-" + Guid.NewGuid().ToString("N"));
+
+        Load(out var errors, ("Pipelines:f:Kind", "filerows"), ("Pipelines:f:Enabled", "false"), ("Pipelines:f:Source:Kind", "directory"), ("Pipelines:f:Source:Path", missing));
+
+        Assert.Empty(errors);
+        Assert.False(Directory.Exists(missing));
     }
 
     [Fact]
