@@ -1,10 +1,14 @@
-using System.Globalization;
 using System.Text;
+using Reactive.Host.Configuration;
+using Reactive.Host.Settings;
 using Reactive.Sources.Generators;
 
 namespace Reactive.Host.Cli;
 
-/// <summary><c>reactive generate bbo|hourly|bitcoin</c>: deterministic sample data in the course's exact formats.</summary>
+/// <summary>
+/// <c>reactive generate bbo|hourly|bitcoin</c>: deterministic sample data in the course's exact formats. The arguments
+/// are the generator settings of a <c>generator</c> source (one binding table each), the defaults the generators' own.
+/// </summary>
 internal static class GenerateCommand
 {
     public const string Usage = """
@@ -31,25 +35,15 @@ internal static class GenerateCommand
             return 2;
         }
 
-        var a = new ArgReader(args.Skip(1), new HashSet<string>());
-        var output = a.String("output", "-", alias: "o")!;
-        Action<Stream>? write = null;
-        try
+        var a = new ArgSettingSource(args.Skip(1), []);
+        var output = a.Value("output", alias: "o") ?? "-";
+        Action<Stream> write = kind switch
         {
-            write = kind switch
-            {
-                "bbo" => Bbo(a),
-                "hourly" => Hourly(a),
-                _ => Bitcoin(a),
-            };
-        }
-        catch (ArgumentException ex)
-        {
-            a.Errors.Add($"--{Kebab(ex.ParamName)}: {ArgReader.CleanMessage(ex)}");
-        }
-
+            "bbo" => Writer(a, SourceDefinitions.Bbo, new BboQuoteGeneratorOptions(), o => o.Validate(), BboQuoteGenerator.Write),
+            "hourly" => Writer(a, SourceDefinitions.Hourly, new HourlyPriceGeneratorOptions(), o => o.Validate(), HourlyPriceGenerator.Write),
+            _ => Writer(a, SourceDefinitions.Bitcoin, new BitcoinRateGeneratorOptions(), o => o.Validate(), BitcoinRateGenerator.Write),
+        };
         a.RejectUnknown($"generate {kind}");
-
         if (a.Errors.Count > 0)
         {
             foreach (var error in a.Errors)
@@ -63,88 +57,28 @@ internal static class GenerateCommand
         if (output == "-")
         {
             using var buffer = new MemoryStream();
-            write!(buffer);
+            write(buffer);
             stdout.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
             stdout.Flush();
         }
         else
         {
             using var file = new FileStream(output, FileMode.Create, FileAccess.Write);
-            write!(file);
+            write(file);
         }
 
         return 0;
     }
 
-    private static Action<Stream> Bbo(ArgReader a)
+    private static Action<Stream> Writer<T>(ArgSettingSource a, SettingsTable<T> table, T options, Action<T> validate, Action<Stream, T> write)
     {
-        var o = new BboQuoteGeneratorOptions
+        var errors = a.Errors.Count;
+        table.Bind(a, options);
+        if (a.Errors.Count == errors)
         {
-            Rows = a.Long("rows", 10_000, 1),
-            Seed = (int)a.Long("seed", 14081, int.MinValue, int.MaxValue),
-            Symbol = a.String("symbol", "SYN")!,
-        };
-        if (a.String("start-date") is { } d)
-        {
-            o.StartDate = ParseDate(a, "start-date", d) ?? o.StartDate;
+            table.Validate(a, () => validate(options));
         }
 
-        o.Validate();
-        return s => BboQuoteGenerator.Write(s, o);
+        return s => write(s, options);
     }
-
-    private static Action<Stream> Hourly(ArgReader a)
-    {
-        var o = new HourlyPriceGeneratorOptions
-        {
-            Rows = a.Long("rows", 24 * 7 * 8, 1),
-            Seed = (int)a.Long("seed", 2017, int.MinValue, int.MaxValue),
-        };
-        if (a.String("start-date") is { } d)
-        {
-            o.StartDate = ParseDate(a, "start-date", d) ?? o.StartDate;
-        }
-
-        o.Validate();
-        return s => HourlyPriceGenerator.Write(s, o);
-    }
-
-    private static Action<Stream> Bitcoin(ArgReader a)
-    {
-        var o = new BitcoinRateGeneratorOptions
-        {
-            Rows = a.Long("rows", 720, 1),
-            Seed = (int)a.Long("seed", 2009, int.MinValue, int.MaxValue),
-            Interval = a.Duration("interval", TimeSpan.FromSeconds(10), allowZero: false),
-        };
-        if (a.String("start") is { } start)
-        {
-            // The feed's own shape, a date alone, or with a space: never a time alone (it would be dated from the
-            // machine's clock) nor an offset (converted to the machine's zone); the feed's times have no zone.
-            if (DateTime.TryParseExact(start, ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
-            {
-                o.Start = DateTime.SpecifyKind(t, DateTimeKind.Unspecified);
-            }
-            else
-            {
-                a.Errors.Add($"--start: '{start}' is not a date and time such as 2021-01-04T00:00:00");
-            }
-        }
-
-        o.Validate();
-        return s => BitcoinRateGenerator.Write(s, o);
-    }
-
-    private static DateOnly? ParseDate(ArgReader a, string name, string text)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        a.Errors.Add($"--{name}: '{text}' is not a date yyyy-MM-dd");
-        return null;
-    }
-
-    private static string Kebab(string? name) => name is null ? "?" : string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

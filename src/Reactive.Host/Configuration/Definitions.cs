@@ -113,18 +113,59 @@ internal static class SourceDefinitions
         .Double("Speed", null, (o, v) => o.Speed = v, 1e-6, 1e9)
         .Bool("AsFastAsPossible", null, (o, v) => o.AsFastAsPossible = v);
 
-    private static readonly SettingsTable<BboQuoteGeneratorOptions> Bbo = new SettingsTable<BboQuoteGeneratorOptions>()
-        .Int("Seed", null, (o, v) => o.Seed = v)
-        .Int("Rows", null, (o, v) => o.Rows = v, min: 1)
-        .Text("Symbol", null, (o, v) => o.Symbol = v);
+    /// <summary>The BBO generator's settings (<c>Source</c> keys, and <c>reactive generate bbo</c>'s arguments).</summary>
+    internal static readonly SettingsTable<BboQuoteGeneratorOptions> Bbo = new SettingsTable<BboQuoteGeneratorOptions>()
+        .Int("Seed", "seed", (o, v) => o.Seed = v)
+        .Int("Rows", "rows", (o, v) => o.Rows = v, min: 1)
+        .Text("Symbol", "symbol", (o, v) => o.Symbol = v)
+        .Add("StartDate", "start-date", (s, n, o) => o.StartDate = ReadDate(s, n) ?? o.StartDate);
 
-    private static readonly SettingsTable<HourlyPriceGeneratorOptions> Hourly = new SettingsTable<HourlyPriceGeneratorOptions>()
-        .Int("Seed", null, (o, v) => o.Seed = v)
-        .Int("Rows", null, (o, v) => o.Rows = v, min: 1);
+    /// <summary>The hourly price generator's settings.</summary>
+    internal static readonly SettingsTable<HourlyPriceGeneratorOptions> Hourly = new SettingsTable<HourlyPriceGeneratorOptions>()
+        .Int("Seed", "seed", (o, v) => o.Seed = v)
+        .Int("Rows", "rows", (o, v) => o.Rows = v, min: 1)
+        .Add("StartDate", "start-date", (s, n, o) => o.StartDate = ReadDate(s, n) ?? o.StartDate);
 
-    private static readonly SettingsTable<BitcoinRateGeneratorOptions> Bitcoin = new SettingsTable<BitcoinRateGeneratorOptions>()
-        .Int("Seed", null, (o, v) => o.Seed = v)
-        .Int("Rows", null, (o, v) => o.Rows = v, min: 1);
+    /// <summary>The bitcoin rate generator's settings.</summary>
+    internal static readonly SettingsTable<BitcoinRateGeneratorOptions> Bitcoin = new SettingsTable<BitcoinRateGeneratorOptions>()
+        .Int("Seed", "seed", (o, v) => o.Seed = v)
+        .Int("Rows", "rows", (o, v) => o.Rows = v, min: 1)
+        .Add("Start", "start", (s, n, o) => o.Start = ReadStart(s, n) ?? o.Start)
+        .Duration("Interval", "interval", (o, v) => o.Interval = v);
+
+    private static DateOnly? ReadDate(ISettingSource s, SettingName n)
+    {
+        if (s.Text(n) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        s.Error(n, $"'{text}' is not a date yyyy-MM-dd");
+        return null;
+    }
+
+    private static DateTime? ReadStart(ISettingSource s, SettingName n)
+    {
+        if (s.Text(n) is not { } text)
+        {
+            return null;
+        }
+
+        // The feed's own shape, a date alone, or with a space: never a time alone (it would be dated from the
+        // machine's clock) nor an offset (converted to the machine's zone); the feed's times have no zone.
+        if (DateTime.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t))
+        {
+            return DateTime.SpecifyKind(t, DateTimeKind.Unspecified);
+        }
+
+        s.Error(n, $"'{text}' is not a date and time such as 2021-01-04T00:00:00");
+        return null;
+    }
 
     /// <summary>The source of a pipeline whose kind reads <paramref name="allowed"/>; null (errors recorded) when there is none.</summary>
     public static SourceDefinition? Read(ConfigSettingSource s, IReadOnlyList<string> allowed)
@@ -272,7 +313,6 @@ internal static class SourceDefinitions
         switch (generator)
         {
             case "bbo":
-                s.Known("Symbol");
                 return new GeneratorSourceDefinition(generator, Generate(s, Bbo, new BboQuoteGeneratorOptions(), int.MaxValue, o => o.Rows = int.MaxValue, o => o.Validate()), pacing);
             case "hourly":
                 return new GeneratorSourceDefinition(generator, Generate(s, Hourly, new HourlyPriceGeneratorOptions(), new HourlyPriceGeneratorOptions().MaxRows, o => o.Rows = o.MaxRows, o => o.Validate()), pacing);
@@ -280,7 +320,7 @@ internal static class SourceDefinitions
                 return new GeneratorSourceDefinition(generator, Generate(s, Bitcoin, new BitcoinRateGeneratorOptions(), new BitcoinRateGeneratorOptions().MaxRows, o => o.Rows = o.MaxRows, o => o.Validate()), pacing);
             default:
                 s.Error("Generator", $"'{generator}' is not one of bbo, hourly, bitcoin");
-                s.Known("Seed", "Rows", "Symbol");
+                s.Known("Seed", "Rows", "Symbol", "StartDate", "Start", "Interval");
                 return null;
         }
     }
