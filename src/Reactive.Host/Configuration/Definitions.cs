@@ -369,38 +369,49 @@ internal static class ReplayTimeFormats
     };
 }
 
+/// <summary>Reads <c>Pipelines:NAME:Sinks:i</c>.</summary>
 internal static class SinkDefinitions
 {
-    public static SinkDefinition? Read(ConfigReader r)
+    public static SinkDefinition? Read(ConfigSettingSource s)
     {
-        var kind = r.GetString("Kind", required: true)?.ToLowerInvariant();
+        var kind = s.Text("Kind")?.ToLowerInvariant();
         SinkDefinition? sink = kind switch
         {
             null => null,
-            "console" => new ConsoleSinkDefinition(r.GetInt("Rows", 10, 1, 10_000)),
-            "table" => ReadTable(r),
+            "console" => SettingsTable<SinkDefinition>.ReadInt(s, new SettingName("Rows", null), 1, 10_000) is { } rows ? new ConsoleSinkDefinition(rows) : new ConsoleSinkDefinition(),
+            "table" => ReadTable(s),
             "jsonl" => new FileSinkDefinition(FileSinks.FileSinkFormat.JsonLines),
             "csv" => new FileSinkDefinition(FileSinks.FileSinkFormat.Csv),
             _ => null,
         };
-        if (kind is not null && sink is null)
+        if (kind is null)
         {
-            r.Error("Kind", $"unknown sink kind '{kind}' (known: console, table, jsonl, csv)");
+            s.Error("Kind", "is required");
             return null;
         }
 
-        r.RejectUnknownKeys($"a {kind} sink");
+        if (sink is null)
+        {
+            s.Error("Kind", $"unknown sink kind '{kind}' (known: console, table, jsonl, csv)");
+            return null;
+        }
+
+        s.RejectUnknownKeys($"a {kind} sink");
         return sink;
     }
 
-    private static TableSinkDefinition ReadTable(ConfigReader r)
+    private static TableSinkDefinition ReadTable(ConfigSettingSource s)
     {
-        var name = r.GetString("Table", required: true) ?? "results";
-        if (SinkNames.TableNameError(name) is { } error)
+        var name = s.Text("Table");
+        if (name is null)
         {
-            r.Error("Table", error);
+            s.Error("Table", "is required");
+        }
+        else if (SinkNames.TableNameError(name) is { } error)
+        {
+            s.Error("Table", error);
         }
 
-        return new TableSinkDefinition(name, r.GetNullableInt("MaxRows", 1));
+        return new TableSinkDefinition(name ?? "results", SettingsTable<SinkDefinition>.ReadInt(s, new SettingName("MaxRows", null), 1));
     }
 }

@@ -1,18 +1,45 @@
 using Microsoft.Extensions.Configuration;
 using Reactive.Host.Kinds;
+using Reactive.Host.Settings;
 using Reactive.Host.Sinks;
 
 namespace Reactive.Host.Configuration;
 
 /// <summary>Settings of the service as a whole (section <c>Reactive</c>).</summary>
-internal sealed record HostSettings(
-    string? TimeZoneId,
-    TimeSpan RestartInitialDelay,
-    TimeSpan RestartMaxDelay,
-    TimeSpan ShutdownTimeout,
-    string StateDirectory)
+internal sealed class HostSettings
 {
-    public static readonly HostSettings Default = new(null, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5), "state");
+    /// <summary>The binding table of the <c>Reactive</c> section (<c>Restart</c> has its own).</summary>
+    internal static readonly SettingsTable<HostSettings> Table = new SettingsTable<HostSettings>()
+        .Add("TimeZone", null, (s, n, o) =>
+        {
+            // Validated here; kept as an id so that "local" is resolved through the TimeProvider.
+            if (SettingsTable<HostSettings>.ReadZone(s, n) is not null)
+            {
+                o.TimeZoneId = s.Text(n);
+            }
+        })
+        .Duration("ShutdownTimeout", null, (o, v) => o.ShutdownTimeout = v);
+
+    /// <summary>The binding table of <c>Reactive:Restart</c>.</summary>
+    internal static readonly SettingsTable<HostSettings> RestartTable = new SettingsTable<HostSettings>()
+        .Duration("InitialDelay", null, (o, v) => o.RestartInitialDelay = v)
+        .Duration("MaxDelay", null, (o, v) => o.RestartMaxDelay = v);
+
+    /// <summary>The zone results are shown in (<c>Reactive:TimeZone</c>), an IANA id or <c>local</c>.</summary>
+    /// <value>The default is null: the machine's zone.</value>
+    public string? TimeZoneId { get; set; }
+
+    /// <summary>The first wait before a failed pipeline restarts (<c>Reactive:Restart:InitialDelay</c>).</summary>
+    /// <value>The default is 1 second.</value>
+    public TimeSpan RestartInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between restarts (<c>Reactive:Restart:MaxDelay</c>).</summary>
+    /// <value>The default is 1 minute.</value>
+    public TimeSpan RestartMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long pipelines get to flush on Ctrl+C or SIGTERM (<c>Reactive:ShutdownTimeout</c>).</summary>
+    /// <value>The default is 5 seconds.</value>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeZoneInfo ResolveTimeZone(TimeProvider time) =>
         TimeZoneId is null or "local" ? time.LocalTimeZone : TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
@@ -52,11 +79,11 @@ internal static class PipelineCatalog
     public static Catalog Load(IConfiguration configuration, out List<string> errors)
     {
         errors = [];
-        var host = ReadHost(new ConfigReader(configuration.GetSection("Reactive"), errors));
+        var host = ReadHost(new ConfigSettingSource(configuration.GetSection("Reactive"), errors));
         var pipelines = new List<PipelineDefinition>();
         foreach (var section in configuration.GetSection("Pipelines").GetChildren())
         {
-            var definition = ReadPipeline(new ConfigReader(section, errors), section.Key);
+            var definition = ReadPipeline(new ConfigSettingSource(section, errors), section.Key);
             if (definition is not null)
             {
                 pipelines.Add(definition);
@@ -98,39 +125,34 @@ internal static class PipelineCatalog
         return new Catalog(host, pipelines);
     }
 
-    private static HostSettings ReadHost(ConfigReader r)
+    private static HostSettings ReadHost(ConfigSettingSource s)
     {
-        var d = HostSettings.Default;
-        // Validated here; kept as an id so that "local" is resolved through the TimeProvider.
-        _ = r.GetZone("TimeZone", "local");
-        var zone = r.GetString("TimeZone");
-
-        var restart = r.Child("Restart");
-        var initial = restart.GetDuration("InitialDelay", d.RestartInitialDelay);
-        var max = restart.GetDuration("MaxDelay", d.RestartMaxDelay);
-        if (max < initial)
+        var settings = HostSettings.Table.Bind(s, new HostSettings());
+        var restart = s.Child("Restart");
+        HostSettings.RestartTable.Bind(restart, settings);
+        if (settings.RestartMaxDelay < settings.RestartInitialDelay)
         {
             restart.Error("MaxDelay", "must not be shorter than InitialDelay");
         }
 
         restart.RejectUnknownKeys("Reactive:Restart");
-        var settings = new HostSettings(
-            zone,
-            initial,
-            max,
-            r.GetDuration("ShutdownTimeout", d.ShutdownTimeout),
-            r.GetString("StateDirectory", d.StateDirectory)!);
-        r.RejectUnknownKeys("the Reactive section");
+        s.RejectUnknownKeys("the Reactive section");
         return settings;
     }
 
-    private static PipelineDefinition? ReadPipeline(ConfigReader r, string name)
+    private static PipelineDefinition? ReadPipeline(ConfigSettingSource r, string name)
     {
-        var kindText = r.GetString("Kind", required: true);
-        var enabled = r.GetBool("Enabled", true);
-        var description = r.GetString("Description");
+        var kindText = r.Text("Kind");
+        var enabled = true;
+        if (r.Text("Enabled") is { } enabledText && !bool.TryParse(enabledText, out enabled))
+        {
+            r.Error("Enabled", $"'{enabledText}' is not true or false");
+        }
+
+        var description = r.Text("Description");
         if (kindText is null)
         {
+            r.Error("Kind", "is required");
             return null;
         }
 
@@ -146,14 +168,15 @@ internal static class PipelineCatalog
             return null;
         }
 
-        var source = SourceDefinitions.Read(r.Settings("Source"), kind.Sources);
-        var optionsSection = r.Settings("Options");
+        var source = SourceDefinitions.Read(r.Child("Source"), kind.Sources);
+        var optionsSection = r.Child("Options");
         var options = kind.Bind(optionsSection);
         optionsSection.RejectUnknownKeys($"{kind.Name} options");
-        List<SinkDefinition> sinks = r.Exists("Sinks")
+        var configured = r.Exists("Sinks");
+        List<SinkDefinition> sinks = configured
             ? [.. r.Children("Sinks").Select(SinkDefinitions.Read).OfType<SinkDefinition>()]
             : [.. kind.DefaultSinks(options)];
-        for (var i = 0; r.Exists("Sinks") && i < sinks.Count; i++)
+        for (var i = 0; configured && i < sinks.Count; i++)
         {
             if (!kind.Sinks.Contains(sinks[i].Kind == "file" ? "jsonl" : sinks[i].Kind))
             {

@@ -131,20 +131,7 @@ internal sealed class SettingsTable<TOptions>
     public SettingsTable<TOptions> Int(string key, string? arg, Action<TOptions, int> set, int min = int.MinValue, int max = int.MaxValue, string? option = null) =>
         Add(key, arg, (s, n, o) =>
         {
-            if (s.Text(n) is not { } text)
-            {
-                return;
-            }
-
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            {
-                s.Error(n, $"'{text}' is not a whole number");
-            }
-            else if (value < min || value > max)
-            {
-                s.Error(n, $"{value} is out of range ({min} to {max})");
-            }
-            else
+            if (ReadInt(s, n, min, max) is { } value)
             {
                 set(o, value);
             }
@@ -267,6 +254,29 @@ internal sealed class SettingsTable<TOptions>
 
             set(o, items);
         }, option);
+
+    /// <summary>Reads a whole number within <paramref name="min"/> and <paramref name="max"/>; null (error recorded) when it is not one.</summary>
+    public static int? ReadInt(ISettingSource s, SettingName n, int min = int.MinValue, int max = int.MaxValue)
+    {
+        if (s.Text(n) is not { } text)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            s.Error(n, $"'{text}' is not a whole number");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            s.Error(n, $"{value} is out of range ({min} to {max})");
+            return null;
+        }
+
+        return value;
+    }
 
     /// <summary>Reads a duration under <paramref name="rule"/>; null (error recorded) when it is not one.</summary>
     public static TimeSpan? ReadDuration(ISettingSource s, SettingName n, DurationRule rule)
