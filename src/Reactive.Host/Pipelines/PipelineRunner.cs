@@ -1,6 +1,7 @@
 using System.Reactive.Linq;
 using Reactive.Host.Analytics;
 using Reactive.Host.Configuration;
+using Reactive.Host.Progress;
 using Reactive.Host.Sinks;
 using Reactive.Host.Tables;
 using Reactive.Operators.Batching;
@@ -113,6 +114,7 @@ internal static class PipelineRunner
     {
         var store = ctx.Services.Tables ?? throw new InvalidOperationException("memory tables are not available in this run");
         var table = store.GetOrCreate(s.Table, TableSchema.RawLines, OutputMode.Append, null, s.MaxRows);
+        ctx.Progress.AttachSink(table.Table, () => new SinkCounters(table.QueueLength, table.DroppedRows, table.WaitTime));
         return PipelineRunContext.RunToEndAsync(LineSources.OpenText(ctx, stop), line =>
         {
             table.Write(new TableRow([line]));

@@ -2,6 +2,7 @@ using Reactive.Host.Analytics;
 using Reactive.Host.Configuration;
 using Reactive.Host.FileSinks;
 using Reactive.Host.Pipelines;
+using Reactive.Host.Progress;
 using Reactive.Host.Tables;
 
 namespace Reactive.Host.Sinks;
@@ -118,7 +119,9 @@ internal sealed class RowSinks : IDisposable
         var name = NameFor(sink, sink.Table, first);
         var schema = new TableSchema([.. first.Fields.Select(f => new TableColumn(ColumnName(f.Key), TypeOf(f.Value)))], first.WindowStart is not null);
         var store = _ctx.Services.Tables ?? throw new InvalidOperationException("memory tables are not available in this run");
-        return store.GetOrCreate(name, schema, _mode, _mode == OutputMode.Update ? [.. _keyColumns.Select(ColumnName)] : null, sink.MaxRows);
+        var table = store.GetOrCreate(name, schema, _mode, _mode == OutputMode.Update ? [.. _keyColumns.Select(ColumnName)] : null, sink.MaxRows);
+        _ctx.Progress.AttachSink(table.Table, () => new SinkCounters(table.QueueLength, table.DroppedRows, table.WaitTime));
+        return table;
     }
 
     /// <summary>A SQL identifier for a result field: <c>avg(spread)</c> → <c>avg_spread</c>, <c>count(px)</c> → <c>count_px</c>.</summary>
