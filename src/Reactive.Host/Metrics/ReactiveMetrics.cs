@@ -53,10 +53,6 @@ public sealed class ReactiveMetrics : ITableStoreObserver
         tables?.AddObserver(this);
     }
 
-    /// <summary>Records the duration of one batch of a pipeline (same as <see cref="PipelineProgress.RecordBatch"/> does).</summary>
-    public void RecordBatchDuration(string pipeline, TimeSpan duration) =>
-        _batchDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("pipeline", pipeline));
-
     /// <inheritdoc />
     void ITableStoreObserver.RowsEvicted(string table, long rows) => _tableEvicted.Add(rows, new KeyValuePair<string, object?>("table", table));
 

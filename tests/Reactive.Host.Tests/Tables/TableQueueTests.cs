@@ -111,6 +111,7 @@ public sealed class TableQueueTests
             Assert.Equal(11, families["reactive_table_dropped_rows_total"].Samples.Single(s => s.Labels["table"] == "lossy").Value);
             Assert.Equal(11, families["reactive_pipeline_sink_dropped_rows_total"].Samples.Single(s => s.Labels["pipeline"] == "raw").Value);
             Assert.Equal(4, families["reactive_table_queue_length"].Samples.Single(s => s.Labels["table"] == "lossy").Value);
+            Assert.Equal(0, families["reactive_table_queue_wait_seconds_total"].Samples.Single(s => s.Labels["table"] == "lossy").Value);
 
             writer.Open();
             await sink.FlushAsync();
