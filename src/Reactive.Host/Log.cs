@@ -17,9 +17,6 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Debug, "Pipeline {Pipeline} batch {BatchTime}: read {Read} rows, emitted {Emitted} results, rejected {Rejected} rows (totals)")]
     public static partial void BatchEmitted(ILogger logger, string pipeline, DateTimeOffset batchTime, long read, long emitted, long rejected);
 
-    [LoggerMessage(1004, LogLevel.Warning, "Pipeline {Pipeline} rejected a row from {Origin} line {Line}: {Code}: {Reason}")]
-    public static partial void RowRejected(ILogger logger, string pipeline, string origin, long line, string code, string reason);
-
     [LoggerMessage(1009, LogLevel.Debug, "Pipeline {Pipeline} dropped a late row from {Origin} line {Line}: {Reason}")]
     public static partial void RowLate(ILogger logger, string pipeline, string origin, long line, string reason);
 

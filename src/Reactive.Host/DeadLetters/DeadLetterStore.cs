@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using Reactive.Host.Progress;
 
 namespace Reactive.Host.DeadLetters;
 
@@ -20,6 +19,14 @@ public sealed class DeadLetterOptions
     /// <value>The default value is 2,000.</value>
     [Range(16, 1_000_000)]
     public int MaxRawLength { get; set; } = 2_000;
+
+    /// <summary>
+    /// How often a pipeline's rejected rows are summarised in the log (counts by code and the last
+    /// reason); the first rejection after a quiet interval is logged at once.
+    /// </summary>
+    /// <value>The default value is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan LogInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>One rejected row as <c>GET /api/deadletters</c> shows it.</summary>
@@ -32,42 +39,53 @@ public sealed class DeadLetterOptions
 /// <param name="Origin">Where it came from (file, socket, stream), when known.</param>
 public sealed record DeadLetterEntry(DateTimeOffset Time, string Pipeline, string Code, string Reason, string? Raw, long Line, string? Origin);
 
-/// <summary>The newest dead letters of every pipeline, in a bounded ring per pipeline. Thread-safe.</summary>
+/// <summary>
+/// The newest dead letters of every pipeline, in a bounded ring per pipeline; each one is also
+/// counted (<see cref="IDeadLetterCounter"/>) and logged at a bounded rate (<see cref="RejectionLog"/>). Thread-safe.
+/// </summary>
 public sealed class DeadLetterStore
 {
     private readonly ConcurrentDictionary<string, Ring> _rings = new(StringComparer.Ordinal);
     private readonly DeadLetterOptions _options;
-    private readonly PipelineProgressRegistry _registry;
+    private readonly IDeadLetterCounter? _counter;
     private readonly TimeProvider _timeProvider;
+    private readonly RejectionLog? _log;
 
     /// <summary>Creates the store.</summary>
-    public DeadLetterStore(IOptions<DeadLetterOptions> options, PipelineProgressRegistry registry, TimeProvider? timeProvider = null)
+    /// <param name="options">The options.</param>
+    /// <param name="counter">Where dead letters are counted (the progress registry); none when null.</param>
+    /// <param name="timeProvider">The clock of the entries' times.</param>
+    /// <param name="log">Where rejections are logged; not logged when null.</param>
+    public DeadLetterStore(IOptions<DeadLetterOptions> options, IDeadLetterCounter? counter = null, TimeProvider? timeProvider = null, RejectionLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _registry = registry;
+        _counter = counter;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _log = log;
     }
 
     /// <summary>
-    /// Records a dead letter of <paramref name="pipeline"/> and counts it in the pipeline's progress
-    /// when the pipeline is registered (<see cref="PipelineProgress.RecordDeadLetter"/>; do not count it there again).
+    /// Records a dead letter of <paramref name="pipeline"/>, counts it (<see cref="IDeadLetterCounter"/>;
+    /// do not count it again) and logs it through the <see cref="RejectionLog"/> (do not log it again).
     /// </summary>
     public void Add(string pipeline, string code, string reason, string? raw = null, long line = 0, string? origin = null)
     {
         Keep(pipeline, code, reason, raw, line, origin);
-        // A name the registry does not know is kept here but not invented there: an unknown
-        // pipeline would otherwise stay "Starting" and keep /healthz from ever being ready.
-        _registry.Find(pipeline)?.RecordDeadLetter(code);
+        _counter?.CountDeadLetter(pipeline, code);
+        _log?.Record(pipeline, code, reason ?? string.Empty);
     }
 
     /// <summary>
     /// Keeps a row that came after its windows were final (code <c>late</c>), so that
-    /// <c>GET /api/deadletters</c> shows it with its reason; it is counted as late
-    /// (<see cref="PipelineProgress.RecordLate"/>), by the caller, not as a dead letter.
+    /// <c>GET /api/deadletters</c> shows it with its reason, and logs it in the rejection summary;
+    /// it is counted as late by the caller, not as a dead letter.
     /// </summary>
-    public void AddLate(string pipeline, string reason, string? raw = null, long line = 0, string? origin = null) =>
+    public void AddLate(string pipeline, string reason, string? raw = null, long line = 0, string? origin = null)
+    {
         Keep(pipeline, "late", reason, raw, line, origin);
+        _log?.Record(pipeline, "late", reason ?? string.Empty);
+    }
 
     private void Keep(string pipeline, string code, string reason, string? raw, long line, string? origin)
     {

@@ -23,7 +23,8 @@ public sealed record PipelineProgressView(
     long DeadLetters,
     IReadOnlyDictionary<string, long> DeadLettersByCode,
     long QueueLength,
-    long Batches,
+    long SinkDroppedRows,
+    double SinkWaitMs,
     int Restarts,
     string? LastError)
 {
@@ -47,7 +48,8 @@ public sealed record PipelineProgressView(
             p.DeadLetters,
             p.DeadLettersByCode,
             p.QueueLength,
-            p.Batches,
+            p.SinkDroppedRows,
+            Math.Round(p.SinkWaitTime.TotalMilliseconds, 3),
             p.Restarts,
             p.LastError);
     }

@@ -21,7 +21,7 @@ public static class ReactiveApiExtensions
     private static readonly JsonSerializerOptions HealthJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Registers everything the HTTP API serves: memory tables and SQL (<see cref="TablesServiceCollectionExtensions.AddReactiveTables"/>),
+    /// Registers everything the HTTP API serves: memory tables and SQL (<see cref="SqlServiceCollectionExtensions.AddReactiveSql"/>),
     /// progress and dead letters (<see cref="ProgressServiceCollectionExtensions.AddReactiveProgress"/>),
     /// metrics (<see cref="MetricsServiceCollectionExtensions.AddReactiveMetrics"/>), health checks,
     /// and JSON problem details for errors.
@@ -34,7 +34,7 @@ public static class ReactiveApiExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddReactiveProgress(configuration);
         services.AddReactiveMetrics();
-        services.AddReactiveTables(configuration);
+        services.AddReactiveSql(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddHealthChecks().AddCheck<PipelinesHealthCheck>("pipelines");
@@ -82,6 +82,11 @@ public static class ReactiveApiExtensions
             t.MaxRows,
             t.EvictedRows,
             t.PendingWrites,
+            t.QueueLength,
+            t.QueueCapacity,
+            WhenFull = t.WhenFull.ToString().ToLowerInvariant(),
+            t.DroppedRows,
+            WaitMs = Math.Round(t.WaitTime.TotalMilliseconds, 3),
             t.Columns,
         }).ToList());
         api.MapPost("/sql", RunSqlAsync);

@@ -7,9 +7,10 @@ namespace Reactive.Host.Metrics;
 /// <summary>
 /// The service's instruments, created once from <see cref="IMeterFactory"/> on the meter
 /// <see cref="MeterName"/>. Pipeline counters are read from <see cref="PipelineProgressRegistry"/>
-/// when metrics are collected, so pipelines only update their <see cref="PipelineProgress"/>.
+/// and table counters from <see cref="MemoryTableStore.Tables"/> when metrics are collected; the
+/// tables' writers tell their transactions and evictions through <see cref="ITableStoreObserver"/>.
 /// </summary>
-public sealed class ReactiveMetrics
+public sealed class ReactiveMetrics : ITableStoreObserver
 {
     /// <summary>The name of the service's meter.</summary>
     public const string MeterName = "Reactive";
@@ -18,10 +19,10 @@ public sealed class ReactiveMetrics
     private readonly Histogram<double> _tableFlushDuration;
     private readonly Counter<long> _tableEvicted;
     private readonly Counter<long> _tableRowsWritten;
-    private MemoryTableStore? _tables;
+    private readonly MemoryTableStore? _tables;
 
-    /// <summary>Creates the instruments.</summary>
-    public ReactiveMetrics(IMeterFactory meterFactory, PipelineProgressRegistry registry)
+    /// <summary>Creates the instruments; observes <paramref name="tables"/> when given.</summary>
+    public ReactiveMetrics(IMeterFactory meterFactory, PipelineProgressRegistry registry, MemoryTableStore? tables = null)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(registry);
@@ -33,7 +34,8 @@ public sealed class ReactiveMetrics
         meter.CreateObservableCounter("reactive.pipeline.dead_letters", () => DeadLetters(registry), "{row}", "Rows rejected, by reason code.");
         meter.CreateObservableCounter("reactive.pipeline.restarts", () => Each(registry, p => (long)p.Restarts), "{restart}", "Failures after which the pipeline backed off and restarted.");
         meter.CreateObservableGauge("reactive.pipeline.state_rows", () => Each(registry, p => p.StateRows), "{row}", "Open windows and state rows held.");
-        meter.CreateObservableGauge("reactive.pipeline.queue_length", () => Each(registry, p => p.QueueLength), "{item}", "Items waiting in the pipeline's queues.");
+        meter.CreateObservableGauge("reactive.pipeline.queue_length", () => Each(registry, p => p.QueueLength), "{item}", "Writes waiting in the queues of the pipeline's sinks.");
+        meter.CreateObservableCounter("reactive.pipeline.sink_dropped_rows", () => Each(registry, p => p.SinkDroppedRows), "{row}", "Rows the pipeline's sinks dropped because their queue was full.");
         meter.CreateObservableGauge("reactive.pipeline.up", () => Each(registry, p => p.State is PipelineState.Running ? 1L : 0L), null, "1 while the pipeline runs, else 0.");
         meter.CreateObservableGauge("reactive.pipeline.input_rate", () => EachDouble(registry, p => p.InputRowsPerSecond), "{row}/s", "Input rows per second.");
         meter.CreateObservableGauge("reactive.pipeline.watermark", () => EachDouble(registry, p => p.Watermark is { } w ? w.ToUnixTimeMilliseconds() / 1000.0 : double.NaN), "s", "The watermark, in Unix seconds.");
@@ -41,23 +43,23 @@ public sealed class ReactiveMetrics
         registry.SetBatchObserver((pipeline, seconds) => _batchDuration.Record(seconds, new KeyValuePair<string, object?>("pipeline", pipeline)));
 
         meter.CreateObservableGauge("reactive.table.rows", () => Tables(t => t.Rows), "{row}", "Rows in each memory table.");
-        meter.CreateObservableGauge("reactive.table.queue_length", () => Tables(t => t.PendingWrites), "{write}", "Writes queued for each memory table.");
+        meter.CreateObservableGauge("reactive.table.queue_length", () => Tables(t => t.QueueLength), "{write}", "Writes queued for each memory table.");
+        meter.CreateObservableCounter("reactive.table.dropped_rows", () => Tables(t => t.DroppedRows), "{row}", "Rows dropped because the table's queue was full (policy drop).");
+        meter.CreateObservableCounter("reactive.table.queue_wait", () => TablesDouble(t => t.WaitTime.TotalSeconds), "s", "Time writers waited for room in the table's queue (policy wait).");
         _tableEvicted = meter.CreateCounter<long>("reactive.table.evicted_rows", "{row}", "Oldest rows evicted to keep a memory table's row bound.");
         _tableRowsWritten = meter.CreateCounter<long>("reactive.table.rows_written", "{row}", "Rows written into memory tables.");
         _tableFlushDuration = meter.CreateHistogram<double>("reactive.table.flush_duration", "s", "Time of one batched memory-table transaction.");
+        _tables = tables;
+        tables?.AddObserver(this);
     }
 
-    /// <summary>Records the duration of one batch of a pipeline (same as <see cref="PipelineProgress.RecordBatch"/> does).</summary>
-    public void RecordBatchDuration(string pipeline, TimeSpan duration) =>
-        _batchDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("pipeline", pipeline));
+    /// <inheritdoc />
+    void ITableStoreObserver.RowsEvicted(string table, long rows) => _tableEvicted.Add(rows, new KeyValuePair<string, object?>("table", table));
 
-    internal void AttachTables(MemoryTableStore tables) => _tables = tables;
-
-    internal void RecordEvicted(string table, long rows) => _tableEvicted.Add(rows, new KeyValuePair<string, object?>("table", table));
-
-    internal void RecordTableFlush(double seconds, int rows)
+    /// <inheritdoc />
+    void ITableStoreObserver.BatchApplied(string table, int rows, TimeSpan duration)
     {
-        _tableFlushDuration.Record(seconds);
+        _tableFlushDuration.Record(duration.TotalSeconds);
         _tableRowsWritten.Add(rows);
     }
 
@@ -76,4 +78,7 @@ public sealed class ReactiveMetrics
 
     private IEnumerable<Measurement<long>> Tables(Func<TableInfo, long> value) =>
         _tables is null ? [] : _tables.Tables.Select(t => new Measurement<long>(value(t), new KeyValuePair<string, object?>("table", t.Name)));
+
+    private IEnumerable<Measurement<double>> TablesDouble(Func<TableInfo, double> value) =>
+        _tables is null ? [] : _tables.Tables.Select(t => new Measurement<double>(value(t), new KeyValuePair<string, object?>("table", t.Name)));
 }

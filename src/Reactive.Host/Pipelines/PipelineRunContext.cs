@@ -50,15 +50,14 @@ internal sealed class PipelineRunContext(
     {
         if (services.DeadLetters is { } store)
         {
-            // The store keeps the last rejected rows for GET /api/deadletters and counts them in progress.
+            // The store keeps the last rejected rows for GET /api/deadletters, counts them in progress
+            // and logs them at a bounded rate (a summary per DeadLetters:LogInterval).
             store.Add(Name, code, reason, raw, line, origin);
         }
         else
         {
             progress.RecordDeadLetter(code);
         }
-
-        Log.RowRejected(logger, Name, origin, line, code, reason);
     }
 
     /// <summary>A row that came after its windows were final: counted as late, kept for GET /api/deadletters (code late), logged.</summary>

@@ -26,7 +26,7 @@ internal static class PipelineRunner
             definition.Options,
             new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows));
 
-        using var sinks = new RowSinks(definition.Name, [.. definition.Sinks.Where(s => s is not ConsoleSinkDefinition)], kind.Shape(definition.Options), ctx.Services.Tables, ctx.Services.Files);
+        using var sinks = new RowSinks(definition.Name, [.. definition.Sinks.Where(s => s is not ConsoleSinkDefinition)], kind.Shape(definition.Options), ctx.Services.Tables, ctx.Services.Files, ctx.Progress);
         sinks.Prepare();
         await PipelineRunContext.RunToEndAsync(batches, batch =>
         {

@@ -5,7 +5,7 @@ namespace Reactive.Host.Progress;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
-        Message = "Progress {Pipeline}: state={State} inputRows={InputRows} inputRowsPerSecond={InputRate:F1} processedRowsPerSecond={ProcessedRate:F1} outputRows={OutputRows} maxEventTime={MaxEventTime:O} watermark={Watermark:O} stateRows={StateRows} lateRows={LateRows} deadLetters={DeadLetters} lastError={LastError}")]
+        Message = "Progress {Pipeline}: state={State} inputRows={InputRows} inputRowsPerSecond={InputRate:F1} processedRowsPerSecond={ProcessedRate:F1} outputRows={OutputRows} maxEventTime={MaxEventTime:O} watermark={Watermark:O} stateRows={StateRows} lateRows={LateRows} deadLetters={DeadLetters} queueLength={QueueLength} sinkDroppedRows={SinkDroppedRows} sinkWaitMs={SinkWaitMs:F0} lastError={LastError}")]
     public static partial void Progress(
         ILogger logger,
         string pipeline,
@@ -19,5 +19,8 @@ internal static partial class Log
         long stateRows,
         long lateRows,
         long deadLetters,
+        long queueLength,
+        long sinkDroppedRows,
+        double sinkWaitMs,
         string? lastError);
 }

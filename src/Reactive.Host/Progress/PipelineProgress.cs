@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Reactive.Host.DeadLetters;
 
 namespace Reactive.Host.Progress;
 
@@ -33,7 +34,7 @@ public sealed class PipelineProgress
     private volatile PipelineState _state = PipelineState.Starting;
     private volatile string? _lastError;
     private volatile string? _sourceStatus;
-    private long _queueLength;
+    private readonly ConcurrentDictionary<string, Func<SinkCounters>> _sinks = new(StringComparer.Ordinal);
     private long _batchRows;
     private long _batchTicks;
     private long _batches;
@@ -77,8 +78,14 @@ public sealed class PipelineProgress
 
     public DateTimeOffset? Watermark => FromTicks(Interlocked.Read(ref _watermarkTicks));
 
-    /// <summary>Items waiting in the pipeline's queues (as the pipeline last reported).</summary>
-    public long QueueLength => Interlocked.Read(ref _queueLength);
+    /// <summary>Items waiting in the queues of the pipeline's sinks (<see cref="AttachSink"/>).</summary>
+    public long QueueLength => _sinks.Values.Sum(s => s().QueueLength);
+
+    /// <summary>Rows the pipeline's sinks dropped because their queue was full (policy drop).</summary>
+    public long SinkDroppedRows => _sinks.Values.Sum(s => s().DroppedRows);
+
+    /// <summary>Time the pipeline waited for room in its sinks' queues (policy wait).</summary>
+    public TimeSpan SinkWaitTime => TimeSpan.FromTicks(_sinks.Values.Sum(s => s().WaitTime.Ticks));
 
     /// <summary>Batches (triggers) processed so far, as reported with <see cref="RecordBatch"/>.</summary>
     public long Batches => Interlocked.Read(ref _batches);
@@ -132,8 +139,17 @@ public sealed class PipelineProgress
         _deadLettersByCode.AddOrUpdate(code, 1, static (_, n) => n + 1);
     }
 
-    /// <summary>Sets how many items wait in the pipeline's queues.</summary>
-    public void SetQueueLength(long items) => Interlocked.Exchange(ref _queueLength, items);
+    /// <summary>
+    /// Shows a sink's queue in this progress (<see cref="QueueLength"/>, <see cref="SinkDroppedRows"/>,
+    /// <see cref="SinkWaitTime"/>): <paramref name="counters"/> is read when progress is read. A second
+    /// sink of the same name (a restarted pipeline) replaces the first.
+    /// </summary>
+    public void AttachSink(string name, Func<SinkCounters> counters)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(counters);
+        _sinks[name] = counters;
+    }
 
     /// <summary>Records one processed batch (trigger): how many rows it handled and how long it took.</summary>
     public void RecordBatch(long rows, TimeSpan duration)
@@ -205,8 +221,14 @@ public sealed class PipelineProgress
     private readonly record struct RateSample(long Ticks, long InputRows, long BatchRows, long BatchTicks);
 }
 
+/// <summary>What a sink's queue says of itself, for <see cref="PipelineProgress.AttachSink"/>.</summary>
+/// <param name="QueueLength">Writes queued now.</param>
+/// <param name="DroppedRows">Rows dropped so far because the queue was full.</param>
+/// <param name="WaitTime">Time writers waited so far for room in the queue.</param>
+public readonly record struct SinkCounters(long QueueLength, long DroppedRows, TimeSpan WaitTime);
+
 /// <summary>All pipelines' progress, by name. One per host.</summary>
-public sealed class PipelineProgressRegistry
+public sealed class PipelineProgressRegistry : IDeadLetterCounter
 {
     private readonly ConcurrentDictionary<string, PipelineProgress> _pipelines = new(StringComparer.Ordinal);
 
@@ -228,4 +250,11 @@ public sealed class PipelineProgressRegistry
     public IReadOnlyList<PipelineProgress> All => [.. _pipelines.Values.OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     public PipelineProgress? Find(string name) => _pipelines.TryGetValue(name, out var p) ? p : null;
+
+    /// <summary>
+    /// Counts a dead letter in the pipeline's progress when the pipeline is registered. A name the
+    /// registry does not know is not invented: an unknown pipeline would stay "Starting" and keep
+    /// <c>/healthz</c> from ever being ready.
+    /// </summary>
+    void IDeadLetterCounter.CountDeadLetter(string pipeline, string code) => Find(pipeline)?.RecordDeadLetter(code);
 }

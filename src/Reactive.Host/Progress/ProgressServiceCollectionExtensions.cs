@@ -9,7 +9,8 @@ namespace Reactive.Host.Progress;
 public static class ProgressServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="PipelineProgressRegistry"/>, <see cref="DeadLetterStore"/> and the
+    /// Registers <see cref="PipelineProgressRegistry"/>, <see cref="DeadLetterStore"/> (counting into the
+    /// registry, logging through <see cref="RejectionLog"/>) and the
     /// <see cref="ProgressReporter"/> background service; binds sections <c>Progress</c> and <c>DeadLetters</c>.
     /// </summary>
     public static IServiceCollection AddReactiveProgress(this IServiceCollection services, IConfiguration configuration)
@@ -20,6 +21,8 @@ public static class ProgressServiceCollectionExtensions
         services.TryAddSingleton<PipelineProgressRegistry>();
         services.AddReactiveOptions<ProgressOptions>(configuration.GetSection(ProgressOptions.SectionName));
         services.AddReactiveOptions<DeadLetterOptions>(configuration.GetSection(DeadLetterOptions.SectionName));
+        services.TryAddSingleton<IDeadLetterCounter>(sp => sp.GetRequiredService<PipelineProgressRegistry>());
+        services.TryAddSingleton<RejectionLog>();
         services.TryAddSingleton<DeadLetterStore>();
         services.TryAddSingleton<ProgressReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<ProgressReporter>());

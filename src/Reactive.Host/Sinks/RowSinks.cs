@@ -1,5 +1,6 @@
 using Reactive.Host.Analytics;
 using Reactive.Host.FileSinks;
+using Reactive.Host.Progress;
 using Reactive.Host.Tables;
 
 namespace Reactive.Host.Sinks;
@@ -16,6 +17,7 @@ internal sealed class RowSinks : IDisposable
     private readonly ResultShape _shape;
     private readonly MemoryTableStore? _tables;
     private readonly FileSinkFactory? _files;
+    private readonly PipelineProgress? _progress;
     private readonly Dictionary<(SinkDefinition Sink, string Kind), object> _targets = [];
 
     /// <param name="pipeline">The pipeline's name (the base name of its files).</param>
@@ -23,8 +25,10 @@ internal sealed class RowSinks : IDisposable
     /// <param name="shape">What it writes.</param>
     /// <param name="tables">The memory tables, when the run has them.</param>
     /// <param name="files">The file sinks, when the run has them.</param>
-    public RowSinks(string pipeline, IReadOnlyList<SinkDefinition> sinks, ResultShape shape, MemoryTableStore? tables, FileSinkFactory? files)
+    /// <param name="progress">The pipeline's progress, which shows its tables' queues.</param>
+    public RowSinks(string pipeline, IReadOnlyList<SinkDefinition> sinks, ResultShape shape, MemoryTableStore? tables, FileSinkFactory? files, PipelineProgress? progress = null)
     {
+        _progress = progress;
         _pipeline = pipeline;
         _sinks = sinks;
         _shape = shape;
@@ -124,7 +128,9 @@ internal sealed class RowSinks : IDisposable
             ResultMode.Complete => OutputMode.Complete,
             _ => OutputMode.Append,
         };
-        return store.GetOrCreate(NameFor(sink.Table, schema), tableSchema, mode, mode == OutputMode.Update ? [.. (_shape.Keys ?? []).Select(ColumnName)] : null, sink.MaxRows);
+        var table = store.GetOrCreate(NameFor(sink.Table, schema), tableSchema, mode, mode == OutputMode.Update ? [.. (_shape.Keys ?? []).Select(ColumnName)] : null, sink.MaxRows);
+        _progress?.AttachSink(table.Table, () => new SinkCounters(table.QueueLength, table.DroppedRows, table.WaitTime));
+        return table;
     }
 
     private FileSink CreateFile(FileSinkDefinition sink, ResultSchema schema)

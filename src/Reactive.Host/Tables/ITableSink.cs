@@ -1,8 +1,11 @@
 namespace Reactive.Host.Tables;
 
 /// <summary>
-/// Writes one pipeline's results into a named memory table. Writes are queued and applied in
-/// batched transactions by the store's writer; they never block on readers. Thread-safe.
+/// Writes one pipeline's results into a named memory table. Each table has its own bounded queue
+/// between the pipeline and the table's writer (<see cref="TableQueueOptions"/>): a write returns as
+/// soon as the row is queued; when the queue is full, policy <see cref="TableFullPolicy.Wait"/> makes the
+/// caller wait for room (measured in <see cref="WaitTime"/>) and <see cref="TableFullPolicy.Drop"/> drops
+/// the row and counts it (<see cref="DroppedRows"/>). Rows reach the table in the order written. Thread-safe.
 /// </summary>
 public interface ITableSink
 {
@@ -16,12 +19,24 @@ public interface ITableSink
     /// <exception cref="InvalidOperationException">In complete mode; use <see cref="ReplaceAll"/>.</exception>
     void Write(TableRow row);
 
-    /// <summary>Writes rows as <see cref="Write"/> does, in one transaction.</summary>
+    /// <summary>Writes rows as <see cref="Write"/> does, in order; each row takes one place in the queue.</summary>
     void WriteBatch(IReadOnlyList<TableRow> rows);
 
-    /// <summary>Replaces the whole content of the table with <paramref name="rows"/> (complete mode; allowed in every mode).</summary>
+    /// <summary>
+    /// Replaces the whole content of the table with <paramref name="rows"/> (complete mode; allowed in
+    /// every mode). The result table takes one place in the queue; when dropped, its rows are counted.
+    /// </summary>
     void ReplaceAll(IReadOnlyList<TableRow> rows);
 
-    /// <summary>Completes when every write queued before the call is in the table.</summary>
+    /// <summary>Completes when every write queued before the call is in the table (the queue drained up to it).</summary>
     Task FlushAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Writes queued and not applied yet.</summary>
+    long QueueLength { get; }
+
+    /// <summary>Rows dropped because the queue was full (policy <see cref="TableFullPolicy.Drop"/>).</summary>
+    long DroppedRows { get; }
+
+    /// <summary>Time writers spent waiting for room in the queue (policy <see cref="TableFullPolicy.Wait"/>).</summary>
+    TimeSpan WaitTime { get; }
 }

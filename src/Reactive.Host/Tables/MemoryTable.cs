@@ -1,15 +1,31 @@
 using System.Globalization;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Reactive.Host.Tables;
 
-/// <summary>One memory table: its DDL, its prepared insert or upsert, its bound. Used by the store's writer only.</summary>
+/// <summary>
+/// One memory table: its bounded queue and writer, its DDL, its prepared insert or upsert, its bound.
+/// The SQL commands are used by the table's writer only, under the store's writer lock.
+/// </summary>
 internal sealed class MemoryTable : ITableSink
 {
     private readonly MemoryTableStore _store;
     private readonly IReadOnlyList<string> _keyColumns;
     private readonly int _valueOffset;
+    private readonly Channel<WriteOp> _queue;
+    private readonly TableQueueOptions _queueOptions;
+
+    // Writers waiting for room (policy Wait) wait on this monitor; the writer pulses it after taking
+    // a batch. A monitor, not a task: no thread-pool thread is needed to wake a waiting pipeline.
+    private readonly object _room = new();
+    private int _waiting;
+    private volatile bool _closed;
+    private Task _loop = Task.CompletedTask;
+    private long _dropped;
+    private long _waitTicks;
+    private long _lastDropWarning = long.MinValue;
     private SqliteCommand? _insert;
     private SqliteCommand? _clear;
     private SqliteCommand? _count;
@@ -18,7 +34,7 @@ internal sealed class MemoryTable : ITableSink
     private long _evicted;
     private long _pending;
 
-    public MemoryTable(MemoryTableStore store, string table, TableSchema schema, OutputMode mode, IReadOnlyList<string> keyColumns, int maxRows)
+    public MemoryTable(MemoryTableStore store, string table, TableSchema schema, OutputMode mode, IReadOnlyList<string> keyColumns, int maxRows, TableQueueOptions queue)
     {
         _store = store;
         Table = table;
@@ -27,6 +43,13 @@ internal sealed class MemoryTable : ITableSink
         _keyColumns = keyColumns;
         MaxRows = maxRows;
         _valueOffset = schema.HasWindow ? 4 : 0;
+        _queueOptions = queue;
+        // FullMode Wait: TryWrite fails when full, and the policy decides (a channel that drops would drop silently).
+        _queue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(queue.Capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
     }
 
     public string Table { get; }
@@ -40,11 +63,28 @@ internal sealed class MemoryTable : ITableSink
     /// <summary>Update mode with something to upsert on (window and/or keys); otherwise rows are appended.</summary>
     private bool Upserts => Mode == OutputMode.Update && (Schema.HasWindow || _keyColumns.Count > 0);
 
+    public TableQueueOptions QueueOptions => _queueOptions;
+
+    public long QueueLength => _queue.Reader.Count;
+
+    public long DroppedRows => Interlocked.Read(ref _dropped);
+
+    public TimeSpan WaitTime => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks));
+
+    /// <summary>Writes queued or being applied.</summary>
+    internal long PendingWrites => Interlocked.Read(ref _pending);
+
+    /// <summary>Writers waiting for room in the queue now.</summary>
+    internal int WaitingWriters => Volatile.Read(ref _waiting);
+
+    /// <summary>Completes when the writer has drained the queue after <see cref="Close"/>.</summary>
+    internal Task Completion => _loop;
+
     public void Write(TableRow row)
     {
         EnsureNotComplete();
         Validate(row);
-        _store.Enqueue(new MemoryTableStore.WriteOp(MemoryTableStore.WriteKind.Row, this, row, null, null));
+        Enqueue(new WriteOp(WriteKind.Row, row, null, null), 1);
     }
 
     public void WriteBatch(IReadOnlyList<TableRow> rows)
@@ -56,7 +96,10 @@ internal sealed class MemoryTable : ITableSink
             Validate(row);
         }
 
-        _store.Enqueue(new MemoryTableStore.WriteOp(MemoryTableStore.WriteKind.Rows, this, default, [.. rows], null));
+        foreach (var row in rows)
+        {
+            Enqueue(new WriteOp(WriteKind.Row, row, null, null), 1);
+        }
     }
 
     public void ReplaceAll(IReadOnlyList<TableRow> rows)
@@ -67,14 +110,176 @@ internal sealed class MemoryTable : ITableSink
             Validate(row);
         }
 
-        _store.Enqueue(new MemoryTableStore.WriteOp(MemoryTableStore.WriteKind.Replace, this, default, [.. rows], null));
+        Enqueue(new WriteOp(WriteKind.Replace, default, [.. rows], null), rows.Count);
     }
 
-    public Task FlushAsync(CancellationToken cancellationToken = default) => _store.FlushAsync(cancellationToken);
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            // A flush is never dropped: it waits for room whatever the policy.
+            await _queue.Writer.WriteAsync(new WriteOp(WriteKind.Flush, default, null, done), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            // Closed: the writer drains what is queued; wait for that instead.
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     internal long EvictedRows => Interlocked.Read(ref _evicted);
 
-    internal void AddPending(long n) => Interlocked.Add(ref _pending, n);
+    internal void Start() => _loop = Task.Run(RunWriterAsync);
+
+    /// <summary>Takes no more writes; the writer drains what is queued, and waiting writers give up.</summary>
+    internal void Close()
+    {
+        lock (_room)
+        {
+            _closed = true;
+            _queue.Writer.TryComplete();
+            Monitor.PulseAll(_room);
+        }
+    }
+
+    private void Enqueue(WriteOp op, int rows)
+    {
+        if (_closed)
+        {
+            // Shutting down: the tables are going away with the process.
+            return;
+        }
+
+        Interlocked.Increment(ref _pending);
+        if (_queue.Writer.TryWrite(op))
+        {
+            return;
+        }
+
+        if (_queueOptions.WhenFull == TableFullPolicy.Drop || _closed)
+        {
+            Interlocked.Decrement(ref _pending);
+            Drop(rows);
+            return;
+        }
+
+        WaitForRoom(op);
+    }
+
+    private void WaitForRoom(WriteOp op)
+    {
+        var time = _store.Time;
+        var started = time.GetTimestamp();
+        lock (_room)
+        {
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                while (!_queue.Writer.TryWrite(op))
+                {
+                    if (_closed)
+                    {
+                        Interlocked.Decrement(ref _pending);
+                        break;
+                    }
+
+                    Monitor.Wait(_room);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+
+        Interlocked.Add(ref _waitTicks, time.GetElapsedTime(started).Ticks);
+    }
+
+    private void Drop(int rows)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        var dropped = Interlocked.Add(ref _dropped, rows);
+        var time = _store.Time;
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastDropWarning);
+        if ((last == long.MinValue || time.GetElapsedTime(last, now) >= _store.Options.DropWarningInterval)
+            && Interlocked.CompareExchange(ref _lastDropWarning, now, last) == last)
+        {
+            Log.RowsDropped(_store.Logger, Table, _queueOptions.Capacity, dropped);
+        }
+    }
+
+    private async Task RunWriterAsync()
+    {
+        var maxBatch = _store.Options.MaxBatchRows;
+        var batch = new List<WriteOp>(Math.Min(maxBatch, 4096));
+        var reader = _queue.Reader;
+        var stopping = _store.Stopping;
+        try
+        {
+            while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+            {
+                if (_store.BeforeBatch is { } before)
+                {
+                    await before(stopping).ConfigureAwait(false);
+                }
+
+                while (batch.Count < maxBatch && reader.TryRead(out var op))
+                {
+                    batch.Add(op);
+                }
+
+                if (Volatile.Read(ref _waiting) > 0)
+                {
+                    lock (_room)
+                    {
+                        Monitor.PulseAll(_room);
+                    }
+                }
+
+                _store.Apply(this, batch);
+                var applied = 0;
+                foreach (var op in batch)
+                {
+                    if (op.Kind == WriteKind.Flush)
+                    {
+                        op.Done!.TrySetResult();
+                    }
+                    else
+                    {
+                        applied++;
+                    }
+                }
+
+                Interlocked.Add(ref _pending, -applied);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Flushes still queued (the store stopped before the writer reached them) must not hang.
+            while (reader.TryRead(out var op))
+            {
+                op.Done?.TrySetResult();
+            }
+
+            foreach (var op in batch)
+            {
+                op.Done?.TrySetResult();
+            }
+        }
+    }
 
     internal bool Matches(TableSchema schema, OutputMode mode, IReadOnlyList<string> keyColumns) =>
         mode == Mode
@@ -94,7 +299,14 @@ internal sealed class MemoryTable : ITableSink
         }
 
         columns.AddRange(Schema.Columns.Select(c => new TableColumnInfo(c.Name, SqlType(c.Type))));
-        return new TableInfo(Table, Mode, Interlocked.Read(ref _rows), MaxRows, Interlocked.Read(ref _evicted), Interlocked.Read(ref _pending), columns);
+        return new TableInfo(Table, Mode, Interlocked.Read(ref _rows), MaxRows, Interlocked.Read(ref _evicted), PendingWrites, columns)
+        {
+            QueueLength = QueueLength,
+            QueueCapacity = _queueOptions.Capacity,
+            WhenFull = _queueOptions.WhenFull,
+            DroppedRows = DroppedRows,
+            WaitTime = WaitTime,
+        };
     }
 
     internal void Create(SqliteConnection connection)
@@ -307,4 +519,13 @@ internal sealed class MemoryTable : ITableSink
             throw new ArgumentException($"Table '{Table}' has a window: give the row its window start and end.", nameof(row));
         }
     }
+
+    internal enum WriteKind
+    {
+        Row,
+        Replace,
+        Flush,
+    }
+
+    internal readonly record struct WriteOp(WriteKind Kind, TableRow Row, IReadOnlyList<TableRow>? Rows, TaskCompletionSource? Done);
 }

@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
+using System.Collections.Immutable;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Reactive.Host.Metrics;
 
 namespace Reactive.Host.Tables;
 
 /// <summary>
-/// The named memory tables of the service: one SQLite database that one writer fills in batched
-/// transactions and that read-only SQL connections query at the same time. It lives in a file on a
+/// The named memory tables of the service: one SQLite database that the tables' writers fill in
+/// batched transactions (one at a time) and that read-only SQL connections query at the same time.
+/// Each table has a bounded queue between the pipeline and its writer (<see cref="TableQueueOptions"/>). It lives in a file on a
 /// memory file system (<c>/dev/shm</c> on Linux) in WAL mode, so a long query never blocks the writer
 /// (SQLite's pure in-memory databases share data only through shared-cache mode, where a reader
 /// blocks the writer); the file is deleted when the store stops. One per host.
@@ -20,24 +20,20 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     private readonly TablesOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
-    private readonly ReactiveMetrics? _metrics;
     private readonly SqliteConnection _writer;
     private readonly Lock _writerLock = new();
     private readonly ConcurrentDictionary<string, MemoryTable> _tables = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Channel<WriteOp> _queue;
-    private readonly Task _loop;
     private readonly CancellationTokenSource _stopping = new();
-    private long _pending;
+    private ImmutableArray<ITableStoreObserver> _observers = [];
     private int _disposed;
 
-    /// <summary>Creates the store and starts its writer.</summary>
-    public MemoryTableStore(IOptions<TablesOptions> options, ILogger<MemoryTableStore>? logger = null, TimeProvider? timeProvider = null, ReactiveMetrics? metrics = null)
+    /// <summary>Creates the store.</summary>
+    public MemoryTableStore(IOptions<TablesOptions> options, ILogger<MemoryTableStore>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _metrics = metrics;
         var directory = string.IsNullOrWhiteSpace(_options.Directory) ? DefaultDirectory() : _options.Directory;
         Directory.CreateDirectory(directory);
         DeleteStaleFiles(directory);
@@ -53,14 +49,6 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
             setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;";
             setup.ExecuteNonQuery();
         }
-
-        _queue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(_options.MaxPendingWrites)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _metrics?.AttachTables(this);
-        _loop = Task.Factory.StartNew(RunWriterAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     private const string FilePrefix = "reactive-tables-";
@@ -74,7 +62,27 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     internal string WriterConnectionString { get; }
 
     /// <summary>Writes queued and not applied yet, over all tables.</summary>
-    public long PendingWrites => Interlocked.Read(ref _pending);
+    public long PendingWrites => _tables.Values.Sum(t => t.PendingWrites);
+
+    internal TablesOptions Options => _options;
+
+    internal ILogger Logger => _logger;
+
+    internal TimeProvider Time => _timeProvider;
+
+    internal CancellationToken Stopping => _stopping.Token;
+
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Awaited by each table's writer before it takes a batch from its queue (tests make a slow writer with it).</summary>
+    internal Func<CancellationToken, ValueTask>? BeforeBatch { get; set; }
+
+    /// <summary>Adds an observer of what the writers do (metrics).</summary>
+    public void AddObserver(ITableStoreObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        ImmutableInterlocked.Update(ref _observers, static (list, o) => list.Add(o), observer);
+    }
 
     /// <summary>
     /// Returns the sink of table <paramref name="table"/>, creating the table on first use. A second
@@ -85,8 +93,12 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     /// <param name="mode">The output mode.</param>
     /// <param name="keyColumns">In update mode, the columns that with the window identify a row.</param>
     /// <param name="maxRows">The row bound; <see cref="TablesOptions.MaxRowsPerTable"/> when null.</param>
+    /// <param name="queue">
+    /// The table's queue; <see cref="TablesOptions.QueueCapacity"/> and <see cref="TablesOptions.WhenFull"/>
+    /// when null. A table that exists keeps its queue.
+    /// </param>
     /// <exception cref="ArgumentException">A bad name, or the table exists with another schema or mode.</exception>
-    public ITableSink GetOrCreate(string table, TableSchema schema, OutputMode mode, IReadOnlyList<string>? keyColumns = null, int? maxRows = null)
+    public ITableSink GetOrCreate(string table, TableSchema schema, OutputMode mode, IReadOnlyList<string>? keyColumns = null, int? maxRows = null, TableQueueOptions? queue = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         TableSchema.ValidateName(table, "table");
@@ -95,6 +107,9 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(m, nameof(maxRows));
         }
+
+        queue ??= _options.Queue;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(queue.Capacity, nameof(queue));
 
         keyColumns ??= [];
         foreach (var key in keyColumns)
@@ -117,10 +132,11 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
                 return existing;
             }
 
-            var created = new MemoryTable(this, table, schema, mode, keyColumns, maxRows ?? _options.MaxRowsPerTable);
+            var created = new MemoryTable(this, table, schema, mode, keyColumns, maxRows ?? _options.MaxRowsPerTable, queue);
             created.Create(_writer);
             _tables[table] = created;
-            Log.TableCreated(_logger, table, mode, created.MaxRows);
+            created.Start();
+            Log.TableCreated(_logger, table, mode, created.MaxRows, queue.Capacity, queue.WhenFull);
             return created;
         }
     }
@@ -135,13 +151,9 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     /// <summary>Whether a table with window columns exists.</summary>
     public bool AnyWindowed => _tables.Values.Any(t => t.Schema.HasWindow);
 
-    /// <summary>Completes when every write queued before the call is applied.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Enqueue(new WriteOp(WriteKind.Flush, null, default, null, done), countPending: false);
-        return done.Task.WaitAsync(cancellationToken);
-    }
+    /// <summary>Completes when every write queued before the call is applied, in every table.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_tables.Values.Select(t => t.FlushAsync(cancellationToken)));
 
     /// <summary>Opens a new read-only connection on the tables (the caller disposes it).</summary>
     internal SqliteConnection OpenReader()
@@ -162,65 +174,12 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         }
     }
 
-    internal void Enqueue(in WriteOp op, bool countPending = true)
-    {
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            // Shutting down: the tables are going away with the process.
-            op.Done?.TrySetResult();
-            return;
-        }
-
-        if (countPending)
-        {
-            Interlocked.Increment(ref _pending);
-            op.Table!.AddPending(1);
-        }
-
-        if (!_queue.Writer.TryWrite(op))
-        {
-            // Back-pressure: the writer is behind by MaxPendingWrites; the producer waits for room.
-            try
-            {
-                _queue.Writer.WriteAsync(op).AsTask().GetAwaiter().GetResult();
-            }
-            catch (ChannelClosedException)
-            {
-                op.Done?.TrySetResult();
-            }
-        }
-    }
-
-    private async Task RunWriterAsync()
-    {
-        var batch = new List<WriteOp>(Math.Min(_options.MaxBatchRows, 4096));
-        var reader = _queue.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
-            {
-                while (batch.Count < _options.MaxBatchRows && reader.TryRead(out var op))
-                {
-                    batch.Add(op);
-                }
-
-                Apply(batch);
-                batch.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-        catch (ChannelClosedException)
-        {
-        }
-    }
-
-    private void Apply(List<WriteOp> batch)
+    /// <summary>Applies one batch of a table's queued writes in one transaction (the tables' writers take turns).</summary>
+    internal void Apply(MemoryTable table, List<MemoryTable.WriteOp> batch)
     {
         var started = _timeProvider.GetTimestamp();
-        var touched = new HashSet<MemoryTable>();
         var rows = 0;
+        long evicted = 0;
         lock (_writerLock)
         {
             try
@@ -230,23 +189,12 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
                 {
                     switch (op.Kind)
                     {
-                        case WriteKind.Row:
-                            op.Table!.Insert(_writer, transaction, op.Row);
-                            touched.Add(op.Table);
+                        case MemoryTable.WriteKind.Row:
+                            table.Insert(_writer, transaction, op.Row);
                             rows++;
                             break;
-                        case WriteKind.Rows:
-                            foreach (var row in op.Rows!)
-                            {
-                                op.Table!.Insert(_writer, transaction, row);
-                            }
-
-                            touched.Add(op.Table!);
-                            rows += op.Rows!.Count;
-                            break;
-                        case WriteKind.Replace:
-                            op.Table!.Replace(_writer, transaction, op.Rows!);
-                            touched.Add(op.Table);
+                        case MemoryTable.WriteKind.Replace:
+                            table.Replace(_writer, transaction, op.Rows!);
                             rows += op.Rows!.Count;
                             break;
                         default:
@@ -254,61 +202,55 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
                     }
                 }
 
-                foreach (var table in touched)
+                if (rows > 0)
                 {
-                    var evicted = table.Evict(_writer, transaction);
-                    if (evicted > 0)
-                    {
-                        if (table.EvictedRows == evicted)
-                        {
-                            Log.FirstEviction(_logger, table.Table, table.MaxRows);
-                        }
-                        else
-                        {
-                            Log.RowsEvicted(_logger, table.Table, evicted, table.MaxRows);
-                        }
-
-                        _metrics?.RecordEvicted(table.Table, evicted);
-                    }
+                    evicted = table.Evict(_writer, transaction);
                 }
 
                 transaction.Commit();
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException or ArgumentException or FormatException)
             {
-                Log.BatchFailed(_logger, batch.Count, ex);
-                foreach (var table in touched)
-                {
-                    table.RefreshCount(_writer);
-                }
+                Log.BatchFailed(_logger, table.Table, batch.Count, ex);
+                table.RefreshCount(_writer);
+                rows = 0;
+                evicted = 0;
             }
         }
 
-        var applied = 0;
-        foreach (var op in batch)
+        if (evicted > 0)
         {
-            if (op.Kind == WriteKind.Flush)
+            if (table.EvictedRows == evicted)
             {
-                op.Done!.TrySetResult();
+                Log.FirstEviction(_logger, table.Table, table.MaxRows);
             }
             else
             {
-                op.Table!.AddPending(-1);
-                applied++;
+                Log.RowsEvicted(_logger, table.Table, evicted, table.MaxRows);
             }
         }
 
-        Interlocked.Add(ref _pending, -applied);
-        if (rows > 0)
+        var observers = _observers;
+        if (observers.IsEmpty || rows == 0)
         {
-            _metrics?.RecordTableFlush(_timeProvider.GetElapsedTime(started).TotalSeconds, rows);
+            return;
+        }
+
+        var elapsed = _timeProvider.GetElapsedTime(started);
+        foreach (var observer in observers)
+        {
+            observer.BatchApplied(table.Table, rows, elapsed);
+            if (evicted > 0)
+            {
+                observer.RowsEvicted(table.Table, evicted);
+            }
         }
     }
 
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <inheritdoc />
+    /// <summary>Stops taking writes, lets each table's writer drain its queue (at most 10 seconds), then deletes the database.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -316,10 +258,15 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
             return;
         }
 
-        _queue.Writer.TryComplete();
+        var tables = _tables.Values.ToList();
+        foreach (var table in tables)
+        {
+            table.Close();
+        }
+
         try
         {
-            await _loop.WaitAsync(TimeSpan.FromSeconds(10), _timeProvider).ConfigureAwait(false);
+            await Task.WhenAll(tables.Select(t => t.Completion)).WaitAsync(TimeSpan.FromSeconds(10), _timeProvider).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -328,7 +275,7 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
 
         lock (_writerLock)
         {
-            foreach (var table in _tables.Values)
+            foreach (var table in tables)
             {
                 table.DisposeCommands();
             }
@@ -404,14 +351,4 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
             return false;
         }
     }
-
-    internal enum WriteKind
-    {
-        Row,
-        Rows,
-        Replace,
-        Flush,
-    }
-
-    internal readonly record struct WriteOp(WriteKind Kind, MemoryTable? Table, TableRow Row, IReadOnlyList<TableRow>? Rows, TaskCompletionSource? Done);
 }

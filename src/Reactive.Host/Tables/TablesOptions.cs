@@ -24,8 +24,27 @@ public sealed class TablesOptions
     /// <value>The default value is empty.</value>
     public string? Directory { get; set; }
 
-    /// <summary>Writes that may wait for the writer before writers are slowed down (back-pressure).</summary>
-    /// <value>The default value is 200,000.</value>
+    /// <summary>
+    /// Writes queued per table between the pipeline and the table's writer (a row, or a whole result
+    /// table in complete mode); when the queue is full, <see cref="WhenFull"/> applies. Never unbounded.
+    /// </summary>
+    /// <value>The default value is 10,000.</value>
     [Range(1, 100_000_000)]
-    public int MaxPendingWrites { get; set; } = 200_000;
+    public int QueueCapacity { get; set; } = TableQueueOptions.DefaultCapacity;
+
+    /// <summary>
+    /// What a write does when its table's queue is full: <c>Wait</c> (the pipeline waits for room; the
+    /// time is shown as <c>sinkWaitMs</c> in progress) or <c>Drop</c> (the row is dropped and counted in
+    /// progress and metrics, with a warning at most every <see cref="DropWarningInterval"/>).
+    /// </summary>
+    /// <value>The default value is <c>Wait</c>.</value>
+    public TableFullPolicy WhenFull { get; set; } = TableFullPolicy.Wait;
+
+    /// <summary>The least time between two warnings about rows dropped from one table's full queue.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan DropWarningInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The queue options of a table that asks for none of its own.</summary>
+    internal TableQueueOptions Queue => new(QueueCapacity, WhenFull);
 }

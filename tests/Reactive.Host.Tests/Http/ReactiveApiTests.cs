@@ -146,6 +146,9 @@ public sealed class ReactiveApiTests
     [InlineData("Tables:MaxRowsPerTable", "0", "MaxRowsPerTable")]
     [InlineData("Tables:MaxRowsPerTable", "many", "Tables:MaxRowsPerTable")]
     [InlineData("Progress:LogInterval", "0 seconds", "LogInterval")]
+    [InlineData("Tables:WhenFull", "sometimes", "Tables:WhenFull")]
+    [InlineData("Tables:QueueCapacity", "0", "QueueCapacity")]
+    [InlineData("DeadLetters:LogInterval", "0 seconds", "LogInterval")]
     public async Task Options_BadValue_StopsTheStartNamingTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
@@ -201,6 +204,14 @@ public sealed class ReactiveApiTests
         Assert.Equal(
             ["window_start:TEXT", "window_end:TEXT", "window_start_ms:INTEGER", "window_end_ms:INTEGER", "avg_rate:REAL"],
             tables[0].GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString() + ":" + c.GetProperty("type").GetString()));
+        Assert.All(tables, t =>
+        {
+            Assert.Equal(0, t.GetProperty("queueLength").GetInt64());
+            Assert.Equal(10_000, t.GetProperty("queueCapacity").GetInt32());
+            Assert.Equal("wait", t.GetProperty("whenFull").GetString());
+            Assert.Equal(0, t.GetProperty("droppedRows").GetInt64());
+            Assert.Equal(0, t.GetProperty("waitMs").GetDouble());
+        });
     }
 
     [Fact]
@@ -245,6 +256,7 @@ public sealed class ReactiveApiTests
         p.ObserveEventTime(new DateTimeOffset(2021, 3, 1, 12, 10, 0, TimeSpan.Zero).UtcTicks);
         p.ObserveEventTime(new DateTimeOffset(2021, 3, 1, 12, 5, 0, TimeSpan.Zero).UtcTicks); // older: the newest stays
         server.DeadLetters.Add("bitcoin", "bad_json", "not JSON", "{oops", 7, "shard-0");
+        p.AttachSink("bitcoin_window", () => new SinkCounters(3, 2, TimeSpan.FromMilliseconds(1.5)));
 
         using var json = JsonDocument.Parse(await server.Client.GetStringAsync("/api/pipelines/bitcoin"));
         var root = json.RootElement;
@@ -256,6 +268,9 @@ public sealed class ReactiveApiTests
         Assert.Equal(1, root.GetProperty("deadLettersByCode").GetProperty("bad_json").GetInt64());
         Assert.Equal(new DateTimeOffset(2021, 3, 1, 12, 0, 0, TimeSpan.Zero), root.GetProperty("watermark").GetDateTimeOffset());
         Assert.Equal(new DateTimeOffset(2021, 3, 1, 12, 10, 0, TimeSpan.Zero), root.GetProperty("maxEventTime").GetDateTimeOffset());
+        Assert.Equal(3, root.GetProperty("queueLength").GetInt64());
+        Assert.Equal(2, root.GetProperty("sinkDroppedRows").GetInt64());
+        Assert.Equal(1.5, root.GetProperty("sinkWaitMs").GetDouble());
         using var missing = await server.Client.GetAsync("/api/pipelines/nope");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }

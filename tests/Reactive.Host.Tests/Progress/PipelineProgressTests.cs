@@ -64,6 +64,35 @@ public sealed class PipelineProgressTests
         Assert.Equal(8.0, b.InputRowsPerSecond, 9);
     }
 
+    [Fact]
+    public void AttachSink_TwoSinksAndARestart_SumsTheCurrentSinks()
+    {
+        var p = new PipelineProgress("p", "aggregate");
+        Assert.Equal(0, p.QueueLength);
+
+        p.AttachSink("a", () => new SinkCounters(3, 1, TimeSpan.FromMilliseconds(10)));
+        p.AttachSink("b", () => new SinkCounters(4, 2, TimeSpan.FromMilliseconds(20)));
+        p.AttachSink("a", () => new SinkCounters(5, 0, TimeSpan.FromMilliseconds(1))); // the restarted pipeline's sink replaces the first
+
+        Assert.Equal(9, p.QueueLength);
+        Assert.Equal(2, p.SinkDroppedRows);
+        Assert.Equal(TimeSpan.FromMilliseconds(21), p.SinkWaitTime);
+    }
+
+    [Fact]
+    public void Registry_AsDeadLetterCounter_CountsKnownPipelinesOnly()
+    {
+        var registry = new PipelineProgressRegistry();
+        var p = registry.GetOrAdd("known", "socket");
+        Reactive.Host.DeadLetters.IDeadLetterCounter counter = registry;
+
+        counter.CountDeadLetter("known", "bad_number");
+        counter.CountDeadLetter("unknown", "bad_number");
+
+        Assert.Equal(1, p.DeadLetters);
+        Assert.Null(registry.Find("unknown"));
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         private DateTimeOffset _now = now;

@@ -1,0 +1,199 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Reactive.Host.Metrics;
+using Reactive.Host.Progress;
+using Reactive.Host.Tables;
+using Reactive.Host.Tests.Metrics;
+using static Reactive.Host.Tests.Tables.TableTestKit;
+
+namespace Reactive.Host.Tests.Tables;
+
+/// <summary>The bounded queue between a pipeline and a table's writer, with a deliberately slow writer.</summary>
+public sealed class TableQueueTests
+{
+    private static MemoryTableStore NewStore(TableFullPolicy whenFull, TestClock clock, CapturingLogger<MemoryTableStore>? logger = null) =>
+        new(Options.Create(new TablesOptions { QueueCapacity = 4, WhenFull = whenFull }), logger, clock);
+
+    /// <summary>Holds every table writer before its next batch until <see cref="Open"/>.</summary>
+    private sealed class SlowWriter
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public SlowWriter(MemoryTableStore store) => store.BeforeBatch = ct => new ValueTask(_open.Task.WaitAsync(ct));
+
+        public void Open() => _open.TrySetResult();
+    }
+
+    [Fact]
+    public async Task Wait_FullQueue_ProducerWaitsMeasuredAndEveryRowArrivesInOrder()
+    {
+        var clock = new TestClock();
+        await using var store = NewStore(TableFullPolicy.Wait, clock);
+        var writer = new SlowWriter(store);
+        using var sql = NewSql(store);
+        var sink = store.GetOrCreate("slow", TableSchema.RawLines, OutputMode.Append);
+        var progress = new PipelineProgress("raw", "rawtable");
+        progress.AttachSink(sink.Table, () => new SinkCounters(sink.QueueLength, sink.DroppedRows, sink.WaitTime));
+        try
+        {
+            var producer = Task.Run(() =>
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    sink.Write(Row(i.ToString(CultureInfo.InvariantCulture)));
+                }
+            });
+
+            await Until(() => ((MemoryTable)sink).WaitingWriters == 1);
+            Assert.Equal(4, sink.QueueLength);
+            Assert.Equal(4, progress.QueueLength);
+            clock.Advance(TimeSpan.FromSeconds(2));
+            Assert.False(producer.IsCompleted);
+
+            writer.Open();
+            await producer.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
+            await sink.FlushAsync();
+
+            var rows = await QueryAsync(sql, "SELECT value FROM slow ORDER BY rowid");
+            Assert.Equal(Enumerable.Range(0, 20).Select(i => new List<object?> { i.ToString(CultureInfo.InvariantCulture) }), rows);
+            Assert.Equal(0, sink.DroppedRows);
+            Assert.Equal(TimeSpan.FromSeconds(2), sink.WaitTime);
+            Assert.Equal(TimeSpan.FromSeconds(2), progress.SinkWaitTime);
+            Assert.Equal(0, sink.QueueLength);
+            Assert.Equal(TimeSpan.FromSeconds(2), store.Tables.Single().WaitTime);
+        }
+        finally
+        {
+            writer.Open();
+        }
+    }
+
+    [Fact]
+    public async Task Drop_FullQueue_DropsCountsAndWarnsAtABoundedRate()
+    {
+        var clock = new TestClock();
+        var logger = new CapturingLogger<MemoryTableStore>();
+        await using var store = NewStore(TableFullPolicy.Drop, clock, logger);
+        var writer = new SlowWriter(store);
+        using var services = MetricsFor(store);
+        var exporter = services.GetRequiredService<PrometheusExporter>();
+        using var sql = NewSql(store);
+        var sink = store.GetOrCreate("lossy", TableSchema.RawLines, OutputMode.Append);
+        var progress = services.GetRequiredService<PipelineProgressRegistry>().GetOrAdd("raw", "rawtable");
+        progress.AttachSink(sink.Table, () => new SinkCounters(sink.QueueLength, sink.DroppedRows, sink.WaitTime));
+        try
+        {
+            // Never waits: four rows fit, six are dropped.
+            for (var i = 0; i < 10; i++)
+            {
+                sink.Write(Row(i.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            Assert.Equal(6, sink.DroppedRows);
+            Assert.Equal(6, progress.SinkDroppedRows);
+            Assert.Equal(4, sink.QueueLength);
+            var warning = Assert.Single(logger.Entries, e => e.Id.Id == 4005);
+            Assert.Contains("Memory table lossy: its queue of 4 writes is full", warning.Message, StringComparison.Ordinal);
+
+            // Within the warning interval: counted, not warned again.
+            clock.Advance(TimeSpan.FromSeconds(5));
+            sink.WriteBatch([Row("a"), Row("b")]);
+            Assert.Single(logger.Entries, e => e.Id.Id == 4005);
+
+            clock.Advance(TimeSpan.FromSeconds(5));
+            sink.ReplaceAll([Row("x"), Row("y"), Row("z")]);
+            Assert.Equal(11, sink.DroppedRows);
+            Assert.Equal(2, logger.Entries.Count(e => e.Id.Id == 4005));
+            Assert.Contains("11 rows dropped so far", logger.Entries.Last(e => e.Id.Id == 4005).Message, StringComparison.Ordinal);
+
+            var families = PrometheusTextParser.Parse(exporter.Scrape());
+            Assert.Equal(11, families["reactive_table_dropped_rows_total"].Samples.Single(s => s.Labels["table"] == "lossy").Value);
+            Assert.Equal(11, families["reactive_pipeline_sink_dropped_rows_total"].Samples.Single(s => s.Labels["pipeline"] == "raw").Value);
+            Assert.Equal(4, families["reactive_table_queue_length"].Samples.Single(s => s.Labels["table"] == "lossy").Value);
+            Assert.Equal(0, families["reactive_table_queue_wait_seconds_total"].Samples.Single(s => s.Labels["table"] == "lossy").Value);
+
+            writer.Open();
+            await sink.FlushAsync();
+            var rows = await QueryAsync(sql, "SELECT value FROM lossy ORDER BY rowid");
+            Assert.Equal([["0"], ["1"], ["2"], ["3"]], rows);
+            Assert.Equal(TimeSpan.Zero, sink.WaitTime);
+        }
+        finally
+        {
+            writer.Open();
+        }
+    }
+
+    [Fact]
+    public async Task Defaults_AreWaitAndTenThousandWrites()
+    {
+        var options = new TablesOptions();
+        Assert.Equal(10_000, options.QueueCapacity);
+        Assert.Equal(TableFullPolicy.Wait, options.WhenFull);
+
+        await using var store = new MemoryTableStore(Options.Create(options));
+        store.GetOrCreate("t", TableSchema.RawLines, OutputMode.Append);
+        var info = store.Tables.Single();
+        Assert.Equal(10_000, info.QueueCapacity);
+        Assert.Equal(TableFullPolicy.Wait, info.WhenFull);
+    }
+
+    [Fact]
+    public async Task GetOrCreate_OwnQueueOptions_OverrideTheDefaults()
+    {
+        await using var store = new MemoryTableStore(Options.Create(new TablesOptions()));
+
+        store.GetOrCreate("t", TableSchema.RawLines, OutputMode.Append, queue: new TableQueueOptions(7, TableFullPolicy.Drop));
+
+        var info = store.Tables.Single();
+        Assert.Equal(7, info.QueueCapacity);
+        Assert.Equal(TableFullPolicy.Drop, info.WhenFull);
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.GetOrCreate("u", TableSchema.RawLines, OutputMode.Append, queue: new TableQueueOptions(0)));
+    }
+
+    [Fact]
+    public async Task Dispose_WithQueuedRows_DrainsTheQueueAndReleasesAWaitingProducer()
+    {
+        var clock = new TestClock();
+        var store = NewStore(TableFullPolicy.Wait, clock);
+        var writer = new SlowWriter(store);
+        var sink = store.GetOrCreate("t", TableSchema.RawLines, OutputMode.Append);
+        var producer = Task.Run(() =>
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                sink.Write(Row("r"));
+            }
+        });
+        await Until(() => ((MemoryTable)sink).WaitingWriters == 1);
+
+        var disposing = store.DisposeAsync().AsTask();
+        await producer.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
+        writer.Open();
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
+
+        Assert.Equal(0, sink.QueueLength);
+        Assert.False(File.Exists(store.DatabasePath));
+    }
+
+    private static ServiceProvider MetricsFor(MemoryTableStore store)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(store);
+        services.AddReactiveMetrics();
+        var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<ReactiveMetrics>();
+        return provider;
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
+        while (!condition())
+        {
+            Assert.True(TimeProvider.System.GetTimestamp() < deadline, "the condition did not hold within 30 seconds");
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
+        }
+    }
+}
