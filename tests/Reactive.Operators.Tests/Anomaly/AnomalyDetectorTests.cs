@@ -185,8 +185,9 @@ public sealed class AnomalyDetectorTests
     [Fact]
     public void AnomalyDetector_MaxBaselineSizeExceeded_ThrowsNamingOption()
     {
-        // A bound of 2: the third price is judged against 2 (allowed), the fourth would be judged against 3.
-        var detector = new AnomalyDetector(new AnomalyOptions { MinHistory = 2, MaxBaselineSize = 2 });
+        // A bound of 2: the third price is judged against 2 (allowed), the fourth would be judged against 3. (A lookback
+        // of 2 days: a longer one holds more daily prices than the bound, which Validate refuses.)
+        var detector = new AnomalyDetector(new AnomalyOptions { MinHistory = 2, MaxBaselineSize = 2, Lookback = TimeSpan.FromDays(2) });
         detector.Evaluate(At(0, 1), 1, 1);
         detector.Evaluate(At(0, 1) + 1, 1, 1);
         Assert.Equal(2, detector.Evaluate(At(0, 1) + 2, 1, 1).BaselineCount);
@@ -248,9 +249,10 @@ public sealed class AnomalyDetectorTests
             nameof(AnomalyOptions.MaxBaselineSize) => new AnomalyOptions { MaxBaselineSize = 13 },
             _ => new AnomalyOptions { MaxSeries = 0 },
         };
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new AnomalyDetector(options));
+        var ex = Assert.Throws<OptionValidationException>(() => new AnomalyDetector(options));
+        Assert.Equal(name, ex.OptionName);
         Assert.Equal(name, ex.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AnomalyOptions { StandardDeviations = double.NaN }.Validate());
+        Assert.Throws<OptionValidationException>(() => new AnomalyOptions { StandardDeviations = double.NaN }.Validate());
     }
 
     // Mean and sd of the prices in [t − lookback, t), oldest first, computed plainly from the full list:
