@@ -255,6 +255,35 @@ public sealed class AnomalyDetectorTests
         Assert.Throws<OptionValidationException>(() => new AnomalyOptions { StandardDeviations = double.NaN }.Validate());
     }
 
+    [Theory]
+    [InlineData(12, 2, 1_000, nameof(AnomalyOptions.Lookback))]          // below a day: no earlier price of the same hour
+    [InlineData(24, 2, 1_000, nameof(AnomalyOptions.Lookback))]          // one daily price, two needed: never judged
+    [InlineData(13 * 24, 14, 1_000, nameof(AnomalyOptions.Lookback))]    // 13 daily prices, 14 needed: never judged
+    [InlineData(30 * 24, 14, 20, nameof(AnomalyOptions.MaxBaselineSize))] // 30 daily prices, bound 20: fails on day 21
+    public void AnomalyOptions_CombinationTheDetectorCannotRun_FailsValidateNamingTheOption(int lookbackHours, int minHistory, int maxBaseline, string name)
+    {
+        var options = new AnomalyOptions { Lookback = TimeSpan.FromHours(lookbackHours), MinHistory = minHistory, MaxBaselineSize = maxBaseline };
+        var ex = Assert.Throws<OptionValidationException>(options.Validate);
+        Assert.Equal(name, ex.OptionName);
+        Assert.Throws<OptionValidationException>(() => new AnomalyDetector(options));
+    }
+
+    [Theory]
+    [InlineData(14 * 24, 14, 14)]
+    [InlineData((2 * 24) + 23, 2, 2)]
+    [InlineData(30 * 24, 14, 30)]
+    public void AnomalyOptions_SmallestWorkableCombinations_PassValidate(int lookbackHours, int minHistory, int maxBaseline) =>
+        new AnomalyOptions { Lookback = TimeSpan.FromHours(lookbackHours), MinHistory = minHistory, MaxBaselineSize = maxBaseline }.Validate();
+
+    [Fact]
+    public void AnomalyOptions_StateOfAnotherLookbackOrTooManySeries_NamesState()
+    {
+        var other = new AnomalyState(AnomalyState.CurrentVersion, TimeSpan.FromDays(15).Ticks, []);
+        Assert.Equal("State", Assert.Throws<OptionValidationException>(new AnomalyOptions { State = new(other) }.Validate).OptionName);
+        var two = new AnomalyState(AnomalyState.CurrentVersion, TimeSpan.FromDays(14).Ticks, [new("a", 1, 0, [], []), new("b", 1, 0, [], [])]);
+        Assert.Equal("State", Assert.Throws<OptionValidationException>(new AnomalyOptions { State = new(two), MaxSeries = 1 }.Validate).OptionName);
+    }
+
     // Mean and sd of the prices in [t − lookback, t), oldest first, computed plainly from the full list:
     // the reference for the detector's ring, which must give the same doubles bit for bit.
     private static (int Count, double Mean, double Sd) Baseline(List<(long Time, double Price)> all, long t, long lookbackTicks)

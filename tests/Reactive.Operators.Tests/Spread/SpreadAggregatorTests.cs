@@ -296,6 +296,28 @@ public sealed class SpreadAggregatorTests
         Assert.Equal(name, Assert.Throws<OptionValidationException>(options.Validate).OptionName);
     }
 
+    [Fact]
+    public void SpreadOptions_StateOfAnotherDelay_NamesState()
+    {
+        var state = new SpreadAggregator(new SpreadOptions(), new ListSink()).Save();
+        var ex = Assert.Throws<OptionValidationException>(new SpreadOptions { WatermarkDelay = TimeSpan.FromSeconds(1), State = new(state) }.Validate);
+        Assert.Equal("State", ex.OptionName);
+    }
+
+    [Fact]
+    public void SpreadOptions_Defaults_AsDocumentedAndValid()
+    {
+        var o = new SpreadOptions();
+        Assert.Equal(TimeSpan.Zero, o.WatermarkDelay);
+        Assert.True(o.IncludeLockedAndCrossed);
+        Assert.True(o.EmitSeconds);
+        Assert.True(o.EmitMinutes);
+        Assert.Equal(1_000_000, o.MaxPendingQuotes);
+        Assert.Null(o.IdleTimeout);
+        Assert.Null(o.State);
+        o.Validate();
+    }
+
     private sealed class CountingSink : ISpreadSink
     {
         public int Count { get; private set; }
