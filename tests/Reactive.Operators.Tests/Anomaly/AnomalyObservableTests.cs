@@ -135,6 +135,33 @@ public sealed class AnomalyObservableTests
     }
 
     [Fact]
+    public void DetectAnomalies_RejectedObserverThrows_OnErrorAndUnsubscribes()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.Hot("-a-b-c-|", new Dictionary<char, P> { ['a'] = Price(1, 1, 10), ['b'] = Price(0, 1, 10), ['c'] = Price(2, 1, 10) });
+        var boom = new InvalidOperationException("dead-letter store full");
+
+        var observer = scheduler.Start(() => Detect(xs, rejected: Observer.Create<Rejected<P>>(_ => throw boom)));
+
+        observer.Messages.AssertEqual(OnError<AnomalyResult>(230, boom));
+        xs.Subscriptions.AssertEqual(Subscribe(200, 230));
+    }
+
+    [Fact]
+    public void DetectAnomalies_Disposed_UnsubscribesAndDetachesItsState()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.Hot("-a-b-c-|", new Dictionary<char, P> { ['a'] = Price(0, 1, 10), ['b'] = Price(1, 1, 10), ['c'] = Price(2, 1, 99) });
+        var handle = new Reactive.Operators.EventTime.StateHandle<AnomalyState>();
+
+        var observer = scheduler.Start(() => Detect(xs, new AnomalyOptions { EmitEvaluations = true, State = handle }), disposed: 240);
+
+        Assert.Equal(2, observer.Messages.Count);
+        xs.Subscriptions.AssertEqual(Subscribe(200, 240));
+        Assert.False(handle.IsAttached);
+    }
+
+    [Fact]
     public void DetectAnomalies_MaxSeriesExceeded_OnErrorNamingOption()
     {
         var scheduler = new TestScheduler();

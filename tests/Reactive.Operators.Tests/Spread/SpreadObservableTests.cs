@@ -1,3 +1,4 @@
+using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Reactive.Operators.DeadLetters;
@@ -148,6 +149,24 @@ public sealed class SpreadObservableTests
         var boom = new FormatException("bad bid");
 
         var observer = scheduler.Start(() => xs.Spread(new SpreadOptions(), q => q.T, q => q.T == 2 * S ? throw boom : q.Bid, q => q.Ask));
+
+        observer.Messages.AssertEqual(OnError<SpreadResult>(230, boom));
+        xs.Subscriptions.AssertEqual(Subscribe(200, 230));
+    }
+
+    [Fact]
+    public void Spread_RejectedObserverThrows_OnErrorAndUnsubscribes()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.Hot("-a-b-c-|", new Dictionary<char, Q>
+        {
+            ['a'] = Quote(1, 10.00, 10.02),
+            ['b'] = Quote(2, 0, 10.02), // bad price: to the rejected output, which throws
+            ['c'] = Quote(3, 10.00, 10.02),
+        });
+        var boom = new InvalidOperationException("dead-letter store full");
+
+        var observer = scheduler.Start(() => SpreadOf(xs, rejected: Observer.Create<Rejected<Q>>(_ => throw boom)));
 
         observer.Messages.AssertEqual(OnError<SpreadResult>(230, boom));
         xs.Subscriptions.AssertEqual(Subscribe(200, 230));
