@@ -258,18 +258,16 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 MarkDirty(slot);
             }
 
-            var previousMax = _watermark.MaxEventTicks;
+            if (t > _watermark.MaxEventTicks)
+            {
+                _stats?.SetMaxEvent(t);
+            }
 
             // The watermark follows this row only after the row was judged (Spark: a batch is judged by the previous watermark).
             if (_watermark.Observe(t))
             {
                 _stats?.SetWatermark(_watermark.Ticks);
                 CloseWindows(_watermark.Ticks);
-            }
-
-            if (t > previousMax)
-            {
-                _stats?.SetMaxEvent(t);
             }
 
             _idle?.MarkInput(now);
