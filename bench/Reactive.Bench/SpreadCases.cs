@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reactive;
+using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -38,6 +39,7 @@ internal static class SpreadCases
         using var stream = new MemoryStream(data, writable: false);
         LineParsing.ParseStream(stream, new BboParser(), "bbo", ref rows);
         rows.Aggregator.Flush();
+        sink.Dropped = rows.Aggregator.LateCount + rows.Aggregator.RejectedCount;
         return sink;
     }
 
@@ -54,6 +56,7 @@ internal static class SpreadCases
             q => aggregator.OnQuote(q.TimestampTicks, q.BidPrice, q.AskPrice),
             dead => throw new InvalidDataException(dead.ToString()));
         aggregator.Flush();
+        sink.Dropped = aggregator.LateCount + aggregator.RejectedCount;
         return sink;
     }
 
@@ -78,7 +81,7 @@ internal static class SpreadCases
             return Disposable.Empty;
         });
         using var subscription = quotes
-            .Spread(new SpreadOptions(), q => q.TimestampTicks, q => q.BidPrice, q => q.AskPrice)
+            .Spread(new SpreadOptions(), q => q.TimestampTicks, q => q.BidPrice, q => q.AskPrice, DefaultScheduler.Instance, Observer.Create<Rejected<BboQuote>>(_ => sink.Dropped++))
             .Subscribe(r => sink.OnResult(in r));
         return sink;
     }

@@ -16,7 +16,7 @@ internal sealed class SpreadChecksum : ISpreadSink
 
     public long Minutes { get; private set; }
 
-    public long Dropped { get; private set; }
+    public long Dropped { get; set; }
 
     public long SecondQuotes { get; private set; }
 
@@ -44,12 +44,6 @@ internal sealed class SpreadChecksum : ISpreadSink
 
     public void OnResult(in SpreadResult result)
     {
-        if (result.Kind is SpreadResultKind.Late or SpreadResultKind.Rejected)
-        {
-            Dropped++;
-            return;
-        }
-
         Add(
             result.Kind == SpreadResultKind.Minute,
             result.WindowStartTicks,

@@ -18,13 +18,19 @@ internal sealed record CompositionOutputs(
     Action<long>? EventTime = null)
 {
     /// <summary>
-    /// The same outputs for the operators after the parser: what they turn away (late, bad price, out of order) they
-    /// turn away while handling the row, so its letter names the row's line, current in <paramref name="cursor"/>,
-    /// and its text, as the parser's own letters do.
+    /// An operator's rejection of the row whose line is current in <paramref name="cursor"/>: a late row to
+    /// <see cref="Late"/>, anything else to <see cref="DeadLetter"/>.
     /// </summary>
-    public CompositionOutputs AtLineOf(LineCursor cursor) => this with
+    public void Reject(string code, string reason, LineCursor cursor)
     {
-        DeadLetter = d => DeadLetter(cursor.ToDeadLetter(d.Code, d.Reason)),
-        Late = d => Late(cursor.ToDeadLetter(d.Code, d.Reason)),
-    };
+        var letter = cursor.ToDeadLetter(code, reason);
+        if (code == RejectionCodes.Late)
+        {
+            Late(letter);
+        }
+        else
+        {
+            DeadLetter(letter);
+        }
+    }
 }

@@ -274,11 +274,10 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
             Scheduler = scheduler,
             Stats = outputs?.Stats,
         };
+        window.EventTimeName = options.TimeField ?? "time";
         if (outputs is not null && cursor is not null)
         {
-            window.LateRows = Observer.Create<LateRow<Row>>(late => outputs.Late(cursor.ToDeadLetter(late.Code, late.Reason)));
-            window.RowsWithoutEventTime = Observer.Create<Row>(_ => outputs.DeadLetter(cursor.ToDeadLetter(
-                DeadLetterCodes.MissingField, $"{options.TimeField}: no event time")));
+            window.Rejected = Observer.Create<Rejected<Row>>(r => outputs.Reject(r.Code, r.Reason, cursor));
         }
 
         foreach (var spec in options.Aggregates)

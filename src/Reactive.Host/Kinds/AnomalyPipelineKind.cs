@@ -1,7 +1,9 @@
+using System.Reactive;
 using System.Reactive.Linq;
 using Reactive.Host.Analytics;
 using Reactive.Host.Settings;
 using Reactive.Operators.Anomaly;
+using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Parsing;
 
 namespace Reactive.Host.Kinds;
@@ -64,33 +66,25 @@ internal sealed class AnomalyPipelineKind : PipelineKind<AnomalyPipelineOptions>
     {
         var outputs = context.Outputs;
         var cursor = new LineCursor();
-        var prices = input.Parse(() => new HourlyPriceParser(options.Format), System.Reactive.Observer.Create<Reactive.Operators.DeadLetters.DeadLetter>(outputs.DeadLetter), cursor);
+        var prices = input.Parse(() => new HourlyPriceParser(options.Format), Observer.Create<DeadLetter>(outputs.DeadLetter), cursor);
         if (outputs.EventTime is { } eventTime)
         {
             prices = prices.Do(p => eventTime(p.TimestampTicks));
         }
 
-        var operatorOutputs = outputs.AtLineOf(cursor);
+        var rejected = Observer.Create<Rejected<HourlyPrice>>(r => outputs.Reject(r.Code, r.Reason, cursor));
         var zone = options.Format.TimeZone;
         return prices
-            .DetectAnomalies(options.Anomaly, p => p.TimestampTicks, p => p.Hour, p => p.Price)
-            .SelectMany(r => Row(r, zone, operatorOutputs))
+            .DetectAnomalies(options.Anomaly, p => p.TimestampTicks, p => p.Hour, p => p.Price, rejected: rejected)
+            .Select(r => Row(r, zone))
             .Select(ResultBatch.Of);
     }
 
-    private static IEnumerable<ResultRow> Row(AnomalyResult r, TimeZoneInfo zone, CompositionOutputs outputs)
+    private static ResultRow Row(AnomalyResult r, TimeZoneInfo zone)
     {
-        if (r.DeadLetter is { } dead)
-        {
-            outputs.DeadLetter(dead);
-            return [];
-        }
-
         var time = new DateTimeOffset(r.TimestampTicks, TimeSpan.Zero);
         var local = TimeZoneInfo.ConvertTime(time, zone);
-        return
-        [
-            new ResultRow(r.IsAnomaly ? "anomaly" : "evaluation", null, null,
+        return new ResultRow(r.IsAnomaly ? "anomaly" : "evaluation", null, null,
             [
                 new("timestamp", time),
                 new("date", DateOnly.FromDateTime(local.DateTime)),
@@ -102,7 +96,6 @@ internal sealed class AnomalyPipelineKind : PipelineKind<AnomalyPipelineOptions>
                 new("z", r.ZScore),
                 new("threshold", r.Threshold),
                 new("anomaly", r.IsAnomaly),
-            ]),
-        ];
+            ]);
     }
 }

@@ -1,6 +1,8 @@
+using System.Reactive;
 using System.Reactive.Linq;
 using Reactive.Host.Analytics;
 using Reactive.Host.Settings;
+using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Parsing;
 using Reactive.Operators.Spread;
 
@@ -100,7 +102,7 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
         var outputs = context.Outputs;
         var spread = options.Spread;
         var cursor = new LineCursor();
-        var quotes = input.Parse(() => new BboParser(options.Format), System.Reactive.Observer.Create<Reactive.Operators.DeadLetters.DeadLetter>(outputs.DeadLetter), cursor);
+        var quotes = input.Parse(() => new BboParser(options.Format), Observer.Create<DeadLetter>(outputs.DeadLetter), cursor);
         if (outputs.EventTime is { } eventTime)
         {
             // The spread's watermark is the newest quote time − delay (later only when idle, which its results tell):
@@ -117,38 +119,26 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
             });
         }
 
-        var operatorOutputs = outputs.AtLineOf(cursor);
+        var rejected = Observer.Create<Rejected<BboQuote>>(r => outputs.Reject(r.Code, r.Reason, cursor));
         return quotes.Publish(q =>
         {
-            var windows = q.Spread(spread, x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice, context.Scheduler)
-                .SelectMany(r => SpreadRow(r, operatorOutputs));
+            var windows = q.Spread(spread, x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice, context.Scheduler, rejected)
+                .Select(r => SpreadRow(r, outputs));
             return options.EmitQuotes
                 ? q.QuoteSpreads(x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice).Select(QuoteRow).Merge(windows)
                 : windows;
         }).Select(ResultBatch.Of);
     }
 
-    private static IEnumerable<ResultRow> SpreadRow(SpreadResult r, CompositionOutputs outputs)
+    private static ResultRow SpreadRow(SpreadResult r, CompositionOutputs outputs)
     {
         if (outputs.Watermark is { } watermark && r.WatermarkTicks > DateTimeOffset.MinValue.UtcTicks)
         {
             watermark(new DateTimeOffset(r.WatermarkTicks, TimeSpan.Zero));
         }
 
-        switch (r.Kind)
-        {
-            case SpreadResultKind.Late:
-                outputs.Late(r.DeadLetter!);
-                return [];
-            case SpreadResultKind.Rejected:
-                outputs.DeadLetter(r.DeadLetter!);
-                return [];
-        }
-
         var kind = r.Kind == SpreadResultKind.Second ? "second" : "minute";
-        return
-        [
-            new ResultRow(kind, new DateTimeOffset(r.WindowStartTicks, TimeSpan.Zero), new DateTimeOffset(r.WindowEndTicks, TimeSpan.Zero),
+        return new ResultRow(kind, new DateTimeOffset(r.WindowStartTicks, TimeSpan.Zero), new DateTimeOffset(r.WindowEndTicks, TimeSpan.Zero),
             [
                 new("kind", kind),
                 new("count", (long)r.Count),
@@ -160,8 +150,7 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
                 new("max(spread)", r.Max),
                 new("last(spread)", r.Last),
                 new("twa(spread)", r.TimeWeightedAverage),
-            ]),
-        ];
+            ]);
     }
 
     private static ResultRow QuoteRow(QuoteSpread q) => new("quote", null, null,

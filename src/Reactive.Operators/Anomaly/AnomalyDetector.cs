@@ -15,21 +15,16 @@ namespace Reactive.Operators.Anomaly;
 /// Different hours and series may interleave freely.</para>
 /// <para>Not thread-safe.</para>
 /// </remarks>
-public sealed class AnomalyDetector
+internal sealed class AnomalyDetector
 {
     /// <summary>The series name used when none is given.</summary>
     public const string DefaultSeries = "";
 
-    private const int Hours = 25;
-
     private readonly double _k;
     private readonly long _lookbackTicks;
     private readonly int _minHistory;
-    private readonly int _maxSeries;
     private readonly int _maxBaseline;
-    private readonly Dictionary<string, HourHistory?[]> _series = new(StringComparer.Ordinal);
-    private string? _lastSeries;
-    private HourHistory?[]? _lastHours;
+    private readonly BaselineStore _store;
 
     /// <summary>Creates a detector.</summary>
     /// <param name="options">The options; validated here and copied, later changes have no effect.</param>
@@ -41,12 +36,33 @@ public sealed class AnomalyDetector
         _k = options.StandardDeviations;
         _lookbackTicks = options.Lookback.Ticks;
         _minHistory = options.MinHistory;
-        _maxSeries = options.MaxSeries;
         _maxBaseline = options.MaxBaselineSize;
+        _store = new BaselineStore(options.MaxSeries, Math.Min(_maxBaseline + 1, Math.Max(_minHistory, 16)));
     }
 
     /// <summary>Series currently held.</summary>
-    public int SeriesCount => _series.Count;
+    public int SeriesCount => _store.SeriesCount;
+
+    /// <summary>A snapshot of every baseline, sharing nothing with the detector.</summary>
+    public AnomalyState Save() => new(AnomalyState.CurrentVersion, _lookbackTicks, _store.Save());
+
+    /// <summary>Loads a snapshot into a new detector (before its first price).</summary>
+    /// <exception cref="ArgumentException">The snapshot is of another version or lookback, or malformed.</exception>
+    public void Load(AnomalyState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Version != AnomalyState.CurrentVersion)
+        {
+            throw new ArgumentException($"Anomaly state version {state.Version} cannot be restored; this detector reads version {AnomalyState.CurrentVersion}.", nameof(state));
+        }
+
+        if (state.LookbackTicks != _lookbackTicks)
+        {
+            throw new ArgumentException("The anomaly state was saved with another AnomalyOptions.Lookback.", nameof(state));
+        }
+
+        _store.Load(state.Baselines);
+    }
 
     /// <summary>Judges a price of the default series.</summary>
     /// <param name="timestampTicks">The price's event time, in ticks.</param>
@@ -70,7 +86,7 @@ public sealed class AnomalyDetector
             return Rejected(AnomalyStatus.MissingSeries);
         }
 
-        if ((uint)hour >= Hours)
+        if ((uint)hour >= BaselineStore.Hours)
         {
             return Rejected(AnomalyStatus.InvalidHour);
         }
@@ -80,8 +96,7 @@ public sealed class AnomalyDetector
             return Rejected(AnomalyStatus.InvalidPrice);
         }
 
-        var hours = HoursOf(series);
-        var history = hours[hour] ??= new HourHistory(Math.Min(_maxBaseline + 1, Math.Max(_minHistory, 16)));
+        var history = _store.Get(series, hour);
         if (history.Count > 0 && timestampTicks <= history.NewestTime)
         {
             return Rejected(timestampTicks == history.NewestTime ? AnomalyStatus.DuplicateTime : AnomalyStatus.OutOfOrder);
@@ -94,7 +109,9 @@ public sealed class AnomalyDetector
         // prices over 14 days), one more is not.
         if (history.Count > _maxBaseline)
         {
-            throw new InvalidOperationException(
+            throw new BoundExceededException(
+                nameof(AnomalyOptions),
+                nameof(AnomalyOptions.MaxBaselineSize),
                 $"Series '{series}' hour {hour} holds {history.Count} baseline prices within the lookback; raise AnomalyOptions.MaxBaselineSize (now {_maxBaseline}) or shorten AnomalyOptions.Lookback.");
         }
 
@@ -172,87 +189,6 @@ public sealed class AnomalyDetector
         return new AnomalyCheck(status, n, mean, sd, threshold, z);
     }
 
-    private HourHistory?[] HoursOf(string series)
-    {
-        if (ReferenceEquals(series, _lastSeries))
-        {
-            return _lastHours!;
-        }
-
-        if (!_series.TryGetValue(series, out var hours))
-        {
-            if (_series.Count >= _maxSeries)
-            {
-                throw new InvalidOperationException(
-                    $"The anomaly detector holds {_series.Count} series; raise AnomalyOptions.MaxSeries (now {_maxSeries}) to add '{series}'.");
-            }
-
-            hours = new HourHistory?[Hours];
-            _series.Add(series, hours);
-        }
-
-        _lastSeries = series;
-        _lastHours = hours;
-        return hours;
-    }
-
     private static AnomalyCheck Rejected(AnomalyStatus status) =>
         new(status, 0, double.NaN, double.NaN, double.NaN, double.NaN);
-
-    // Baseline prices of one (series, hour), oldest first, in a ring that grows by doubling up to the bound.
-    private sealed class HourHistory(int capacity)
-    {
-        private long[] _times = new long[capacity];
-
-        public double[] Values { get; private set; } = new double[capacity];
-
-        public int Head { get; private set; }
-
-        public int Count { get; private set; }
-
-        public long NewestTime { get; private set; } = long.MinValue;
-
-        public void DropOlderThan(long cutoff)
-        {
-            while (Count > 0 && _times[Head] < cutoff)
-            {
-                // Wrap by compare, not %: this runs for every price that leaves the lookback.
-                Head = Head + 1 == _times.Length ? 0 : Head + 1;
-                Count--;
-            }
-        }
-
-        public void Add(long time, double value)
-        {
-            if (Count == _times.Length)
-            {
-                Grow();
-            }
-
-            var i = Head + Count;
-            if (i >= _times.Length)
-            {
-                i -= _times.Length;
-            }
-            _times[i] = time;
-            Values[i] = value;
-            Count++;
-            NewestTime = time;
-        }
-
-        private void Grow()
-        {
-            var times = new long[_times.Length * 2];
-            var values = new double[times.Length];
-            for (var i = 0; i < Count; i++)
-            {
-                times[i] = _times[(Head + i) % _times.Length];
-                values[i] = Values[(Head + i) % _times.Length];
-            }
-
-            _times = times;
-            Values = values;
-            Head = 0;
-        }
-    }
 }

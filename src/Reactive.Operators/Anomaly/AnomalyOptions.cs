@@ -1,3 +1,5 @@
+using Reactive.Operators.EventTime;
+
 namespace Reactive.Operators.Anomaly;
 
 /// <summary>Options of the hourly price anomaly detection (<see cref="AnomalyDetector"/> and <see cref="AnomalyObservableExtensions.DetectAnomalies{T}"/>).</summary>
@@ -40,40 +42,71 @@ public sealed class AnomalyOptions
     /// <value>The default value is 1,000.</value>
     public int MaxBaselineSize { get; set; } = 1_000;
 
-    /// <summary>The source name written into the dead letters of rejected rows.</summary>
-    /// <value>The default value is <c>"anomaly"</c>.</value>
-    public string SourceName { get; set; } = "anomaly";
+    /// <summary>
+    /// For <see cref="AnomalyObservableExtensions.DetectAnomalies{T}"/>: the state handle. The subscription starts from
+    /// its <see cref="StateHandle{TSnapshot}.Initial"/> baselines (saved by an earlier run) and
+    /// <see cref="StateHandle{TSnapshot}.Save"/> snapshots them while it runs. Null: start empty, no snapshots.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public StateHandle<AnomalyState>? State { get; set; }
 
-    /// <summary>Throws when an option is out of range, naming it.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <summary>
+    /// Throws when an option, or a combination of options, is one the detector cannot run with, naming it. A baseline
+    /// holds the prices of one hour of day, so a lookback of d whole days holds d daily prices: it must hold at least
+    /// <see cref="MinHistory"/> of them (or no price is ever judged), and <see cref="MaxBaselineSize"/> must hold all of
+    /// them (or the stream fails once the lookback is full).
+    /// </summary>
+    /// <exception cref="OptionValidationException">An option is invalid; <see cref="OptionValidationException.OptionName"/> names it.</exception>
     public void Validate()
     {
         if (!(StandardDeviations > 0) || !double.IsFinite(StandardDeviations))
         {
-            throw new ArgumentOutOfRangeException(nameof(StandardDeviations), StandardDeviations, "AnomalyOptions.StandardDeviations (K) must be positive and finite.");
+            throw new OptionValidationException(nameof(StandardDeviations), $"AnomalyOptions.StandardDeviations (K) must be positive and finite (it is {StandardDeviations}).");
         }
 
         if (Lookback < TimeSpan.FromDays(1))
         {
-            throw new ArgumentOutOfRangeException(nameof(Lookback), Lookback, "AnomalyOptions.Lookback must be at least one day.");
+            throw new OptionValidationException(nameof(Lookback), $"AnomalyOptions.Lookback must be at least one day (it is {Lookback}): a shorter lookback holds no earlier price of the same hour of day.");
         }
 
         if (MinHistory < 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(MinHistory), MinHistory, "AnomalyOptions.MinHistory must be at least 2 (a sample standard deviation needs two prices).");
+            throw new OptionValidationException(nameof(MinHistory), $"AnomalyOptions.MinHistory must be at least 2 (it is {MinHistory}): a sample standard deviation needs two prices.");
+        }
+
+        var days = Lookback.Ticks / TimeSpan.TicksPerDay;
+        if (days < MinHistory)
+        {
+            throw new OptionValidationException(nameof(Lookback), $"AnomalyOptions.Lookback ({Lookback}) holds {days} daily price(s) of an hour, fewer than MinHistory ({MinHistory}): no price would ever be judged. Lengthen Lookback to at least {MinHistory} days or lower MinHistory.");
         }
 
         if (MaxBaselineSize < MinHistory)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxBaselineSize), MaxBaselineSize, "AnomalyOptions.MaxBaselineSize must be at least MinHistory.");
+            throw new OptionValidationException(nameof(MaxBaselineSize), $"AnomalyOptions.MaxBaselineSize ({MaxBaselineSize}) must be at least MinHistory ({MinHistory}).");
+        }
+
+        if (MaxBaselineSize < days)
+        {
+            throw new OptionValidationException(nameof(MaxBaselineSize), $"AnomalyOptions.MaxBaselineSize ({MaxBaselineSize}) must hold the {days} daily prices of an hour within Lookback ({Lookback}), or the stream fails once the lookback is full; raise it or shorten Lookback.");
         }
 
         if (MaxSeries < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxSeries), MaxSeries, "AnomalyOptions.MaxSeries must be at least 1.");
+            throw new OptionValidationException(nameof(MaxSeries), $"AnomalyOptions.MaxSeries must be at least 1 (it is {MaxSeries}).");
         }
 
-        ArgumentNullException.ThrowIfNull(SourceName);
+        if (State?.Initial is { } state)
+        {
+            if (state.LookbackTicks != Lookback.Ticks)
+            {
+                throw new OptionValidationException(nameof(State), $"AnomalyOptions.State was saved with a lookback of {TimeSpan.FromTicks(state.LookbackTicks)}, not {Lookback}: restore it with the options it was saved with.");
+            }
+
+            if (state.SeriesCount > MaxSeries)
+            {
+                throw new OptionValidationException(nameof(State), $"AnomalyOptions.State holds {state.SeriesCount} series, more than MaxSeries ({MaxSeries}).");
+            }
+        }
     }
 
     internal AnomalyOptions Snapshot() => new()
@@ -84,6 +117,6 @@ public sealed class AnomalyOptions
         EmitEvaluations = EmitEvaluations,
         MaxSeries = MaxSeries,
         MaxBaselineSize = MaxBaselineSize,
-        SourceName = SourceName,
+        State = State,
     };
 }

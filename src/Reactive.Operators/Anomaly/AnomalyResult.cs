@@ -1,5 +1,3 @@
-using Reactive.Operators.DeadLetters;
-
 namespace Reactive.Operators.Anomaly;
 
 /// <summary>The verdict on one price.</summary>
@@ -14,24 +12,24 @@ public enum AnomalyStatus
     /// <summary>Fewer than <see cref="AnomalyOptions.MinHistory"/> baseline prices: not judged.</summary>
     InsufficientHistory,
 
-    /// <summary>Rejected: older than the newest price of its series and hour (dead letter <c>out_of_order</c>).</summary>
+    /// <summary>Rejected: older than the newest price of its series and hour (rejection code <c>out_of_order</c>).</summary>
     OutOfOrder,
 
-    /// <summary>Rejected: the same time as the newest price of its series and hour (dead letter <c>duplicate_time</c>).</summary>
+    /// <summary>Rejected: the same time as the newest price of its series and hour (rejection code <c>duplicate_time</c>).</summary>
     DuplicateTime,
 
-    /// <summary>Rejected: the hour of day is outside 0–24 (dead letter <c>bad_hour</c>).</summary>
+    /// <summary>Rejected: the hour of day is outside 0–24 (rejection code <c>bad_hour</c>).</summary>
     InvalidHour,
 
-    /// <summary>Rejected: the price is not a finite number (dead letter <c>bad_price</c>).</summary>
+    /// <summary>Rejected: the price is not a finite number (rejection code <c>bad_price</c>).</summary>
     InvalidPrice,
 
-    /// <summary>Rejected: the series selector returned null (dead letter <c>missing_series</c>).</summary>
+    /// <summary>Rejected: the series selector returned null (rejection code <c>missing_series</c>).</summary>
     MissingSeries,
 }
 
 /// <summary>
-/// The result of judging one price against its baseline, as returned by <see cref="AnomalyDetector.Evaluate(string, long, int, double)"/>.
+/// The result of judging one price against its baseline, as the detector returns it.
 /// A struct, for loops; undefined statistics are NaN.
 /// </summary>
 /// <param name="Status">The verdict.</param>
@@ -40,7 +38,7 @@ public enum AnomalyStatus
 /// <param name="BaselineStdDev">Their sample standard deviation; NaN with fewer than two.</param>
 /// <param name="Threshold">mean + K·sd; NaN when sd is.</param>
 /// <param name="ZScore">(price − mean) / sd; NaN when sd is NaN or zero.</param>
-public readonly record struct AnomalyCheck(
+internal readonly record struct AnomalyCheck(
     AnomalyStatus Status,
     int BaselineCount,
     double BaselineMean,
@@ -55,7 +53,7 @@ public readonly record struct AnomalyCheck(
     public bool IsRejected => Status >= AnomalyStatus.OutOfOrder;
 }
 
-/// <summary>One output of <see cref="AnomalyObservableExtensions.DetectAnomalies{T}"/>: an anomaly, a judged price (when asked), or a rejected row.</summary>
+/// <summary>One output of <see cref="AnomalyObservableExtensions.DetectAnomalies{T}"/>: an anomaly, or a judged price (when asked). Rejected rows go to its rejected output.</summary>
 /// <param name="Status">The verdict.</param>
 /// <param name="Series">The series (key); empty for the single default series.</param>
 /// <param name="TimestampTicks">The price's event time, in ticks.</param>
@@ -66,7 +64,6 @@ public readonly record struct AnomalyCheck(
 /// <param name="BaselineStdDev">The baseline sample standard deviation; null with fewer than two prices.</param>
 /// <param name="ZScore">(price − mean) / sd; null when sd is null or zero (with sd = 0 any price above the mean is an anomaly).</param>
 /// <param name="Threshold">mean + K·sd, the lowest anomalous price (it must also be above the mean); null when sd is null.</param>
-/// <param name="DeadLetter">For rejected rows, why; otherwise null.</param>
 public sealed record AnomalyResult(
     AnomalyStatus Status,
     string Series,
@@ -77,8 +74,7 @@ public sealed record AnomalyResult(
     double? BaselineMean,
     double? BaselineStdDev,
     double? ZScore,
-    double? Threshold,
-    DeadLetter? DeadLetter)
+    double? Threshold)
 {
     /// <summary>Whether the price is an anomaly.</summary>
     public bool IsAnomaly => Status == AnomalyStatus.Anomaly;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Reactive.Operators.DeadLetters;
+using Reactive.Operators.EventTime;
 using Reactive.Operators.Time;
 
 namespace Reactive.Operators.Spread;
@@ -8,8 +8,9 @@ namespace Reactive.Operators.Spread;
 /// <summary>
 /// Stateful bid/ask spread aggregation over event time: per-second and per-minute tumbling windows
 /// aligned to the Unix epoch, with a watermark. Feed it quotes with <see cref="OnQuote"/> and call
-/// <see cref="Flush"/> at the end of the input; final windows, late quotes and rejected quotes go to the
-/// <see cref="ISpreadSink"/>, synchronously and in time order (each minute after its seconds).
+/// <see cref="Flush"/> at the end of the input; final windows go to the <see cref="ISpreadSink"/>, synchronously and in
+/// time order (each minute after its seconds). A quote it turns away (late, bad price) is told by the verdict of
+/// <see cref="OnQuote"/>, with its reason from <see cref="LateReason"/> or <see cref="BadPriceReason"/>.
 /// </summary>
 /// <remarks>
 /// <para>Not thread-safe: one caller at a time, as an Rx observer is called.</para>
@@ -20,7 +21,7 @@ namespace Reactive.Operators.Spread;
 /// watermark delay is inserted at its place), so the time weighting follows event time, not arrival order.
 /// In steady state nothing is allocated per quote.</para>
 /// </remarks>
-public sealed class SpreadAggregator
+internal sealed class SpreadAggregator
 {
     private const long SecondTicks = TimeSpan.TicksPerSecond;
     private const long MinuteTicks = TimeSpan.TicksPerMinute;
@@ -32,18 +33,14 @@ public sealed class SpreadAggregator
     private readonly bool _emitSeconds;
     private readonly bool _emitMinutes;
     private readonly int _maxPending;
-    private readonly string _sourceName;
 
     // Pending quotes, in time order, occupy [_head, _head + _pendingCount) of _pending.
     private PendingQuote[] _pending;
     private int _head;
     private int _pendingCount;
 
-    private long _maxTime = long.MinValue;
-
-    // A watermark set from outside (an idle source: processing time passing); the watermark is the later of it and
-    // the newest quote time − delay.
-    private long _watermarkFloor = long.MinValue;
+    // The newest quote time − delay, moved on from outside when the source is idle (processing time passing).
+    private WatermarkTracker _watermark;
 
     // The newest quote time at which the watermark reaches the next second (frontier + 1 s + delay):
     // one comparison per quote decides whether anything may become final.
@@ -77,7 +74,7 @@ public sealed class SpreadAggregator
         _emitSeconds = options.EmitSeconds;
         _emitMinutes = options.EmitMinutes;
         _maxPending = options.MaxPendingQuotes;
-        _sourceName = options.SourceName;
+        _watermark = new WatermarkTracker(_delayTicks);
         _pending = new PendingQuote[Math.Min(InitialPending, _maxPending)];
     }
 
@@ -97,14 +94,7 @@ public sealed class SpreadAggregator
     /// The watermark (newest quote time − delay, or later once <see cref="AdvanceWatermarkTo"/> moved it), in ticks;
     /// <see cref="long.MinValue"/> before the first quote.
     /// </summary>
-    public long WatermarkTicks
-    {
-        get
-        {
-            var fromQuotes = _maxTime < long.MinValue + _delayTicks ? long.MinValue : _maxTime - _delayTicks;
-            return fromQuotes > _watermarkFloor ? fromQuotes : _watermarkFloor;
-        }
-    }
+    public long WatermarkTicks => _watermark.Ticks;
 
     /// <summary>
     /// The end of the next window that a later watermark would make final: the earliest pending second's, or the open
@@ -127,36 +117,32 @@ public sealed class SpreadAggregator
     /// </summary>
     public void AdvanceWatermarkTo(long watermarkTicks)
     {
-        if (watermarkTicks <= WatermarkTicks)
+        if (_watermark.AdvanceTo(watermarkTicks))
         {
-            return;
+            AdvanceWatermark();
         }
-
-        _watermarkFloor = watermarkTicks;
-        AdvanceWatermark();
     }
 
-    /// <summary>Adds one quote.</summary>
+    /// <summary>Adds one quote; a quote turned away counts in no window and leaves the state as it was.</summary>
     /// <param name="timestampTicks">The quote's event time, in ticks.</param>
     /// <param name="bid">The bid price.</param>
     /// <param name="ask">The ask price.</param>
+    /// <returns>Whether the quote was taken, or why not.</returns>
     /// <exception cref="InvalidOperationException">More than <see cref="SpreadOptions.MaxPendingQuotes"/> quotes would be pending.</exception>
-    public void OnQuote(long timestampTicks, double bid, double ask)
+    public QuoteVerdict OnQuote(long timestampTicks, double bid, double ask)
     {
         QuoteCount++;
         if (!(bid > 0 && ask > 0 && double.IsFinite(bid) && double.IsFinite(ask)))
         {
             RejectedCount++;
-            EmitRejected(timestampTicks, bid, ask);
-            return;
+            return QuoteVerdict.BadPrice;
         }
 
         // The frontier is second-aligned, so a quote's second is final exactly when the quote is before it.
         if (timestampTicks < _frontier)
         {
             LateCount++;
-            EmitLate(timestampTicks, bid, ask, Floor(timestampTicks, SecondTicks));
-            return;
+            return QuoteVerdict.Late;
         }
 
         // Append in time order (the common case) inline; out of order goes through Insert.
@@ -173,15 +159,26 @@ public sealed class SpreadAggregator
             Insert(timestampTicks, bid, ask);
         }
 
-        if (timestampTicks > _maxTime)
+        if (_watermark.Observe(timestampTicks) && timestampTicks >= _advanceAt)
         {
-            _maxTime = timestampTicks;
-            if (timestampTicks >= _advanceAt)
-            {
-                AdvanceWatermark();
-            }
+            AdvanceWatermark();
         }
+
+        return QuoteVerdict.Accepted;
     }
+
+    /// <summary>Why a quote at <paramref name="timestampTicks"/> is late (call it when <see cref="OnQuote"/> said so, before the next quote).</summary>
+    public string LateReason(long timestampTicks)
+    {
+        var second = Floor(timestampTicks, SecondTicks);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"quote at {UtcTicks.Format(timestampTicks)} is in second [{UtcTicks.Format(second)}, {UtcTicks.Format(second + SecondTicks)}), final since the watermark {UtcTicks.Format(WatermarkTicks)} reached its end; raise SpreadOptions.WatermarkDelay to accept it");
+    }
+
+    /// <summary>Why a quote with these prices is turned away.</summary>
+    public static string BadPriceReason(double bid, double ask) =>
+        string.Create(CultureInfo.InvariantCulture, $"Bid {bid} and ask {ask} must both be positive finite prices.");
 
     /// <summary>
     /// Ends the input: every open window becomes final and is emitted (the last quote's spread holds
@@ -190,9 +187,9 @@ public sealed class SpreadAggregator
     public void Flush()
     {
         Advance(long.MaxValue);
-        if (_pendingCount == 0 && _maxTime != long.MinValue)
+        if (_pendingCount == 0 && _watermark.MaxEventTicks != long.MinValue)
         {
-            var end = Floor(_maxTime, SecondTicks) + SecondTicks;
+            var end = Floor(_watermark.MaxEventTicks, SecondTicks) + SecondTicks;
             if (end > _frontier)
             {
                 _frontier = end;
@@ -231,7 +228,9 @@ public sealed class SpreadAggregator
             }
             else if (n >= _maxPending)
             {
-                throw new InvalidOperationException(
+                throw new BoundExceededException(
+                    nameof(SpreadOptions),
+                    nameof(SpreadOptions.MaxPendingQuotes),
                     $"The spread aggregation holds {n} quotes whose second is not final yet; raise SpreadOptions.MaxPendingQuotes (now {_maxPending}) or lower SpreadOptions.WatermarkDelay.");
             }
             else
@@ -469,36 +468,76 @@ public sealed class SpreadAggregator
         _sink.OnResult(in result);
     }
 
-    private void EmitLate(long time, double bid, double ask, long second)
+    /// <summary>A snapshot of the state, sharing nothing with the aggregator.</summary>
+    public SpreadState Save()
     {
-        var reason = string.Create(
-            CultureInfo.InvariantCulture,
-            $"quote at {UtcTicks.Format(time)} is in second [{UtcTicks.Format(second)}, {UtcTicks.Format(second + SecondTicks)}), final since the watermark {UtcTicks.Format(WatermarkTicks)} reached its end; raise SpreadOptions.WatermarkDelay to accept it");
-        EmitDropped(SpreadResultKind.Late, "late", reason, time, bid, ask, second);
-    }
-
-    private void EmitRejected(long time, double bid, double ask)
-    {
-        var reason = string.Create(CultureInfo.InvariantCulture, $"Bid {bid} and ask {ask} must both be positive finite prices.");
-        EmitDropped(SpreadResultKind.Rejected, "bad_price", reason, time, bid, ask, Floor(time, SecondTicks));
-    }
-
-    private void EmitDropped(SpreadResultKind kind, string code, string reason, long time, double bid, double ask, long second)
-    {
-        var raw = string.Create(CultureInfo.InvariantCulture, $"{time},{bid},{ask}");
-        var result = new SpreadResult
+        var pending = new SpreadQuoteState[_pendingCount];
+        for (var i = 0; i < _pendingCount; i++)
         {
-            Kind = kind,
-            WindowStartTicks = second,
-            WindowEndTicks = second + SecondTicks,
-            Count = 1,
-            TimestampTicks = time,
-            Bid = bid,
-            Ask = ask,
-            WatermarkTicks = WatermarkTicks,
-            DeadLetter = DeadLetter.Create(_sourceName, 0, code, reason, raw),
-        };
-        _sink.OnResult(in result);
+            var q = _pending[_head + i];
+            pending[i] = new SpreadQuoteState(q.Time, q.Bid, q.Ask);
+        }
+
+        var m = _minute;
+        var minute = _minuteOpen
+            ? new SpreadMinuteState(_minuteStart, m.Count, m.Included, m.Locked, m.Crossed, m.Sum, m.Min, m.Max, m.Last, m.Weighted, m.WeightTicks, m.LastTime, m.LastBid, m.LastAsk)
+            : null;
+        return new SpreadState(
+            SpreadState.CurrentVersion, _delayTicks, _watermark.Ticks, _watermark.MaxEventTicks, _frontier, pending,
+            _inForce, _inForceIncluded, _inForceSpread, _cursor, minute, QuoteCount, LateCount, RejectedCount);
+    }
+
+    /// <summary>Loads a snapshot into a new aggregator (before its first quote).</summary>
+    /// <exception cref="ArgumentException">The snapshot is of another version or delay, or holds more quotes than allowed.</exception>
+    public void Load(SpreadState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Version != SpreadState.CurrentVersion)
+        {
+            throw new ArgumentException($"Spread state version {state.Version} cannot be restored; this aggregation reads version {SpreadState.CurrentVersion}.", nameof(state));
+        }
+
+        if (state.WatermarkDelayTicks != _delayTicks)
+        {
+            throw new ArgumentException("The spread state was saved with another SpreadOptions.WatermarkDelay.", nameof(state));
+        }
+
+        if (state.Pending.Count > _maxPending)
+        {
+            throw new ArgumentException($"The spread state holds {state.Pending.Count} pending quotes, more than SpreadOptions.MaxPendingQuotes ({_maxPending}).", nameof(state));
+        }
+
+        _watermark.Restore(state.WatermarkTicks, state.MaxEventTicks);
+        _frontier = state.FrontierTicks;
+        _advanceAt = long.MinValue; // the next newer quote recomputes it
+        _pending = new PendingQuote[Math.Max(_pending.Length, state.Pending.Count)];
+        _head = 0;
+        _pendingCount = state.Pending.Count;
+        for (var i = 0; i < _pendingCount; i++)
+        {
+            var q = state.Pending[i];
+            _pending[i] = new PendingQuote(q.TimestampTicks, q.Bid, q.Ask);
+        }
+
+        _inForce = state.InForce;
+        _inForceIncluded = state.InForceIncluded;
+        _inForceSpread = state.InForceSpread;
+        _cursor = state.CursorTicks;
+        _minuteOpen = state.Minute is not null;
+        _minute = default;
+        if (state.Minute is { } m)
+        {
+            _minuteStart = m.StartTicks;
+            _minute = new Accumulator
+            {
+                Count = m.Count, Included = m.Included, Locked = m.Locked, Crossed = m.Crossed, Sum = m.Sum, Min = m.Min, Max = m.Max,
+                Last = m.Last, Weighted = m.Weighted, WeightTicks = m.WeightTicks, LastTime = m.LastTimeTicks, LastBid = m.LastBid, LastAsk = m.LastAsk,
+            };
+        }
+
+        QuoteCount = state.QuoteCount;
+        LateCount = state.LateCount;
+        RejectedCount = state.RejectedCount;
     }
 
     // Floor to a multiple of size, also for negative times (windows align to the epoch on both sides).
@@ -508,6 +547,19 @@ public sealed class SpreadAggregator
     {
         var r = time % size;
         return r < 0 ? time - r - size : time - r;
+    }
+
+    /// <summary>What <see cref="OnQuote"/> did with a quote.</summary>
+    internal enum QuoteVerdict
+    {
+        /// <summary>Taken into its second.</summary>
+        Accepted,
+
+        /// <summary>Its second was final: counts in no window.</summary>
+        Late,
+
+        /// <summary>A price that is not positive and finite: counts in no window.</summary>
+        BadPrice,
     }
 
     private readonly record struct PendingQuote(long Time, double Bid, double Ask);

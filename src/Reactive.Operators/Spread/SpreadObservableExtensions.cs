@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
-using Reactive.Operators.Time;
+using Reactive.Operators.DeadLetters;
+using Reactive.Operators.EventTime;
 
 namespace Reactive.Operators.Spread;
 
@@ -11,8 +12,9 @@ public static class SpreadObservableExtensions
     /// Aggregates quotes into per-second and per-minute spread windows over event time (tumbling,
     /// aligned to the Unix epoch), emitting each window once, when the watermark makes it final (append
     /// mode), and every open window when the source completes. Late quotes (their second already emitted)
-    /// and quotes with a price that is not positive and finite are emitted too, as
-    /// <see cref="SpreadResultKind.Late"/> and <see cref="SpreadResultKind.Rejected"/> results, never dropped.
+    /// and quotes with a price that are not positive and finite count in no window; they are counted
+    /// and, with <see cref="Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, IScheduler, IObserver{Rejected{T}}?)"/>,
+    /// sent to its rejected output.
     /// </summary>
     /// <typeparam name="T">The quote type.</typeparam>
     /// <param name="source">The quotes.</param>
@@ -20,20 +22,20 @@ public static class SpreadObservableExtensions
     /// <param name="time">The quote's event time, in ticks.</param>
     /// <param name="bid">The bid price.</param>
     /// <param name="ask">The ask price.</param>
-    /// <returns>Window, late and rejected results; a selector that throws, or the state bound, ends it with OnError.</returns>
+    /// <returns>The final windows; a selector that throws, or the state bound, ends it with OnError.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="OptionValidationException">An option is invalid.</exception>
     public static IObservable<SpreadResult> Spread<T>(
         this IObservable<T> source,
         SpreadOptions options,
         Func<T, long> time,
         Func<T, double> bid,
-        Func<T, double> ask) => Spread(source, options, time, bid, ask, DefaultScheduler.Instance);
+        Func<T, double> ask) => Spread(source, options, time, bid, ask, DefaultScheduler.Instance, null);
 
     /// <summary>
     /// <see cref="Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double})"/> with the
     /// scheduler whose clock <see cref="SpreadOptions.IdleTimeout"/> is measured on (processing time; a test or a
-    /// backtest passes a virtual-time scheduler).
+    /// backtest passes a virtual-time scheduler) and the side output of the quotes it turns away.
     /// </summary>
     /// <typeparam name="T">The quote type.</typeparam>
     /// <param name="source">The quotes.</param>
@@ -42,16 +44,21 @@ public static class SpreadObservableExtensions
     /// <param name="bid">The bid price.</param>
     /// <param name="ask">The ask price.</param>
     /// <param name="scheduler">The processing-time clock and timer of the idle timeout.</param>
-    /// <returns>Window, late and rejected results; a selector that throws, or the state bound, ends it with OnError.</returns>
+    /// <param name="rejected">
+    /// Receives each quote turned away, as it is turned away: code <c>late</c> (its second was final; the reason names
+    /// the second and the watermark) or <c>bad_price</c>. Null: such quotes are only counted. Its exceptions become OnError.
+    /// </param>
+    /// <returns>The final windows; a selector that throws, or the state bound, ends it with OnError.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="OptionValidationException">An option is invalid.</exception>
     public static IObservable<SpreadResult> Spread<T>(
         this IObservable<T> source,
         SpreadOptions options,
         Func<T, long> time,
         Func<T, double> bid,
         Func<T, double> ask,
-        IScheduler scheduler)
+        IScheduler scheduler,
+        IObserver<Rejected<T>>? rejected = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
@@ -60,7 +67,7 @@ public static class SpreadObservableExtensions
         ArgumentNullException.ThrowIfNull(ask);
         ArgumentNullException.ThrowIfNull(scheduler);
         options.Validate();
-        return new SpreadObservable<T>(source, Snapshot(options), time, bid, ask, scheduler);
+        return new SpreadObservable<T>(source, Snapshot(options), time, bid, ask, scheduler, rejected);
     }
 
     /// <summary>Maps each quote to its spread, relative spread in basis points and locked/crossed flags.</summary>
@@ -92,7 +99,7 @@ public static class SpreadObservableExtensions
         EmitMinutes = o.EmitMinutes,
         MaxPendingQuotes = o.MaxPendingQuotes,
         IdleTimeout = o.IdleTimeout,
-        SourceName = o.SourceName,
+        State = o.State,
     };
 
     private sealed class SpreadObservable<T>(
@@ -101,60 +108,69 @@ public static class SpreadObservableExtensions
         Func<T, long> time,
         Func<T, double> bid,
         Func<T, double> ask,
-        IScheduler scheduler) : IObservable<SpreadResult>
+        IScheduler scheduler,
+        IObserver<Rejected<T>>? rejected) : IObservable<SpreadResult>
     {
         public IDisposable Subscribe(IObserver<SpreadResult> observer)
         {
             ArgumentNullException.ThrowIfNull(observer);
-            var sink = new Sink(observer, options, time, bid, ask, scheduler);
+            var sink = new Sink(observer, options, time, bid, ask, scheduler, rejected);
             sink.SetUpstream(source.Subscribe(sink));
             return sink;
         }
 
         // One subscription: selectors and the aggregator run here; what the downstream observer throws
         // propagates to the source, as in Rx, while what our own code throws becomes OnError. With an idle
-        // timeout, a timer on the scheduler moves the watermark too: then one lock serializes quotes and timer
+        // timeout, the shared idle clock's timer moves the watermark too: then one lock serializes quotes and timer
         // (without one, quotes are the only callers, one at a time by the Rx contract, and take no lock; only the
         // end and disposal do).
-        private sealed class Sink : IObserver<T>, ISpreadSink, IDisposable
+        private sealed class Sink : IObserver<T>, ISpreadSink, IIdleClockOwner, IDisposable
         {
             private readonly IObserver<SpreadResult> _observer;
             private readonly SpreadAggregator _aggregator;
             private readonly Func<T, long> _time;
             private readonly Func<T, double> _bid;
             private readonly Func<T, double> _ask;
+            private readonly IObserver<Rejected<T>>? _rejected;
             private readonly SingleAssignmentDisposable _upstream = new();
-            private readonly IScheduler _scheduler;
-            private readonly long _idleTicks;
             private readonly Lock _gate = new();
-            private readonly bool _idleEnabled;
-            private readonly SerialDisposable _idle = new();
-            private long _lastInput;
-            private long _watermarkAtLastInput = long.MinValue;
-            private bool _idlePending;
+            private readonly IdleClock? _idle;
+            private readonly StateHandle<SpreadState>? _state;
+            private readonly Func<SpreadState> _save;
             private bool _done;
             private bool _forwarding;
 
-            public Sink(IObserver<SpreadResult> observer, SpreadOptions options, Func<T, long> time, Func<T, double> bid, Func<T, double> ask, IScheduler scheduler)
+            public Sink(IObserver<SpreadResult> observer, SpreadOptions options, Func<T, long> time, Func<T, double> bid, Func<T, double> ask, IScheduler scheduler, IObserver<Rejected<T>>? rejected)
             {
                 _observer = observer;
                 _aggregator = new SpreadAggregator(options, this);
                 _time = time;
                 _bid = bid;
                 _ask = ask;
-                _scheduler = scheduler;
-                if (options.IdleTimeout is { } idle)
+                _rejected = rejected;
+                _idle = IdleClock.Create(options.IdleTimeout, scheduler, this);
+                _save = Save;
+                _state = options.State;
+                if (_state is not null)
                 {
-                    _idleTicks = idle.Ticks;
-                    _idleEnabled = true;
+                    if (_state.Initial is { } initial)
+                    {
+                        _aggregator.Load(initial);
+                    }
+
+                    _state.Attach(_save);
                 }
             }
+
+            long IIdleClockOwner.WatermarkTicks => _aggregator.WatermarkTicks;
+
+            long IIdleClockOwner.NextWindowEndTicks => _aggregator.NextWindowEndTicks;
 
             public void SetUpstream(IDisposable upstream) => _upstream.Disposable = upstream;
 
             public void OnNext(T value)
             {
-                if (!_idleEnabled)
+                if (_idle is null)
                 {
                     Quote(value);
                     return;
@@ -167,11 +183,11 @@ public static class SpreadObservableExtensions
                         return;
                     }
 
-                    var now = _scheduler.Now.UtcTicks;
+                    var now = _idle.Now;
                     try
                     {
                         // A quote after a pause is judged against the watermark that followed processing time.
-                        CatchUpIdle(now);
+                        _idle.CatchUp(now);
                     }
                     catch (Exception ex) when (!_forwarding)
                     {
@@ -180,11 +196,9 @@ public static class SpreadObservableExtensions
                     }
 
                     Quote(value);
-                    _lastInput = now;
-                    _watermarkAtLastInput = _aggregator.WatermarkTicks;
-                    if (!_idlePending && !_done)
+                    if (!_done)
                     {
-                        ScheduleIdle(UtcTicks.AddSaturating(now, _idleTicks));
+                        _idle.MarkInput(now);
                     }
                 }
             }
@@ -198,8 +212,7 @@ public static class SpreadObservableExtensions
                         return;
                     }
 
-                    _done = true;
-                    _idle.Dispose();
+                    End();
                     _observer.OnError(error);
                     _upstream.Dispose();
                 }
@@ -229,10 +242,31 @@ public static class SpreadObservableExtensions
                         return;
                     }
 
-                    _done = true;
-                    _idle.Dispose();
+                    End();
                     _observer.OnCompleted();
                     _upstream.Dispose();
+                }
+            }
+
+            void IIdleClockOwner.AdvanceWatermarkTo(long watermarkTicks) => _aggregator.AdvanceWatermarkTo(watermarkTicks);
+
+            void IIdleClockOwner.OnIdleTimer()
+            {
+                lock (_gate)
+                {
+                    if (_done)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        _idle!.Tick();
+                    }
+                    catch (Exception ex) when (!_forwarding)
+                    {
+                        Fail(ex);
+                    }
                 }
             }
 
@@ -245,61 +279,21 @@ public static class SpreadObservableExtensions
 
                 try
                 {
-                    _aggregator.OnQuote(_time(value), _bid(value), _ask(value));
+                    var t = _time(value);
+                    var bid = _bid(value);
+                    var ask = _ask(value);
+                    var verdict = _aggregator.OnQuote(t, bid, ask);
+                    if (verdict != SpreadAggregator.QuoteVerdict.Accepted && _rejected is { } rejected)
+                    {
+                        // Told where the decision is made, before the next quote can move the watermark the reason names.
+                        rejected.OnNext(verdict == SpreadAggregator.QuoteVerdict.Late
+                            ? new Rejected<T>(value, RejectionCodes.Late, _aggregator.LateReason(t))
+                            : new Rejected<T>(value, RejectionCodes.BadPrice, SpreadAggregator.BadPriceReason(bid, ask)));
+                    }
                 }
                 catch (Exception ex) when (!_forwarding)
                 {
                     Fail(ex);
-                }
-            }
-
-            private void CatchUpIdle(long now)
-            {
-                if (_watermarkAtLastInput != long.MinValue && now - _lastInput >= _idleTicks)
-                {
-                    _aggregator.AdvanceWatermarkTo(UtcTicks.AddSaturating(_watermarkAtLastInput, now - _lastInput));
-                }
-            }
-
-            private void ScheduleIdle(long due)
-            {
-                _idlePending = true;
-                _idle.Disposable = UtcTicks.ScheduleAt(_scheduler, this, due, static self => self.OnIdle());
-            }
-
-            private void OnIdle()
-            {
-                lock (_gate)
-                {
-                    if (_done)
-                    {
-                        return;
-                    }
-
-                    _idlePending = false;
-                    var now = _scheduler.Now.UtcTicks;
-                    if (now - _lastInput < _idleTicks)
-                    {
-                        ScheduleIdle(UtcTicks.AddSaturating(_lastInput, _idleTicks));
-                        return;
-                    }
-
-                    try
-                    {
-                        CatchUpIdle(now);
-                    }
-                    catch (Exception ex) when (!_forwarding)
-                    {
-                        Fail(ex);
-                        return;
-                    }
-
-                    var next = _aggregator.NextWindowEndTicks;
-                    if (!_done && next != long.MaxValue)
-                    {
-                        // Wake when the watermark, following processing time, reaches the next window's end.
-                        ScheduleIdle(UtcTicks.IdleWake(now, _lastInput, _watermarkAtLastInput, next));
-                    }
                 }
             }
 
@@ -325,16 +319,30 @@ public static class SpreadObservableExtensions
             {
                 lock (_gate)
                 {
-                    _done = true;
-                    _idle.Dispose();
+                    End();
                     _upstream.Dispose();
                 }
             }
 
-            private void Fail(Exception error)
+            private SpreadState Save()
+            {
+                // Quotes take the lock only with an idle timeout; without one, Save runs between quotes (StateHandle's remarks).
+                lock (_gate)
+                {
+                    return _aggregator.Save();
+                }
+            }
+
+            private void End()
             {
                 _done = true;
-                _idle.Dispose();
+                _idle?.Dispose();
+                _state?.Detach(_save);
+            }
+
+            private void Fail(Exception error)
+            {
+                End();
                 _observer.OnError(error);
                 _upstream.Dispose();
             }

@@ -1,6 +1,8 @@
+using Reactive.Operators.EventTime;
+
 namespace Reactive.Operators.Spread;
 
-/// <summary>Options of the bid/ask spread aggregation (<see cref="SpreadAggregator"/> and <see cref="SpreadObservableExtensions.Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, System.Reactive.Concurrency.IScheduler)"/>).</summary>
+/// <summary>Options of the bid/ask spread aggregation (<see cref="SpreadAggregator"/> and <see cref="SpreadObservableExtensions.Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, System.Reactive.Concurrency.IScheduler, IObserver{DeadLetters.Rejected{T}}?)"/>).</summary>
 public sealed class SpreadOptions
 {
     /// <summary>
@@ -35,7 +37,7 @@ public sealed class SpreadOptions
     public int MaxPendingQuotes { get; set; } = 1_000_000;
 
     /// <summary>
-    /// For the Rx <see cref="SpreadObservableExtensions.Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, System.Reactive.Concurrency.IScheduler)"/>: after no quote for this long (processing time, on
+    /// For the Rx <see cref="SpreadObservableExtensions.Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, System.Reactive.Concurrency.IScheduler, IObserver{DeadLetters.Rejected{T}}?)"/>: after no quote for this long (processing time, on
     /// its scheduler), the watermark follows processing time — it moves on by the time elapsed since the last quote —
     /// so the last second and minute of a feed that paused (a market close, a socket gone quiet) become final and are
     /// emitted. Null: the watermark moves with quotes only.
@@ -43,34 +45,42 @@ public sealed class SpreadOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public TimeSpan? IdleTimeout { get; set; }
 
-    /// <summary>The source name written into the dead letters of rejected and late quotes.</summary>
-    /// <value>The default value is <c>"spread"</c>.</value>
-    public string SourceName { get; set; } = "spread";
+    /// <summary>
+    /// For the Rx <see cref="SpreadObservableExtensions.Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, System.Reactive.Concurrency.IScheduler, IObserver{DeadLetters.Rejected{T}}?)"/>:
+    /// the state handle: the subscription starts from its <see cref="StateHandle{TSnapshot}.Initial"/> snapshot (saved by an
+    /// earlier run, so a restarted pipeline goes on where the saved one stopped) and <see cref="StateHandle{TSnapshot}.Save"/>
+    /// snapshots it while it runs. Null: start empty, no snapshots.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public StateHandle<SpreadState>? State { get; set; }
 
-    /// <summary>Throws when an option is out of range, naming it.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <summary>Throws when an option, or a combination of options, is one the aggregation cannot run with, naming it.</summary>
+    /// <exception cref="OptionValidationException">An option is invalid; <see cref="OptionValidationException.OptionName"/> names it.</exception>
     public void Validate()
     {
         if (WatermarkDelay < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(WatermarkDelay), WatermarkDelay, "SpreadOptions.WatermarkDelay must be zero or positive.");
+            throw new OptionValidationException(nameof(WatermarkDelay), $"SpreadOptions.WatermarkDelay must be zero or positive (it is {WatermarkDelay}).");
         }
 
         if (IdleTimeout is { } idle && idle <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), idle, "SpreadOptions.IdleTimeout must be positive (or null for none).");
+            throw new OptionValidationException(nameof(IdleTimeout), $"SpreadOptions.IdleTimeout must be positive (or null for none); it is {idle}.");
         }
 
         if (MaxPendingQuotes < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxPendingQuotes), MaxPendingQuotes, "SpreadOptions.MaxPendingQuotes must be at least 1.");
+            throw new OptionValidationException(nameof(MaxPendingQuotes), $"SpreadOptions.MaxPendingQuotes must be at least 1 (it is {MaxPendingQuotes}).");
         }
 
         if (!EmitSeconds && !EmitMinutes)
         {
-            throw new ArgumentOutOfRangeException(nameof(EmitMinutes), "SpreadOptions: at least one of EmitSeconds and EmitMinutes must be true.");
+            throw new OptionValidationException(nameof(EmitMinutes), "SpreadOptions: at least one of EmitSeconds and EmitMinutes must be true (with both false nothing is ever emitted).");
         }
 
-        ArgumentNullException.ThrowIfNull(SourceName);
+        if (State?.Initial is { } state && state.WatermarkDelayTicks != WatermarkDelay.Ticks)
+        {
+            throw new OptionValidationException(nameof(State), $"SpreadOptions.State was saved with a watermark delay of {TimeSpan.FromTicks(state.WatermarkDelayTicks)}, not {WatermarkDelay}: restore it with the options it was saved with.");
+        }
     }
 }

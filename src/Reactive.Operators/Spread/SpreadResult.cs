@@ -1,5 +1,3 @@
-using Reactive.Operators.DeadLetters;
-
 namespace Reactive.Operators.Spread;
 
 /// <summary>What a <see cref="SpreadResult"/> describes.</summary>
@@ -10,25 +8,16 @@ public enum SpreadResultKind
 
     /// <summary>A final one-minute window <c>[start, start + 1 min)</c>, aligned to the Unix epoch.</summary>
     Minute,
-
-    /// <summary>A quote that arrived after its second was final and emitted; it counts in no window.</summary>
-    Late,
-
-    /// <summary>A quote with a price that is not a positive finite number; it counts in no window.</summary>
-    Rejected,
 }
 
 /// <summary>
-/// One output of the spread aggregation: a final window (second or minute), or one late or rejected quote.
-/// A struct, so that emitting results allocates nothing.
+/// One output of the spread aggregation: a final window (second or minute). Late quotes and quotes with a bad price
+/// go to the operator's rejected output instead. A struct, so that emitting results allocates nothing.
 /// </summary>
 /// <remarks>
 /// For windows, the statistics (<see cref="Average"/>, <see cref="Min"/>, <see cref="Max"/>,
 /// <see cref="Last"/>, <see cref="TimeWeightedAverage"/>) cover the included quotes (all quotes unless
 /// <see cref="SpreadOptions.IncludeLockedAndCrossed"/> is false) and are null when none was included.
-/// For <see cref="SpreadResultKind.Late"/> and <see cref="SpreadResultKind.Rejected"/>, the window is the
-/// quote's second, <see cref="Count"/> is 1, the quote is in <see cref="TimestampTicks"/>,
-/// <see cref="Bid"/> and <see cref="Ask"/>, and <see cref="DeadLetter"/> says why.
 /// </remarks>
 public readonly record struct SpreadResult
 {
@@ -76,26 +65,23 @@ public readonly record struct SpreadResult
     /// <summary>Ticks of the window that carried weight in <see cref="TimeWeightedAverage"/>.</summary>
     public long WeightedTicks { get; init; }
 
-    /// <summary>Late/rejected: the quote's time; windows: the time of the window's last quote.</summary>
+    /// <summary>The time of the window's last quote.</summary>
     public long TimestampTicks { get; init; }
 
-    /// <summary>Late/rejected: the quote's bid; windows: the bid of the window's last quote.</summary>
+    /// <summary>The bid of the window's last quote.</summary>
     public double Bid { get; init; }
 
-    /// <summary>Late/rejected: the quote's ask; windows: the ask of the window's last quote.</summary>
+    /// <summary>The ask of the window's last quote.</summary>
     public double Ask { get; init; }
 
     /// <summary>The watermark when the result was produced, in ticks.</summary>
     public long WatermarkTicks { get; init; }
-
-    /// <summary>Late/rejected: why the quote counts in no window (code <c>late</c> or <c>bad_price</c>); null for windows.</summary>
-    public DeadLetter? DeadLetter { get; init; }
 }
 
 /// <summary>Receives the results of a <see cref="SpreadAggregator"/>, synchronously, in order.</summary>
-public interface ISpreadSink
+internal interface ISpreadSink
 {
-    /// <summary>Called for each final window and each late or rejected quote.</summary>
+    /// <summary>Called for each final window.</summary>
     /// <param name="result">The result; valid only during the call unless copied.</param>
     void OnResult(in SpreadResult result);
 }

@@ -111,6 +111,37 @@ internal struct Accumulator
         _ => null,
     };
 
+    /// <summary>A copy that shares nothing with this accumulator.</summary>
+    public readonly AggregateState Save() => new(
+        Count, Sum, Mean, M2, Min, Max, HasFirst, First, Last,
+        Times is null ? [] : Times.AsSpan(0, Samples).ToArray(),
+        Values is null ? [] : Values.AsSpan(0, Samples).ToArray(),
+        Weighted);
+
+    /// <summary>The accumulator of a saved state (pooled arrays for its samples).</summary>
+    public static Accumulator Load(AggregateState s)
+    {
+        var acc = new Accumulator
+        {
+            Count = s.Count, Sum = s.Sum, Mean = s.Mean, M2 = s.M2, Min = s.Min, Max = s.Max,
+            HasFirst = s.HasFirst, First = s.First, Last = s.Last, Weighted = s.Weighted,
+        };
+        if (s.Times.Count > 0)
+        {
+            acc.Times = ArrayPool<long>.Shared.Rent(Math.Max(8, s.Times.Count));
+            acc.Values = ArrayPool<double>.Shared.Rent(acc.Times.Length);
+            for (var i = 0; i < s.Times.Count; i++)
+            {
+                acc.Times[i] = s.Times[i];
+                acc.Values[i] = s.Values[i];
+            }
+
+            acc.Samples = s.Times.Count;
+        }
+
+        return acc;
+    }
+
     /// <summary>Returns pooled arrays and resets to empty.</summary>
     public void Release()
     {

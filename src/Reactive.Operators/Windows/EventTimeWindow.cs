@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
-using System.Runtime.InteropServices;
+using Reactive.Operators.DeadLetters;
+using Reactive.Operators.EventTime;
 using Reactive.Operators.Time;
 
 namespace Reactive.Operators.Windows;
@@ -26,29 +27,12 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
         return sink;
     }
 
-    /// <summary>A key that may be null, for dictionaries.</summary>
-    private readonly struct KeyBox(TKey value)
-    {
-        public TKey Value { get; } = value;
-    }
-
-    private sealed class KeyBoxComparer(IEqualityComparer<TKey> inner) : IEqualityComparer<KeyBox>
-    {
-        public bool Equals(KeyBox x, KeyBox y) =>
-            x.Value is null ? y.Value is null : y.Value is not null && inner.Equals(x.Value, y.Value);
-
-        public int GetHashCode(KeyBox obj) => obj.Value is null ? 0 : inner.GetHashCode(obj.Value);
-    }
-
-    /// <summary>An open window: its start and its state rows (slot index per key). Pooled.</summary>
-    private sealed class WindowState(IEqualityComparer<KeyBox> comparer)
-    {
-        public long Start { get; set; }
-
-        public Dictionary<KeyBox, int> Slots { get; } = new(comparer);
-    }
-
-    private sealed class Sink : IObserver<T>, IDisposable
+    /// <summary>
+    /// One subscription: judges each row against the watermark (<see cref="WatermarkTracker"/>, moved on by the
+    /// <see cref="IdleClock"/> when idle), keeps the open windows in a <see cref="WindowStateStore{TKey}"/>, and emits
+    /// in the output mode when windows become final or a trigger fires. Rows it turns away go to the rejected output.
+    /// </summary>
+    private sealed class Sink : IObserver<T>, IIdleClockOwner, IDisposable
     {
         // Event times outside DateTimeOffset's range are treated as missing (window arithmetic stays far from overflow).
         private static readonly long MinTicks = DateTimeOffset.MinValue.UtcTicks;
@@ -61,44 +45,22 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
         private readonly AggregateKind[] _kinds;
         private readonly int _aggCount;
         private readonly double?[] _rowValues;
-        private readonly KeyBoxComparer _keyComparer;
+        private readonly WindowStateStore<TKey> _store;
+        private readonly IdleClock? _idle;
         private readonly SingleAssignmentDisposable _upstream = new();
         private readonly SerialDisposable _trigger = new();
-        private readonly SerialDisposable _idle = new();
-        private readonly Dictionary<long, WindowState> _windows = [];
-        private readonly PriorityQueue<long, long> _closeQueue = new();
-        private readonly Stack<WindowState> _windowPool = new();
-        private readonly Dictionary<KeyBox, int> _keyRefs;
         private readonly List<int> _dirty = [];
         private readonly List<int> _scratch = [];
         private readonly List<WindowResult<TKey>> _pendingUpdates = [];
         private readonly List<WindowResult<TKey>> _finished = [];
-        private readonly Comparison<int> _slotOrder;
         private readonly WindowStats? _stats;
+        private readonly Func<WindowState<TKey>> _save;
 
-        // Slots: state rows (window × key), accumulators flat in _acc[slot * _aggCount + i].
-        private Accumulator[] _acc;
-        private long[] _slotStart;
-        private long[] _slotSeq;
-        private TKey[] _slotKey;
-        private bool[] _slotDirty;
-        private int[] _free;
-        private int _freeCount;
-        private int _slotHigh;
-        private int _stateRows;
-        private long _seq;
-        private long _twaSamples;
-
-        private long _watermark = long.MinValue;
-        private long _maxEvent = long.MinValue;
+        private WatermarkTracker _watermark;
         private long _batchId;
         private bool _completeDirty;
         private bool _done;
         private bool _downstreamFaulted;
-
-        private long _lastInput;
-        private long _watermarkAtLastInput = long.MinValue;
-        private bool _idlePending;
 
         public Sink(WindowConfig<T, TKey> config, IObserver<WindowUpdate<TKey>> observer)
         {
@@ -108,21 +70,29 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _kinds = config.Kinds;
             _aggCount = _kinds.Length;
             _rowValues = new double?[_aggCount];
-            _keyComparer = new KeyBoxComparer(config.KeyComparer);
-            _keyRefs = new Dictionary<KeyBox, int>(_keyComparer);
             _stats = config.Stats;
-            const int InitialSlots = 16;
-            _acc = new Accumulator[InitialSlots * _aggCount];
-            _slotStart = new long[InitialSlots];
-            _slotSeq = new long[InitialSlots];
-            _slotKey = new TKey[InitialSlots];
-            _slotDirty = new bool[InitialSlots];
-            _free = new int[InitialSlots];
-            _slotOrder = CompareSlots;
+            _store = new WindowStateStore<TKey>(_aggCount, config.KeyComparer, config.KeyOrder, config.MaxOpenWindows, config.MaxGroups, config.MaxStateRows);
+            _watermark = new WatermarkTracker(config.Delay);
+            _idle = IdleClock.Create(config.IdleTimeout is { } idle ? TimeSpan.FromTicks(idle) : null, config.Scheduler, this);
+            _save = Save;
         }
+
+        long IIdleClockOwner.WatermarkTicks => _watermark.Ticks;
+
+        long IIdleClockOwner.NextWindowEndTicks => _store.TryPeekEarliest(out var start) ? start + _assigner.Duration : long.MaxValue;
 
         public void Run(IObservable<T> source)
         {
+            if (_config.State is { } handle)
+            {
+                if (handle.Initial is { } initial)
+                {
+                    Load(initial);
+                }
+
+                handle.Attach(_save);
+            }
+
             if (_config.Mode != WindowOutputMode.Append && _config.Trigger > TimeSpan.Zero)
             {
                 _trigger.Disposable = _config.Scheduler.SchedulePeriodic(this, _config.Trigger, static self => self.OnTrigger());
@@ -177,7 +147,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 try
                 {
                     // At the end of a finite input every open window is final.
-                    CloseWindows(all: true);
+                    CloseWindows(long.MaxValue);
                     if (_config.Mode != WindowOutputMode.Append)
                     {
                         FireTrigger();
@@ -208,11 +178,34 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             }
         }
 
+        void IIdleClockOwner.AdvanceWatermarkTo(long watermarkTicks) => AdvanceWatermarkTo(watermarkTicks);
+
+        void IIdleClockOwner.OnIdleTimer()
+        {
+            lock (_gate)
+            {
+                if (_done)
+                {
+                    return;
+                }
+
+                try
+                {
+                    _idle!.Tick();
+                    PublishState();
+                }
+                catch (Exception ex) when (!_downstreamFaulted)
+                {
+                    Fail(ex);
+                }
+            }
+        }
+
         private void Process(T value)
         {
             _stats?.AddInput();
-            var now = _config.IdleTimeout is null ? 0 : _config.Scheduler.Now.UtcTicks;
-            CatchUpIdle(now);
+            var now = _idle?.Now ?? 0;
+            _idle?.CatchUp(now);
             var time = _config.EventTime(value);
             long start = 0;
             var count = 0;
@@ -226,8 +219,8 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             if (time is not { } t || count <= 0 || start < MinTicks || start + ((count - 1) * _assigner.Slide) > MaxTicks - _assigner.Duration)
             {
                 _stats?.AddDropped();
-                _config.RowsWithoutEventTime?.OnNext(value);
-                MarkInput(now);
+                _config.Rejected?.OnNext(new Rejected<T>(value, RejectionCodes.MissingField, _config.MissingEventTimeReason));
+                _idle?.MarkInput(now);
                 return;
             }
 
@@ -238,45 +231,46 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 _rowValues[i] = selectors[i]?.Invoke(value);
             }
 
-            var box = new KeyBox(key);
             for (var w = 0; w < count; w++, start += _assigner.Slide)
             {
                 var end = start + _assigner.Duration;
-                if (end <= _watermark)
+                if (end <= _watermark.Ticks)
                 {
                     // Lateness is per window (Spark): this window is final, the row may still count in later ones.
                     Late(value, t, start, end);
                     continue;
                 }
 
-                var slot = GetSlot(start, box, key);
-                var baseIndex = slot * _aggCount;
+                var slot = _store.GetSlot(start, key);
+                var accs = _store.Aggregates(slot);
+                long samples = 0;
                 for (var i = 0; i < _aggCount; i++)
                 {
-                    _twaSamples += _acc[baseIndex + i].Add(_kinds[i], _rowValues[i], t);
+                    samples += accs[i].Add(_kinds[i], _rowValues[i], t);
                 }
 
-                if (_twaSamples > _config.MaxTimeWeightedSamples)
+                _store.TimeWeightedSamples += samples;
+                if (_store.TimeWeightedSamples > _config.MaxTimeWeightedSamples)
                 {
-                    throw Bound(nameof(EventTimeWindowOptions<T, TKey>.MaxTimeWeightedSamples), _config.MaxTimeWeightedSamples, "time-weighted samples");
+                    throw WindowStateStore<TKey>.Bound(nameof(EventTimeWindowOptions<T, TKey>.MaxTimeWeightedSamples), _config.MaxTimeWeightedSamples, "time-weighted samples");
                 }
 
                 MarkDirty(slot);
             }
 
-            if (t > _maxEvent)
+            if (t > _watermark.MaxEventTicks)
             {
-                _maxEvent = t;
                 _stats?.SetMaxEvent(t);
             }
 
             // The watermark follows this row only after the row was judged (Spark: a batch is judged by the previous watermark).
-            if (t >= long.MinValue + _config.Delay)
+            if (_watermark.Observe(t))
             {
-                AdvanceWatermark(t - _config.Delay);
+                _stats?.SetWatermark(_watermark.Ticks);
+                CloseWindows(_watermark.Ticks);
             }
 
-            MarkInput(now);
+            _idle?.MarkInput(now);
             if (_config.Mode != WindowOutputMode.Append && _config.Trigger == TimeSpan.Zero)
             {
                 FireTrigger();
@@ -288,102 +282,23 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
         private void Late(T value, long t, long start, long end)
         {
             _stats?.AddLate();
-            if (_config.LateRows is { } late)
+            if (_config.Rejected is { } rejected)
             {
                 var reason = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"event time {Format(t)} is in window [{Format(start)}, {Format(end)}), final since the watermark {Format(_watermark)} reached its end");
-                late.OnNext(new LateRow<T>(value, t, start, end, _watermark, LateRow<T>.LateCode, reason));
+                    $"event time {Format(t)} is in window [{Format(start)}, {Format(end)}), final since the watermark {Format(_watermark.Ticks)} reached its end");
+                rejected.OnNext(new Rejected<T>(value, RejectionCodes.Late, reason));
             }
         }
 
         private static string Format(long ticks) => UtcTicks.Format(ticks);
 
-        private void AdvanceWatermark(long candidate)
+        private void AdvanceWatermarkTo(long candidate)
         {
-            if (candidate <= _watermark)
+            if (_watermark.AdvanceTo(candidate))
             {
-                return;
-            }
-
-            _watermark = candidate;
-            _stats?.SetWatermark(candidate);
-            CloseWindows(all: false);
-        }
-
-        /// <summary>
-        /// While idle (no input for the idle timeout) the watermark follows processing time; a row arriving then
-        /// is judged against that watermark, not the one of the last tick.
-        /// </summary>
-        private void CatchUpIdle(long now)
-        {
-            if (_config.IdleTimeout is { } idle && _watermarkAtLastInput != long.MinValue && now - _lastInput >= idle)
-            {
-                AdvanceWatermark(_watermarkAtLastInput + (now - _lastInput));
-            }
-        }
-
-        private void MarkInput(long now)
-        {
-            if (_config.IdleTimeout is not { } idle)
-            {
-                return;
-            }
-
-            _lastInput = now;
-            _watermarkAtLastInput = _watermark;
-            if (!_idlePending)
-            {
-                ScheduleIdle(UtcTicks.AddSaturating(_lastInput, idle));
-            }
-        }
-
-        private void ScheduleIdle(long due)
-        {
-            _idlePending = true;
-            _idle.Disposable = UtcTicks.ScheduleAt(_config.Scheduler, this, due, static self => self.OnIdle());
-        }
-
-        private void OnIdle()
-        {
-            lock (_gate)
-            {
-                if (_done)
-                {
-                    return;
-                }
-
-                _idlePending = false;
-                var idle = _config.IdleTimeout!.Value;
-                var now = _config.Scheduler.Now.UtcTicks;
-                var elapsed = now - _lastInput;
-                if (elapsed < idle)
-                {
-                    ScheduleIdle(UtcTicks.AddSaturating(_lastInput, idle));
-                    return;
-                }
-
-                try
-                {
-                    if (_watermarkAtLastInput != long.MinValue)
-                    {
-                        // Idle: the watermark moves on by the processing time elapsed since the last input.
-                        AdvanceWatermark(_watermarkAtLastInput + elapsed);
-                    }
-
-                    if (_closeQueue.TryPeek(out var nextStart, out _) && _watermarkAtLastInput != long.MinValue)
-                    {
-                        // Wake when the watermark, following processing time, reaches the next window end.
-                        var nextEnd = nextStart + _assigner.Duration;
-                        ScheduleIdle(UtcTicks.IdleWake(now, _lastInput, _watermarkAtLastInput, nextEnd));
-                    }
-
-                    PublishState();
-                }
-                catch (Exception ex) when (!_downstreamFaulted)
-                {
-                    Fail(ex);
-                }
+                _stats?.SetWatermark(candidate);
+                CloseWindows(candidate);
             }
         }
 
@@ -407,101 +322,14 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             }
         }
 
-        private int GetSlot(long start, KeyBox box, TKey key)
-        {
-            if (!_windows.TryGetValue(start, out var window))
-            {
-                if (_windows.Count >= _config.MaxOpenWindows)
-                {
-                    throw Bound(nameof(EventTimeWindowOptions<T, TKey>.MaxOpenWindows), _config.MaxOpenWindows, "open windows");
-                }
-
-                window = _windowPool.Count > 0 ? _windowPool.Pop() : new WindowState(_keyComparer);
-                window.Start = start;
-                _windows.Add(start, window);
-                _closeQueue.Enqueue(start, start);
-            }
-
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(window.Slots, box, out var exists);
-            if (exists)
-            {
-                return slot;
-            }
-
-            if (_stateRows >= _config.MaxStateRows)
-            {
-                window.Slots.Remove(box);
-                throw Bound(nameof(EventTimeWindowOptions<T, TKey>.MaxStateRows), _config.MaxStateRows, "state rows (window × key)");
-            }
-
-            ref var refs = ref CollectionsMarshal.GetValueRefOrAddDefault(_keyRefs, box, out var known);
-            if (!known && _keyRefs.Count > _config.MaxGroups)
-            {
-                _keyRefs.Remove(box);
-                window.Slots.Remove(box);
-                throw Bound(nameof(EventTimeWindowOptions<T, TKey>.MaxGroups), _config.MaxGroups, "keys");
-            }
-
-            refs++;
-            slot = AllocateSlot();
-            _slotStart[slot] = start;
-            _slotKey[slot] = key;
-            _slotSeq[slot] = _seq++;
-            _stateRows++;
-            return slot;
-        }
-
-        private int AllocateSlot()
-        {
-            if (_freeCount > 0)
-            {
-                return _free[--_freeCount];
-            }
-
-            if (_slotHigh == _slotStart.Length)
-            {
-                var n = _slotHigh * 2;
-                Array.Resize(ref _acc, n * _aggCount);
-                Array.Resize(ref _slotStart, n);
-                Array.Resize(ref _slotSeq, n);
-                Array.Resize(ref _slotKey, n);
-                Array.Resize(ref _slotDirty, n);
-                Array.Resize(ref _free, n);
-            }
-
-            return _slotHigh++;
-        }
-
-        private void FreeSlot(int slot)
-        {
-            var baseIndex = slot * _aggCount;
-            for (var i = 0; i < _aggCount; i++)
-            {
-                ref var acc = ref _acc[baseIndex + i];
-                _twaSamples -= acc.Samples;
-                acc.Release();
-            }
-
-            var box = new KeyBox(_slotKey[slot]);
-            ref var refs = ref CollectionsMarshal.GetValueRefOrNullRef(_keyRefs, box);
-            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref refs) && --refs == 0)
-            {
-                _keyRefs.Remove(box);
-            }
-
-            _slotKey[slot] = default!;
-            _slotDirty[slot] = false;
-            _free[_freeCount++] = slot;
-            _stateRows--;
-        }
-
         private void MarkDirty(int slot)
         {
             if (_config.Mode == WindowOutputMode.Update)
             {
-                if (!_slotDirty[slot])
+                ref var dirty = ref _store.Dirty(slot);
+                if (!dirty)
                 {
-                    _slotDirty[slot] = true;
+                    dirty = true;
                     _dirty.Add(slot);
                 }
             }
@@ -511,27 +339,18 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             }
         }
 
-        /// <summary>Closes the windows that are final (<c>end &lt;= watermark</c>), or all of them, in start order.</summary>
-        private void CloseWindows(bool all)
+        /// <summary>Closes the windows that are final (<c>end &lt;= watermark</c>; all of them for <see cref="long.MaxValue"/>), in start order.</summary>
+        private void CloseWindows(long watermark)
         {
-            List<WindowResult<TKey>>? batch = null;
-            while (_closeQueue.TryPeek(out var start, out _))
+            var startBefore = watermark == long.MaxValue ? long.MaxValue : watermark - _assigner.Duration + 1;
+            if (watermark != long.MaxValue && watermark < long.MinValue + _assigner.Duration)
             {
-                if (!all && start + _assigner.Duration > _watermark)
-                {
-                    break;
-                }
+                return;
+            }
 
-                _closeQueue.Dequeue();
-                var window = _windows[start];
-                _windows.Remove(start);
-                _scratch.Clear();
-                foreach (var slot in window.Slots.Values)
-                {
-                    _scratch.Add(slot);
-                }
-
-                _scratch.Sort(_slotOrder);
+            List<WindowResult<TKey>>? batch = null;
+            while (_store.TryTakeEarliest(startBefore, _scratch, out _))
+            {
                 foreach (var slot in _scratch)
                 {
                     switch (_config.Mode)
@@ -539,26 +358,23 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                         case WindowOutputMode.Append:
                             (batch ??= []).Add(Result(slot));
                             break;
-                        case WindowOutputMode.Update when _slotDirty[slot]:
+                        case WindowOutputMode.Update when _store.Dirty(slot):
                             // Touched since the last trigger: its update is still due at the next trigger.
                             _pendingUpdates.Add(Result(slot));
-                            _slotDirty[slot] = false;
+                            _store.Dirty(slot) = false;
                             break;
                         case WindowOutputMode.Complete:
                             if (_finished.Count >= _config.MaxCompleteModeRows)
                             {
-                                throw Bound(nameof(EventTimeWindowOptions<T, TKey>.MaxCompleteModeRows), _config.MaxCompleteModeRows, "finished result rows kept for complete mode");
+                                throw WindowStateStore<TKey>.Bound(nameof(EventTimeWindowOptions<T, TKey>.MaxCompleteModeRows), _config.MaxCompleteModeRows, "finished result rows kept for complete mode");
                             }
 
                             _finished.Add(Result(slot));
                             break;
                     }
 
-                    FreeSlot(slot);
+                    _store.Free(slot);
                 }
-
-                window.Slots.Clear();
-                _windowPool.Push(window);
             }
 
             if (batch is not null)
@@ -574,9 +390,10 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 _scratch.Clear();
                 foreach (var slot in _dirty)
                 {
-                    if (_slotDirty[slot])
+                    ref var dirty = ref _store.Dirty(slot);
+                    if (dirty)
                     {
-                        _slotDirty[slot] = false;
+                        dirty = false;
                         _scratch.Add(slot);
                     }
                 }
@@ -588,7 +405,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 }
 
                 // Closed windows (pending) all start before the open ones.
-                _scratch.Sort(_slotOrder);
+                _store.Sort(_scratch);
                 var rows = new List<WindowResult<TKey>>(_pendingUpdates.Count + _scratch.Count);
                 rows.AddRange(_pendingUpdates);
                 _pendingUpdates.Clear();
@@ -602,16 +419,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             else if (_config.Mode == WindowOutputMode.Complete && _completeDirty)
             {
                 _completeDirty = false;
-                _scratch.Clear();
-                foreach (var window in _windows.Values)
-                {
-                    foreach (var slot in window.Slots.Values)
-                    {
-                        _scratch.Add(slot);
-                    }
-                }
-
-                _scratch.Sort(_slotOrder);
+                _store.AllSlots(_scratch);
                 var rows = new List<WindowResult<TKey>>(_finished.Count + _scratch.Count);
                 rows.AddRange(_finished);
                 foreach (var slot in _scratch)
@@ -625,36 +433,16 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
 
         private WindowResult<TKey> Result(int slot)
         {
-            var start = _slotStart[slot];
+            var start = _store.StartOf(slot);
             var end = start + _assigner.Duration;
             var values = new double?[_aggCount];
-            var baseIndex = slot * _aggCount;
+            var accs = _store.Aggregates(slot);
             for (var i = 0; i < _aggCount; i++)
             {
-                values[i] = _acc[baseIndex + i].Result(_kinds[i], end);
+                values[i] = accs[i].Result(_kinds[i], end);
             }
 
-            return new WindowResult<TKey>(start, end, _slotKey[slot], values);
-        }
-
-        private int CompareSlots(int a, int b)
-        {
-            var c = _slotStart[a].CompareTo(_slotStart[b]);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            if (_config.KeyOrder is { } order)
-            {
-                c = order.Compare(_slotKey[a], _slotKey[b]);
-                if (c != 0)
-                {
-                    return c;
-                }
-            }
-
-            return _slotSeq[a].CompareTo(_slotSeq[b]);
+            return new WindowResult<TKey>(start, end, _store.KeyOf(slot), values);
         }
 
         private void Emit(List<WindowResult<TKey>> rows)
@@ -664,7 +452,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 return;
             }
 
-            var update = new WindowUpdate<TKey>(_batchId++, _config.Mode, _watermark, _config.Specs, rows);
+            var update = new WindowUpdate<TKey>(_batchId++, _config.Mode, _watermark.Ticks, _config.Specs, rows);
             _stats?.AddOutput(rows.Count);
             try
             {
@@ -678,8 +466,56 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             }
         }
 
+        private WindowState<TKey> Save()
+        {
+            lock (_gate)
+            {
+                return new WindowState<TKey>(
+                    WindowState<TKey>.CurrentVersion,
+                    _watermark.Ticks,
+                    _watermark.MaxEventTicks,
+                    _batchId,
+                    _store.Save(),
+                    [.. _pendingUpdates],
+                    [.. _finished],
+                    _completeDirty);
+            }
+        }
+
+        private void Load(WindowState<TKey> state)
+        {
+            if (state.Version != WindowState<TKey>.CurrentVersion)
+            {
+                throw new ArgumentException($"Window state version {state.Version} cannot be restored; this operator reads version {WindowState<TKey>.CurrentVersion}.", nameof(state));
+            }
+
+            _watermark.Restore(state.WatermarkTicks, state.MaxEventTicks);
+            _batchId = state.NextBatchId;
+            _store.Load(state.Entries, slot =>
+            {
+                if (_store.Dirty(slot))
+                {
+                    _dirty.Add(slot);
+                }
+            });
+            _pendingUpdates.AddRange(state.PendingUpdates);
+            _finished.AddRange(state.Finished);
+            _completeDirty = state.CompleteDirty;
+            if (state.WatermarkTicks != long.MinValue)
+            {
+                _stats?.SetWatermark(state.WatermarkTicks);
+            }
+
+            if (state.MaxEventTicks != long.MinValue)
+            {
+                _stats?.SetMaxEvent(state.MaxEventTicks);
+            }
+
+            PublishState();
+        }
+
         private void PublishState() =>
-            _stats?.SetState(_windows.Count, _stateRows, _config.KeySelector is null ? (_stateRows > 0 ? 1 : 0) : _keyRefs.Count);
+            _stats?.SetState(_store.WindowCount, _store.StateRows, _config.KeySelector is null ? (_store.StateRows > 0 ? 1 : 0) : _store.KeyCount);
 
         private void Fail(Exception error)
         {
@@ -700,26 +536,12 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             }
 
             _done = true;
+            _config.State?.Detach(_save);
             _upstream.Dispose();
             _trigger.Dispose();
-            _idle.Dispose();
-            for (var slot = 0; slot < _slotHigh; slot++)
-            {
-                for (var i = 0; i < _aggCount; i++)
-                {
-                    _acc[(slot * _aggCount) + i].Release();
-                }
-            }
-
-            _windows.Clear();
-            _closeQueue.Clear();
-            _keyRefs.Clear();
-            _stateRows = 0;
-            _twaSamples = 0;
+            _idle?.Dispose();
+            _store.Clear();
             PublishState();
         }
-
-        private static InvalidOperationException Bound(string option, int limit, string what) =>
-            new($"Event-time window state exceeded {option} = {limit} {what}; raise {nameof(EventTimeWindowOptions<T, TKey>)}.{option} (or shorten the watermark delay or the windows).");
     }
 }

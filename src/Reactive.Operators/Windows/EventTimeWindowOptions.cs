@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reactive.Concurrency;
+using Reactive.Operators.DeadLetters;
+using Reactive.Operators.EventTime;
 
 namespace Reactive.Operators.Windows;
 
@@ -15,7 +17,7 @@ public sealed class EventTimeWindowOptions<T, TKey>
     /// <summary>
     /// Reads a row's event time as UTC ticks (<see cref="DateTimeOffset.UtcTicks"/>); null (or ticks outside
     /// <see cref="DateTimeOffset"/>'s range, or in a window that starts or ends outside it) = no event time:
-    /// the row is dropped, counted in <see cref="WindowStats.DroppedRows"/> and sent to <see cref="RowsWithoutEventTime"/>.
+    /// the row is dropped, counted in <see cref="WindowStats.DroppedRows"/> and sent to <see cref="Rejected"/>.
     /// </summary>
     /// <value>Required; the default value is null.</value>
     public Func<T, long?>? EventTime { get; set; }
@@ -77,13 +79,26 @@ public sealed class EventTimeWindowOptions<T, TKey>
     /// <value>The default value is <see cref="DefaultScheduler.Instance"/>.</value>
     public IScheduler Scheduler { get; set; } = DefaultScheduler.Instance;
 
-    /// <summary>Receives each (row, final window) pair of a late row. Its exceptions become the operator's OnError.</summary>
-    /// <value>The default value is null (late rows are only counted).</value>
-    public IObserver<LateRow<T>>? LateRows { get; set; }
-
-    /// <summary>Receives rows without event time. Its exceptions become the operator's OnError.</summary>
+    /// <summary>
+    /// The side output of the rows the operator turns away, each with its code and reason: a row late for a final
+    /// window (code <c>late</c>, once per such window, counted in <see cref="WindowStats.LateRows"/>), and a row
+    /// without event time (code <c>missing_field</c>, reason <c>"{EventTimeName}: no event time"</c>, counted in
+    /// <see cref="WindowStats.DroppedRows"/>). Its exceptions become the operator's OnError.
+    /// </summary>
     /// <value>The default value is null (such rows are only counted).</value>
-    public IObserver<T>? RowsWithoutEventTime { get; set; }
+    public IObserver<Rejected<T>>? Rejected { get; set; }
+
+    /// <summary>The name of the event-time field, as the reason of a row without event time gives it.</summary>
+    /// <value>The default value is <c>"time"</c>.</value>
+    public string EventTimeName { get; set; } = "time";
+
+    /// <summary>
+    /// The state handle: the subscription starts from its <see cref="StateHandle{TSnapshot}.Initial"/> (saved by an
+    /// earlier run with the same options) and <see cref="StateHandle{TSnapshot}.Save"/> snapshots it while it runs.
+    /// Null: start empty, no snapshots.
+    /// </summary>
+    /// <value>The default value is null.</value>
+    public StateHandle<WindowState<TKey>>? State { get; set; }
 
     /// <summary>Live progress of the subscription, written by the operator.</summary>
     /// <value>The default value is null.</value>
@@ -116,4 +131,111 @@ public sealed class EventTimeWindowOptions<T, TKey>
     /// <value>The default value is 10 000 000.</value>
     [Range(1, int.MaxValue)]
     public int MaxTimeWeightedSamples { get; set; } = 10_000_000;
+
+    /// <summary>
+    /// Throws when an option, or a combination of options, is one the operator cannot run with, naming it — Spark's
+    /// checks with its wording: duration &lt;= 0, slide &lt;= 0, slide &gt; duration, |startOffset| &gt;= slide; also no
+    /// event time, a negative delay or trigger, a non-positive idle timeout or bound, no aggregate, an unknown mode.
+    /// </summary>
+    /// <exception cref="OptionValidationException">An option is invalid; <see cref="OptionValidationException.OptionName"/> names it.</exception>
+    public void Validate()
+    {
+        const string Options = "EventTimeWindowOptions";
+        if (EventTime is null)
+        {
+            throw new OptionValidationException(nameof(EventTime), $"{Options}.{nameof(EventTime)} is required: it reads a row's event time.");
+        }
+
+        if (Scheduler is null)
+        {
+            throw new OptionValidationException(nameof(Scheduler), $"{Options}.{nameof(Scheduler)} is required (processing time of the trigger and the idle timeout).");
+        }
+
+        if (EventTimeName is null)
+        {
+            throw new OptionValidationException(nameof(EventTimeName), $"{Options}.{nameof(EventTimeName)} is required (it names the field in the reason of a row without event time).");
+        }
+
+        var duration = WindowDuration.Ticks;
+        var slide = (SlideDuration ?? WindowDuration).Ticks;
+        var offset = StartOffset.Ticks;
+
+        // Spark's TimeWindow checks, with its wording.
+        if (duration <= 0)
+        {
+            throw new OptionValidationException(nameof(WindowDuration), $"The window duration ({WindowDuration}) must be greater than 0.");
+        }
+
+        if (slide <= 0)
+        {
+            throw new OptionValidationException(nameof(SlideDuration), $"The slide duration ({SlideDuration}) must be greater than 0.");
+        }
+
+        if (slide > duration)
+        {
+            throw new OptionValidationException(nameof(SlideDuration), $"The slide duration ({SlideDuration}) must be less than or equal to the window duration ({WindowDuration}).");
+        }
+
+        if (Math.Abs(offset) >= slide)
+        {
+            throw new OptionValidationException(nameof(StartOffset), $"The absolute value of the start offset ({StartOffset}) must be less than the slide duration ({TimeSpan.FromTicks(slide)}).");
+        }
+
+        if (WatermarkDelay < TimeSpan.Zero)
+        {
+            throw new OptionValidationException(nameof(WatermarkDelay), $"The watermark delay ({WatermarkDelay}) must not be negative.");
+        }
+
+        if (TriggerInterval < TimeSpan.Zero)
+        {
+            throw new OptionValidationException(nameof(TriggerInterval), $"The trigger interval ({TriggerInterval}) must not be negative (zero = after every row).");
+        }
+
+        if (IdleTimeout is { } idle && idle <= TimeSpan.Zero)
+        {
+            throw new OptionValidationException(nameof(IdleTimeout), $"The idle timeout ({idle}) must be positive (or null for none).");
+        }
+
+        if (!Enum.IsDefined(OutputMode))
+        {
+            throw new OptionValidationException(nameof(OutputMode), $"Unknown output mode {OutputMode}.");
+        }
+
+        if (Aggregates.Count == 0)
+        {
+            throw new OptionValidationException(nameof(Aggregates), $"{Options}.{nameof(Aggregates)} needs at least one aggregate, for example count.");
+        }
+
+        if (Aggregates.Any(a => a is null))
+        {
+            throw new OptionValidationException(nameof(Aggregates), $"{Options}.{nameof(Aggregates)} holds a null aggregate.");
+        }
+
+        CheckBound(MaxOpenWindows, nameof(MaxOpenWindows));
+        CheckBound(MaxGroups, nameof(MaxGroups));
+        CheckBound(MaxStateRows, nameof(MaxStateRows));
+        CheckBound(MaxCompleteModeRows, nameof(MaxCompleteModeRows));
+        CheckBound(MaxTimeWeightedSamples, nameof(MaxTimeWeightedSamples));
+
+        if (State?.Initial is { } state)
+        {
+            if (state.Version != WindowState<TKey>.CurrentVersion)
+            {
+                throw new OptionValidationException(nameof(State), $"{Options}.{nameof(State)} holds a version {state.Version} snapshot; this operator reads version {WindowState<TKey>.CurrentVersion}.");
+            }
+
+            if (state.Entries.Any(e => e.Aggregates.Count != Aggregates.Count))
+            {
+                throw new OptionValidationException(nameof(State), $"{Options}.{nameof(State)} was saved with another aggregate list than the {Aggregates.Count} aggregate(s) of these options.");
+            }
+        }
+    }
+
+    private static void CheckBound(int value, string name)
+    {
+        if (value <= 0)
+        {
+            throw new OptionValidationException(name, $"{name} must be positive (it is {value}).");
+        }
+    }
 }

@@ -1,5 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Reactive.Concurrency;
+using Reactive.Operators.DeadLetters;
+using Reactive.Operators.EventTime;
 
 namespace Reactive.Operators.Windows;
 
@@ -21,8 +23,9 @@ internal sealed class WindowConfig<T, TKey>
         Trigger = o.TriggerInterval;
         IdleTimeout = o.IdleTimeout?.Ticks;
         Scheduler = o.Scheduler;
-        LateRows = o.LateRows;
-        RowsWithoutEventTime = o.RowsWithoutEventTime;
+        Rejected = o.Rejected;
+        MissingEventTimeReason = $"{o.EventTimeName}: no event time";
+        State = o.State;
         Stats = o.Stats;
         MaxOpenWindows = o.MaxOpenWindows;
         MaxGroups = o.MaxGroups;
@@ -57,9 +60,11 @@ internal sealed class WindowConfig<T, TKey>
 
     public IScheduler Scheduler { get; }
 
-    public IObserver<LateRow<T>>? LateRows { get; }
+    public IObserver<Rejected<T>>? Rejected { get; }
 
-    public IObserver<T>? RowsWithoutEventTime { get; }
+    public string MissingEventTimeReason { get; }
+
+    public StateHandle<WindowState<TKey>>? State { get; }
 
     public WindowStats? Stats { get; }
 
@@ -75,74 +80,9 @@ internal sealed class WindowConfig<T, TKey>
 
     public static WindowConfig<T, TKey> From(EventTimeWindowOptions<T, TKey> o)
     {
-        const string Options = nameof(EventTimeWindowOptions<T, TKey>);
-        if (o.EventTime is null)
-        {
-            throw new ArgumentNullException(nameof(o.EventTime), $"{Options}.{nameof(o.EventTime)} is required: it reads a row's event time.");
-        }
-
-        ArgumentNullException.ThrowIfNull(o.Scheduler, nameof(o.Scheduler));
-        var duration = o.WindowDuration.Ticks;
-        var slide = (o.SlideDuration ?? o.WindowDuration).Ticks;
-        var offset = o.StartOffset.Ticks;
-
-        // Spark's TimeWindow checks, with its wording.
-        if (duration <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.WindowDuration), o.WindowDuration, $"The window duration ({o.WindowDuration}) must be greater than 0.");
-        }
-
-        if (slide <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.SlideDuration), o.SlideDuration, $"The slide duration ({o.SlideDuration}) must be greater than 0.");
-        }
-
-        if (slide > duration)
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.SlideDuration), o.SlideDuration, $"The slide duration ({o.SlideDuration}) must be less than or equal to the window duration ({o.WindowDuration}).");
-        }
-
-        if (Math.Abs(offset) >= slide)
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.StartOffset), o.StartOffset, $"The absolute value of the start offset ({o.StartOffset}) must be less than the slide duration ({TimeSpan.FromTicks(slide)}).");
-        }
-
-        if (o.WatermarkDelay < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.WatermarkDelay), o.WatermarkDelay, "The watermark delay must not be negative.");
-        }
-
-        if (o.TriggerInterval < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.TriggerInterval), o.TriggerInterval, "The trigger interval must not be negative (zero = after every row).");
-        }
-
-        if (o.IdleTimeout is { } idle && idle <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.IdleTimeout), o.IdleTimeout, "The idle timeout must be positive (or null for none).");
-        }
-
-        if (!Enum.IsDefined(o.OutputMode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.OutputMode), o.OutputMode, "Unknown output mode.");
-        }
-
-        if (o.Aggregates.Count == 0)
-        {
-            throw new ArgumentException($"{Options}.{nameof(o.Aggregates)} needs at least one aggregate, for example count.", nameof(o.Aggregates));
-        }
-
-        if (o.Aggregates.Any(a => a is null))
-        {
-            throw new ArgumentException($"{Options}.{nameof(o.Aggregates)} holds a null aggregate.", nameof(o.Aggregates));
-        }
-
-        CheckBound(o.MaxOpenWindows, nameof(o.MaxOpenWindows));
-        CheckBound(o.MaxGroups, nameof(o.MaxGroups));
-        CheckBound(o.MaxStateRows, nameof(o.MaxStateRows));
-        CheckBound(o.MaxCompleteModeRows, nameof(o.MaxCompleteModeRows));
-        CheckBound(o.MaxTimeWeightedSamples, nameof(o.MaxTimeWeightedSamples));
-        return new WindowConfig<T, TKey>(o, new WindowAssigner(duration, slide, offset));
+        o.Validate();
+        var slide = o.SlideDuration ?? o.WindowDuration;
+        return new WindowConfig<T, TKey>(o, new WindowAssigner(o.WindowDuration.Ticks, slide.Ticks, o.StartOffset.Ticks));
     }
 
     /// <summary>Ordinal for strings (the same order on every machine), else the type's own order, else none.</summary>
@@ -156,13 +96,5 @@ internal sealed class WindowConfig<T, TKey>
         return typeof(IComparable<TKey>).IsAssignableFrom(typeof(TKey)) || typeof(IComparable).IsAssignableFrom(typeof(TKey))
             ? Comparer<TKey>.Default
             : null;
-    }
-
-    private static void CheckBound(int value, string name)
-    {
-        if (value <= 0)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
-        }
     }
 }

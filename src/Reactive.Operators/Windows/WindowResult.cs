@@ -113,21 +113,3 @@ public sealed record WindowUpdate<TKey>(
     public override string ToString() =>
         $"batch {BatchId} {Mode} ({string.Join(", ", Aggregates.Select(a => a.Name))}): {string.Join("; ", Rows)}";
 }
-
-/// <summary>
-/// A row that arrived for a window that was already final (<c>end &lt;= watermark</c>). It was not aggregated
-/// into that window (it may still have counted in its later, open windows). One per row and late window.
-/// </summary>
-/// <typeparam name="T">The row type.</typeparam>
-/// <param name="Row">The row.</param>
-/// <param name="EventTimeTicks">Its event time, UTC ticks.</param>
-/// <param name="WindowStartTicks">The start of the final window it missed.</param>
-/// <param name="WindowEndTicks">The end of that window.</param>
-/// <param name="WatermarkTicks">The watermark when the row arrived.</param>
-/// <param name="Code">A short stable code: <see cref="LateCode"/>.</param>
-/// <param name="Reason">A readable explanation.</param>
-public sealed record LateRow<T>(T Row, long EventTimeTicks, long WindowStartTicks, long WindowEndTicks, long WatermarkTicks, string Code, string Reason)
-{
-    /// <summary>The code of a row late for a final window.</summary>
-    public const string LateCode = "late";
-}

@@ -32,11 +32,11 @@ public sealed class WindowStats
 
     /// <summary>
     /// (row, window) pairs rejected as late because the window was final, like Spark's
-    /// <c>numRowsDroppedByWatermark</c> (counted after window expansion). Each went to the late-row output.
+    /// <c>numRowsDroppedByWatermark</c> (counted after window expansion). Each went to the rejected output (code <c>late</c>).
     /// </summary>
     public long LateRows => Volatile.Read(ref _lateRows);
 
-    /// <summary>Rows dropped because they had no event time.</summary>
+    /// <summary>Rows dropped because they had no event time (each went to the rejected output, code <c>missing_field</c>).</summary>
     public long DroppedRows => Volatile.Read(ref _droppedRows);
 
     /// <summary>Windows not final yet.</summary>

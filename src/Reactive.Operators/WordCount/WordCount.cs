@@ -80,7 +80,9 @@ public sealed class WordCountAccumulator : IBatchAccumulator<string, WordCounts>
             {
                 if (_counts.Count >= _maxDistinctWords)
                 {
-                    throw new InvalidOperationException(
+                    throw new BoundExceededException(
+                        nameof(WordCountOptions),
+                        nameof(WordCountOptions.MaxDistinctWords),
                         $"A batch holds more than {_maxDistinctWords} distinct words; raise the pipeline option MaxDistinctWords or shorten BatchInterval.");
                 }
 

@@ -6,26 +6,41 @@ namespace Reactive.Host.Tests.Cli;
 public class RunOneShotTests
 {
     [Fact]
-    public void RunAnomaly_OperatorFailsMidFile_StopsReadingAtThatLineAndExitsOne()
+    public void RunAnomaly_LookbackLongerThanTheBaselineBound_IsRefusedAtStartNamingTheBound()
     {
-        // 30,000 hourly rows = 1,250 days of 24 hours. With a lookback longer than the file, hour 1's baseline
-        // passes the default bound of 1,000 prices (1,001: every day before) at the first row of day 1,002:
-        // line 1 + 1,001 × 24 + 1.
+        // A lookback of 100,000 days holds up to 100,000 prices per hour of day: more than the default bound of 1,000.
+        // That used to fail at the first row of day 1,002 (line 24,026 of this file); it is now known before reading.
         var input = CliRunner.TempFile("h.csv");
         Assert.Equal(0, CliRunner.Run("generate", "hourly", "--rows", "30000", "-o", input).Exit);
         var output = CliRunner.TempFile("out.jsonl");
 
         var (exit, _, stderr) = CliRunner.Run("run", "anomaly", "--input", input, "--output", output, "--lookback", "100000 days");
 
-        Assert.Equal(1, exit);
-        Assert.Contains("reactive run anomaly: failed after 24026 lines: Series '' hour 1 holds 1001 baseline prices", stderr, StringComparison.Ordinal);
-        Assert.Contains("reactive run anomaly: AnomalyOptions.MaxBaselineSize is --max-baseline here", stderr, StringComparison.Ordinal);
-        Assert.Equal(",1,", File.ReadLines(input).ElementAt(24025)[10..13]);
+        Assert.Equal(2, exit);
+        Assert.Contains("reactive run: --max-baseline: ", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output) && new FileInfo(output).Length > 0);
 
-        // The bound the message names, raised: the whole file goes through.
-        var again = CliRunner.Run("run", "anomaly", "--input", input, "--output", output, "--lookback", "100000 days", "--max-baseline", "2000");
+        // The bound raised to the lookback: the whole file goes through.
+        var again = CliRunner.Run("run", "anomaly", "--input", input, "--output", output, "--lookback", "100000 days", "--max-baseline", "100000");
         Assert.Equal(0, again.Exit);
         Assert.Contains("read 30001 lines", again.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunAggregate_OperatorBoundReachedMidFile_StopsReadingAtThatLineAndNamesTheArgument()
+    {
+        // Ten rows a minute apart in one-minute windows, at most 3 open at once, with no watermark to close any: the
+        // fourth window opens at line 4 and the run stops there.
+        var input = CliRunner.TempFile("rows.jsonl");
+        File.WriteAllLines(input, Enumerable.Range(0, 10).Select(i => $"{{\"time\":\"2024-01-01T00:{i:00}:30Z\"}}"));
+        var output = CliRunner.TempFile("out.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "aggregate", "--input", input, "--output", output, "--time-field", "time",
+            "--window", "1 minute", "--agg", "count", "--watermark", "1 day", "--max-open-windows", "3");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("reactive run aggregate: failed after 4 lines: Event-time window state exceeded MaxOpenWindows = 3 open windows", stderr, StringComparison.Ordinal);
+        Assert.Contains("reactive run aggregate: EventTimeWindowOptions.MaxOpenWindows is --max-open-windows here", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

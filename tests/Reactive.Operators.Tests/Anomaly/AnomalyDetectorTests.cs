@@ -185,8 +185,9 @@ public sealed class AnomalyDetectorTests
     [Fact]
     public void AnomalyDetector_MaxBaselineSizeExceeded_ThrowsNamingOption()
     {
-        // A bound of 2: the third price is judged against 2 (allowed), the fourth would be judged against 3.
-        var detector = new AnomalyDetector(new AnomalyOptions { MinHistory = 2, MaxBaselineSize = 2 });
+        // A bound of 2: the third price is judged against 2 (allowed), the fourth would be judged against 3. (A lookback
+        // of 2 days: a longer one holds more daily prices than the bound, which Validate refuses.)
+        var detector = new AnomalyDetector(new AnomalyOptions { MinHistory = 2, MaxBaselineSize = 2, Lookback = TimeSpan.FromDays(2) });
         detector.Evaluate(At(0, 1), 1, 1);
         detector.Evaluate(At(0, 1) + 1, 1, 1);
         Assert.Equal(2, detector.Evaluate(At(0, 1) + 2, 1, 1).BaselineCount);
@@ -248,9 +249,39 @@ public sealed class AnomalyDetectorTests
             nameof(AnomalyOptions.MaxBaselineSize) => new AnomalyOptions { MaxBaselineSize = 13 },
             _ => new AnomalyOptions { MaxSeries = 0 },
         };
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new AnomalyDetector(options));
+        var ex = Assert.Throws<OptionValidationException>(() => new AnomalyDetector(options));
+        Assert.Equal(name, ex.OptionName);
         Assert.Equal(name, ex.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AnomalyOptions { StandardDeviations = double.NaN }.Validate());
+        Assert.Throws<OptionValidationException>(() => new AnomalyOptions { StandardDeviations = double.NaN }.Validate());
+    }
+
+    [Theory]
+    [InlineData(12, 2, 1_000, nameof(AnomalyOptions.Lookback))]          // below a day: no earlier price of the same hour
+    [InlineData(24, 2, 1_000, nameof(AnomalyOptions.Lookback))]          // one daily price, two needed: never judged
+    [InlineData(13 * 24, 14, 1_000, nameof(AnomalyOptions.Lookback))]    // 13 daily prices, 14 needed: never judged
+    [InlineData(30 * 24, 14, 20, nameof(AnomalyOptions.MaxBaselineSize))] // 30 daily prices, bound 20: fails on day 21
+    public void AnomalyOptions_CombinationTheDetectorCannotRun_FailsValidateNamingTheOption(int lookbackHours, int minHistory, int maxBaseline, string name)
+    {
+        var options = new AnomalyOptions { Lookback = TimeSpan.FromHours(lookbackHours), MinHistory = minHistory, MaxBaselineSize = maxBaseline };
+        var ex = Assert.Throws<OptionValidationException>(options.Validate);
+        Assert.Equal(name, ex.OptionName);
+        Assert.Throws<OptionValidationException>(() => new AnomalyDetector(options));
+    }
+
+    [Theory]
+    [InlineData(14 * 24, 14, 14)]
+    [InlineData((2 * 24) + 23, 2, 2)]
+    [InlineData(30 * 24, 14, 30)]
+    public void AnomalyOptions_SmallestWorkableCombinations_PassValidate(int lookbackHours, int minHistory, int maxBaseline) =>
+        new AnomalyOptions { Lookback = TimeSpan.FromHours(lookbackHours), MinHistory = minHistory, MaxBaselineSize = maxBaseline }.Validate();
+
+    [Fact]
+    public void AnomalyOptions_StateOfAnotherLookbackOrTooManySeries_NamesState()
+    {
+        var other = new AnomalyState(AnomalyState.CurrentVersion, TimeSpan.FromDays(15).Ticks, []);
+        Assert.Equal("State", Assert.Throws<OptionValidationException>(new AnomalyOptions { State = new(other) }.Validate).OptionName);
+        var two = new AnomalyState(AnomalyState.CurrentVersion, TimeSpan.FromDays(14).Ticks, [new("a", 1, 0, [], []), new("b", 1, 0, [], [])]);
+        Assert.Equal("State", Assert.Throws<OptionValidationException>(new AnomalyOptions { State = new(two), MaxSeries = 1 }.Validate).OptionName);
     }
 
     // Mean and sd of the prices in [t − lookback, t), oldest first, computed plainly from the full list:

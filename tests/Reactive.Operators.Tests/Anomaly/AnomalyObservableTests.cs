@@ -1,6 +1,7 @@
 using System.Reactive;
 using System.Reactive.Linq;
 using Reactive.Operators.Anomaly;
+using Reactive.Operators.DeadLetters;
 using Reactive.Testing;
 using static Reactive.Testing.ReactiveTest;
 
@@ -25,8 +26,8 @@ public sealed class AnomalyObservableTests
         return list;
     }
 
-    private static IObservable<AnomalyResult> Detect(IObservable<P> source, AnomalyOptions? options = null) =>
-        source.DetectAnomalies(options ?? new AnomalyOptions(), p => p.T, p => p.Hour, p => p.Value, p => p.Series);
+    private static IObservable<AnomalyResult> Detect(IObservable<P> source, AnomalyOptions? options = null, IObserver<Rejected<P>>? rejected = null) =>
+        source.DetectAnomalies(options ?? new AnomalyOptions(), p => p.T, p => p.Hour, p => p.Value, p => p.Series, rejected);
 
     [Fact]
     public void DetectAnomalies_PriceAboveThreshold_OnlyAnomalyEmitted()
@@ -45,8 +46,7 @@ public sealed class AnomalyObservableTests
         observer.Messages.AssertEqual(
             OnNext<AnomalyResult>(400, r => r.IsAnomaly && r.Series == "" && r.Hour == 5 && r.Price == 13.08 && r.BaselineCount == 14
                 && Math.Abs(r.BaselineMean!.Value - 11) < 1e-12 && Math.Abs(r.BaselineStdDev!.Value - sd) < 1e-12
-                && Math.Abs(r.ZScore!.Value - ((13.08 - 11) / sd)) < 1e-12 && Math.Abs(r.Threshold!.Value - (11 + (2 * sd))) < 1e-12
-                && r.DeadLetter is null),
+                && Math.Abs(r.ZScore!.Value - ((13.08 - 11) / sd)) < 1e-12 && Math.Abs(r.Threshold!.Value - (11 + (2 * sd))) < 1e-12),
             OnCompleted<AnomalyResult>(430));
         xs.Subscriptions.AssertEqual(Subscribe(200, 430));
     }
@@ -70,7 +70,7 @@ public sealed class AnomalyObservableTests
     }
 
     [Fact]
-    public void DetectAnomalies_OutOfOrderAndBadRows_RejectedWithDeadLetters()
+    public void DetectAnomalies_OutOfOrderAndBadRows_ToTheRejectedOutput()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.Hot("-a-b-c-d-e-|", new Dictionary<char, P>
@@ -82,14 +82,15 @@ public sealed class AnomalyObservableTests
             ['e'] = Price(4, 1, double.NaN),
         });
 
-        var observer = scheduler.Start(() => Detect(xs));
+        var rejected = scheduler.CreateObserver<Rejected<P>>();
+        var observer = scheduler.Start(() => Detect(xs, rejected: rejected));
 
-        observer.Messages.AssertEqual(
-            OnNext<AnomalyResult>(230, r => r.Status == AnomalyStatus.OutOfOrder && r.DeadLetter!.Code == "out_of_order" && r.DeadLetter.Source == "anomaly"),
-            OnNext<AnomalyResult>(250, r => r.Status == AnomalyStatus.DuplicateTime && r.DeadLetter!.Code == "duplicate_time"),
-            OnNext<AnomalyResult>(270, r => r.Status == AnomalyStatus.InvalidHour && r.DeadLetter!.Code == "bad_hour"),
-            OnNext<AnomalyResult>(290, r => r.Status == AnomalyStatus.InvalidPrice && r.DeadLetter!.Code == "bad_price"),
-            OnCompleted<AnomalyResult>(310));
+        observer.Messages.AssertEqual(OnCompleted<AnomalyResult>(310));
+        rejected.Messages.AssertEqual(
+            OnNext(230, new Rejected<P>(Price(2, 1, 10), "out_of_order", "older than the newest price of its series and hour; prices must come in time order per series and hour")),
+            OnNext(250, new Rejected<P>(Price(3, 1, 11), "duplicate_time", "same time as the newest price of its series and hour")),
+            OnNext(270, new Rejected<P>(Price(4, 30, 10), "bad_hour", "hour of day outside 0-24")),
+            OnNext(290, new Rejected<P>(Price(4, 1, double.NaN), "bad_price", "price is not a finite number")));
     }
 
     [Fact]
@@ -134,6 +135,33 @@ public sealed class AnomalyObservableTests
     }
 
     [Fact]
+    public void DetectAnomalies_RejectedObserverThrows_OnErrorAndUnsubscribes()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.Hot("-a-b-c-|", new Dictionary<char, P> { ['a'] = Price(1, 1, 10), ['b'] = Price(0, 1, 10), ['c'] = Price(2, 1, 10) });
+        var boom = new InvalidOperationException("dead-letter store full");
+
+        var observer = scheduler.Start(() => Detect(xs, rejected: Observer.Create<Rejected<P>>(_ => throw boom)));
+
+        observer.Messages.AssertEqual(OnError<AnomalyResult>(230, boom));
+        xs.Subscriptions.AssertEqual(Subscribe(200, 230));
+    }
+
+    [Fact]
+    public void DetectAnomalies_Disposed_UnsubscribesAndDetachesItsState()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.Hot("-a-b-c-|", new Dictionary<char, P> { ['a'] = Price(0, 1, 10), ['b'] = Price(1, 1, 10), ['c'] = Price(2, 1, 99) });
+        var handle = new Reactive.Operators.EventTime.StateHandle<AnomalyState>();
+
+        var observer = scheduler.Start(() => Detect(xs, new AnomalyOptions { EmitEvaluations = true, State = handle }), disposed: 240);
+
+        Assert.Equal(2, observer.Messages.Count);
+        xs.Subscriptions.AssertEqual(Subscribe(200, 240));
+        Assert.False(handle.IsAttached);
+    }
+
+    [Fact]
     public void DetectAnomalies_MaxSeriesExceeded_OnErrorNamingOption()
     {
         var scheduler = new TestScheduler();
@@ -173,7 +201,7 @@ public sealed class AnomalyObservableTests
         Assert.Throws<ArgumentNullException>(() => xs.DetectAnomalies(options, null!, p => p.Hour, p => p.Value));
         Assert.Throws<ArgumentNullException>(() => xs.DetectAnomalies(options, p => p.T, null!, p => p.Value));
         Assert.Throws<ArgumentNullException>(() => xs.DetectAnomalies(options, p => p.T, p => p.Hour, null!));
-        Assert.Throws<ArgumentOutOfRangeException>(() => xs.DetectAnomalies(new AnomalyOptions { MinHistory = 1 }, p => p.T, p => p.Hour, p => p.Value));
+        Assert.Throws<OptionValidationException>(() => xs.DetectAnomalies(new AnomalyOptions { MinHistory = 1 }, p => p.T, p => p.Hour, p => p.Value));
     }
 
     private sealed record P(long T, int Hour, double Value, string Series);

@@ -168,18 +168,17 @@ public sealed class SpreadAggregatorTests
     {
         var sink = new ListSink();
         var agg = new SpreadAggregator(new SpreadOptions(), sink);
-        agg.OnQuote(At(3.5), 10.00, 10.02);
-        agg.OnQuote(At(5.0), 10.00, 10.02);
-        agg.OnQuote(At(3.9), 10.00, 10.05);
+        Assert.Equal(SpreadAggregator.QuoteVerdict.Accepted, agg.OnQuote(At(3.5), 10.00, 10.02));
+        Assert.Equal(SpreadAggregator.QuoteVerdict.Accepted, agg.OnQuote(At(5.0), 10.00, 10.02));
+        var emitted = sink.Results.Count;
+        Assert.Equal(SpreadAggregator.QuoteVerdict.Late, agg.OnQuote(At(3.9), 10.00, 10.05));
 
         Assert.Equal(1, agg.LateCount);
-        var late = sink.Results[^1];
-        Assert.Equal(SpreadResultKind.Late, late.Kind);
-        Assert.Equal(At(3.9), late.TimestampTicks);
-        Assert.Equal(At(3), late.WindowStartTicks);
-        Assert.Equal(10.05, late.Ask);
-        Assert.Equal(At(5.0), late.WatermarkTicks);
-        Assert.Equal("late", late.DeadLetter!.Code);
+        Assert.Equal(emitted, sink.Results.Count);
+        Assert.Equal(At(5.0), agg.WatermarkTicks);
+        Assert.Equal(
+            "quote at 2014-03-03T09:30:03.9Z is in second [2014-03-03T09:30:03Z, 2014-03-03T09:30:04Z), final since the watermark 2014-03-03T09:30:05Z reached its end; raise SpreadOptions.WatermarkDelay to accept it",
+            agg.LateReason(At(3.9)));
 
         agg.Flush();
         // The late quote counts nowhere: second 3 has its one quote, the minute has two.
@@ -198,13 +197,14 @@ public sealed class SpreadAggregatorTests
         Assert.Empty(sink.Results);
         agg.OnQuote(At(3.1), 10.00, 10.04); // watermark 1.1: second 0 final
         Assert.Equal(At(0), Assert.Single(sink.Results).WindowStartTicks);
-        agg.OnQuote(At(0.7), 10.00, 10.05); // second 0 already emitted: late
-        Assert.Equal(SpreadResultKind.Late, sink.Results[^1].Kind);
+        Assert.Equal(SpreadAggregator.QuoteVerdict.Late, agg.OnQuote(At(0.7), 10.00, 10.05)); // second 0 already emitted: late
+        Assert.Single(sink.Results);
         agg.OnQuote(At(5), 10.00, 10.06);   // watermark 3: seconds 1 and 2 final
         Assert.Equal(
-            new[] { (SpreadResultKind.Second, At(0)), (SpreadResultKind.Late, At(0)), (SpreadResultKind.Second, At(1)), (SpreadResultKind.Second, At(2)) },
+            new[] { (SpreadResultKind.Second, At(0)), (SpreadResultKind.Second, At(1)), (SpreadResultKind.Second, At(2)) },
             sink.Results.Select(r => (r.Kind, r.WindowStartTicks)));
-        Assert.Equal(0.03, sink.Results[2].Last);
+        Assert.Equal(1, agg.LateCount);
+        Assert.Equal(0.03, sink.Results[1].Last);
         Assert.Equal(At(3), agg.WatermarkTicks);
         Assert.Equal(2, agg.PendingCount);
     }
@@ -214,14 +214,13 @@ public sealed class SpreadAggregatorTests
     {
         var sink = new ListSink();
         var agg = new SpreadAggregator(new SpreadOptions(), sink);
-        agg.OnQuote(At(0), 0, 10.02);
-        agg.OnQuote(At(0.1), 10.00, double.NaN);
+        Assert.Equal(SpreadAggregator.QuoteVerdict.BadPrice, agg.OnQuote(At(0), 0, 10.02));
+        Assert.Equal(SpreadAggregator.QuoteVerdict.BadPrice, agg.OnQuote(At(0.1), 10.00, double.NaN));
         agg.Flush();
 
         Assert.Equal(2, agg.RejectedCount);
-        Assert.Equal(2, sink.Results.Count);
-        Assert.All(sink.Results, r => Assert.Equal(SpreadResultKind.Rejected, r.Kind));
-        Assert.All(sink.Results, r => Assert.Equal("bad_price", r.DeadLetter!.Code));
+        Assert.Empty(sink.Results);
+        Assert.Equal("Bid 10 and ask NaN must both be positive finite prices.", SpreadAggregator.BadPriceReason(10.00, double.NaN));
     }
 
     [Fact]
@@ -291,8 +290,32 @@ public sealed class SpreadAggregatorTests
             nameof(SpreadOptions.MaxPendingQuotes) => new SpreadOptions { MaxPendingQuotes = 0 },
             _ => new SpreadOptions { EmitSeconds = false, EmitMinutes = false },
         };
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new SpreadAggregator(options, new ListSink()));
+        var ex = Assert.Throws<OptionValidationException>(() => new SpreadAggregator(options, new ListSink()));
+        Assert.Equal(name, ex.OptionName);
         Assert.Equal(name, ex.ParamName);
+        Assert.Equal(name, Assert.Throws<OptionValidationException>(options.Validate).OptionName);
+    }
+
+    [Fact]
+    public void SpreadOptions_StateOfAnotherDelay_NamesState()
+    {
+        var state = new SpreadAggregator(new SpreadOptions(), new ListSink()).Save();
+        var ex = Assert.Throws<OptionValidationException>(new SpreadOptions { WatermarkDelay = TimeSpan.FromSeconds(1), State = new(state) }.Validate);
+        Assert.Equal("State", ex.OptionName);
+    }
+
+    [Fact]
+    public void SpreadOptions_Defaults_AsDocumentedAndValid()
+    {
+        var o = new SpreadOptions();
+        Assert.Equal(TimeSpan.Zero, o.WatermarkDelay);
+        Assert.True(o.IncludeLockedAndCrossed);
+        Assert.True(o.EmitSeconds);
+        Assert.True(o.EmitMinutes);
+        Assert.Equal(1_000_000, o.MaxPendingQuotes);
+        Assert.Null(o.IdleTimeout);
+        Assert.Null(o.State);
+        o.Validate();
     }
 
     private sealed class CountingSink : ISpreadSink

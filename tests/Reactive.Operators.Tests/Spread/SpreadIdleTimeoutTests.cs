@@ -1,5 +1,6 @@
 using System.Reactive;
 using System.Reactive.Linq;
+using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Spread;
 using Reactive.Testing;
 using static Reactive.Testing.ReactiveTest;
@@ -20,8 +21,8 @@ public sealed class SpreadIdleTimeoutTests
     private static Recorded<Notification<Q>> At(long processing, double eventSeconds, double bid = 10.00, double ask = 10.02) =>
         OnNext(processing, new Q((long)Math.Round(eventSeconds * S), bid, ask));
 
-    private static IObservable<SpreadResult> SpreadOf(IObservable<Q> source, TestScheduler scheduler, TimeSpan? idle) =>
-        source.Spread(new SpreadOptions { IdleTimeout = idle }, q => q.T, q => q.Bid, q => q.Ask, scheduler);
+    private static IObservable<SpreadResult> SpreadOf(IObservable<Q> source, TestScheduler scheduler, TimeSpan? idle, IObserver<Rejected<Q>>? rejected = null) =>
+        source.Spread(new SpreadOptions { IdleTimeout = idle }, q => q.T, q => q.Bid, q => q.Ask, scheduler, rejected);
 
     private static Func<SpreadResult, bool> Window(SpreadResultKind kind, long start, int count) =>
         r => r.Kind == kind && r.WindowStartTicks == start && r.Count == count;
@@ -52,14 +53,20 @@ public sealed class SpreadIdleTimeoutTests
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(At(T0, 1.5), At(T0 + (20 * S), 10), At(T0 + (20 * S) + 1, 30), OnCompleted<Q>(T0 + (21 * S)));
 
-        var observer = scheduler.Start(() => SpreadOf(xs, scheduler, TimeSpan.FromSeconds(2)), 100, T0, T0 + (2 * M));
+        var rejected = scheduler.CreateObserver<Rejected<Q>>();
+        var observer = scheduler.Start(() => SpreadOf(xs, scheduler, TimeSpan.FromSeconds(2), rejected), 100, T0, T0 + (2 * M));
 
         observer.Messages.AssertEqual(
             OnNext(T0 + (2 * S), Window(SpreadResultKind.Second, S, 1)),
-            OnNext<SpreadResult>(T0 + (20 * S), r => r.Kind == SpreadResultKind.Late && r.TimestampTicks == 10 * S && r.WatermarkTicks == 215 * S / 10),
             OnNext(T0 + (21 * S), Window(SpreadResultKind.Second, 30 * S, 1)),
             OnNext(T0 + (21 * S), Window(SpreadResultKind.Minute, 0, 2)),
             OnCompleted<SpreadResult>(T0 + (21 * S)));
+
+        // Late against the watermark that followed processing time while idle: 1.5 s + 20 s = 21.5 s.
+        rejected.Messages.AssertEqual(OnNext(T0 + (20 * S), new Rejected<Q>(
+            new Q(10 * S, 10.00, 10.02),
+            "late",
+            "quote at 0001-01-01T00:00:10Z is in second [0001-01-01T00:00:10Z, 0001-01-01T00:00:11Z), final since the watermark 0001-01-01T00:00:21.5Z reached its end; raise SpreadOptions.WatermarkDelay to accept it")));
     }
 
     [Fact]
@@ -98,9 +105,10 @@ public sealed class SpreadIdleTimeoutTests
     [InlineData(-1)]
     public void Spread_IdleTimeoutNotPositive_ThrowsNamingIt(long ticks)
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+        var ex = Assert.Throws<OptionValidationException>(() =>
             Observable.Never<Q>().Spread(new SpreadOptions { IdleTimeout = TimeSpan.FromTicks(ticks) }, q => q.T, q => q.Bid, q => q.Ask, new TestScheduler()));
 
+        Assert.Equal("IdleTimeout", ex.OptionName);
         Assert.Equal("IdleTimeout", ex.ParamName);
     }
 

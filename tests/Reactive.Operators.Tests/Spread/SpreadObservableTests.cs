@@ -1,4 +1,7 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Spread;
 using Reactive.Testing;
 using static Reactive.Testing.ReactiveTest;
@@ -13,8 +16,8 @@ public sealed class SpreadObservableTests
     // Event times are in the quotes; virtual time is only when they arrive.
     private static Q Quote(double seconds, double bid, double ask) => new((long)Math.Round(seconds * S), bid, ask);
 
-    private static IObservable<SpreadResult> SpreadOf(IObservable<Q> source, SpreadOptions? options = null) =>
-        source.Spread(options ?? new SpreadOptions(), q => q.T, q => q.Bid, q => q.Ask);
+    private static IObservable<SpreadResult> SpreadOf(IObservable<Q> source, SpreadOptions? options = null, IObserver<Rejected<Q>>? rejected = null) =>
+        source.Spread(options ?? new SpreadOptions(), q => q.T, q => q.Bid, q => q.Ask, DefaultScheduler.Instance, rejected);
 
     private static Func<SpreadResult, bool> Window(SpreadResultKind kind, long start, int count, double? last = null) =>
         r => r.Kind == kind && r.WindowStartTicks == start && r.Count == count && (last is null || r.Last == last);
@@ -53,14 +56,18 @@ public sealed class SpreadObservableTests
             ['c'] = Quote(3.9, 10.00, 10.05),
         });
 
-        var observer = scheduler.Start(() => SpreadOf(xs));
+        var rejected = scheduler.CreateObserver<Rejected<Q>>();
+        var observer = scheduler.Start(() => SpreadOf(xs, rejected: rejected));
 
         observer.Messages.AssertEqual(
             OnNext(230, Window(SpreadResultKind.Second, 3 * S, 1)),
-            OnNext<SpreadResult>(250, r => r.Kind == SpreadResultKind.Late && r.TimestampTicks == 39 * S / 10 && r.DeadLetter!.Code == "late"),
             OnNext(270, Window(SpreadResultKind.Second, 5 * S, 1)),
             OnNext(270, Window(SpreadResultKind.Minute, 0, 2)),
             OnCompleted<SpreadResult>(270));
+        rejected.Messages.AssertEqual(OnNext(250, new Rejected<Q>(
+            Quote(3.9, 10.00, 10.05),
+            "late",
+            "quote at 0001-01-01T00:00:03.9Z is in second [0001-01-01T00:00:03Z, 0001-01-01T00:00:04Z), final since the watermark 0001-01-01T00:00:05Z reached its end; raise SpreadOptions.WatermarkDelay to accept it")));
     }
 
     [Fact]
@@ -86,16 +93,17 @@ public sealed class SpreadObservableTests
     }
 
     [Fact]
-    public void Spread_BadPrice_RejectedResult()
+    public void Spread_BadPrice_ToTheRejectedOutput()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.Hot("-a-|", new Dictionary<char, Q> { ['a'] = Quote(1, 0, 10.02) });
 
-        var observer = scheduler.Start(() => SpreadOf(xs));
+        var rejected = scheduler.CreateObserver<Rejected<Q>>();
+        var observer = scheduler.Start(() => SpreadOf(xs, rejected: rejected));
 
         observer.Messages.AssertEqual(
-            OnNext<SpreadResult>(210, r => r.Kind == SpreadResultKind.Rejected && r.DeadLetter!.Code == "bad_price"),
             OnCompleted<SpreadResult>(230));
+        rejected.Messages.AssertEqual(OnNext(210, new Rejected<Q>(Quote(1, 0, 10.02), "bad_price", "Bid 0 and ask 10.02 must both be positive finite prices.")));
     }
 
     [Fact]
@@ -141,6 +149,24 @@ public sealed class SpreadObservableTests
         var boom = new FormatException("bad bid");
 
         var observer = scheduler.Start(() => xs.Spread(new SpreadOptions(), q => q.T, q => q.T == 2 * S ? throw boom : q.Bid, q => q.Ask));
+
+        observer.Messages.AssertEqual(OnError<SpreadResult>(230, boom));
+        xs.Subscriptions.AssertEqual(Subscribe(200, 230));
+    }
+
+    [Fact]
+    public void Spread_RejectedObserverThrows_OnErrorAndUnsubscribes()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.Hot("-a-b-c-|", new Dictionary<char, Q>
+        {
+            ['a'] = Quote(1, 10.00, 10.02),
+            ['b'] = Quote(2, 0, 10.02), // bad price: to the rejected output, which throws
+            ['c'] = Quote(3, 10.00, 10.02),
+        });
+        var boom = new InvalidOperationException("dead-letter store full");
+
+        var observer = scheduler.Start(() => SpreadOf(xs, rejected: Observer.Create<Rejected<Q>>(_ => throw boom)));
 
         observer.Messages.AssertEqual(OnError<SpreadResult>(230, boom));
         xs.Subscriptions.AssertEqual(Subscribe(200, 230));
@@ -194,7 +220,7 @@ public sealed class SpreadObservableTests
         Assert.Throws<ArgumentNullException>(() => xs.Spread(options, null!, q => q.Bid, q => q.Ask));
         Assert.Throws<ArgumentNullException>(() => xs.Spread(options, q => q.T, null!, q => q.Ask));
         Assert.Throws<ArgumentNullException>(() => xs.Spread(options, q => q.T, q => q.Bid, null!));
-        Assert.Throws<ArgumentOutOfRangeException>(() => xs.Spread(new SpreadOptions { WatermarkDelay = TimeSpan.FromSeconds(-1) }, q => q.T, q => q.Bid, q => q.Ask));
+        Assert.Throws<OptionValidationException>(() => xs.Spread(new SpreadOptions { WatermarkDelay = TimeSpan.FromSeconds(-1) }, q => q.T, q => q.Bid, q => q.Ask));
     }
 
     [Fact]

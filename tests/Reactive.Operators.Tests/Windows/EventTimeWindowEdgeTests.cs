@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Windows;
 using Reactive.Testing;
 using static Reactive.Operators.Tests.Windows.WindowTestData;
@@ -63,8 +64,8 @@ public sealed class EventTimeWindowEdgeTests
             : ReferenceEquals(r, maximum) ? DateTimeOffset.MaxValue.UtcTicks - TimeSpan.TicksPerMinute
             : S(r.At!.Value);
         var stats = options.Stats = new WindowStats();
-        var dropped = scheduler.CreateObserver<Row>();
-        options.RowsWithoutEventTime = dropped;
+        var dropped = scheduler.CreateObserver<Rejected<Row>>();
+        options.Rejected = dropped;
         options.Scheduler = scheduler;
 
         var res = scheduler.Start(() => System.Reactive.Linq.Observable.Select(
@@ -74,7 +75,9 @@ public sealed class EventTimeWindowEdgeTests
         res.Messages.AssertEqual(
             OnNext(300, "2024-01-01T11:55:00.0000000+00:00 2024-01-01T12:05:00.0000000+00:00 1 | 2024-01-01T12:00:00.0000000+00:00 2024-01-01T12:10:00.0000000+00:00 1"),
             OnCompleted<string>(300));
-        dropped.Messages.AssertEqual(OnNext(210, minimum), OnNext(230, maximum));
+        dropped.Messages.AssertEqual(
+            OnNext(210, new Rejected<Row>(minimum, "missing_field", "time: no event time")),
+            OnNext(230, new Rejected<Row>(maximum, "missing_field", "time: no event time")));
         Assert.Equal(2, stats.DroppedRows);
     }
 

@@ -74,7 +74,7 @@ public sealed class EventTimeWindowModeOracleTests
         AssertBatches(mode, expected, [.. res.Messages.SkipLast(1).Select(m => m.Value.Value)]);
     }
 
-    private static List<Row> RandomRows(int seed)
+    internal static List<Row> RandomRows(int seed)
     {
         var random = new Random(seed);
         var rows = new List<Row>();

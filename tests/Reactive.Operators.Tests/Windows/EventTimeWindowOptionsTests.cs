@@ -6,11 +6,16 @@ namespace Reactive.Operators.Tests.Windows;
 
 public sealed class EventTimeWindowOptionsTests
 {
+    // Validate() and the operator throw the same typed error; its OptionName and ParamName both name the property.
     private static ArgumentException Invalid(Action<EventTimeWindowOptions<Row, string>> change)
     {
         var o = Options(10);
         change(o);
-        return Assert.ThrowsAny<ArgumentException>(() => Observable.Empty<Row>().WindowByEventTime(o));
+        var direct = Assert.Throws<OptionValidationException>(o.Validate);
+        var ex = Assert.Throws<OptionValidationException>(() => Observable.Empty<Row>().WindowByEventTime(o));
+        Assert.Equal(direct.OptionName, ex.OptionName);
+        Assert.Equal(ex.OptionName, ex.ParamName);
+        return ex;
     }
 
     [Theory]
@@ -62,7 +67,21 @@ public sealed class EventTimeWindowOptionsTests
         Assert.Equal("MaxCompleteModeRows", Invalid(o => o.MaxCompleteModeRows = 0).ParamName);
         Assert.Equal("MaxTimeWeightedSamples", Invalid(o => o.MaxTimeWeightedSamples = 0).ParamName);
         Assert.Equal("OutputMode", Invalid(o => o.OutputMode = (WindowOutputMode)42).ParamName);
+        Assert.Equal("Scheduler", Invalid(o => o.Scheduler = null!).ParamName);
+        Assert.Equal("EventTimeName", Invalid(o => o.EventTimeName = null!).ParamName);
+        Assert.Equal("Aggregates", Invalid(o => o.Aggregates.Add(null!)).ParamName);
     }
+
+    [Fact]
+    public void Validate_StateOfAnotherVersionOrAggregateList_NamesState()
+    {
+        var entry = new WindowStateEntry<string>(0, "a", false, []);
+        Assert.Equal("State", Invalid(o => o.State = new(new WindowState<string>(2, 0, 0, 0, [], [], [], false))).ParamName);
+        Assert.Equal("State", Invalid(o => o.State = new(new WindowState<string>(WindowState<string>.CurrentVersion, 0, 0, 0, [entry], [], [], false))).ParamName);
+    }
+
+    [Fact]
+    public void Validate_Defaults_Pass() => Options(10).Validate();
 
     [Fact]
     public void WindowByEventTime_NullArguments_Throw()
@@ -86,5 +105,10 @@ public sealed class EventTimeWindowOptionsTests
         Assert.Equal(100_000, o.MaxGroups);
         Assert.Equal(1_000_000, o.MaxStateRows);
         Assert.Equal(100_000, o.MaxCompleteModeRows);
+        Assert.Equal(10_000_000, o.MaxTimeWeightedSamples);
+        Assert.Equal("time", o.EventTimeName);
+        Assert.Null(o.Rejected);
+        Assert.Null(o.State);
+        Assert.Null(o.Stats);
     }
 }

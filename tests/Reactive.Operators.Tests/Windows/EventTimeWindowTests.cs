@@ -1,5 +1,6 @@
 using System.Reactive;
 using System.Reactive.Linq;
+using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Windows;
 using Reactive.Testing;
 using static Reactive.Operators.Tests.Windows.WindowTestData;
@@ -302,8 +303,8 @@ public sealed class EventTimeWindowTests
             OnNext(220, row7),       // [0,10): final (10 <= 12) → late; [5,15): open → counts
             OnCompleted<Row>(300));
         var options = Options(10, 5);
-        var late = scheduler.CreateObserver<LateRow<Row>>();
-        options.LateRows = late;
+        var late = scheduler.CreateObserver<Rejected<Row>>();
+        options.Rejected = late;
 
         var res = Run(scheduler, xs, options);
 
@@ -311,13 +312,12 @@ public sealed class EventTimeWindowTests
         var lateRow = Assert.Single(late.Messages).Value.Value;
         Assert.Equal(220, Assert.Single(late.Messages).Time);
         Assert.Same(row7, lateRow.Row);
-        Assert.Equal(S(7), lateRow.EventTimeTicks);
-        Assert.Equal(S(0), lateRow.WindowStartTicks);
-        Assert.Equal(S(10), lateRow.WindowEndTicks);
-        Assert.Equal(S(12), lateRow.WatermarkTicks);
         Assert.Equal("late", lateRow.Code);
-        Assert.Contains("2024-01-01T12:00:10Z", lateRow.Reason, StringComparison.Ordinal);
-        Assert.Contains("final", lateRow.Reason, StringComparison.Ordinal);
+
+        // The reason carries what LateRow<T> carried as fields: the event time, the final window and the watermark.
+        Assert.Equal(
+            "event time 2024-01-01T12:00:07Z is in window [2024-01-01T12:00:00Z, 2024-01-01T12:00:10Z), final since the watermark 2024-01-01T12:00:12Z reached its end",
+            lateRow.Reason);
     }
 
     [Fact]
@@ -329,13 +329,16 @@ public sealed class EventTimeWindowTests
         var xs = scheduler.CreateHotObservable(OnNext(210, Row.Of(1)), OnNext(220, noTime), OnNext(230, outOfRange), OnCompleted<Row>(300));
         var options = Options(10);
         var stats = options.Stats = new WindowStats();
-        var dropped = scheduler.CreateObserver<Row>();
-        options.RowsWithoutEventTime = dropped;
+        var dropped = scheduler.CreateObserver<Rejected<Row>>();
+        options.Rejected = dropped;
+        options.EventTimeName = "at";
 
         var res = Run(scheduler, xs, options);
 
         res.Messages.AssertEqual(OnNext(300, "[0,10) a 1"), OnCompleted<string>(300));
-        dropped.Messages.AssertEqual(OnNext(220, noTime), OnNext(230, outOfRange));
+        dropped.Messages.AssertEqual(
+            OnNext(220, new Rejected<Row>(noTime, "missing_field", "at: no event time")),
+            OnNext(230, new Rejected<Row>(outOfRange, "missing_field", "at: no event time")));
         Assert.Equal(2, stats.DroppedRows);
         Assert.Equal(0, stats.LateRows);
     }
@@ -449,10 +452,10 @@ public sealed class EventTimeWindowTests
                 options.Aggregates[1] = WindowAggregate<Row>.Of(AggregateKind.Sum, "value", r => r.Key == "bad" ? throw error : r.Value);
                 break;
             case "lateObserver":
-                options.LateRows = Observer.Create<LateRow<Row>>(_ => throw error);
+                options.Rejected = Observer.Create<Rejected<Row>>(r => throw (r.Code == "late" ? error : new InvalidOperationException("not late")));
                 break;
             case "noTimeObserver":
-                options.RowsWithoutEventTime = Observer.Create<Row>(_ => throw error);
+                options.Rejected = Observer.Create<Rejected<Row>>(r => throw (r.Code == "missing_field" ? error : new InvalidOperationException("not missing_field")));
                 break;
         }
 
