@@ -153,4 +153,16 @@ public partial class BboQuoteGeneratorTests
             Assert.Equal(offset.Ticks, seen[i + 1].At.Ticks, tolerance: 1);
         }
     }
+
+    // SHA-256 of the single-symbol output of the generator as it was before it learned several symbols (computed then):
+    // expected values elsewhere and the benchmark's checksums rest on these bytes.
+    [Theory]
+    [InlineData(14081, 10_000, "SYN", "3C26EFE5E888F00EF161B72B314F36D2D2458D01E7937BE9F78837090CD4A482")]
+    [InlineData(7, 100_000, "ITT", "9EA9CB7402AFE881421E95FF1E51DBD73195CF439BB7E87F0F3A757BE3C16D82")]
+    public void Write_SingleSymbol_IsByteIdenticalToTheSingleSymbolGenerator(int seed, long rows, string symbol, string sha256)
+    {
+        var bytes = Bytes(new BboQuoteGeneratorOptions { Seed = seed, Rows = rows, Symbol = symbol });
+
+        Assert.Equal(sha256, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)));
+    }
 }
