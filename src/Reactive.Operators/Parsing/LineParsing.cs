@@ -33,6 +33,9 @@ public interface IRowHandler<T>
 /// <summary>Parses whole files or streams (one-shot runs, backtests, benchmarks).</summary>
 public static class LineParsing
 {
+    /// <summary>The longest line parsed by default, in bytes (1 MiB); a longer one is a <c>line_too_long</c> dead letter.</summary>
+    public const int DefaultMaxLineLength = Utf8LineReader.DefaultMaxLineLength;
+
     /// <summary>
     /// Reads <paramref name="stream"/> line by line (pooled buffer, no allocation per line) and parses each line:
     /// rows go to <paramref name="onRow"/>, rejected and too-long lines to <paramref name="onDeadLetter"/>. Once
@@ -46,7 +49,7 @@ public static class LineParsing
         string source,
         Action<T> onRow,
         Action<DeadLetter> onDeadLetter,
-        int maxLineLength = Utf8LineReader.DefaultMaxLineLength,
+        int maxLineLength = DefaultMaxLineLength,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -69,7 +72,7 @@ public static class LineParsing
         ILineParser<T> parser,
         string source,
         ref TRows rows,
-        int maxLineLength = Utf8LineReader.DefaultMaxLineLength,
+        int maxLineLength = DefaultMaxLineLength,
         CancellationToken cancellationToken = default)
         where TRows : struct, IRowHandler<T>
     {
@@ -89,7 +92,7 @@ public static class LineParsing
         ILineParser<T> parser,
         Action<T> onRow,
         Action<DeadLetter> onDeadLetter,
-        int maxLineLength = Utf8LineReader.DefaultMaxLineLength,
+        int maxLineLength = DefaultMaxLineLength,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -106,7 +109,7 @@ public static class LineParsing
         string path,
         ILineParser<T> parser,
         ref TRows rows,
-        int maxLineLength = Utf8LineReader.DefaultMaxLineLength,
+        int maxLineLength = DefaultMaxLineLength,
         CancellationToken cancellationToken = default)
         where TRows : struct, IRowHandler<T>
     {
@@ -116,7 +119,7 @@ public static class LineParsing
     }
 
     /// <summary>
-    /// Opens a file as UTF-8 bytes for <see cref="Utf8LineReader"/>: UTF-8 (and ASCII) as it is, its byte-order mark
+    /// Opens a file as UTF-8 bytes for the line reader: UTF-8 (and ASCII) as it is, its byte-order mark
     /// left for the reader to skip; a file that starts with a UTF-16 or UTF-32 byte-order mark (a spreadsheet's
     /// "Unicode text") transcoded to UTF-8. A stream that cannot seek (a pipe) is read as UTF-8.
     /// </summary>
