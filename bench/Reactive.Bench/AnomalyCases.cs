@@ -337,7 +337,7 @@ internal static class AnomalyCases
 
     private readonly struct PricesInto(AnomalyDetector detector, string series, AnomalyChecksum sink) : IRowHandler<HourlyPrice>
     {
-        public void OnRow(in HourlyPrice p)
+        public void OnRow(in HourlyPrice p, in LinePosition position)
         {
             var check = detector.Evaluate(series, p.TimestampTicks, p.Hour, p.Price);
             sink.Add(in check);

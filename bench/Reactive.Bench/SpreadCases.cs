@@ -64,7 +64,7 @@ internal static class SpreadCases
     {
         public SpreadAggregator Aggregator => aggregator;
 
-        public void OnRow(in BboQuote q) => aggregator.OnQuote(q.TimestampTicks, q.BidPrice, q.AskPrice);
+        public void OnRow(in BboQuote q, in LinePosition position) => aggregator.OnQuote(q.TimestampTicks, q.BidPrice, q.AskPrice);
 
         public void OnDeadLetter(DeadLetter deadLetter) => throw new InvalidDataException(deadLetter.ToString());
     }

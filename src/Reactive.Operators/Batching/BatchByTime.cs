@@ -1,6 +1,4 @@
-using System.Reactive;
 using System.Reactive.Concurrency;
-using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
 namespace Reactive.Operators.Batching;
@@ -34,6 +32,11 @@ public static class BatchingExtensions
     /// emits one result per batch at its end, empty batches included. At completion, a last
     /// partial batch is emitted if it holds items, labelled with the end of its interval.
     /// </summary>
+    /// <remarks>
+    /// Rx's own <c>Window</c>, closed by <see cref="EpochBoundaries"/>; each window folds into the one accumulator of the
+    /// subscription (windows follow each other, so they never share it). An accumulator that throws ends the sequence
+    /// with OnError.
+    /// </remarks>
     public static IObservable<TimeBatch<TResult>> BatchByTime<T, TResult>(
         this IObservable<T> source,
         TimeSpan interval,
@@ -44,7 +47,32 @@ public static class BatchingExtensions
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(accumulatorFactory);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        return new BatchByTimeObservable<T, TResult>(source, interval.Ticks, scheduler, accumulatorFactory);
+        var intervalTicks = interval.Ticks;
+        return Observable.Defer(() =>
+        {
+            var accumulator = accumulatorFactory();
+            var first = NextBoundary(scheduler.Now.UtcTicks, intervalTicks);
+
+            // Boundaries passed so far: a window closed by one is a whole batch, emitted even empty; the window that
+            // completion closes before its boundary is a partial batch, emitted only if it holds items.
+            long passed = 0;
+            var boundaries = EpochBoundaries(first, intervalTicks, scheduler).Do(_ => Interlocked.Increment(ref passed));
+            return source
+                .Window(boundaries)
+                .Select((window, index) =>
+                {
+                    var end = new DateTimeOffset(first + (index * intervalTicks), TimeSpan.Zero);
+                    return window
+                        .Aggregate(0L, (count, item) =>
+                        {
+                            accumulator.Add(item);
+                            return count + 1;
+                        })
+                        .Where(count => count > 0 || Interlocked.Read(ref passed) > index)
+                        .Select(_ => new TimeBatch<TResult>(end, accumulator.Complete()));
+                })
+                .Merge();
+        });
     }
 
     /// <summary>Batches that keep the first <paramref name="keep"/> items and the count (all a pprint needs, in bounded memory).</summary>
@@ -53,6 +81,20 @@ public static class BatchingExtensions
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
         return source.BatchByTime(interval, scheduler, () => new FirstItemsAccumulator<T>(keep));
     }
+
+    /// <summary>
+    /// Ticks at <paramref name="first"/> and every <paramref name="intervalTicks"/> after it, each value the boundary's
+    /// UTC ticks, at that time on <paramref name="scheduler"/>: one tick per boundary, so a late timer (a busy or
+    /// suspended machine) catches up with every boundary it missed, as Spark generates one batch per interval.
+    /// </summary>
+    internal static IObservable<long> EpochBoundaries(long first, long intervalTicks, IScheduler scheduler) =>
+        Observable.Generate(
+            first,
+            static _ => true,
+            boundary => boundary + intervalTicks,
+            static boundary => boundary,
+            static boundary => new DateTimeOffset(boundary, TimeSpan.Zero),
+            scheduler);
 
     /// <summary>Aligns <paramref name="nowUtcTicks"/> up to the next multiple of <paramref name="intervalTicks"/> after the Unix epoch (strictly after now).</summary>
     internal static long NextBoundary(long nowUtcTicks, long intervalTicks)
@@ -88,147 +130,6 @@ public static class BatchingExtensions
             _first = [];
             _count = 0;
             return result;
-        }
-    }
-
-    private sealed class BatchByTimeObservable<T, TResult>(
-        IObservable<T> source,
-        long intervalTicks,
-        IScheduler scheduler,
-        Func<IBatchAccumulator<T, TResult>> accumulatorFactory) : ObservableBase<TimeBatch<TResult>>
-    {
-        protected override IDisposable SubscribeCore(IObserver<TimeBatch<TResult>> observer)
-        {
-            var state = new State(observer, intervalTicks, scheduler, accumulatorFactory());
-            return state.Run(source);
-        }
-
-        private sealed class State(IObserver<TimeBatch<TResult>> observer, long intervalTicks, IScheduler scheduler, IBatchAccumulator<T, TResult> accumulator) : IObserver<T>
-        {
-            private readonly Lock _gate = new();
-            private readonly SerialDisposable _timer = new();
-            private readonly SingleAssignmentDisposable _upstream = new();
-            private long _boundary;
-            private long _count;
-            private bool _done;
-
-            public IDisposable Run(IObservable<T> source)
-            {
-                _boundary = NextBoundary(scheduler.Now.UtcTicks, intervalTicks);
-                ScheduleTick();
-                _upstream.Disposable = source.SubscribeSafe(this);
-                return StableCompositeDisposable.Create(_upstream, _timer);
-            }
-
-            public void OnNext(T value)
-            {
-                lock (_gate)
-                {
-                    if (_done)
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        accumulator.Add(value);
-                    }
-                    catch (Exception ex)
-                    {
-                        FailLocked(ex);
-                        return;
-                    }
-
-                    _count++;
-                }
-            }
-
-            public void OnError(Exception error)
-            {
-                lock (_gate)
-                {
-                    if (!_done)
-                    {
-                        FailLocked(error);
-                    }
-                }
-            }
-
-            public void OnCompleted()
-            {
-                lock (_gate)
-                {
-                    if (_done)
-                    {
-                        return;
-                    }
-
-                    _done = true;
-                    _timer.Dispose();
-                    if (_count > 0 && !EmitLocked())
-                    {
-                        return;
-                    }
-
-                    observer.OnCompleted();
-                }
-            }
-
-            private void ScheduleTick() =>
-                _timer.Disposable = scheduler.Schedule(new DateTimeOffset(_boundary, TimeSpan.Zero), Tick);
-
-            private void Tick()
-            {
-                lock (_gate)
-                {
-                    if (_done)
-                    {
-                        return;
-                    }
-
-                    // Emit every boundary that has passed (a late timer, a suspended machine): Spark
-                    // also generates one batch per interval, empty or not.
-                    var now = scheduler.Now.UtcTicks;
-                    do
-                    {
-                        if (!EmitLocked())
-                        {
-                            return;
-                        }
-
-                        _boundary += intervalTicks;
-                    }
-                    while (_boundary <= now);
-
-                    ScheduleTick();
-                }
-            }
-
-            private bool EmitLocked()
-            {
-                TResult result;
-                try
-                {
-                    result = accumulator.Complete();
-                }
-                catch (Exception ex)
-                {
-                    FailLocked(ex);
-                    return false;
-                }
-
-                _count = 0;
-                observer.OnNext(new TimeBatch<TResult>(new DateTimeOffset(_boundary, TimeSpan.Zero), result));
-                return true;
-            }
-
-            private void FailLocked(Exception error)
-            {
-                _done = true;
-                _timer.Dispose();
-                _upstream.Dispose();
-                observer.OnError(error);
-            }
         }
     }
 }

@@ -18,7 +18,7 @@ namespace Reactive.Operators.Parsing;
 /// gap or overlap, so the cache is exact for any zone, including ones that shift by half an hour.
 /// Not thread-safe: one per parser.
 /// </remarks>
-public sealed class LocalTimeConverter
+internal sealed class LocalTimeConverter
 {
     private readonly TimeZoneInfo _zone;
     private readonly bool _fixedOffset;

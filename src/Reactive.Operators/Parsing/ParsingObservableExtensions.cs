@@ -52,29 +52,30 @@ public static class ParsingObservableExtensions
         {
             var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
             // Lines are numbered by the observer as they come (lineNumber: null).
-            return lines.Subscribe(new RecordParseObserver<string, T>(observer, parser, static line => line, _ => source, null, deadLetters, null));
+            return lines.Subscribe(new RecordParseObserver<string, T>(new ValuesOnly<T>(observer), parser, static line => line, _ => source, null, deadLetters));
         });
     }
 
     /// <summary>
     /// Parses lines that carry their own origin and line number (a source's line record), so dead letters
-    /// name the real file and line even after a resume. A parser that throws ends the sequence with OnError.
+    /// name the real file and line even after a resume. Each row goes on with its <see cref="LinePosition"/> (the
+    /// line's text kept by reference), so what turns it away further down, on any thread or scheduler, names its line
+    /// (<see cref="LinePositionExtensions.ToDeadLetter(LinePosition, string, string, ReadOnlySpan{char})"/>).
+    /// A parser that throws ends the sequence with OnError.
     /// </summary>
     /// <param name="lines">The lines.</param>
     /// <param name="text">The text of a line.</param>
-    /// <param name="origin">Where a line came from (written into its dead letter).</param>
+    /// <param name="origin">Where a line came from (written into its dead letter and its rows' positions).</param>
     /// <param name="lineNumber">The 1-based line number of a line.</param>
     /// <param name="parserFactory">Makes the (stateful) parser of one subscription.</param>
     /// <param name="deadLetters">Receives the rejected lines.</param>
-    /// <param name="cursor">When given, each row's line is made current just before the row goes downstream (one cursor per subscription).</param>
-    public static IObservable<T> ParseLines<TLine, T>(
+    public static IObservable<Located<T>> ParseLines<TLine, T>(
         this IObservable<TLine> lines,
         Func<TLine, string> text,
         Func<TLine, string> origin,
         Func<TLine, long> lineNumber,
         Func<ILineParser<T>> parserFactory,
-        IObserver<DeadLetter> deadLetters,
-        LineCursor? cursor = null)
+        IObserver<DeadLetter> deadLetters)
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(text);
@@ -82,22 +83,31 @@ public static class ParsingObservableExtensions
         ArgumentNullException.ThrowIfNull(lineNumber);
         ArgumentNullException.ThrowIfNull(parserFactory);
         ArgumentNullException.ThrowIfNull(deadLetters);
-        return Observable.Create<T>(observer =>
+        return Observable.Create<Located<T>>(observer =>
         {
             var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
-            return lines.Subscribe(new RecordParseObserver<TLine, T>(observer, parser, text, origin, lineNumber, deadLetters, cursor));
+            return lines.Subscribe(new RecordParseObserver<TLine, T>(observer, parser, text, origin, lineNumber, deadLetters));
         });
+    }
+
+    /// <summary>Passes on the rows without their positions (the overload whose callers never asked for them).</summary>
+    private sealed class ValuesOnly<T>(IObserver<T> downstream) : IObserver<Located<T>>
+    {
+        public void OnNext(Located<T> value) => downstream.OnNext(value.Value);
+
+        public void OnError(Exception error) => downstream.OnError(error);
+
+        public void OnCompleted() => downstream.OnCompleted();
     }
 
     /// <summary>Parses each line; <paramref name="lineNumber"/> null numbers the lines from 1 as they come.</summary>
     private sealed class RecordParseObserver<TLine, T>(
-        IObserver<T> downstream,
+        IObserver<Located<T>> downstream,
         ILineParser<T> parser,
         Func<TLine, string> text,
         Func<TLine, string> origin,
         Func<TLine, long>? lineNumber,
-        IObserver<DeadLetter> deadLetters,
-        LineCursor? cursor) : IObserver<TLine>
+        IObserver<DeadLetter> deadLetters) : IObserver<TLine>
     {
         private long _count;
         private bool _stopped;
@@ -112,18 +122,23 @@ public static class ParsingObservableExtensions
             _count++;
             ParseStatus status;
             T row;
+            string line;
+            string source = string.Empty;
+            long number = 0;
             DeadLetter? letter = null;
             try
             {
-                string line = text(value) ?? string.Empty;
+                line = text(value) ?? string.Empty;
                 status = parser.Parse(line.AsSpan(), out row, out var reason);
+                if (status != ParseStatus.Skipped)
+                {
+                    source = origin(value) ?? string.Empty;
+                    number = lineNumber is null ? _count : lineNumber(value);
+                }
+
                 if (status == ParseStatus.Rejected)
                 {
-                    letter = reason.ToDeadLetter(origin(value) ?? string.Empty, lineNumber is null ? _count : lineNumber(value), line.AsSpan());
-                }
-                else if (status == ParseStatus.Parsed)
-                {
-                    cursor?.Set(origin(value) ?? string.Empty, lineNumber is null ? _count : lineNumber(value), line);
+                    letter = reason.ToDeadLetter(source, number, line.AsSpan());
                 }
             }
             catch (Exception e)
@@ -135,7 +150,7 @@ public static class ParsingObservableExtensions
 
             if (status == ParseStatus.Parsed)
             {
-                downstream.OnNext(row);
+                downstream.OnNext(new Located<T>(row, new LinePosition(source, number, line)));
             }
             else if (letter is not null)
             {

@@ -5,10 +5,10 @@ namespace Reactive.Operators.Parsing;
 /// <summary>Receives one line from <see cref="Utf8LineReader.ForEachLine"/>; the span is valid only during the call.</summary>
 /// <param name="line">The line's bytes, without its CR/LF.</param>
 /// <param name="lineNumber">The 1-based line number.</param>
-public delegate void Utf8LineHandler(ReadOnlySpan<byte> line, long lineNumber);
+internal delegate void Utf8LineHandler(ReadOnlySpan<byte> line, long lineNumber);
 
 /// <summary>Receives the lines of <see cref="Utf8LineReader.ForEachLine{THandler}"/>; the spans are valid only during the call.</summary>
-public interface IUtf8LineHandler
+internal interface IUtf8LineHandler
 {
     /// <summary>One line, without its CR/LF, and its 1-based number.</summary>
     void OnLine(ReadOnlySpan<byte> line, long lineNumber);
@@ -23,7 +23,7 @@ public interface IUtf8LineHandler
 /// lack its LF. A line longer than <c>maxLineLength</c> bytes is cut to that length and flagged
 /// (<see cref="LastLineTooLong"/>); the rest of it is discarded, so the buffer stays bounded.
 /// </summary>
-public sealed class Utf8LineReader : IDisposable
+internal sealed class Utf8LineReader : IDisposable
 {
     /// <summary>The default bound on a line's length, in bytes (1 MiB).</summary>
     public const int DefaultMaxLineLength = 1 << 20;

@@ -42,7 +42,7 @@ public static class WordCountExtensions
 }
 
 /// <summary>Counts words of lines, reusing its dictionary from batch to batch; a known word costs no allocation.</summary>
-public sealed class WordCountAccumulator : IBatchAccumulator<string, WordCounts>
+internal sealed class WordCountAccumulator : IBatchAccumulator<string, WordCounts>
 {
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _lookup;

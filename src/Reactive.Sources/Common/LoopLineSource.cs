@@ -8,7 +8,7 @@ namespace Reactive.Sources;
 /// background loop per connection or scan, started by the first subscriber, shared by all, and
 /// cancelled when the last one is disposed.
 /// </summary>
-public abstract class LoopLineSource : ILineSource
+internal abstract class LoopLineSource : ILineSource
 {
     private readonly IObservable<SourceLine> _lines;
 

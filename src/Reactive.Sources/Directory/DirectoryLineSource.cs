@@ -22,7 +22,7 @@ namespace Reactive.Sources.Directory;
 /// <para>Subscriptions share one scan loop, started by the first subscriber and stopped when the last
 /// one is disposed.</para>
 /// </remarks>
-public sealed class DirectoryLineSource : LoopLineSource
+internal sealed class DirectoryLineSource : LoopLineSource
 {
     private const string CopyingSuffix = "._COPYING_";
     private const string TempSuffix = ".tmp";

@@ -10,6 +10,8 @@ namespace Reactive.Sources.Generators;
 /// <c>MM/dd/yyyy</c>, <c>HH:mm:ss.fff</c> local exchange time during trading hours on consecutive weekdays,
 /// a random-walk bid on a 0.01 grid, mostly 1–3 tick spreads with a few locked and crossed quotes, bursts of
 /// quotes in the same second or millisecond, real one-letter venue codes and sizes in round lots.
+/// With several <see cref="BboQuoteGeneratorOptions.Symbols"/>, a consolidated feed: one time line (timestamps
+/// non-decreasing over the whole file) whose quotes go to the symbols at random, each symbol with its own bid walk.
 /// Deterministic for a seed.
 /// </summary>
 public static class BboQuoteGenerator
@@ -65,7 +67,15 @@ public static class BboQuoteGenerator
         long open = o.SessionOpen.Ticks;
         long close = o.SessionClose.Ticks;
         long time = open + (random.Next(1, 100) * TimeSpan.TicksPerMillisecond);
-        long bid = (long)(o.StartPrice * 100m);
+        var symbols = o.EffectiveSymbols.ToArray();
+        var bids = new long[symbols.Length];
+        bids[0] = (long)(o.StartPrice * 100m);
+        for (int i = 1; i < bids.Length; i++)
+        {
+            // From a generator of its own, so the shared one draws exactly what the single-symbol feed draws.
+            bids[i] = StartCents(o, i);
+        }
+
         var text = new StringBuilder(64);
 
         for (long row = 0; row < o.Rows; row++)
@@ -80,6 +90,10 @@ public static class BboQuoteGenerator
                 }
             }
 
+            // One draw more per quote only with several symbols: the single-symbol feed stays byte for byte as it was.
+            int s = symbols.Length == 1 ? 0 : random.Next(symbols.Length);
+            long bid = bids[s];
+
             // Random walk of the bid: most quotes only change a size or a venue.
             double move = random.NextDouble();
             if (move < 0.15)
@@ -92,10 +106,11 @@ public static class BboQuoteGenerator
             }
 
             bid = Math.Max(bid, 100);
+            bids[s] = bid;
             long ask = bid + SpreadTicks(random, o);
 
             text.Clear();
-            text.Append(o.Symbol).Append(',');
+            text.Append(symbols[s]).Append(',');
             text.Append(day.Month.ToString("00", CultureInfo.InvariantCulture)).Append('/')
                 .Append(day.Day.ToString("00", CultureInfo.InvariantCulture)).Append('/')
                 .Append(day.Year.ToString("0000", CultureInfo.InvariantCulture)).Append(',');
@@ -110,6 +125,14 @@ public static class BboQuoteGenerator
             var eventTime = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue).Ticks + time, TimeSpan.Zero);
             yield return new GeneratedLine(text.ToString(), eventTime);
         }
+    }
+
+    // The first bid of the symbol at index i > 0: between half and twice StartPrice, on the cent grid, at least 1.00.
+    private static long StartCents(BboQuoteGeneratorOptions o, int index)
+    {
+        var own = new Random(unchecked(o.Seed + (index * 1_000_003)));
+        double factor = Math.Pow(2, (own.NextDouble() * 2) - 1);
+        return Math.Max(100, (long)Math.Round((double)o.StartPrice * 100 * factor));
     }
 
     private static long NextGap(Random random, BboQuoteGeneratorOptions o)

@@ -3,9 +3,21 @@ namespace Reactive.Sources.Generators;
 /// <summary>Options of <see cref="BboQuoteGenerator"/>.</summary>
 public sealed class BboQuoteGeneratorOptions
 {
-    /// <summary>The ticker written on every row (1–8 of A–Z, 0–9, '.').</summary>
+    /// <summary>The ticker written on every row when <see cref="Symbols"/> is empty (1–8 of A–Z, 0–9, '.').</summary>
     /// <value>The default value is <c>SYN</c>.</value>
     public string Symbol { get; set; } = "SYN";
+
+    /// <summary>
+    /// The tickers of a consolidated multi-symbol feed, interleaved in one time-ordered file, each symbol with its own
+    /// price walk (the first from <see cref="StartPrice"/>, the others from a start drawn from the seed). Each ticker
+    /// is 1–8 of A–Z, 0–9, '.', no ticker twice, at most <see cref="MaxSymbols"/>. Empty means the single
+    /// <see cref="Symbol"/>; one symbol gives exactly the bytes of the single-symbol feed.
+    /// </summary>
+    /// <value>The default value is empty (the single <see cref="Symbol"/>).</value>
+    public IReadOnlyList<string> Symbols { get; set; } = [];
+
+    /// <summary>The most tickers <see cref="Symbols"/> may hold.</summary>
+    public const int MaxSymbols = 1000;
 
     /// <summary>The seed of the random generator: the same options give the same bytes.</summary>
     /// <value>The default value is 14081.</value>
@@ -50,9 +62,33 @@ public sealed class BboQuoteGeneratorOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        if (string.IsNullOrEmpty(Symbol) || Symbol.Length > 8 || !Symbol.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '.'))
+        if (Symbols is null || Symbols.Count == 0)
         {
-            throw new ArgumentException($"Symbol must be 1-8 of A-Z, 0-9 or '.' (got '{Symbol}').", nameof(Symbol));
+            if (!IsTicker(Symbol))
+            {
+                throw new ArgumentException($"Symbol must be 1-8 of A-Z, 0-9 or '.' (got '{Symbol}').", nameof(Symbol));
+            }
+        }
+        else
+        {
+            if (Symbols.Count > MaxSymbols)
+            {
+                throw new ArgumentException($"Symbols must hold at most {MaxSymbols} tickers (got {Symbols.Count}).", nameof(Symbols));
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var symbol in Symbols)
+            {
+                if (!IsTicker(symbol))
+                {
+                    throw new ArgumentException($"Symbols must each be 1-8 of A-Z, 0-9 or '.' (got '{symbol}').", nameof(Symbols));
+                }
+
+                if (!seen.Add(symbol))
+                {
+                    throw new ArgumentException($"Symbols must not name a ticker twice (got '{symbol}' again).", nameof(Symbols));
+                }
+            }
         }
 
         GeneratorOutput.RequirePositive(Rows, nameof(Rows));
@@ -74,4 +110,10 @@ public sealed class BboQuoteGeneratorOptions
             throw new ArgumentException($"MeanBurstGap must be between 0 and 1 hour (got {MeanBurstGap}).", nameof(MeanBurstGap));
         }
     }
+
+    /// <summary>The tickers written: <see cref="Symbols"/>, or the single <see cref="Symbol"/> when it is empty.</summary>
+    internal IReadOnlyList<string> EffectiveSymbols => Symbols is { Count: > 0 } ? Symbols : [Symbol];
+
+    private static bool IsTicker(string? symbol) =>
+        !string.IsNullOrEmpty(symbol) && symbol.Length <= 8 && symbol.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '.');
 }

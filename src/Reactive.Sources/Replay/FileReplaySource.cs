@@ -18,7 +18,7 @@ namespace Reactive.Sources.Replay;
 /// (<c>line_too_long</c>). A file that cannot be opened or read ends the sequence with the I/O error
 /// (status <see cref="SourceStatusKind.FileUnreadable"/>); the end of the file completes it (status <see cref="SourceStatusKind.FileRead"/>).
 /// </remarks>
-public sealed class FileReplaySource : ILineSource
+internal sealed class FileReplaySource : ILineSource
 {
     private readonly FileReplayOptions _options;
     private readonly IScheduler _scheduler;

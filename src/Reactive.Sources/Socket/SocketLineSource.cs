@@ -15,7 +15,7 @@ namespace Reactive.Sources.Socket;
 /// one is disposed. Line numbers restart at 1 on each connection. The source stops with a
 /// <see cref="SocketSourceException"/> after <see cref="SocketSourceOptions.MaxRetries"/> failed attempts in a row.</para>
 /// </remarks>
-public sealed class SocketLineSource : LoopLineSource
+internal sealed class SocketLineSource : LoopLineSource
 {
     private readonly SocketSourceOptions _options;
     private readonly TimeProvider _timeProvider;

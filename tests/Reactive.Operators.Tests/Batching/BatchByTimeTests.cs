@@ -91,6 +91,55 @@ public sealed class BatchByTimeTests
     }
 
     [Fact]
+    public void CountWords_NoiseAroundTheSubscription_IsNotCounted()
+    {
+        var scheduler = new TestScheduler();
+        var lines = scheduler.CreateHotObservable(
+            OnNext(100, "before"),
+            OnNext(3 * S, "a"),
+            OnCompleted<string>(20 * S),
+            OnNext(21 * S, "after"));
+
+        var results = scheduler.Start(() => Count(lines, scheduler), Created, Subscribed, 100 * S);
+
+        // Completion exactly at the 20 s boundary, before its timer: [10,20) is cut by completion and empty, so not emitted.
+        results.Messages.AssertEqual(OnNext(10 * S, "10s:a=1"), OnCompleted<string>(20 * S));
+        lines.Subscriptions.AssertEqual(Subscribe(Subscribed, 20 * S));
+    }
+
+    [Fact]
+    public void BatchByTime_TwoSubscriptions_EachHasItsOwnAccumulatorAndBoundaries()
+    {
+        var scheduler = new TestScheduler();
+        var lines = scheduler.CreateHotObservable(OnNext(5 * S, "a"), OnNext(15 * S, "b"));
+        var counts = Count(lines, scheduler);
+        var first = scheduler.CreateObserver<string>();
+        var second = scheduler.CreateObserver<string>();
+
+        scheduler.ScheduleAbsolute(Subscribed, () => counts.Subscribe(first));
+        scheduler.ScheduleAbsolute(12 * S, () => counts.Subscribe(second));
+        scheduler.AdvanceTo(25 * S);
+
+        first.Messages.AssertEqual(OnNext(10 * S, "10s:a=1"), OnNext(20 * S, "20s:b=1"));
+        second.Messages.AssertEqual(OnNext(20 * S, "20s:b=1"));
+    }
+
+    [Fact]
+    public void SampleByTime_QuietIntervals_EmitEmptyBatchesAtEachEpochBoundary()
+    {
+        var scheduler = new TestScheduler();
+        var lines = scheduler.CreateHotObservable(OnNext(7 * S, "x"));
+
+        var results = scheduler.Start(
+            () => lines.SampleByTime(TimeSpan.FromSeconds(5), scheduler).Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Time.UtcTicks / S}s#{b.Value.Count}")),
+            Created,
+            Subscribed,
+            21 * S);
+
+        results.Messages.AssertEqual(OnNext(5 * S, "5s#0"), OnNext(10 * S, "10s#1"), OnNext(15 * S, "15s#0"), OnNext(20 * S, "20s#0"));
+    }
+
+    [Fact]
     public void CountWords_TooManyDistinctWords_FailsNamingTheOption()
     {
         var scheduler = new TestScheduler();

@@ -72,11 +72,12 @@ public class ParsingObservableTests
     {
         var lines = new[] { ("a.csv", 41L, "2017-01-01,1,1.0"), ("a.csv", 42L, "2017-01-01,1,oops") }.ToObservable();
         var letters = new List<DeadLetter>();
-        var prices = new List<HourlyPrice>();
+        var prices = new List<Located<HourlyPrice>>();
 
         lines.ParseLines(l => l.Item3, l => l.Item1, l => l.Item2, () => new HourlyPriceParser(), Observer.Create<DeadLetter>(letters.Add)).Subscribe(prices.Add);
 
-        Assert.Equal(1.0, Assert.Single(prices).Price);
+        Assert.Equal(1.0, Assert.Single(prices).Value.Price);
+        Assert.Equal(new LinePosition("a.csv", 41, "2017-01-01,1,1.0"), prices[0].Position);
         var letter = Assert.Single(letters);
         Assert.Equal(("a.csv", 42L, "bad_number", "hoep: is not a number"), (letter.Source, letter.LineNumber, letter.Code, letter.Reason));
     }

@@ -153,4 +153,85 @@ public partial class BboQuoteGeneratorTests
             Assert.Equal(offset.Ticks, seen[i + 1].At.Ticks, tolerance: 1);
         }
     }
+
+    // SHA-256 of the single-symbol output of the generator as it was before it learned several symbols (computed then):
+    // expected values elsewhere and the benchmark's checksums rest on these bytes.
+    [Theory]
+    [InlineData(14081, 10_000, "SYN", "3C26EFE5E888F00EF161B72B314F36D2D2458D01E7937BE9F78837090CD4A482")]
+    [InlineData(7, 100_000, "ITT", "9EA9CB7402AFE881421E95FF1E51DBD73195CF439BB7E87F0F3A757BE3C16D82")]
+    public void Write_SingleSymbol_IsByteIdenticalToTheSingleSymbolGenerator(int seed, long rows, string symbol, string sha256)
+    {
+        var bytes = Bytes(new BboQuoteGeneratorOptions { Seed = seed, Rows = rows, Symbol = symbol });
+
+        Assert.Equal(sha256, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)));
+    }
+
+    private static readonly string[] FourSymbols = ["ITT", "SPY", "BRK.B", "Q"];
+
+    private static List<(string Symbol, Quote Quote)> SymbolQuotes(string text) =>
+        [.. text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[0]).Zip(Quotes(text))];
+
+    [Fact]
+    public void Write_SeveralSymbols_AllPresentInterleavedAndTimeOrderedOverTheWholeFile()
+    {
+        var quotes = SymbolQuotes(Text(new BboQuoteGeneratorOptions { Rows = 20_000, Symbols = FourSymbols }));
+
+        Assert.Equal(FourSymbols.Order(StringComparer.Ordinal), quotes.Select(q => q.Symbol).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(quotes.GroupBy(q => q.Symbol), g => Assert.InRange(g.Count(), 4000, 6000));
+        Assert.True(quotes.Zip(quotes.Skip(1)).Count(p => p.First.Symbol != p.Second.Symbol) > 10_000, "interleaved, not in runs");
+        Assert.All(quotes.Zip(quotes.Skip(1)), p => Assert.True(p.First.Quote.LocalTime <= p.Second.Quote.LocalTime, $"{p.First} then {p.Second}"));
+    }
+
+    [Fact]
+    public void Write_SeveralSymbols_EachSymbolHasItsOwnOrderedPriceWalk()
+    {
+        var quotes = SymbolQuotes(Text(new BboQuoteGeneratorOptions { Rows = 20_000, Symbols = FourSymbols, Seed = 5 }));
+
+        foreach (var symbol in quotes.GroupBy(q => q.Symbol))
+        {
+            var own = symbol.Select(q => q.Quote).ToList();
+            Assert.All(own.Zip(own.Skip(1)), p => Assert.True(p.First.LocalTime <= p.Second.LocalTime, $"{symbol.Key}: {p.First} then {p.Second}"));
+
+            // A walk of its own moves at most 2 ticks from one quote of the symbol to its next.
+            Assert.All(own.Zip(own.Skip(1)), p => Assert.InRange(p.Second.BidCents - p.First.BidCents, -2, 2));
+        }
+
+        // The first symbol starts at StartPrice; the others start elsewhere, from the seed.
+        var firstBids = quotes.GroupBy(q => q.Symbol).ToDictionary(g => g.Key, g => g.First().Quote.BidCents);
+        Assert.InRange(firstBids["ITT"], 4314, 4318);
+        Assert.True(firstBids.Values.Distinct().Count() >= 3, string.Join(",", firstBids));
+    }
+
+    [Fact]
+    public void Write_SeveralSymbols_SameSeedSameBytes_DifferentSeedDifferentBytes()
+    {
+        var a = Bytes(new BboQuoteGeneratorOptions { Seed = 7, Rows = 5000, Symbols = FourSymbols });
+        var b = Bytes(new BboQuoteGeneratorOptions { Seed = 7, Rows = 5000, Symbols = [.. FourSymbols] });
+        var c = Bytes(new BboQuoteGeneratorOptions { Seed = 8, Rows = 5000, Symbols = FourSymbols });
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Write_OneSymbolInSymbols_IsTheSingleSymbolFeed()
+    {
+        var viaSymbols = Bytes(new BboQuoteGeneratorOptions { Seed = 9, Rows = 5000, Symbols = ["ITT"] });
+        var viaSymbol = Bytes(new BboQuoteGeneratorOptions { Seed = 9, Rows = 5000, Symbol = "ITT" });
+
+        Assert.Equal(viaSymbol, viaSymbols);
+    }
+
+    [Theory]
+    [InlineData("itt")]
+    [InlineData("")]
+    [InlineData("TOOLONGXX")]
+    [InlineData("DUP")]
+    public void Validate_BadSymbols_ThrowsNamingSymbols(string bad)
+    {
+        var o = new BboQuoteGeneratorOptions { Symbols = bad == "DUP" ? ["DUP", "X", "DUP"] : ["OK", bad] };
+
+        var e = Assert.Throws<ArgumentException>(() => BboQuoteGenerator.Generate(o));
+        Assert.Equal("Symbols", e.ParamName);
+    }
 }

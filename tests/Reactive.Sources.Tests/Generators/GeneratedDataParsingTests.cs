@@ -43,6 +43,8 @@ public partial class GeneratedDataParsingTests
         new BboQuoteGeneratorOptions { Rows = 20_000, Seed = 7, LockedShare = 0.5, CrossedShare = 0.3, BurstContinuation = 0.95 },
         // Cheap and long-named, from the Friday before the 2014 DST switch: Monday's quotes are in EDT.
         new BboQuoteGeneratorOptions { Rows = 30_000, Seed = 3, Symbol = "BRK.B", StartPrice = 1.00m, StartDate = new DateOnly(2014, 3, 7), MeanBurstGap = TimeSpan.FromSeconds(5) },
+        // A consolidated feed of several symbols, one of them cheap enough to meet the 1.00 floor.
+        new BboQuoteGeneratorOptions { Rows = 20_000, Seed = 11, Symbols = ["ITT", "BRK.B", "A", "SPY"], StartPrice = 1.50m },
     ];
 
     [Theory]
@@ -59,7 +61,8 @@ public partial class GeneratedDataParsingTests
             var f = lines[i].Text.Split(',');
             var local = new DateTime(lines[i].EventTime!.Value.Ticks, DateTimeKind.Unspecified);
             var q = quotes[i];
-            Assert.Equal(options.Symbol, q.Symbol);
+            Assert.Equal(f[0], q.Symbol);
+            Assert.Contains(q.Symbol, options.Symbols.Count > 0 ? options.Symbols : [options.Symbol]);
             Assert.Equal(TimeZoneInfo.ConvertTimeToUtc(local, NewYork).Ticks, q.TimestampTicks);
             Assert.Equal((double)decimal.Parse(f[3], CultureInfo.InvariantCulture), q.BidPrice);
             Assert.Equal((double)decimal.Parse(f[6], CultureInfo.InvariantCulture), q.AskPrice);
