@@ -18,13 +18,14 @@ internal sealed record CompositionOutputs(
     Action<long>? EventTime = null)
 {
     /// <summary>
-    /// An operator's rejection of the row whose line is current in <paramref name="cursor"/>: a late row to
-    /// <see cref="Late"/>, anything else to <see cref="DeadLetter"/>.
+    /// An operator's rejection of a row (its decision, code and reason) as a dead letter naming the row's source and
+    /// line: a late row to <see cref="Late"/>, anything else to <see cref="DeadLetter"/>. The raw text is the line's
+    /// (<see cref="IRecordSource.RawText"/>), else <paramref name="render"/>'s rendering of the row.
     /// </summary>
-    public void Reject(string code, string reason, LineCursor cursor)
+    public void Reject<T>(Rejected<Located<T>> rejected, IRecordSource input, Func<T, string> render)
     {
-        var letter = cursor.ToDeadLetter(code, reason);
-        if (code == RejectionCodes.Late)
+        var letter = DeadLetterOf(rejected.Row, rejected.Code, rejected.Reason, input, render);
+        if (rejected.Code == RejectionCodes.Late)
         {
             Late(letter);
         }
@@ -33,4 +34,10 @@ internal sealed record CompositionOutputs(
             DeadLetter(letter);
         }
     }
+
+    /// <summary>The dead letter of <paramref name="row"/>: its source and line, its line's raw text when there is one, else its rendering.</summary>
+    public static DeadLetter DeadLetterOf<T>(Located<T> row, string code, string reason, IRecordSource input, Func<T, string> render) =>
+        input.RawText(row.Position) is { } raw
+            ? row.Position.ToDeadLetter(code, reason, raw)
+            : row.ToDeadLetter(code, reason, render);
 }

@@ -12,23 +12,28 @@ namespace Reactive.Host.Analytics;
 /// </summary>
 internal interface IRecordSource
 {
-    /// <summary>
-    /// The parsed records; each rejected line goes to <paramref name="deadLetters"/>, and each record's line is made
-    /// current in <paramref name="cursor"/> just before the record goes on.
-    /// </summary>
-    IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, LineCursor cursor);
+    /// <summary>The parsed records, each with its position (source, line); each rejected line goes to <paramref name="deadLetters"/>.</summary>
+    IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters);
 
     /// <summary>The lines as they are, for pipelines of text (word count, file rows, raw tables).</summary>
     IObservable<SourceLine> TextLines();
+
+    /// <summary>
+    /// The raw text of the line at <paramref name="position"/>, for the dead letter of a row an operator turned away:
+    /// its <see cref="LinePosition.Text"/> when the source gave text, else read again from the input, or null.
+    /// </summary>
+    string? RawText(in LinePosition position);
 }
 
 /// <summary>The lines of a live source (socket, directory, replay, generator), parsed as they come: the service's case.</summary>
 internal sealed class LineRecordSource(IObservable<SourceLine> lines) : IRecordSource
 {
-    public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, LineCursor cursor) =>
-        lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters, cursor);
+    public IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
+        lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters);
 
     public IObservable<SourceLine> TextLines() => lines;
+
+    public string? RawText(in LinePosition position) => position.Text;
 }
 
 /// <summary>
@@ -39,7 +44,13 @@ internal sealed class LineRecordSource(IObservable<SourceLine> lines) : IRecordS
 /// <param name="path">The file, or <c>-</c> for standard input.</param>
 /// <param name="stop">Cancelled by a consumer that failed: reading stops before the next line.</param>
 /// <param name="maxLineLength">The longest line parsed, in bytes; a longer one is a <c>line_too_long</c> dead letter.</param>
-internal sealed class FileRecordSource(string path, CancellationToken stop = default, int maxLineLength = Utf8LineReader.DefaultMaxLineLength) : IRecordSource
+/// <remarks>
+/// No string is made per line, so a row that an operator turns away after the parser (late, bad price, out of order)
+/// has no text with it: <see cref="RawText"/> reads its line again from the file, with a second reader that only moves
+/// forward (rows are turned away in file order), so dead letters cost one more pass over the file at most and a run
+/// without them costs nothing.
+/// </remarks>
+internal sealed class FileRecordSource(string path, CancellationToken stop = default, int maxLineLength = LineParsing.DefaultMaxLineLength) : IRecordSource
 {
     /// <summary>The path that means standard input (read as UTF-8, like a pipe; dead letters name it <c>stdin</c>).</summary>
     public const string StandardInput = "-";
@@ -47,8 +58,8 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
     /// <summary>Lines read by the last subscription (header, blank and rejected lines included).</summary>
     public long Lines { get; private set; }
 
-    public IObservable<T> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, LineCursor cursor) =>
-        Observable.Create<T>(observer =>
+    public IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
+        Observable.Create<Located<T>>(observer =>
         {
             Stream stream;
             try
@@ -66,12 +77,19 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
             using (stream)
             {
                 var rows = new IntoObservers<T>(observer, deadLetters);
-                Lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop, cursor).Lines;
+                Lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop).Lines;
             }
 
             observer.OnCompleted();
+            _finder?.Dispose();
+            _finder = null;
             return Disposable.Empty;
         });
+
+    private LineFinder? _finder;
+
+    public string? RawText(in LinePosition position) =>
+        position.Text ?? (path == StandardInput ? null : (_finder ??= new LineFinder(path, maxLineLength)).Find(position.Line));
 
     public IObservable<SourceLine> TextLines() =>
         Observable.Defer(() => (path == StandardInput ? ReadLines(Console.In) : File.ReadLines(path))
@@ -86,9 +104,9 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
         }
     }
 
-    private readonly struct IntoObservers<T>(IObserver<T> rows, IObserver<DeadLetter> deadLetters) : IRowHandler<T>
+    private readonly struct IntoObservers<T>(IObserver<Located<T>> rows, IObserver<DeadLetter> deadLetters) : IRowHandler<T>
     {
-        public void OnRow(in T row) => rows.OnNext(row);
+        public void OnRow(in T row, in LinePosition position) => rows.OnNext(new Located<T>(row, position));
 
         public void OnDeadLetter(DeadLetter deadLetter) => deadLetters.OnNext(deadLetter);
     }

@@ -208,13 +208,13 @@ internal static class RunCommand
         var text = a.Value("max-line-length");
         if (text is null)
         {
-            return Utf8LineReader.DefaultMaxLineLength;
+            return LineParsing.DefaultMaxLineLength;
         }
 
         if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < 1 || value > int.MaxValue - 64)
         {
             a.Error("max-line-length", $"'{text}' is not a whole number from 1 to {int.MaxValue - 64}");
-            return Utf8LineReader.DefaultMaxLineLength;
+            return LineParsing.DefaultMaxLineLength;
         }
 
         return value;

@@ -206,7 +206,7 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
             return;
         }
 
-        Table.Validate(source, () => WindowOptions(options, System.Reactive.Concurrency.ImmediateScheduler.Instance, null, null, null).Validate());
+        Table.Validate(source, () => WindowOptions(options, System.Reactive.Concurrency.ImmediateScheduler.Instance, null, null).Validate());
     }
 
     protected override ResultShape Shape(AggregatePipelineOptions options)
@@ -230,9 +230,8 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         Func<ILineParser<Row>> parser = options.Format == RowFormat.Csv
             ? () => new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = options.CsvHeader })
             : () => new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema });
-        var cursor = new LineCursor();
-        var rows = input.Parse(parser, deadLetters, cursor);
-        var window = WindowOptions(options, context.Scheduler, outputs, cursor, schema);
+        var rows = input.Parse(parser, deadLetters);
+        var window = WindowOptions(options, context.Scheduler, outputs, schema, input);
         if (context.OneShot)
         {
             // The whole input is one micro-batch: the trigger never fires before the end of the input.
@@ -244,21 +243,21 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
     }
 
     /// <summary>The operator's options for one run: the configured windows, the rows' time, keys and aggregates.</summary>
-    private static EventTimeWindowOptions<Row, GroupKey> WindowOptions(
+    private static EventTimeWindowOptions<Located<Row>, GroupKey> WindowOptions(
         AggregatePipelineOptions options,
         System.Reactive.Concurrency.IScheduler scheduler,
         CompositionOutputs? outputs,
-        LineCursor? cursor,
-        RowSchema? schema)
+        RowSchema? schema,
+        IRecordSource? input = null)
     {
         schema ??= options.RowSchema(out _)!;
         var configured = options.Window;
         var timeIndex = schema.RequireIndex(options.TimeField ?? "time");
         var keyIndexes = options.GroupBy.Select(schema.RequireIndex).ToArray();
-        var window = new EventTimeWindowOptions<Row, GroupKey>
+        var window = new EventTimeWindowOptions<Located<Row>, GroupKey>
         {
-            EventTime = r => r.TryGetTimestampTicks(timeIndex, out var t) ? t : null,
-            KeySelector = keyIndexes.Length == 0 ? _ => GroupKey.Empty : r => KeyOf(r, keyIndexes),
+            EventTime = r => r.Value.TryGetTimestampTicks(timeIndex, out var t) ? t : null,
+            KeySelector = keyIndexes.Length == 0 ? _ => GroupKey.Empty : r => KeyOf(r.Value, keyIndexes),
             WindowDuration = configured.WindowDuration,
             SlideDuration = configured.SlideDuration,
             StartOffset = configured.StartOffset,
@@ -275,20 +274,20 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
             Stats = outputs?.Stats,
         };
         window.EventTimeName = options.TimeField ?? "time";
-        if (outputs is not null && cursor is not null)
+        if (outputs is not null && input is not null)
         {
-            window.Rejected = Observer.Create<Rejected<Row>>(r => outputs.Reject(r.Code, r.Reason, cursor));
+            window.Rejected = Observer.Create<Rejected<Located<Row>>>(r => outputs.Reject(r, input, static row => row.ToString()));
         }
 
         foreach (var spec in options.Aggregates)
         {
             if (spec.ReadsValue && schema.IndexOf(spec.Field) is var index and >= 0)
             {
-                window.Aggregates.Add(new WindowAggregate<Row>(spec, r => r.TryGetDouble(index, out var v) ? v : null));
+                window.Aggregates.Add(new WindowAggregate<Located<Row>>(spec, r => r.Value.TryGetDouble(index, out var v) ? v : null));
             }
             else
             {
-                window.Aggregates.Add(new WindowAggregate<Row>(spec, null));
+                window.Aggregates.Add(new WindowAggregate<Located<Row>>(spec, null));
             }
         }
 

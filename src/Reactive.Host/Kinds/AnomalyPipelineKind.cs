@@ -65,20 +65,23 @@ internal sealed class AnomalyPipelineKind : PipelineKind<AnomalyPipelineOptions>
     protected override IObservable<ResultBatch> Compose(IRecordSource input, AnomalyPipelineOptions options, ComposeContext context)
     {
         var outputs = context.Outputs;
-        var cursor = new LineCursor();
-        var prices = input.Parse(() => new HourlyPriceParser(options.Format), Observer.Create<DeadLetter>(outputs.DeadLetter), cursor);
+        var prices = input.Parse(() => new HourlyPriceParser(options.Format), Observer.Create<DeadLetter>(outputs.DeadLetter));
         if (outputs.EventTime is { } eventTime)
         {
-            prices = prices.Do(p => eventTime(p.TimestampTicks));
+            prices = prices.Do(p => eventTime(p.Value.TimestampTicks));
         }
 
-        var rejected = Observer.Create<Rejected<HourlyPrice>>(r => outputs.Reject(r.Code, r.Reason, cursor));
+        var rejected = Observer.Create<Rejected<Located<HourlyPrice>>>(r => outputs.Reject(r, input, Render));
         var zone = options.Format.TimeZone;
         return prices
-            .DetectAnomalies(options.Anomaly, p => p.TimestampTicks, p => p.Hour, p => p.Price, rejected: rejected)
+            .DetectAnomalies(options.Anomaly, p => p.Value.TimestampTicks, p => p.Value.Hour, p => p.Value.Price, rejected: rejected)
             .Select(r => Row(r, zone))
             .Select(ResultBatch.Of);
     }
+
+    /// <summary>A price in the course's layout (<c>date,hour,hoep</c>), for dead letters of a file read as bytes.</summary>
+    private static string Render(HourlyPrice p) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Date:yyyy-MM-dd},{p.Hour},{p.Price}");
 
     private static ResultRow Row(AnomalyResult r, TimeZoneInfo zone)
     {

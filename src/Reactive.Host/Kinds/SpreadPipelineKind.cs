@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reactive;
 using System.Reactive.Linq;
 using Reactive.Host.Analytics;
@@ -20,13 +21,21 @@ internal sealed class SpreadPipelineOptions
     /// <summary>Whether each quote's spread is written too (rows of kind <c>quote</c>).</summary>
     /// <value>The default is false.</value>
     public bool EmitQuotes { get; set; }
+
+    /// <summary>The most symbols the pipeline keeps a spread for; a quote of one more symbol is a dead letter (<c>too_many_symbols</c>).</summary>
+    /// <value>The default is 10,000.</value>
+    public int MaxSymbols { get; set; } = 10_000;
 }
 
 /// <summary>Exercise 1: BBO quotes in, the spread per second and per minute out (<c>Kind: spread</c>, <c>reactive run spread</c>).</summary>
 internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
 {
+    /// <summary>The dead-letter code of a quote whose symbol is past <see cref="SpreadPipelineOptions.MaxSymbols"/>.</summary>
+    public const string TooManySymbols = "too_many_symbols";
+
     private static readonly IReadOnlyList<ResultColumn> WindowColumns =
     [
+        new("symbol", ResultType.Text),
         new("kind", ResultType.Text),
         new("count", ResultType.Integer),
         new("included", ResultType.Integer),
@@ -41,6 +50,7 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
 
     private static readonly ResultSchema QuoteSchema = new("quote", false,
     [
+        new("symbol", ResultType.Text),
         new("kind", ResultType.Text),
         new("timestamp", ResultType.Time),
         new("bid", ResultType.Real),
@@ -69,7 +79,8 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
         .Bool("EmitMinutes", null, (o, v) => o.Spread.EmitMinutes = v)
         .Int("MaxPendingQuotes", "max-pending-quotes", (o, v) => o.Spread.MaxPendingQuotes = v)
         .Duration("IdleTimeout", null, (o, v) => o.Spread.IdleTimeout = v)
-        .Bool("EmitQuotes", "quotes", (o, v) => o.EmitQuotes = v);
+        .Bool("EmitQuotes", "quotes", (o, v) => o.EmitQuotes = v)
+        .Int("MaxSymbols", "max-symbols", (o, v) => o.MaxSymbols = v, min: 1);
 
     protected override void Validate(ISettingSource source, SpreadPipelineOptions options)
     {
@@ -101,8 +112,7 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
     {
         var outputs = context.Outputs;
         var spread = options.Spread;
-        var cursor = new LineCursor();
-        var quotes = input.Parse(() => new BboParser(options.Format), Observer.Create<DeadLetter>(outputs.DeadLetter), cursor);
+        var quotes = input.Parse(() => new BboParser(options.Format), Observer.Create<DeadLetter>(outputs.DeadLetter));
         if (outputs.EventTime is { } eventTime)
         {
             // The spread's watermark is the newest quote time − delay (later only when idle, which its results tell):
@@ -111,26 +121,59 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
             var watermark = outputs.Watermark;
             quotes = quotes.Do(q =>
             {
-                eventTime(q.TimestampTicks);
-                if (watermark is not null && q.TimestampTicks - delay >= DateTimeOffset.MinValue.UtcTicks)
+                eventTime(q.Value.TimestampTicks);
+                if (watermark is not null && q.Value.TimestampTicks - delay >= DateTimeOffset.MinValue.UtcTicks)
                 {
-                    watermark(new DateTimeOffset(q.TimestampTicks - delay, TimeSpan.Zero));
+                    watermark(new DateTimeOffset(q.Value.TimestampTicks - delay, TimeSpan.Zero));
                 }
             });
         }
 
-        var rejected = Observer.Create<Rejected<BboQuote>>(r => outputs.Reject(r.Code, r.Reason, cursor));
-        return quotes.Publish(q =>
+        var rejected = Observer.Create<Rejected<Located<BboQuote>>>(r => outputs.Reject(r, input, Render));
+        var maxSymbols = options.MaxSymbols;
+
+        // One spread per symbol (Rx GroupBy): each symbol's seconds and minutes, its own watermark and idle clock.
+        return Observable.Defer(() =>
         {
-            var windows = q.Spread(spread, x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice, context.Scheduler, rejected)
-                .Select(r => SpreadRow(r, outputs));
-            return options.EmitQuotes
-                ? q.QuoteSpreads(x => x.TimestampTicks, x => x.BidPrice, x => x.AskPrice).Select(QuoteRow).Merge(windows)
-                : windows;
+            var symbols = new HashSet<string>(StringComparer.Ordinal);
+            return quotes
+                .Where(q => symbols.Contains(q.Value.Symbol) || Admit(q, symbols, maxSymbols, input, outputs))
+                .GroupBy(q => q.Value.Symbol, StringComparer.Ordinal)
+                .SelectMany(symbol => symbol.Publish(q =>
+                {
+                    var windows = q.Spread(spread, x => x.Value.TimestampTicks, x => x.Value.BidPrice, x => x.Value.AskPrice, context.Scheduler, rejected)
+                        .Select(r => SpreadRow(r, symbol.Key, outputs));
+                    return options.EmitQuotes
+                        ? q.QuoteSpreads(x => x.Value.TimestampTicks, x => x.Value.BidPrice, x => x.Value.AskPrice).Select(x => QuoteRow(x, symbol.Key)).Merge(windows)
+                        : windows;
+                }));
         }).Select(ResultBatch.Of);
     }
 
-    private static ResultRow SpreadRow(SpreadResult r, CompositionOutputs outputs)
+    /// <summary>A quote of a symbol not seen before: admitted while there are fewer than the bound, else a dead letter naming it.</summary>
+    private static bool Admit(Located<BboQuote> quote, HashSet<string> symbols, int maxSymbols, IRecordSource input, CompositionOutputs outputs)
+    {
+        if (symbols.Count < maxSymbols)
+        {
+            symbols.Add(quote.Value.Symbol);
+            return true;
+        }
+
+        outputs.DeadLetter(CompositionOutputs.DeadLetterOf(
+            quote,
+            TooManySymbols,
+            $"Symbol: '{quote.Value.Symbol}' would be symbol {maxSymbols + 1}; the pipeline keeps at most MaxSymbols = {maxSymbols}",
+            input,
+            Render));
+        return false;
+    }
+
+    /// <summary>A quote in the course's CSV layout, for dead letters of a file read as bytes (its line's text is not kept).</summary>
+    private static string Render(BboQuote q) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{q.Symbol},{q.Timestamp:MM/dd/yyyy,HH:mm:ss.fff} UTC,{q.BidPrice},{q.BidExchange},{q.BidSize},{q.AskPrice},{q.AskExchange},{q.AskSize}");
+
+    private static ResultRow SpreadRow(SpreadResult r, string symbol, CompositionOutputs outputs)
     {
         if (outputs.Watermark is { } watermark && r.WatermarkTicks > DateTimeOffset.MinValue.UtcTicks)
         {
@@ -140,6 +183,7 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
         var kind = r.Kind == SpreadResultKind.Second ? "second" : "minute";
         return new ResultRow(kind, new DateTimeOffset(r.WindowStartTicks, TimeSpan.Zero), new DateTimeOffset(r.WindowEndTicks, TimeSpan.Zero),
             [
+                new("symbol", symbol),
                 new("kind", kind),
                 new("count", (long)r.Count),
                 new("included", (long)r.IncludedCount),
@@ -153,8 +197,9 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
             ]);
     }
 
-    private static ResultRow QuoteRow(QuoteSpread q) => new("quote", null, null,
+    private static ResultRow QuoteRow(QuoteSpread q, string symbol) => new("quote", null, null,
     [
+        new("symbol", symbol),
         new("kind", "quote"),
         new("timestamp", new DateTimeOffset(q.TimestampTicks, TimeSpan.Zero)),
         new("bid", q.Bid),

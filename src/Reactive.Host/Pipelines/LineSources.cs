@@ -23,9 +23,9 @@ internal static class LineSources
         {
             SampleSourceDefinition s => SampleTextSource.Create(s.Interval, ctx.Scheduler, s.Count)
                 .Select((text, i) => new SourceLine("sample", i + 1, text)),
-            SocketSourceDefinition s => Observe(ctx, new SocketLineSource(s.Options, ctx.Time)),
-            DirectorySourceDefinition s => Observe(ctx, new DirectoryLineSource(s.Options, ctx.Time)),
-            ReplaySourceDefinition s => Observe(ctx, new FileReplaySource(
+            SocketSourceDefinition s => Observe(ctx, LineSource.Socket(s.Options, ctx.Time)),
+            DirectorySourceDefinition s => Observe(ctx, LineSource.Directory(s.Options, ctx.Time)),
+            ReplaySourceDefinition s => Observe(ctx, LineSource.Replay(
                 s.Path,
                 new FileReplayOptions
                 {

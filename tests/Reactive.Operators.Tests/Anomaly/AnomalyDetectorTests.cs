@@ -1,3 +1,4 @@
+using Reactive.Operators;
 using Reactive.Operators.Anomaly;
 
 namespace Reactive.Operators.Tests.Anomaly;
@@ -178,8 +179,9 @@ public sealed class AnomalyDetectorTests
     {
         var detector = new AnomalyDetector(new AnomalyOptions { MaxSeries = 1 });
         detector.Evaluate("a", At(0, 1), 1, 1);
-        var ex = Assert.Throws<InvalidOperationException>(() => detector.Evaluate("b", At(0, 1), 1, 1));
+        var ex = Assert.Throws<BoundExceededException>(() => detector.Evaluate("b", At(0, 1), 1, 1));
         Assert.Contains("AnomalyOptions.MaxSeries", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(("AnomalyOptions", "MaxSeries"), (ex.OptionsType, ex.OptionName));
     }
 
     [Fact]
@@ -191,9 +193,10 @@ public sealed class AnomalyDetectorTests
         detector.Evaluate(At(0, 1), 1, 1);
         detector.Evaluate(At(0, 1) + 1, 1, 1);
         Assert.Equal(2, detector.Evaluate(At(0, 1) + 2, 1, 1).BaselineCount);
-        var ex = Assert.Throws<InvalidOperationException>(() => detector.Evaluate(At(0, 1) + 3, 1, 1));
+        var ex = Assert.Throws<BoundExceededException>(() => detector.Evaluate(At(0, 1) + 3, 1, 1));
         Assert.Contains("holds 3 baseline prices", ex.Message, StringComparison.Ordinal);
         Assert.Contains("AnomalyOptions.MaxBaselineSize", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(("AnomalyOptions", "MaxBaselineSize"), (ex.OptionsType, ex.OptionName));
     }
 
     [Fact]

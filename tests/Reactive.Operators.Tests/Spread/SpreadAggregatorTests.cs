@@ -1,3 +1,4 @@
+using Reactive.Operators;
 using Reactive.Operators.Spread;
 
 namespace Reactive.Operators.Tests.Spread;
@@ -256,8 +257,9 @@ public sealed class SpreadAggregatorTests
         var agg = new SpreadAggregator(new SpreadOptions { MaxPendingQuotes = 2 }, new ListSink());
         agg.OnQuote(At(0), 10.00, 10.02);
         agg.OnQuote(At(0.1), 10.00, 10.02);
-        var ex = Assert.Throws<InvalidOperationException>(() => agg.OnQuote(At(0.2), 10.00, 10.02));
+        var ex = Assert.Throws<BoundExceededException>(() => agg.OnQuote(At(0.2), 10.00, 10.02));
         Assert.Contains("SpreadOptions.MaxPendingQuotes", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(("SpreadOptions", "MaxPendingQuotes"), (ex.OptionsType, ex.OptionName));
     }
 
     [Fact]
