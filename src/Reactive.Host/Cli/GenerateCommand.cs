@@ -13,7 +13,7 @@ internal static class GenerateCommand
 {
     public const string Usage = """
         usage:
-          reactive generate bbo     [--rows 10000] [--seed 14081] [--symbol SYN] [--start-date 2014-03-03] [-o quotes.csv]
+          reactive generate bbo     [--rows 10000] [--seed 14081] [--symbol SYN | --symbols AAA,BBB,CCC] [--start-date 2014-03-03] [-o quotes.csv]
           reactive generate hourly  [--rows 1344] [--seed 2017] [--start-date 2017-01-01] [-o prices.csv]
           reactive generate bitcoin [--rows 720] [--seed 2009] [--start 2021-01-04T00:00:00] [--interval "10 seconds"] [-o rates.jsonl]
         -o/--output - (the default) writes to standard output. The same seed always gives the same bytes.

@@ -118,6 +118,7 @@ internal static class SourceDefinitions
         .Int("Seed", "seed", (o, v) => o.Seed = v)
         .Int("Rows", "rows", (o, v) => o.Rows = v, min: 1)
         .Text("Symbol", "symbol", (o, v) => o.Symbol = v)
+        .List("Symbols", "symbols", t => ((string?)t, (string?)null), (o, v) => o.Symbols = [.. v.SelectMany(x => x.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))])
         .Add("StartDate", "start-date", (s, n, o) => o.StartDate = ReadDate(s, n) ?? o.StartDate);
 
     /// <summary>The hourly price generator's settings.</summary>
@@ -320,7 +321,7 @@ internal static class SourceDefinitions
                 return new GeneratorSourceDefinition(generator, Generate(s, Bitcoin, new BitcoinRateGeneratorOptions(), new BitcoinRateGeneratorOptions().MaxRows, o => o.Rows = o.MaxRows, o => o.Validate()), pacing);
             default:
                 s.Error("Generator", $"'{generator}' is not one of bbo, hourly, bitcoin");
-                s.Known("Seed", "Rows", "Symbol", "StartDate", "Start", "Interval");
+                s.Known("Seed", "Rows", "Symbol", "Symbols", "StartDate", "Start", "Interval");
                 return null;
         }
     }

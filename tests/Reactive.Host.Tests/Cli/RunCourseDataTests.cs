@@ -121,9 +121,11 @@ public sealed class RunCourseDataTests
     }
 
     /// <summary>Per second: count, avg, min, max, last; per minute: count and avg — by GroupBy over the raw CSV.</summary>
-    internal static void AssertMatchesReference(string csv, List<JsonElement> results, int? expectedSeconds, int? expectedMinutes)
+    /// <param name="symbol">Only this symbol's quotes and rows (a multi-symbol feed); null: every row.</param>
+    internal static void AssertMatchesReference(string csv, List<JsonElement> results, int? expectedSeconds, int? expectedMinutes, string? symbol = null)
     {
-        var quotes = File.ReadLines(csv).Skip(1).Where(l => l.Length > 0).Select(l => l.TrimEnd('\r').Split(',')).Select(f =>
+        results = [.. results.Where(r => symbol is null || r.GetProperty("symbol").GetString() == symbol)];
+        var quotes = File.ReadLines(csv).Skip(1).Where(l => l.Length > 0).Select(l => l.TrimEnd('\r').Split(',')).Where(f => symbol is null || f[0] == symbol).Select(f =>
         {
             var local = DateTime.ParseExact($"{f[1]} {f[2]}", "MM/dd/yyyy HH:mm:ss.fff", CultureInfo.InvariantCulture);
             var utc = TimeZoneInfo.ConvertTimeToUtc(local, NewYork);
@@ -200,4 +202,50 @@ public sealed class RunCourseDataTests
             carried = quotes[^1].Spread;
         }
     }
+
+    [Fact]
+    public void RunSpread_MultiSymbolFeed_EachSymbolMatchesAnIndependentGroupBy()
+    {
+        var quotes = CliRunner.TempFile("multi.csv");
+        Assert.Equal(0, CliRunner.Run("generate", "bbo", "--symbols", "AAA,BBB,CCC", "--rows", "30000", "--seed", "7", "-o", quotes).Exit);
+        var output = CliRunner.TempFile("spread.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "spread", "--input", quotes, "--output", output);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("0 dead letters", stderr, StringComparison.Ordinal);
+        var rows = CliRunner.ReadJsonLines(output);
+        var symbols = File.ReadLines(quotes).Skip(1).Select(l => l.Split(',')[0]).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["AAA", "BBB", "CCC"], symbols);
+        Assert.Equal(symbols, rows.Select(r => r.GetProperty("symbol").GetString()!).Distinct().Order(StringComparer.Ordinal));
+        foreach (var symbol in symbols)
+        {
+            // Each symbol's seconds and minutes, from that symbol's quotes only.
+            AssertMatchesReference(quotes, rows, expectedSeconds: null, expectedMinutes: null, symbol);
+        }
+    }
+
+    [Fact]
+    public void RunSpread_MoreSymbolsThanTheBound_KeepsTheFirstAndDeadLettersTheRest()
+    {
+        var quotes = CliRunner.TempFile("multi.csv");
+        Assert.Equal(0, CliRunner.Run("generate", "bbo", "--symbols", "AAA,BBB,CCC", "--rows", "3000", "--seed", "7", "-o", quotes).Exit);
+        var lines = File.ReadLines(quotes).Skip(1).ToList();
+        var firstTwo = lines.Select(l => l.Split(',')[0]).Distinct().Take(2).ToHashSet();
+        var output = CliRunner.TempFile("spread.jsonl");
+        var dead = CliRunner.TempFile("dead.jsonl");
+
+        var (exit, _, stderr) = CliRunner.Run("run", "spread", "--input", quotes, "--output", output, "--max-symbols", "2", "--dead-letters", dead);
+
+        Assert.True(exit == 0, stderr);
+        var third = lines.Count(l => !firstTwo.Contains(l.Split(',')[0]));
+        Assert.Contains($"({SpreadTooMany} {third})", stderr, StringComparison.Ordinal);
+        Assert.All(CliRunner.ReadJsonLines(output), r => Assert.Contains(r.GetProperty("symbol").GetString()!, firstTwo));
+        var letters = CliRunner.ReadJsonLines(dead);
+        Assert.Equal(third, letters.Count);
+        Assert.All(letters, l => Assert.Contains("MaxSymbols = 2", l.GetProperty("reason").GetString(), StringComparison.Ordinal));
+        Assert.Equal(lines[(int)letters[0].GetProperty("line").GetInt64() - 2], letters[0].GetProperty("raw").GetString());
+    }
+
+    private const string SpreadTooMany = "too_many_symbols";
 }
