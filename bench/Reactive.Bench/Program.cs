@@ -103,15 +103,16 @@ namespace Reactive.Bench
 
             var a = SpreadCases.Product(bbo);
             var aRx = SpreadCases.ProductRx(bbo);
+            var aSymbols = SpreadCases.ProductRxPerSymbol(bbo);
             var b = SpreadCases.HandLoop(bbo);
             var c = SpreadCases.NaiveRx(bbo);
             Console.WriteLine($"  (a) product : {a}");
             Console.WriteLine($"  (b) hand    : {b}");
             Console.WriteLine($"  (c) naive Rx: {c}");
-            if (a.SecondQuotes != s.Quotes || !a.SameExactly(b) || !a.SameExactly(aRx) || !a.SameWithin(c, 1e-9))
+            if (a.SecondQuotes != s.Quotes || !a.SameExactly(b) || !a.SameExactly(aRx) || !a.SameExactly(aSymbols) || !a.SameWithin(c, 1e-9))
             {
                 Console.Error.WriteLine("CHECKSUM MISMATCH (spread): the three implementations disagree; figures would be meaningless.");
-                Console.Error.WriteLine($"  a==b exactly: {a.SameExactly(b)}, a==a(Rx) exactly: {a.SameExactly(aRx)}, a~c (1e-9): {a.SameWithin(c, 1e-9)}");
+                Console.Error.WriteLine($"  a==b exactly: {a.SameExactly(b)}, a==a(Rx) exactly: {a.SameExactly(aRx)}, a==a(Rx per symbol) exactly: {a.SameExactly(aSymbols)}, a~c (1e-9): {a.SameWithin(c, 1e-9)}");
                 return false;
             }
 
@@ -122,10 +123,12 @@ namespace Reactive.Bench
                 s.WarmupSeconds,
                 new BenchCase("(a) product: Utf8LineReader → BboParser → SpreadAggregator", s.Quotes, s.Repetitions, () => SpreadCases.Product(bbo)),
                 new BenchCase("(a') same, through the Rx Spread(...) operator", s.Quotes, s.Repetitions, () => SpreadCases.ProductRx(bbo)),
+                new BenchCase("(a\") as the service: Located rows, Rx GroupBy(symbol), Spread", s.Quotes, s.Repetitions, () => SpreadCases.ProductRxPerSymbol(bbo)),
                 new BenchCase("(b) hand-written single pass (ceiling)", s.Quotes, s.Repetitions, () => SpreadCases.HandLoop(bbo)),
                 new BenchCase("(c) naive Rx (Split/ParseExact/GroupBy/Aggregate)", s.Quotes, s.NaiveRepetitions, () => SpreadCases.NaiveRx(bbo)));
-            var (ma, maRx, mb, mc) = (spread[0], spread[1], spread[2], spread[3]);
-            PrintTable("quotes", [ma, maRx, mb, mc]);
+            var (ma, maRx, maSymbols, mb, mc) = (spread[0], spread[1], spread[2], spread[3], spread[4]);
+            PrintTable("quotes", [ma, maRx, maSymbols, mb, mc]);
+            Console.WriteLine($"  (a\")/(a') per-symbol GroupBy with positions vs the bare Rx operator: {maSymbols.ItemsPerSecond / maRx.ItemsPerSecond:F3} (throughput ratio; issue 10 keeps Rx where it costs < 10 %)");
 
             var parsed = SpreadCases.Parse(bbo);
             var warm = parsed.Length / 10;

@@ -87,6 +87,36 @@ internal static class SpreadCases
     }
 
     /// <summary>
+    /// (a, Rx per symbol) As the service composes it: rows with their position (<see cref="Located{T}"/>), Rx
+    /// <c>GroupBy</c> on the symbol, one <c>Spread</c> per symbol. The generated feed has one symbol, so the results equal (a).
+    /// </summary>
+    public static SpreadChecksum ProductRxPerSymbol(byte[] data)
+    {
+        var sink = new SpreadChecksum();
+        var quotes = Observable.Create<Located<BboQuote>>(observer =>
+        {
+            using var stream = new MemoryStream(data, writable: false);
+            var rows = new LocatedInto(observer);
+            LineParsing.ParseStream(stream, new BboParser(), "bbo", ref rows);
+            observer.OnCompleted();
+            return Disposable.Empty;
+        });
+        var rejected = Observer.Create<Rejected<Located<BboQuote>>>(_ => sink.Dropped++);
+        using var subscription = quotes
+            .GroupBy(q => q.Value.Symbol, StringComparer.Ordinal)
+            .SelectMany(symbol => symbol.Spread(new SpreadOptions(), q => q.Value.TimestampTicks, q => q.Value.BidPrice, q => q.Value.AskPrice, DefaultScheduler.Instance, rejected))
+            .Subscribe(r => sink.OnResult(in r));
+        return sink;
+    }
+
+    private readonly struct LocatedInto(IObserver<Located<BboQuote>> observer) : IRowHandler<BboQuote>
+    {
+        public void OnRow(in BboQuote row, in LinePosition position) => observer.OnNext(new Located<BboQuote>(row, position));
+
+        public void OnDeadLetter(DeadLetter deadLetter) => observer.OnError(new InvalidDataException(deadLetter.ToString()));
+    }
+
+    /// <summary>
     /// (b) The ceiling: one hand-written pass over the bytes, fields found by position, numbers parsed inline,
     /// the date and its zone offset cached per day, window state in locals. Same arithmetic, in the same order,
     /// as <see cref="SpreadAggregator"/>, so the results are bit-identical.
