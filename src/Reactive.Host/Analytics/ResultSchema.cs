@@ -51,10 +51,11 @@ internal enum ResultMode
 internal sealed record ResultShape(IReadOnlyList<ResultSchema> Schemas, ResultMode Mode = ResultMode.Append, IReadOnlyList<string>? Keys = null);
 
 /// <summary>
-/// One trigger's results: the rows (in complete mode, the whole result table), and for processing-time batches (word
-/// count, file rows) the batch's time and the number of records it held (the rows may be the first ones only).
+/// Results handed to the sinks together: one row of a per-row pipeline (spread, anomaly), or one trigger's batch
+/// (<see cref="IsTrigger"/>: an aggregate's update — in complete mode the whole result table —, a processing-time
+/// batch of word count or file rows with its time and the number of records it held; the rows may be the first ones).
 /// </summary>
-internal sealed record ResultBatch(IReadOnlyList<ResultRow> Rows, DateTimeOffset? Time = null, long? Total = null)
+internal sealed record ResultBatch(IReadOnlyList<ResultRow> Rows, DateTimeOffset? Time = null, long? Total = null, bool IsTrigger = false)
 {
     /// <summary>A batch of one row.</summary>
     public static ResultBatch Of(ResultRow row) => new([row]);

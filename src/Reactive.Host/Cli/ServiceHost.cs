@@ -93,7 +93,7 @@ internal static class ServiceHost
         {
             await app.RunAsync().ConfigureAwait(false);
         }
-        catch (IOException ex) when (ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
         {
             await stderr.WriteLineAsync($"reactive: cannot listen: {ex.Message} (choose another address with --urls http://127.0.0.1:PORT)").ConfigureAwait(false);
             return 1;

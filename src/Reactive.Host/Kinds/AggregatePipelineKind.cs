@@ -239,7 +239,7 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         }
 
         return rows.WindowByEventTime(window)
-            .Select(update => new ResultBatch([.. update.Rows.Select(r => WindowRow(r, options))]));
+            .Select(update => new ResultBatch([.. update.Rows.Select(r => WindowRow(r, options))], IsTrigger: true));
     }
 
     /// <summary>The operator's options for one run: the configured windows, the rows' time, keys and aggregates.</summary>

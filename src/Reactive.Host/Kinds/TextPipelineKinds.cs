@@ -33,7 +33,8 @@ internal sealed class WordCountPipelineKind : PipelineKind<WordCountOptions>
         input.TextLines().Select(l => l.Text).CountWords(options, context.Scheduler).Select(batch => new ResultBatch(
             [.. batch.Value.Words.Select(w => new ResultRow("batch", null, null, [new("time", batch.Time), new("word", w.Word), new("count", w.Count)]))],
             batch.Time,
-            batch.Value.Words.Count));
+            batch.Value.Words.Count,
+            IsTrigger: true));
 
     protected override string? Console(ResultBatch batch, WordCountOptions options, int rows, TimeZoneInfo zone) =>
         PPrint.Format(
@@ -80,7 +81,7 @@ internal sealed class FileRowsPipelineKind : PipelineKind<FileRowsOptions>
 
     protected override IObservable<ResultBatch> Compose(IRecordSource input, FileRowsOptions options, ComposeContext context) =>
         input.TextLines().Select(l => l.Text).SampleByTime(options.BatchInterval, context.Scheduler, keep: context.ConsoleRows)
-            .Select(batch => new ResultBatch([.. batch.Value.First.Select(line => new ResultRow("line", null, null, [new("value", line)]))], batch.Time, batch.Value.Count));
+            .Select(batch => new ResultBatch([.. batch.Value.First.Select(line => new ResultRow("line", null, null, [new("value", line)]))], batch.Time, batch.Value.Count, IsTrigger: true));
 
     protected override string? Console(ResultBatch batch, FileRowsOptions options, int rows, TimeZoneInfo zone) =>
         PPrint.Format(

@@ -30,6 +30,7 @@ internal static class PipelineRunner
         sinks.Prepare();
         await PipelineRunContext.RunToEndAsync(batches, batch =>
         {
+            var started = ctx.Time.GetTimestamp();
             ctx.Progress.RecordOutput(batch.Total ?? batch.Rows.Count);
             if (console.Count > 0)
             {
@@ -37,6 +38,11 @@ internal static class PipelineRunner
             }
 
             sinks.WriteBatch(batch.Rows);
+            if (batch.IsTrigger)
+            {
+                ctx.Progress.RecordTrigger(ctx.Time.GetElapsedTime(started));
+            }
+
             if (batch.Time is { } time)
             {
                 Log.BatchEmitted(ctx.Logger, ctx.Name, time, ctx.Progress.InputRows, ctx.Progress.OutputRows, ctx.Progress.DeadLetters);

@@ -35,8 +35,6 @@ public sealed class PipelineProgress
     private volatile string? _lastError;
     private volatile string? _sourceStatus;
     private readonly ConcurrentDictionary<string, Func<SinkCounters>> _sinks = new(StringComparer.Ordinal);
-    private long _batchRows;
-    private long _batchTicks;
     private long _batches;
     private readonly Lock _rateLock = new();
     private readonly Queue<RateSample> _samples = new();
@@ -87,7 +85,7 @@ public sealed class PipelineProgress
     /// <summary>Time the pipeline waited for room in its sinks' queues (policy wait).</summary>
     public TimeSpan SinkWaitTime => TimeSpan.FromTicks(_sinks.Values.Sum(s => s().WaitTime.Ticks));
 
-    /// <summary>Batches (triggers) processed so far, as reported with <see cref="RecordBatch"/>.</summary>
+    /// <summary>Batches (triggers) emitted so far, as reported with <see cref="RecordTrigger"/>.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Input rows per second over the last rate window (Spark's inputRowsPerSecond).</summary>
@@ -103,9 +101,9 @@ public sealed class PipelineProgress
     }
 
     /// <summary>
-    /// Rows processed per second of processing time over the last rate window (Spark's
-    /// processedRowsPerSecond) when the pipeline reports batches; otherwise the rate of input rows
-    /// taken through the pipeline.
+    /// Input rows taken through the pipeline per second over the last rate window. The pipelines process each row as it
+    /// comes (no micro-batches yet), so this is the rate at which input went through, sampled as
+    /// <see cref="InputRowsPerSecond"/> is.
     /// </summary>
     public double ProcessedRowsPerSecond
     {
@@ -118,7 +116,7 @@ public sealed class PipelineProgress
         }
     }
 
-    /// <summary>Called with the pipeline name and the duration in seconds of each reported batch (metrics).</summary>
+    /// <summary>Called with the pipeline name and the seconds each trigger took to emit its results (metrics).</summary>
     internal Action<string, double>? BatchObserver { get; set; }
 
     public IReadOnlyDictionary<string, long> DeadLettersByCode => new Dictionary<string, long>(_deadLettersByCode, StringComparer.Ordinal);
@@ -151,13 +149,14 @@ public sealed class PipelineProgress
         _sinks[name] = counters;
     }
 
-    /// <summary>Records one processed batch (trigger): how many rows it handled and how long it took.</summary>
-    public void RecordBatch(long rows, TimeSpan duration)
+    /// <summary>
+    /// Records one trigger's batch (a word-count or file-rows batch, an aggregate's trigger): counted in
+    /// <see cref="Batches"/>, and the time it took to emit its results to the sinks goes to the batch-duration histogram.
+    /// </summary>
+    public void RecordTrigger(TimeSpan emitTime)
     {
-        Interlocked.Add(ref _batchRows, rows);
-        Interlocked.Add(ref _batchTicks, Math.Max(0, duration.Ticks));
         Interlocked.Increment(ref _batches);
-        BatchObserver?.Invoke(Name, duration.TotalSeconds);
+        BatchObserver?.Invoke(Name, Math.Max(0, emitTime.TotalSeconds));
     }
 
     /// <summary>
@@ -166,7 +165,7 @@ public sealed class PipelineProgress
     /// </summary>
     internal void SampleRates(DateTimeOffset now, TimeSpan window)
     {
-        var sample = new RateSample(now.UtcTicks, InputRows, Interlocked.Read(ref _batchRows), Interlocked.Read(ref _batchTicks));
+        var sample = new RateSample(now.UtcTicks, InputRows);
         lock (_rateLock)
         {
             _samples.Enqueue(sample);
@@ -183,8 +182,7 @@ public sealed class PipelineProgress
             }
 
             _inputRate = (sample.InputRows - oldest.InputRows) / seconds;
-            var busySeconds = (sample.BatchTicks - oldest.BatchTicks) / (double)TimeSpan.TicksPerSecond;
-            _processedRate = busySeconds > 0 ? (sample.BatchRows - oldest.BatchRows) / busySeconds : _inputRate;
+            _processedRate = _inputRate;
         }
     }
 
@@ -218,7 +216,7 @@ public sealed class PipelineProgress
     private static DateTimeOffset? FromTicks(long ticks) =>
         ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
-    private readonly record struct RateSample(long Ticks, long InputRows, long BatchRows, long BatchTicks);
+    private readonly record struct RateSample(long Ticks, long InputRows);
 }
 
 /// <summary>What a sink's queue says of itself, for <see cref="PipelineProgress.AttachSink"/>.</summary>

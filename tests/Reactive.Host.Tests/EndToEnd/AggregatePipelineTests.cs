@@ -57,6 +57,7 @@ public sealed class AggregatePipelineTests
         Assert.Equal("Stopped", progress.GetProperty("state").GetString());
         Assert.Equal(7, progress.GetProperty("inputRows").GetInt64());
         Assert.Equal(8, progress.GetProperty("outputRows").GetInt64());
+        Assert.InRange(progress.GetProperty("batches").GetInt64(), 1, 8); // the triggers that emitted those rows
         Assert.Equal(2, progress.GetProperty("lateRows").GetInt64());
         Assert.Equal(1, progress.GetProperty("deadLetters").GetInt64());
         Assert.Equal(1, progress.GetProperty("deadLettersByCode").GetProperty("bad_date").GetInt64());

@@ -314,7 +314,7 @@ public sealed class ReactiveApiTests
         await using var server = await ApiServer.StartAsync();
         var p = server.Pipelines.GetOrAdd("raw_table", "socket");
         p.RecordInput(12);
-        p.RecordBatch(12, TimeSpan.FromMilliseconds(2));
+        p.RecordTrigger(TimeSpan.FromMilliseconds(2));
         server.DeadLetters.Add("raw_table", "too_long", "line longer than 1 MiB");
         await FillRawTableAsync(server);
 

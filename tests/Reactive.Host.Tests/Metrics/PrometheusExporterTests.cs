@@ -46,9 +46,9 @@ public sealed class PrometheusExporterTests
         _ = services.GetRequiredService<ReactiveMetrics>();
         var exporter = services.GetRequiredService<PrometheusExporter>();
         var p = registry.GetOrAdd("spread", "file");
-        p.RecordBatch(10, TimeSpan.FromMilliseconds(3));
-        p.RecordBatch(10, TimeSpan.FromMilliseconds(30));
-        p.RecordBatch(10, TimeSpan.FromSeconds(100));
+        p.RecordTrigger(TimeSpan.FromMilliseconds(3));
+        p.RecordTrigger(TimeSpan.FromMilliseconds(30));
+        p.RecordTrigger(TimeSpan.FromSeconds(100));
 
         var family = PrometheusTextParser.Parse(exporter.Scrape())["reactive_pipeline_batch_duration_seconds"];
 

@@ -19,18 +19,21 @@ public sealed class PipelineProgressTests
     }
 
     [Fact]
-    public void Rates_WithBatches_ProcessedIsRowsPerSecondOfProcessingTime()
+    public void Triggers_AreCountedAndTheirEmitTimesObserved_WithoutChangingTheRates()
     {
         var p = new PipelineProgress("p", "file");
+        var observed = new List<(string, double)>();
+        p.BatchObserver = (name, seconds) => observed.Add((name, seconds));
         p.SampleRates(T0, TimeSpan.FromSeconds(10));
         p.RecordInput(300);
-        p.RecordBatch(200, TimeSpan.FromMilliseconds(250));
-        p.RecordBatch(100, TimeSpan.FromMilliseconds(250));
+        p.RecordTrigger(TimeSpan.FromMilliseconds(250));
+        p.RecordTrigger(TimeSpan.FromMilliseconds(500));
         p.SampleRates(T0.AddSeconds(3), TimeSpan.FromSeconds(10));
 
         Assert.Equal(100.0, p.InputRowsPerSecond, 9);
-        Assert.Equal(600.0, p.ProcessedRowsPerSecond, 9);
+        Assert.Equal(100.0, p.ProcessedRowsPerSecond, 9);
         Assert.Equal(2, p.Batches);
+        Assert.Equal([("p", 0.25), ("p", 0.5)], observed);
     }
 
     [Fact]
