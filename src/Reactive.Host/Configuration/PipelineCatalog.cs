@@ -79,6 +79,7 @@ internal static class PipelineCatalog
     public static Catalog Load(IConfiguration configuration, out List<string> errors)
     {
         errors = [];
+        ConfigurationSections.Check(configuration, errors);
         var host = ReadHost(new ConfigSettingSource(configuration.GetSection("Reactive"), errors));
         var pipelines = new List<PipelineDefinition>();
         foreach (var section in configuration.GetSection("Pipelines").GetChildren())

@@ -58,9 +58,11 @@ internal static class OptionsBinding
             {
                 property.SetValue(options, child.Get(property.PropertyType));
             }
-            catch (InvalidOperationException ex)
+            catch (InvalidOperationException)
             {
-                throw new OptionsValidationException(path, typeof(T), [$"{path}: '{child.Value}' is not a valid {property.PropertyType.Name} ({ex.Message})"]);
+                // A secret's value is never shown; the key is.
+                var shown = Reactive.Host.Settings.SecretKeys.IsSecret(path) ? Reactive.Host.Settings.SecretKeys.Hidden : $"'{child.Value}'";
+                throw new OptionsValidationException(path, typeof(T), [$"{path}: {shown} is not a valid {property.PropertyType.Name}"]);
             }
         }
     }

@@ -110,12 +110,14 @@ internal sealed class ArgSettingSource : ISettingSource
 
     public string Display(SettingName name) => name.Arg is { } arg ? Dashed(arg) : name.Key;
 
-    public void Error(SettingName name, string message) => Errors.Add($"{Display(name)}: {message}");
+    public void Error(SettingName name, string message) =>
+        Errors.Add($"{Display(name)}: {(name.Arg is { } arg ? SecretKeys.Redact(arg, _values.GetValueOrDefault(arg)?.LastOrDefault()?.Trim(), message) : message)}");
 
     public void Error(string message) => Errors.Add(message);
 
     /// <summary>Records an error about an argument that is not a setting (<c>--input</c>).</summary>
-    public void Error(string arg, string message) => Errors.Add($"{Dashed(arg)}: {message}");
+    public void Error(string arg, string message) =>
+        Errors.Add($"{Dashed(arg)}: {SecretKeys.Redact(arg, _values.GetValueOrDefault(arg)?.LastOrDefault()?.Trim(), message)}");
 
     /// <summary>Reports every argument that no read asked for.</summary>
     public void RejectUnknown(string command)

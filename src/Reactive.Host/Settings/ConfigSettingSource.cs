@@ -70,8 +70,9 @@ internal sealed class ConfigSettingSource(IConfigurationSection section, List<st
 
     public void Error(SettingName name, string message) => Error(name.Key, message);
 
-    /// <summary>Records an error about <paramref name="key"/> of this section.</summary>
-    public void Error(string key, string message) => errors.Add($"{Key(key)}: {message}");
+    /// <summary>Records an error about <paramref name="key"/> of this section (a secret's value never shown: <see cref="SecretKeys"/>).</summary>
+    public void Error(string key, string message) =>
+        errors.Add($"{Key(key)}: {SecretKeys.Redact(Key(key), string.IsNullOrEmpty(key) ? null : section[key]?.Trim(), message)}");
 
     public void Error(string message) => errors.Add($"{section.Path}: {message}");
 
