@@ -21,15 +21,17 @@ internal sealed class JsonLinesWriter : IDisposable
     private bool _disposed;
 
     /// <summary>Creates (or truncates) the file at <paramref name="path"/>, or writes to <paramref name="stdout"/> when the path is <c>-</c>.</summary>
-    public JsonLinesWriter(string path, TextWriter stdout)
+    /// <param name="file">The file to write, or null for <paramref name="stdout"/>.</param>
+    /// <param name="stdout">Standard output (<c>--output -</c>).</param>
+    public JsonLinesWriter(Stream? file, TextWriter stdout)
     {
-        if (path == "-")
+        if (file is null)
         {
             _text = stdout;
         }
         else
         {
-            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
+            _file = file;
         }
 
         _json = new Utf8JsonWriter(_buffer, ResultRow.JsonLineOptions);
@@ -75,7 +77,7 @@ internal sealed class JsonLinesWriter : IDisposable
         finally
         {
             _json.Dispose();
-            _file?.Dispose();
+
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using System.Runtime.InteropServices;
 using System.Reactive.Linq;
 using System.Text;
 using System.Text.Json;
@@ -53,6 +54,7 @@ internal static class RunCommand
         var deadLetterPath = a.Value("dead-letters");
         var latePath = a.Value("late");
         var maxLineLength = ReadMaxLineLength(a);
+        var maxDeadLetters = ReadMaxDeadLetters(a);
         object? options = null;
         if (kind is null)
         {
@@ -77,6 +79,29 @@ internal static class RunCommand
             a.Error("output", "is required");
         }
 
+        // An output that is the input (also through a link), or two outputs that are one file, would destroy data.
+        var inputFile = input is null or "-" || !File.Exists(input) ? null : StagedFile.Identity(input);
+        var outputs = new List<(string Arg, string File)>();
+        foreach (var (arg, path) in new[] { ("output", output), ("dead-letters", deadLetterPath), ("late", latePath) })
+        {
+            if (path is null or "-")
+            {
+                continue;
+            }
+
+            var file = StagedFile.Identity(path);
+            if (file == inputFile)
+            {
+                a.Error(arg, $"'{path}' is the input file: it would be overwritten (write the results elsewhere)");
+            }
+            else if (outputs.FirstOrDefault(o => o.File == file) is { Arg: { } other })
+            {
+                a.Error(arg, $"'{path}' is also --{other}: give each output its own file");
+            }
+
+            outputs.Add((arg, file));
+        }
+
         a.RejectUnknown($"run {pipeline}");
         if (a.Errors.Count > 0)
         {
@@ -94,7 +119,7 @@ internal static class RunCommand
 
         try
         {
-            return Execute(pipeline, input!, output!, deadLetterPath, latePath, maxLineLength, Compose, kind!.SettingFor, stdout, stderr);
+            return Execute(pipeline, input!, output!, deadLetterPath, latePath, maxLineLength, maxDeadLetters, Compose, kind!.SettingFor, stdout, stderr);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -111,80 +136,161 @@ internal static class RunCommand
         string? deadLetterPath,
         string? latePath,
         int maxLineLength,
+        long? maxDeadLetters,
         Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>> compose,
         Func<string, SettingName?> setting,
         TextWriter stdout,
         TextWriter stderr)
     {
-        using var results = new JsonLinesWriter(output, stdout);
-        using var deadLetters = deadLetterPath is null ? null : OpenWriter(deadLetterPath, stdout);
-        using var late = latePath is null ? deadLetters : OpenWriter(latePath, stdout);
-        var deadByCode = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        long lateRows = 0, rows = 0;
-
-        void Dead(DeadLetter d)
-        {
-            deadByCode[d.Code] = deadByCode.GetValueOrDefault(d.Code) + 1;
-            deadLetters?.WriteLine(DeadLetterJson(d));
-        }
-
-        void Late(DeadLetter d)
-        {
-            lateRows++;
-            late?.WriteLine(DeadLetterJson(d));
-        }
-
-        // The file's bytes parsed straight into records (no string per line), the path the benchmark measures; a
-        // composition that fails stops the reading before the next line.
+        // Every output is written under a temporary name and renamed at the end: whole lines only, never a half file
+        // under the final name (a killed run leaves its final files as they were).
+        // A signal (SIGTERM, Ctrl+C) stops the reading before the next line; registered before any output exists.
         using var stop = new CancellationTokenSource();
-        var records = new FileRecordSource(input, stop.Token, maxLineLength);
-        Exception? failure = null;
-        using (compose(records, new CompositionOutputs(Dead, Late)).Subscribe(
-            row =>
-            {
-                rows++;
-                results.Write(row);
-            },
-            ex =>
-            {
-                failure = ex;
-                stop.Cancel();
-            }))
+        PosixSignal? stoppedBy = null;
+        using var signals = OnSignals(signal =>
         {
+            stoppedBy ??= signal;
+            stop.Cancel();
+        });
+        var staged = new List<StagedFile>();
+        var writers = new List<IDisposable>();
+        StagedFile? Stage(string? path)
+        {
+            if (path is null or "-")
+            {
+                return null;
+            }
+
+            var file = new StagedFile(path);
+            staged.Add(file);
+            return file;
         }
 
-        var lines = records.Lines;
-        if (failure is not null)
+        try
         {
-            // Reported before the outputs are flushed, which may fail in turn.
-            stderr.WriteLine($"reactive run {pipeline}: failed after {lines} lines: {failure.Message}");
-            if (failure is BoundExceededException bound && setting(bound.OptionName) is { Arg: { } arg })
+            var resultsFile = Stage(output);
+            var results = new JsonLinesWriter(resultsFile?.Stream, stdout);
+            writers.Add(results);
+            var deadLettersFile = Stage(deadLetterPath);
+            var deadLetters = deadLetterPath is null ? null : OpenWriter(deadLettersFile, stdout);
+            var lateFile = Stage(latePath);
+            var late = latePath is null ? deadLetters : OpenWriter(lateFile, stdout);
+            writers.AddRange(new IDisposable?[] { deadLetters, late }.OfType<IDisposable>().Distinct());
+            var deadByCode = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            long lateRows = 0, rows = 0, dead = 0;
+            var tooManyDeadLetters = false;
+
+            // The file's bytes parsed straight into records (no string per line), the path the benchmark measures; a
+            // composition that fails, a signal or too many dead letters stop the reading before the next line.
+
+            void Dead(DeadLetter d)
             {
-                stderr.WriteLine($"reactive run {pipeline}: {bound.OptionsType}.{bound.OptionName} is --{arg} here");
+                dead++;
+                deadByCode[d.Code] = deadByCode.GetValueOrDefault(d.Code) + 1;
+                deadLetters?.WriteLine(DeadLetterJson(d));
+                if (!tooManyDeadLetters && dead > (maxDeadLetters ?? Math.Max(DefaultDeadLetterFloor, d.LineNumber / 100)))
+                {
+                    tooManyDeadLetters = true;
+                    stop.Cancel();
+                }
+            }
+
+            void Late(DeadLetter d)
+            {
+                lateRows++;
+                late?.WriteLine(DeadLetterJson(d));
+            }
+
+            var records = new FileRecordSource(input, stop.Token, maxLineLength);
+            Exception? failure = null;
+            using (compose(records, new CompositionOutputs(Dead, Late)).Subscribe(
+                row =>
+                {
+                    rows++;
+                    results.Write(row);
+                },
+                ex =>
+                {
+                    failure = ex;
+                    stop.Cancel();
+                }))
+            {
+            }
+
+            var lines = records.Lines;
+            if (failure is not null)
+            {
+                // Reported before the outputs are flushed, which may fail in turn. The outputs are not kept.
+                stderr.WriteLine($"reactive run {pipeline}: failed after {lines} lines: {failure.Message}");
+                if (failure is BoundExceededException bound && setting(bound.OptionName) is { Arg: { } arg })
+                {
+                    stderr.WriteLine($"reactive run {pipeline}: {bound.OptionsType}.{bound.OptionName} is --{arg} here");
+                }
+
+                return 1;
+            }
+
+            // Writers flush whole lines into their files as they close; then each file gets its final name.
+            Close(writers);
+            foreach (var file in staged)
+            {
+                file.Commit();
+            }
+
+            var codes = deadByCode.Count == 0 ? "" : " (" + string.Join(", ", deadByCode.Select(kv => $"{kv.Key} {kv.Value}")) + ")";
+            var summary = $"reactive run {pipeline}: read {lines} lines, wrote {rows} results, {dead} dead letters{codes}, {lateRows} late rows";
+            if (stoppedBy is { } signal)
+            {
+                stderr.WriteLine($"{summary}; stopped by {signal} (the outputs hold whole lines up to there)");
+                return signal == PosixSignal.SIGINT ? 130 : 143;
+            }
+
+            stderr.WriteLine(summary);
+            if (tooManyDeadLetters)
+            {
+                stderr.WriteLine(maxDeadLetters is { } max
+                    ? $"reactive run {pipeline}: stopped: more than --max-dead-letters {max} rows were rejected"
+                    : $"reactive run {pipeline}: stopped: more than {DefaultDeadLetterFloor} rows and 1 % of the lines were rejected (is it the right input? --max-dead-letters N allows more)");
+                return ExitTooManyDeadLetters;
+            }
+
+            if (dead > 0 && deadLetterPath is null)
+            {
+                stderr.WriteLine("reactive run: give --dead-letters FILE to keep the rejected rows with their reasons");
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Close(writers);
+            foreach (var file in staged)
+            {
+                file.Dispose();
             }
         }
-
-        results.Flush();
-        deadLetters?.Flush();
-        late?.Flush();
-        if (failure is not null)
-        {
-            return 1;
-        }
-
-        var dead = deadByCode.Values.Sum();
-        var codes = deadByCode.Count == 0 ? "" : " (" + string.Join(", ", deadByCode.Select(kv => $"{kv.Key} {kv.Value}")) + ")";
-        stderr.WriteLine($"reactive run {pipeline}: read {lines} lines, wrote {rows} results, {dead} dead letters{codes}, {lateRows} late rows");
-        if (dead > 0 && deadLetterPath is null)
-        {
-            stderr.WriteLine("reactive run: give --dead-letters FILE to keep the rejected rows with their reasons");
-        }
-
-        return 0;
     }
 
-    private static TextWriter OpenWriter(string path, TextWriter stdout) =>
-        path == "-" ? new NonClosingWriter(stdout) : new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+    private static void Close(List<IDisposable> writers)
+    {
+        foreach (var writer in writers)
+        {
+            writer.Dispose();
+        }
+
+        writers.Clear();
+    }
+
+    /// <summary>Calls <paramref name="stop"/> on SIGTERM or SIGINT (Ctrl+C) instead of letting the process die mid-line.</summary>
+    private static IDisposable OnSignals(Action<PosixSignal> stop) =>
+        new System.Reactive.Disposables.CompositeDisposable(new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT }.Select(signal => PosixSignalRegistration.Create(signal, context =>
+        {
+            context.Cancel = true;
+            stop(context.Signal);
+        })));
+
+    private static TextWriter OpenWriter(StagedFile? file, TextWriter stdout) =>
+        file is null ? new NonClosingWriter(stdout) : new StreamWriter(file.Stream, new UTF8Encoding(false), bufferSize: 64 * 1024, leaveOpen: true) { NewLine = "\n" };
 
     internal static string DeadLetterJson(DeadLetter d)
     {
@@ -201,6 +307,29 @@ internal static class RunCommand
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Without <c>--max-dead-letters</c>: a run stops once more than this many rows, and more than 1 % of the lines read, were rejected.</summary>
+    internal const long DefaultDeadLetterFloor = 1_000;
+
+    /// <summary>The exit code of a run stopped for too many rejected rows.</summary>
+    internal const int ExitTooManyDeadLetters = 4;
+
+    private static long? ReadMaxDeadLetters(ArgSettingSource a)
+    {
+        var text = a.Value("max-dead-letters");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < 0)
+        {
+            a.Error("max-dead-letters", $"'{text}' is not a whole number from 0");
+            return null;
+        }
+
+        return value;
     }
 
     private static int ReadMaxLineLength(ArgSettingSource a)

@@ -140,6 +140,20 @@ internal sealed class ServiceProcess : IAsyncDisposable
         _process.StandardInput.Close();
     }
 
+    /// <summary>Writes <paramref name="bytes"/> to the process's standard input and flushes, leaving it open.</summary>
+    public async Task WriteStandardInputAsync(byte[] bytes)
+    {
+        await _process.StandardInput.BaseStream.WriteAsync(bytes);
+        await _process.StandardInput.BaseStream.FlushAsync();
+    }
+
+    /// <summary>Sends a signal (<c>TERM</c>, <c>KILL</c>, …) without waiting.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
