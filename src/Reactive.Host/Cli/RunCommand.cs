@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Runtime.InteropServices;
 using System.Reactive.Linq;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Reactive.Host.Analytics;
@@ -21,21 +22,31 @@ namespace Reactive.Host.Cli;
 /// </summary>
 internal static class RunCommand
 {
-    public const string Usage = """
-        usage:
-          reactive run spread    --input quotes.csv  --output out.jsonl [--time-zone America/New_York] [--watermark 0s]
-                                 [--exclude-locked-crossed] [--quotes] [--max-pending-quotes N] [--dead-letters FILE] [--late FILE]
-          reactive run anomaly   --input prices.csv  --output out.jsonl [--time-zone Etc/GMT+5] [--lookback "14 days"]
-                                 [--min-history 14] [--stddevs 2] [--max-baseline 1000] [--all] [--dead-letters FILE]
-          reactive run aggregate --input in.jsonl --time-field time [--time-format iso|unix_s|unix_ms|<.NET format>]
-                                 [--time-zone UTC] [--format jsonl|csv] [--no-header] [--schema "t timestamp, id string, v double"]
-                                 --window "10 seconds"
-                                 [--slide "5 seconds"] [--start-offset "0 seconds"] [--group-by id]... --agg count
-                                 --agg "avg(value)"... [--watermark "10 seconds"] [--output-mode append|update|complete]
-                                 --output out.jsonl [--dead-letters FILE] [--late FILE]
-        Every pipeline also takes --max-line-length N (bytes, default 1048576; a longer line is a dead letter).
-        --output - writes to standard output. Durations: "10 seconds", "5 minutes", "1 hour", or 00:00:10.
-        """;
+    /// <summary>The usage, made from the kinds' binding tables (each argument beside the configuration key it also is).</summary>
+    public static string Usage { get; } = MakeUsage();
+
+    private static string MakeUsage()
+    {
+        var text = new StringBuilder("""
+            usage:
+              reactive run KIND --input FILE --output FILE [--dead-letters FILE] [--late FILE]
+                                [--max-line-length N] [--max-dead-letters N] [settings of the kind]
+            --input - reads standard input, --output - writes to standard output. Durations: "10 seconds", "5 minutes",
+            "1 hour", or 00:00:10. Each setting is also the key Pipelines:NAME:Options:KEY of a pipeline of that kind.
+
+            """);
+        foreach (var kind in PipelineKinds.All.Where(k => k.OneShot))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  reactive run {kind.Name} --input FILE --output FILE: {kind.Summary}\n");
+            foreach (var name in kind.SettingNames.Where(n => n.Arg is not null))
+            {
+                var argument = name.IsFlag ? $"--{name.Arg}" : $"--{name.Arg} VALUE";
+                text.Append(CultureInfo.InvariantCulture, $"      {argument,-32} ({name.Key})\n");
+            }
+        }
+
+        return text.ToString();
+    }
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

@@ -117,8 +117,10 @@ internal abstract class PipelineKind<TOptions> : IPipelineKind
     {
     }
 
-    /// <summary>Checks the bound options with their own <c>Validate()</c> (through <see cref="SettingsTable{TOptions}.Validate"/>).</summary>
-    protected abstract void Validate(ISettingSource source, TOptions options);
+    /// <summary>Checks the bound options with their own <c>Validate()</c> (through <see cref="SettingsTable{TOptions}.Validate"/>); nothing more to check by default.</summary>
+    protected virtual void Validate(ISettingSource source, TOptions options)
+    {
+    }
 
     /// <inheritdoc cref="IPipelineKind.Shape"/>
     protected abstract ResultShape Shape(TOptions options);

@@ -23,10 +23,6 @@ internal sealed class WordCountPipelineKind : PipelineKind<WordCountOptions>
         .Duration("BatchInterval", null, (o, v) => o.BatchInterval = v)
         .Int("MaxDistinctWords", null, (o, v) => o.MaxDistinctWords = v, min: 1);
 
-    protected override void Validate(ISettingSource source, WordCountOptions options)
-    {
-    }
-
     protected override ResultShape Shape(WordCountOptions options) => new([Schema]);
 
     protected override IObservable<ResultBatch> Compose(IRecordSource input, WordCountOptions options, ComposeContext context) =>
@@ -72,10 +68,6 @@ internal sealed class FileRowsPipelineKind : PipelineKind<FileRowsOptions>
     protected override SettingsTable<FileRowsOptions> Table { get; } = new SettingsTable<FileRowsOptions>()
         .Duration("BatchInterval", null, (o, v) => o.BatchInterval = v)
         .Text("Separator", null, (o, v) => o.Separator = v);
-
-    protected override void Validate(ISettingSource source, FileRowsOptions options)
-    {
-    }
 
     protected override ResultShape Shape(FileRowsOptions options) => new([Schema]);
 
@@ -135,10 +127,6 @@ internal sealed class RawTablePipelineKind : PipelineKind<RawTableOptions>
 
     public override IReadOnlyList<SinkDefinition> DefaultSinks(object options) =>
         [new TableSinkDefinition(((RawTableOptions)options).Table, ((RawTableOptions)options).MaxRows)];
-
-    protected override void Validate(ISettingSource source, RawTableOptions options)
-    {
-    }
 
     protected override ResultShape Shape(RawTableOptions options) => new([Schema]);
 
