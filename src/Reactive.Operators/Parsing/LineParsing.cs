@@ -7,16 +7,8 @@ namespace Reactive.Operators.Parsing;
 /// <param name="Lines">Lines read.</param>
 /// <param name="Parsed">Rows parsed.</param>
 /// <param name="Skipped">Header and blank lines skipped.</param>
-/// <param name="DeadLetters">Lines rejected (too-long lines included).</param>
-/// <remarks><c>Lines = Parsed + Skipped + DeadLetters</c>; <c>Skipped = SkippedBlank + SkippedHeader</c>.</remarks>
-public readonly record struct ParseCounts(long Lines, long Parsed, long Skipped, long DeadLetters)
-{
-    /// <summary>Of <see cref="Skipped"/>, the blank lines (only spaces and tabs).</summary>
-    public long SkippedBlank { get; init; }
-
-    /// <summary>Of <see cref="Skipped"/>, the headers (first or repeated).</summary>
-    public long SkippedHeader => Skipped - SkippedBlank;
-}
+/// <param name="DeadLetters">Lines rejected.</param>
+public readonly record struct ParseCounts(long Lines, long Parsed, long Skipped, long DeadLetters);
 
 /// <summary>
 /// Receives what <see cref="LineParsing.ParseStream{T, TRows}"/> parses. Implement it on a struct: the line loop is then
@@ -91,7 +83,7 @@ public static class LineParsing
         var handler = new ParseHandler<T, TRows>(parser, source, rows, maxLineLength);
         long lines = Utf8LineReader.ForEachLine(stream, ref handler, maxLineLength, cancellationToken);
         rows = handler.Rows;
-        return new ParseCounts(lines, handler.Parsed, handler.Skipped, handler.Rejected) { SkippedBlank = handler.SkippedBlank };
+        return new ParseCounts(lines, handler.Parsed, handler.Skipped, handler.Rejected);
     }
 
     /// <summary>Parses the file at <paramref name="path"/>; see <see cref="ParseStream{T}(Stream, ILineParser{T}, string, Action{T}, Action{DeadLetter}, int, CancellationToken)"/>.</summary>
@@ -173,7 +165,6 @@ public static class LineParsing
         public TRows Rows = rows;
         public long Parsed;
         public long Skipped;
-        public long SkippedBlank;
         public long Rejected;
 
         public void OnLine(ReadOnlySpan<byte> line, long lineNumber)
@@ -186,11 +177,6 @@ public static class LineParsing
                     break;
                 case ParseStatus.Skipped:
                     Skipped++;
-                    if (SkippedLine.IsBlank(line))
-                    {
-                        SkippedBlank++;
-                    }
-
                     break;
                 default:
                     Rejected++;
