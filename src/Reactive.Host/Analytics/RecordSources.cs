@@ -1,3 +1,4 @@
+using System.Reactive;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Reactive.Operators.DeadLetters;
@@ -25,13 +26,37 @@ internal interface IRecordSource
     string? RawText(in LinePosition position);
 }
 
-/// <summary>The lines of a live source (socket, directory, replay, generator), parsed as they come: the service's case.</summary>
-internal sealed class LineRecordSource(IObservable<SourceLine> lines) : IRecordSource
-{
-    public IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
-        lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters);
+/// <summary>
+/// Told what the parse stage did with each line, so that the lines read add up: a row parsed (or a line taken as
+/// text), a skipped line (blank or header), or a line rejected by the parser (after its dead letter was sent on).
+/// </summary>
+internal sealed record LineCounters(Action Parsed, Action<SkipReason> Skipped, Action Rejected);
 
-    public IObservable<SourceLine> TextLines() => lines;
+/// <summary>The lines of a live source (socket, directory, replay, generator), parsed as they come: the service's case.</summary>
+/// <param name="lines">The source's lines.</param>
+/// <param name="counters">Told of each line's fate at the parse stage, or null.</param>
+internal sealed class LineRecordSource(IObservable<SourceLine> lines, LineCounters? counters = null) : IRecordSource
+{
+    public IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters)
+    {
+        if (counters is null)
+        {
+            return lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters);
+        }
+
+        var rejected = Observer.Create<DeadLetter>(
+            d =>
+            {
+                deadLetters.OnNext(d);
+                counters.Rejected();
+            },
+            deadLetters.OnError,
+            deadLetters.OnCompleted);
+        var skipped = Observer.Create<SkippedLine>(s => counters.Skipped(s.Reason));
+        return lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, rejected, skipped).Do(_ => counters.Parsed());
+    }
+
+    public IObservable<SourceLine> TextLines() => counters is null ? lines : lines.Do(_ => counters.Parsed());
 
     public string? RawText(in LinePosition position) => position.Text;
 }

@@ -60,7 +60,16 @@ internal sealed record PipelineDefinition(
     SourceDefinition Source,
     object Options,
     IReadOnlyList<SinkDefinition> Sinks,
-    string? Description);
+    string? Description)
+{
+    /// <summary>
+    /// How long the pipeline may read no line while running before <c>/healthz</c> says Degraded
+    /// (<c>Pipelines:NAME:StallTimeout</c>). Null: no stall check.
+    /// </summary>
+    /// <value>The default is none: a quiet source is not a stuck one (the course's socket feeds are typed by hand, a
+    /// directory waits for files); set it for a feed that is never quiet for that long. <c>0 seconds</c> is none too.</value>
+    public TimeSpan? StallTimeout { get; init; }
+}
 
 /// <summary>The complete, validated configuration.</summary>
 internal sealed record Catalog(HostSettings Host, IReadOnlyList<PipelineDefinition> Pipelines)
@@ -151,6 +160,7 @@ internal static class PipelineCatalog
         }
 
         var description = r.Text("Description");
+        var stallTimeout = SettingsTable<object>.ReadDuration(r, new SettingName("StallTimeout", null), DurationRule.NonNegative);
         if (kindText is null)
         {
             r.Error("Kind", "is required");
@@ -188,6 +198,9 @@ internal static class PipelineCatalog
         }
 
         r.RejectUnknownKeys($"a pipeline");
-        return source is null ? null : new PipelineDefinition(name, kind, enabled, source, options, sinks, description);
+        return source is null ? null : new PipelineDefinition(name, kind, enabled, source, options, sinks, description)
+        {
+            StallTimeout = stallTimeout > TimeSpan.Zero ? stallTimeout : null,
+        };
     }
 }

@@ -6,7 +6,11 @@ namespace Reactive.Host.Http;
 /// <param name="Sql">One SELECT statement.</param>
 public sealed record SqlRequest(string? Sql);
 
-/// <summary>A pipeline's progress as <c>GET /api/pipelines</c> shows it (like Spark's StreamingQueryProgress).</summary>
+/// <summary>
+/// A pipeline's progress as <c>GET /api/pipelines</c> shows it (like Spark's StreamingQueryProgress). The lines read add
+/// up: <c>inputRows = rowsParsed + skippedBlank + skippedHeader + deadLetters − rowsRejected</c> (rowsRejected: rows an
+/// operator turned away after parsing, in deadLetters by code too).
+/// </summary>
 public sealed record PipelineProgressView(
     string Name,
     string Kind,
@@ -27,7 +31,12 @@ public sealed record PipelineProgressView(
     long SinkDroppedRows,
     double SinkWaitMs,
     int Restarts,
-    string? LastError)
+    string? LastError,
+    long RowsParsed,
+    long SkippedBlank,
+    long SkippedHeader,
+    long RowsRejected,
+    string? StopReason)
 {
     /// <summary>Takes a snapshot of <paramref name="p"/>.</summary>
     public static PipelineProgressView From(PipelineProgress p)
@@ -53,7 +62,12 @@ public sealed record PipelineProgressView(
             p.SinkDroppedRows,
             Math.Round(p.SinkWaitTime.TotalMilliseconds, 3),
             p.Restarts,
-            p.LastError);
+            p.LastError,
+            p.RowsParsed,
+            p.SkippedBlank,
+            p.SkippedHeader,
+            p.RowsRejected,
+            p.StopReason == PipelineStopReason.None ? null : p.StopReason.ToString());
     }
 }
 

@@ -28,9 +28,12 @@ public sealed class ReactiveMetrics : ITableStoreObserver
         ArgumentNullException.ThrowIfNull(registry);
         var meter = meterFactory.Create(MeterName);
 
-        meter.CreateObservableCounter("reactive.pipeline.rows_in", () => Each(registry, p => p.InputRows), "{row}", "Rows read by the pipeline's source.");
+        meter.CreateObservableCounter("reactive.pipeline.rows_in", () => Each(registry, p => p.InputRows), "{row}", "Lines read by the pipeline's source (those it turned away itself, e.g. too long, included).");
         meter.CreateObservableCounter("reactive.pipeline.rows_out", () => Each(registry, p => p.OutputRows), "{row}", "Result rows written by the pipeline.");
         meter.CreateObservableCounter("reactive.pipeline.late_rows", () => Each(registry, p => p.LateRows), "{row}", "Rows dropped as late (behind the watermark).");
+        meter.CreateObservableCounter("reactive.pipeline.rows_parsed", () => Each(registry, p => p.RowsParsed), "{row}", "Lines the parser turned into rows (lines taken as text for pipelines of text).");
+        meter.CreateObservableCounter("reactive.pipeline.lines_skipped", () => Skipped(registry), "{line}", "Lines the parser skipped, by reason (blank, header).");
+        meter.CreateObservableCounter("reactive.pipeline.rows_rejected", () => Each(registry, p => p.RowsRejected), "{row}", "Rows an operator turned away after parsing (also in dead letters by code).");
         meter.CreateObservableCounter("reactive.pipeline.dead_letters", () => DeadLetters(registry), "{row}", "Rows rejected, by reason code.");
         meter.CreateObservableCounter("reactive.pipeline.restarts", () => Each(registry, p => (long)p.Restarts), "{restart}", "Failures after which the pipeline backed off and restarted.");
         meter.CreateObservableGauge("reactive.pipeline.state_rows", () => Each(registry, p => p.StateRows), "{row}", "Open windows and state rows held.");
@@ -75,6 +78,13 @@ public sealed class ReactiveMetrics : ITableStoreObserver
             kv.Value,
             new KeyValuePair<string, object?>("pipeline", p.Name),
             new KeyValuePair<string, object?>("code", kv.Key))));
+
+    private static IEnumerable<Measurement<long>> Skipped(PipelineProgressRegistry registry) =>
+        registry.All.SelectMany(p => new[]
+        {
+            new Measurement<long>(p.SkippedBlank, new KeyValuePair<string, object?>("pipeline", p.Name), new KeyValuePair<string, object?>("reason", "blank")),
+            new Measurement<long>(p.SkippedHeader, new KeyValuePair<string, object?>("pipeline", p.Name), new KeyValuePair<string, object?>("reason", "header")),
+        });
 
     private IEnumerable<Measurement<long>> Tables(Func<TableInfo, long> value) =>
         _tables is null ? [] : _tables.Tables.Select(t => new Measurement<long>(value(t), new KeyValuePair<string, object?>("table", t.Name)));

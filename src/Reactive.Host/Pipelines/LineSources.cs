@@ -1,6 +1,7 @@
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Reactive.Host.Configuration;
+using Reactive.Host.Progress;
 using Reactive.Sources;
 using Reactive.Sources.Directory;
 using Reactive.Sources.Generators;
@@ -60,15 +61,37 @@ internal static class LineSources
         Observable.Create<SourceLine>(observer =>
         {
             var status = source.Status.Subscribe(s => OnStatus(ctx, source, s));
-            var rejected = source.Rejected.Subscribe(r => ctx.Reject(r.Origin, r.LineNumber, r.Code, r.Reason, r.Raw));
+            var rejected = source.Rejected.Subscribe(r =>
+            {
+                // Input the source turned away itself (a too-long line, ...) was read all the same: it counts as input
+                // and as a dead letter of a line, so that lines read = rows parsed + skipped + dead letters of lines.
+                ctx.Progress.RecordInput();
+                ctx.Reject(r.Origin, r.LineNumber, r.Code, r.Reason, r.Raw);
+                ctx.Progress.RecordLineDeadLetter();
+            });
             var lines = source.Subscribe(observer);
             return new CompositeDisposable(lines, status, rejected);
         });
 
+    /// <summary>
+    /// What a status means for health: a lost connection is <see cref="SourceCondition.Retrying"/> until the source is
+    /// connected again (connecting after a loss is still retrying; a first connection is not), out of retries
+    /// <see cref="SourceCondition.GaveUp"/>; a directory's unreadable file (a dead letter) or failed watcher (polling goes
+    /// on) leave it as it was.
+    /// </summary>
+    internal static SourceCondition Condition(SourceStatusKind kind, SourceCondition previous) => kind switch
+    {
+        SourceStatusKind.Disconnected or SourceStatusKind.Reconnecting => SourceCondition.Retrying,
+        SourceStatusKind.GaveUp => SourceCondition.GaveUp,
+        SourceStatusKind.Connecting => previous == SourceCondition.Ok ? SourceCondition.Ok : SourceCondition.Retrying,
+        SourceStatusKind.FileUnreadable or SourceStatusKind.WatcherFailed => previous,
+        _ => SourceCondition.Ok,
+    };
+
     private static void OnStatus(PipelineRunContext ctx, ILineSource source, SourceStatus status)
     {
         var text = status.Message;
-        ctx.Progress.SetSourceStatus(source.CanReplay ? text : $"{text} (cannot replay)");
+        ctx.Progress.SetSourceStatus(source.CanReplay ? text : $"{text} (cannot replay)", Condition(status.Kind, ctx.Progress.SourceCondition));
         if (status.Kind is SourceStatusKind.Disconnected or SourceStatusKind.Reconnecting or SourceStatusKind.GaveUp
             or SourceStatusKind.FileUnreadable or SourceStatusKind.WatcherFailed)
         {

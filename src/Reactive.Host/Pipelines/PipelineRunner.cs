@@ -22,7 +22,10 @@ internal static class PipelineRunner
             ctx.Progress.SetWatermark,
             ctx.Progress.ObserveEventTime);
         var batches = kind.Compose(
-            new LineRecordSource(LineSources.Open(ctx, stop)),
+            new LineRecordSource(LineSources.Open(ctx, stop), new LineCounters(
+                () => ctx.Progress.RecordParsed(),
+                reason => ctx.Progress.RecordSkipped(blank: reason == Reactive.Operators.Parsing.SkipReason.Blank),
+                ctx.Progress.RecordLineDeadLetter)),
             definition.Options,
             new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows));
 

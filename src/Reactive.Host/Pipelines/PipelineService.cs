@@ -27,6 +27,7 @@ internal sealed class PipelineService(
     {
         var progress = registry.GetOrAdd(definition.Name, definition.Kind.Name);
         var zone = host.ResolveTimeZone(time);
+        progress.StallTimeout = definition.StallTimeout;
         var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -36,13 +37,17 @@ internal sealed class PipelineService(
             try
             {
                 await PipelineRunner.RunAsync(ctx, stoppingToken).ConfigureAwait(false);
-                progress.SetState(PipelineState.Stopped);
+                // A finite input (replay, a generator or sample with a count) that ended is done; a live source (socket,
+                // directory) that ended without a shutdown leaves the pipeline reading nothing: health says so.
+                progress.SetStopped(stoppingToken.IsCancellationRequested ? PipelineStopReason.Shutdown
+                    : definition.Source is SocketSourceDefinition or DirectorySourceDefinition ? PipelineStopReason.SourceEnded
+                    : PipelineStopReason.Finished);
                 Log.PipelineFinished(_logger, definition.Name, progress.InputRows, progress.OutputRows, progress.DeadLetters);
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                progress.SetState(PipelineState.Stopped);
+                progress.SetStopped(PipelineStopReason.Shutdown);
                 return;
             }
             catch (Exception ex)
@@ -61,7 +66,7 @@ internal sealed class PipelineService(
                 }
                 catch (OperationCanceledException)
                 {
-                    progress.SetState(PipelineState.Stopped);
+                    progress.SetStopped(PipelineStopReason.Shutdown);
                     return;
                 }
             }

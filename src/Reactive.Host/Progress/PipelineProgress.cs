@@ -12,8 +12,37 @@ public enum PipelineState
     Running,
     /// <summary>Failed; waiting before a restart.</summary>
     BackingOff,
-    /// <summary>Finished its input (finite sources) or stopped by shutdown.</summary>
+    /// <summary>Not running any more: see <see cref="PipelineProgress.StopReason"/> (finished its input, shut down, or its live source ended).</summary>
     Stopped,
+}
+
+/// <summary>Why a pipeline is <see cref="PipelineState.Stopped"/>.</summary>
+public enum PipelineStopReason
+{
+    /// <summary>It has not stopped.</summary>
+    None,
+
+    /// <summary>Its finite input (a replayed file, a generator or sample with a count) ended: done, not failed.</summary>
+    Finished,
+
+    /// <summary>The service is shutting down.</summary>
+    Shutdown,
+
+    /// <summary>Its live source (socket, directory) ended although it should not: the pipeline reads nothing any more.</summary>
+    SourceEnded,
+}
+
+/// <summary>What the source's own status says of its health.</summary>
+public enum SourceCondition
+{
+    /// <summary>Delivering, or waiting for input as it should (connected, watching a directory).</summary>
+    Ok,
+
+    /// <summary>Lost its input and is retrying (a socket disconnected, reconnecting).</summary>
+    Retrying,
+
+    /// <summary>Ran out of retries.</summary>
+    GaveUp,
 }
 
 /// <summary>
@@ -24,6 +53,10 @@ public sealed class PipelineProgress
 {
     private readonly ConcurrentDictionary<string, long> _deadLettersByCode = new(StringComparer.Ordinal);
     private long _inputRows;
+    private long _rowsParsed;
+    private long _skippedBlank;
+    private long _skippedHeader;
+    private long _lineDeadLetters;
     private long _outputRows;
     private long _lateRows;
     private long _deadLetters;
@@ -34,6 +67,11 @@ public sealed class PipelineProgress
     private volatile PipelineState _state = PipelineState.Starting;
     private volatile string? _lastError;
     private volatile string? _sourceStatus;
+    private volatile SourceCondition _sourceCondition;
+    private volatile PipelineStopReason _stopReason;
+    private readonly Lock _progressLock = new();
+    private long _progressMark = -1;
+    private long _progressTicks = long.MinValue;
     private readonly ConcurrentDictionary<string, Func<SinkCounters>> _sinks = new(StringComparer.Ordinal);
     private long _batches;
     private readonly Lock _rateLock = new();
@@ -54,7 +92,29 @@ public sealed class PipelineProgress
 
     public PipelineState State => _state;
 
+    /// <summary>
+    /// Lines read: every line the source delivered, and every piece of input it turned away itself (a too-long line, a
+    /// line cut by a broken connection, a file it could not read: one each). Each is, exactly once, a row parsed
+    /// (<see cref="RowsParsed"/>), a skipped line (<see cref="SkippedBlank"/>, <see cref="SkippedHeader"/>) or a dead
+    /// letter of a line (source or parser): <c>InputRows = RowsParsed + SkippedBlank + SkippedHeader + DeadLetters − RowsRejected</c>.
+    /// </summary>
     public long InputRows => Interlocked.Read(ref _inputRows);
+
+    /// <summary>Lines the parser turned into rows (for pipelines of text, each line taken as text).</summary>
+    public long RowsParsed => Interlocked.Read(ref _rowsParsed);
+
+    /// <summary>Blank lines the parser skipped.</summary>
+    public long SkippedBlank => Interlocked.Read(ref _skippedBlank);
+
+    /// <summary>Header lines the parser skipped (the first, or one repeated).</summary>
+    public long SkippedHeader => Interlocked.Read(ref _skippedHeader);
+
+    /// <summary>
+    /// Of <see cref="DeadLetters"/>, the rows an operator turned away after they were parsed (a symbol over the bound, a
+    /// bad price, ...): counted in <see cref="RowsParsed"/> too. The rest of the dead letters are lines the source or the
+    /// parser turned away.
+    /// </summary>
+    public long RowsRejected => Math.Max(0, DeadLetters - Interlocked.Read(ref _lineDeadLetters));
 
     public long OutputRows => Interlocked.Read(ref _outputRows);
 
@@ -70,6 +130,18 @@ public sealed class PipelineProgress
 
     /// <summary>What the source says of itself (connected, reconnecting, cannot replay, ...).</summary>
     public string? SourceStatus => _sourceStatus;
+
+    /// <summary>What the source's status means for health (<see cref="SourceStatus"/> says it in words).</summary>
+    public SourceCondition SourceCondition => _sourceCondition;
+
+    /// <summary>Why the pipeline is <see cref="PipelineState.Stopped"/>; <see cref="PipelineStopReason.None"/> while it is not.</summary>
+    public PipelineStopReason StopReason => _stopReason;
+
+    /// <summary>
+    /// How long the pipeline may read nothing while running before health calls it stalled
+    /// (<c>Pipelines:NAME:StallTimeout</c>); null: never.
+    /// </summary>
+    public TimeSpan? StallTimeout { get; set; }
 
     /// <summary>The newest event time seen in the input (Spark's <c>eventTime.max</c>); null before the first, and for pipelines without event time.</summary>
     public DateTimeOffset? MaxEventTime => FromTicks(Interlocked.Read(ref _maxEventTicks));
@@ -121,11 +193,90 @@ public sealed class PipelineProgress
 
     public IReadOnlyDictionary<string, long> DeadLettersByCode => new Dictionary<string, long>(_deadLettersByCode, StringComparer.Ordinal);
 
-    public void SetState(PipelineState state) => _state = state;
+    public void SetState(PipelineState state)
+    {
+        _state = state;
+        if (state != PipelineState.Stopped)
+        {
+            _stopReason = PipelineStopReason.None;
+        }
+
+        if (state == PipelineState.Running)
+        {
+            // A (re)start begins a new stall clock at the next look (NoteProgress).
+            lock (_progressLock)
+            {
+                _progressTicks = long.MinValue;
+            }
+        }
+    }
+
+    /// <summary>Marks the pipeline <see cref="PipelineState.Stopped"/> for <paramref name="reason"/>.</summary>
+    public void SetStopped(PipelineStopReason reason)
+    {
+        _stopReason = reason;
+        _state = PipelineState.Stopped;
+    }
 
     public void SetSourceStatus(string status) => _sourceStatus = status;
 
+    /// <summary>Sets what the source says of itself and what it means for health.</summary>
+    public void SetSourceStatus(string status, SourceCondition condition)
+    {
+        _sourceStatus = status;
+        _sourceCondition = condition;
+    }
+
     public void RecordInput(long rows = 1) => Interlocked.Add(ref _inputRows, rows);
+
+    /// <summary>Counts rows the parser made (or lines taken as text).</summary>
+    public void RecordParsed(long rows = 1) => Interlocked.Add(ref _rowsParsed, rows);
+
+    /// <summary>Counts a line the parser skipped: blank, else a header.</summary>
+    public void RecordSkipped(bool blank)
+    {
+        if (blank)
+        {
+            Interlocked.Increment(ref _skippedBlank);
+        }
+        else
+        {
+            Interlocked.Increment(ref _skippedHeader);
+        }
+    }
+
+    /// <summary>
+    /// Counts a dead letter as one of a line (the source or the parser turned the line away), not of a row an operator
+    /// turned away; the dead letter itself is counted by <see cref="RecordDeadLetter"/> as any other.
+    /// </summary>
+    public void RecordLineDeadLetter() => Interlocked.Increment(ref _lineDeadLetters);
+
+    /// <summary>
+    /// Looks at the progress counters at <paramref name="now"/>: when lines were read since the last look (or on the
+    /// first look after a start) the pipeline has made progress at <paramref name="now"/>.
+    /// </summary>
+    public void NoteProgress(DateTimeOffset now)
+    {
+        var mark = InputRows;
+        lock (_progressLock)
+        {
+            if (_progressTicks == long.MinValue || mark != _progressMark)
+            {
+                _progressMark = mark;
+                _progressTicks = now.UtcTicks;
+            }
+        }
+    }
+
+    /// <summary>Time since the pipeline last read a line, as seen by <see cref="NoteProgress"/> at <paramref name="now"/>.</summary>
+    public TimeSpan SinceProgress(DateTimeOffset now)
+    {
+        NoteProgress(now);
+        lock (_progressLock)
+        {
+            return TimeSpan.FromTicks(Math.Max(0, now.UtcTicks - _progressTicks));
+        }
+    }
 
     public void RecordOutput(long rows = 1) => Interlocked.Add(ref _outputRows, rows);
 
@@ -165,6 +316,7 @@ public sealed class PipelineProgress
     /// </summary>
     internal void SampleRates(DateTimeOffset now, TimeSpan window)
     {
+        NoteProgress(now);
         var sample = new RateSample(now.UtcTicks, InputRows);
         lock (_rateLock)
         {

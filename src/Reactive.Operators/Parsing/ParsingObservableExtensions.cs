@@ -52,7 +52,7 @@ public static class ParsingObservableExtensions
         {
             var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
             // Lines are numbered by the observer as they come (lineNumber: null).
-            return lines.Subscribe(new RecordParseObserver<string, T>(new ValuesOnly<T>(observer), parser, static line => line, _ => source, null, deadLetters));
+            return lines.Subscribe(new RecordParseObserver<string, T>(new ValuesOnly<T>(observer), parser, static line => line, _ => source, null, deadLetters, null));
         });
     }
 
@@ -75,7 +75,29 @@ public static class ParsingObservableExtensions
         Func<TLine, string> origin,
         Func<TLine, long> lineNumber,
         Func<ILineParser<T>> parserFactory,
-        IObserver<DeadLetter> deadLetters)
+        IObserver<DeadLetter> deadLetters) =>
+        ParseLines(lines, text, origin, lineNumber, parserFactory, deadLetters, skipped: null);
+
+    /// <summary>
+    /// <see cref="ParseLines{TLine, T}(IObservable{TLine}, Func{TLine, string}, Func{TLine, string}, Func{TLine, long}, Func{ILineParser{T}}, IObserver{DeadLetter})"/>,
+    /// telling <paramref name="skipped"/> of each line the parser skipped (a blank line or a header), so that a caller
+    /// can account for every line: each one is a row, a dead letter or a skipped line.
+    /// </summary>
+    /// <param name="lines">The lines.</param>
+    /// <param name="text">The text of a line.</param>
+    /// <param name="origin">Where a line came from (written into its dead letter and its rows' positions).</param>
+    /// <param name="lineNumber">The 1-based line number of a line.</param>
+    /// <param name="parserFactory">Makes the (stateful) parser of one subscription.</param>
+    /// <param name="deadLetters">Receives the rejected lines.</param>
+    /// <param name="skipped">Receives the skipped lines, or null.</param>
+    public static IObservable<Located<T>> ParseLines<TLine, T>(
+        this IObservable<TLine> lines,
+        Func<TLine, string> text,
+        Func<TLine, string> origin,
+        Func<TLine, long> lineNumber,
+        Func<ILineParser<T>> parserFactory,
+        IObserver<DeadLetter> deadLetters,
+        IObserver<SkippedLine>? skipped)
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(text);
@@ -86,7 +108,7 @@ public static class ParsingObservableExtensions
         return Observable.Create<Located<T>>(observer =>
         {
             var parser = parserFactory() ?? throw new InvalidOperationException("The parser factory returned null.");
-            return lines.Subscribe(new RecordParseObserver<TLine, T>(observer, parser, text, origin, lineNumber, deadLetters));
+            return lines.Subscribe(new RecordParseObserver<TLine, T>(observer, parser, text, origin, lineNumber, deadLetters, skipped));
         });
     }
 
@@ -107,7 +129,8 @@ public static class ParsingObservableExtensions
         Func<TLine, string> text,
         Func<TLine, string> origin,
         Func<TLine, long>? lineNumber,
-        IObserver<DeadLetter> deadLetters) : IObserver<TLine>
+        IObserver<DeadLetter> deadLetters,
+        IObserver<SkippedLine>? skipped) : IObserver<TLine>
     {
         private long _count;
         private bool _stopped;
@@ -126,11 +149,12 @@ public static class ParsingObservableExtensions
             string source = string.Empty;
             long number = 0;
             DeadLetter? letter = null;
+            SkippedLine? skip = null;
             try
             {
                 line = text(value) ?? string.Empty;
                 status = parser.Parse(line.AsSpan(), out row, out var reason);
-                if (status != ParseStatus.Skipped)
+                if (status != ParseStatus.Skipped || skipped is not null)
                 {
                     source = origin(value) ?? string.Empty;
                     number = lineNumber is null ? _count : lineNumber(value);
@@ -139,6 +163,10 @@ public static class ParsingObservableExtensions
                 if (status == ParseStatus.Rejected)
                 {
                     letter = reason.ToDeadLetter(source, number, line.AsSpan());
+                }
+                else if (status == ParseStatus.Skipped && skipped is not null)
+                {
+                    skip = new SkippedLine(source, number, SkippedLine.IsBlank(line.AsSpan()) ? SkipReason.Blank : SkipReason.Header);
                 }
             }
             catch (Exception e)
@@ -155,6 +183,10 @@ public static class ParsingObservableExtensions
             else if (letter is not null)
             {
                 deadLetters.OnNext(letter);
+            }
+            else if (skip is { } s)
+            {
+                skipped!.OnNext(s);
             }
         }
 
@@ -176,4 +208,30 @@ public static class ParsingObservableExtensions
             }
         }
     }
+}
+
+/// <summary>Why a parser skipped a line (<see cref="ParseStatus.Skipped"/>).</summary>
+public enum SkipReason
+{
+    /// <summary>The line is empty or only spaces and tabs.</summary>
+    Blank,
+
+    /// <summary>The line is a header (the first, or one repeated, e.g. at the start of each file of a concatenation).</summary>
+    Header,
+}
+
+/// <summary>A line the parser skipped by design, for callers that account for every line.</summary>
+/// <param name="Origin">Where the line came from.</param>
+/// <param name="LineNumber">Its 1-based number.</param>
+/// <param name="Reason">Blank or header.</param>
+public readonly record struct SkippedLine(string Origin, long LineNumber, SkipReason Reason)
+{
+    /// <summary>
+    /// Whether a skipped line is blank (as every parser reads blank: only spaces and tabs before the line end);
+    /// any other skipped line is a header.
+    /// </summary>
+    public static bool IsBlank(ReadOnlySpan<char> line) => line.TrimEnd("\r\n").IndexOfAnyExcept(' ', '\t') < 0;
+
+    /// <inheritdoc cref="IsBlank(ReadOnlySpan{char})"/>
+    public static bool IsBlank(ReadOnlySpan<byte> line) => line.TrimEnd("\r\n"u8).IndexOfAnyExcept((byte)' ', (byte)'\t') < 0;
 }
