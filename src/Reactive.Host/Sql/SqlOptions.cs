@@ -38,12 +38,13 @@ public sealed class SqlOptions
     public long MaxResultBytes { get; set; } = 16L << 20;
 
     /// <summary>
-    /// Bytes of any one value at most — a string, a blob or a row SQLite builds while it runs the query
-    /// (<c>SQLITE_LIMIT_LENGTH</c> of the query's connection); a query that makes a longer one is stopped.
+    /// Bytes of any one value at most — a string, a blob or a row SQLite reads or builds while it runs the query
+    /// (<c>SQLITE_LIMIT_LENGTH</c> of the query's connection); a query that meets a longer one is stopped. Keep it above
+    /// twice the longest line a source keeps (1 MiB), so that a stored line can still be read and sorted.
     /// </summary>
-    /// <value>The default is 1 MiB (1,048,576).</value>
+    /// <value>The default is 4 MiB (4,194,304).</value>
     [Range(1024, 1_000_000_000)]
-    public int MaxValueBytes { get; set; } = 1 << 20;
+    public int MaxValueBytes { get; set; } = 4 << 20;
 
     /// <summary>
     /// Bytes of memory SQLite may hold in the whole service while a query runs (tables' page caches included); a

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Reactive.Host.Sql;
+using Reactive.Host.Tables;
 using static Reactive.Host.Tests.Tables.TableTestKit;
 
 namespace Reactive.Host.Tests.Sql;
@@ -77,5 +78,25 @@ public sealed class SqlBudgetServiceTests
         Assert.Contains("Sql:QueueLength", busy.Message, StringComparison.Ordinal);
         Assert.Equal(1L, after.Rows[0][0]);
         Assert.Equal(0, sql.Admitted);
+    }
+}
+
+public sealed class SqlBudgetLongLineTests
+{
+    [Fact]
+    public async Task MaxValueBytes_Default_StillReadsTheLongestLineASourceKeeps()
+    {
+        await using var store = NewStore();
+        using var sql = new SqlQueryService(store, Options.Create(new SqlOptions { MaxResultBytes = 8L << 20 }));
+        var sink = store.GetOrCreate("raw", TableSchema.RawLines, OutputMode.Append);
+        var longest = new string('x', Reactive.Operators.Parsing.Utf8LineReader.DefaultMaxLineLength);
+        sink.WriteBatch([Row(longest), Row("short")]);
+        await sink.FlushAsync();
+
+        var plain = await sql.ExecuteAsync("SELECT value FROM raw");
+        var sorted = await sql.ExecuteAsync("SELECT value, length(value) FROM raw ORDER BY value DESC");
+
+        Assert.Equal(longest, plain.Rows[0][0]);
+        Assert.Equal((long)longest.Length, sorted.Rows[0][1]);
     }
 }
