@@ -43,11 +43,23 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         return true;
     }
 
-    internal static ProblemDetails SqlProblem(SqlQueryException exception) => exception.Kind switch
+    internal static ProblemDetails SqlProblem(SqlQueryException exception)
+    {
+        var problem = SqlProblemOf(exception);
+        if (exception.Setting is { } setting)
+        {
+            problem.Extensions["setting"] = setting;
+        }
+
+        return problem;
+    }
+
+    private static ProblemDetails SqlProblemOf(SqlQueryException exception) => exception.Kind switch
     {
         SqlErrorKind.Refused => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "SQL refused", Detail = exception.Message, Type = "https://reactive.local/problems/sql-refused" },
         SqlErrorKind.TimedOut => new ProblemDetails { Status = StatusCodes.Status408RequestTimeout, Title = "SQL time limit reached", Detail = exception.Message, Type = "https://reactive.local/problems/sql-time-limit" },
-        SqlErrorKind.Busy => new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many queries", Detail = exception.Message, Type = "https://reactive.local/problems/sql-busy" },
+        SqlErrorKind.Busy => new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "Too many queries", Detail = exception.Message, Type = "https://reactive.local/problems/sql-busy" },
+        SqlErrorKind.OverBudget => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "SQL budget exceeded", Detail = exception.Message, Type = "https://reactive.local/problems/sql-budget" },
         _ => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "SQL error", Detail = exception.Message, Type = "https://reactive.local/problems/sql-error" },
     };
 

@@ -12,7 +12,9 @@ namespace Reactive.Host.Sql;
 /// Runs read-only SQL over the memory tables. A query must be one SELECT (or WITH … SELECT); it is
 /// checked three ways before it runs: SQLite prepares it on a connection whose authorizer allows
 /// only reading, the prepared statement must be read-only, and nothing but comments may follow it.
-/// It runs with a time limit (<c>sqlite3_interrupt</c>) and a row limit.
+/// It runs within budgets (<see cref="SqlOptions"/>): a time limit (<c>sqlite3_interrupt</c>) that also covers writing
+/// the answer, a row limit, a byte budget for the result and for any one value (<c>SQLITE_LIMIT_LENGTH</c>), a share
+/// of memory (SQLite's heap limits and a progress handler), and a number of slots with a short queue.
 /// </summary>
 public sealed class SqlQueryService : IDisposable
 {
@@ -32,11 +34,16 @@ public sealed class SqlQueryService : IDisposable
 
     private static readonly string[] ActionNames = BuildActionNames();
 
+    private const int SqliteNoMem = 7;
+    private const int SqliteTooBig = 18;
+    private const int ProgressInstructions = 1000;
+
     private readonly MemoryTableStore _store;
     private readonly SqlOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
+    private int _admitted;
 
     /// <summary>Creates the service.</summary>
     public SqlQueryService(MemoryTableStore store, IOptions<SqlOptions> options, TimeProvider? timeProvider = null, ILogger<SqlQueryService>? logger = null)
@@ -50,10 +57,30 @@ public sealed class SqlQueryService : IDisposable
         _slots = new SemaphoreSlim(_options.MaxConcurrentQueries, _options.MaxConcurrentQueries);
     }
 
+    /// <summary>The options the service runs with.</summary>
+    internal SqlOptions Options => _options;
+
+    /// <summary>Queries running or waiting for a slot now.</summary>
+    internal int Admitted => Volatile.Read(ref _admitted);
+
+    /// <summary>Seconds a client refused for lack of a slot should wait (<c>Retry-After</c>): the time limit, rounded up.</summary>
+    internal int RetryAfterSeconds => (int)Math.Max(1, Math.Ceiling(_options.TimeLimit.TotalSeconds));
+
     /// <summary>Runs <paramref name="sql"/> and returns its rows.</summary>
-    /// <exception cref="SqlQueryException">The query is refused, invalid, or stopped at its time limit.</exception>
+    /// <exception cref="SqlQueryException">The query is refused, invalid, over a budget, stopped at its time limit, or there is no slot for it.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<SqlResult> ExecuteAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        CheckText(sql);
+        using var lease = await EnterAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(sql, lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _slots.Dispose();
+
+    /// <summary>Refuses an empty or too long query before it waits for a slot.</summary>
+    internal void CheckText(string? sql)
     {
         if (string.IsNullOrWhiteSpace(sql))
         {
@@ -62,86 +89,134 @@ public sealed class SqlQueryService : IDisposable
 
         if (sql.Length > _options.MaxSqlLength)
         {
-            throw new SqlQueryException(SqlErrorKind.Refused, $"The query is longer than {_options.MaxSqlLength} characters (Sql:MaxSqlLength).");
+            throw new SqlQueryException(SqlErrorKind.Refused, $"The query is longer than {_options.MaxSqlLength} characters (Sql:MaxSqlLength).", "Sql:MaxSqlLength");
         }
+    }
 
-        if (!await _slots.WaitAsync(_options.TimeLimit, cancellationToken).ConfigureAwait(false))
+    /// <summary>
+    /// Takes a slot to run a query: at once when one is free, else after waiting in the queue. A full queue, or a wait
+    /// as long as the time limit, is refused (<see cref="SqlErrorKind.Busy"/>) rather than waited out. The slot's
+    /// time limit starts when it is taken and covers running the query and writing its answer.
+    /// </summary>
+    internal async Task<SqlQueryLease> EnterAsync(CancellationToken cancellationToken)
+    {
+        var capacity = _options.MaxConcurrentQueries + _options.QueueLength;
+        if (Interlocked.Increment(ref _admitted) > capacity)
         {
-            throw new SqlQueryException(SqlErrorKind.Busy, $"{_options.MaxConcurrentQueries} queries are running already (Sql:MaxConcurrentQueries); try again.");
+            Interlocked.Decrement(ref _admitted);
+            Log.QueueFull(_logger, _options.MaxConcurrentQueries, _options.QueueLength);
+            throw new SqlQueryException(
+                SqlErrorKind.Busy,
+                $"{_options.MaxConcurrentQueries} queries are running and {_options.QueueLength} waiting already (Sql:MaxConcurrentQueries, Sql:QueueLength); try again in {RetryAfterSeconds} s.",
+                "Sql:MaxConcurrentQueries");
         }
 
         try
         {
-            // SQLite runs synchronously; keep it off the request thread.
-            return await Task.Run(() => Execute(sql, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (!_slots.Wait(0, CancellationToken.None))
+            {
+                using var waited = new CancellationTokenSource(_options.TimeLimit, _timeProvider);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(waited.Token, cancellationToken);
+                try
+                {
+                    await _slots.WaitAsync(linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Log.QueueTimedOut(_logger, _options.TimeLimit);
+                    throw new SqlQueryException(
+                        SqlErrorKind.Busy,
+                        $"No query slot was free within the time limit of {_options.TimeLimit.TotalSeconds:0.###} s (Sql:MaxConcurrentQueries, Sql:TimeLimit); try again in {RetryAfterSeconds} s.",
+                        "Sql:MaxConcurrentQueries");
+                }
+            }
         }
-        finally
+        catch
         {
-            _slots.Release();
+            Interlocked.Decrement(ref _admitted);
+            throw;
+        }
+
+        return new SqlQueryLease(Release, new CancellationTokenSource(_options.TimeLimit, _timeProvider));
+    }
+
+    /// <summary>Runs <paramref name="sql"/> in the slot <paramref name="lease"/>, within its time limit.</summary>
+    internal async Task<SqlResult> ExecuteAsync(string sql, SqlQueryLease lease, CancellationToken cancellationToken)
+    {
+        CheckText(sql);
+        ArgumentNullException.ThrowIfNull(lease);
+
+        // SQLite runs synchronously; keep it off the request thread.
+        return await Task.Run(() => Execute(sql, lease, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Throws when an answer of <paramref name="bytes"/> bytes passes the result budget, or the slot's time is up.</summary>
+    internal void CheckAnswer(long bytes, SqlQueryLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        if (bytes > _options.MaxResultBytes)
+        {
+            throw OverResultBudget();
+        }
+
+        if (lease.Deadline.IsCancellationRequested)
+        {
+            throw TimedOut();
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _slots.Dispose();
+    /// <summary>The time limit passed while the answer was written: logged once, without a stack trace.</summary>
+    internal void AnswerTimedOut() => Log.AnswerTimedOut(_logger, _options.TimeLimit);
 
-    private SqlResult Execute(string sql, CancellationToken cancellationToken)
+    private void Release()
+    {
+        _slots.Release();
+        Interlocked.Decrement(ref _admitted);
+    }
+
+    private SqlResult Execute(string sql, SqlQueryLease lease, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
+        if (lease.Deadline.IsCancellationRequested)
+        {
+            throw TimedOut();
+        }
+
         var rewritten = SqlRewriter.Rewrite(sql, rewriteWindowFields: !_store.Exists("window") && !_store.Exists("time_window"));
         CheckFirstKeyword(rewritten);
+
+        // SQLite's own budgets: its memory in the whole process (soft limit: caches are given back; hard limit:
+        // allocations fail) and, for this connection, the longest string, blob or row it may make.
+        raw.sqlite3_soft_heap_limit64(_options.MaxMemoryBytes);
+        raw.sqlite3_hard_heap_limit64(2 * _options.MaxMemoryBytes);
 
         using var connection = _store.OpenReader();
         SqlFunctions.Register(connection);
         var denied = new List<string>();
         var db = connection.Handle!;
+        raw.sqlite3_limit(db, raw.SQLITE_LIMIT_LENGTH, _options.MaxValueBytes);
         raw.sqlite3_set_authorizer(db, (object? _, int action, string? p0, string? p1, string? _, string? _) => Authorize(action, p0, p1, denied), null);
-        var declaredTypes = CheckStatement(db, rewritten, denied);
-
-        var guard = new InterruptGuard(db);
-        using var timer = _timeProvider.CreateTimer(static s => ((InterruptGuard)s!).Interrupt(timedOut: true), guard, _options.TimeLimit, Timeout.InfiniteTimeSpan);
-        using var registration = cancellationToken.Register(static s => ((InterruptGuard)s!).Interrupt(timedOut: false), guard);
+        var guard = new InterruptGuard(db, _options.MaxMemoryBytes);
+        raw.sqlite3_progress_handler(db, ProgressInstructions, static s => ((InterruptGuard)s!).CheckMemory(), guard);
         try
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = rewritten;
-            using var reader = command.ExecuteReader();
-            var columns = new SqlColumn[reader.FieldCount];
-            var rows = new List<object?[]>();
-            var truncated = false;
-            while (reader.Read())
-            {
-                if (rows.Count == _options.MaxRows)
-                {
-                    truncated = true;
-                    break;
-                }
-
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) switch
-                    {
-                        byte[] bytes => Convert.ToBase64String(bytes),
-                        double d when !double.IsFinite(d) => d.ToString(CultureInfo.InvariantCulture),
-                        var v => v,
-                    };
-                }
-
-                rows.Add(row);
-            }
-
-            for (var i = 0; i < columns.Length; i++)
-            {
-                columns[i] = new SqlColumn(reader.GetName(i), ColumnType(i < declaredTypes.Length ? declaredTypes[i] : null, i, rows));
-            }
-
-            return new SqlResult(columns, rows, truncated, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            var declaredTypes = CheckStatement(db, rewritten, denied);
+            using var deadline = lease.Deadline.Register(static s => ((InterruptGuard)s!).Interrupt(StopReason.TimeLimit), guard);
+            using var registration = cancellationToken.Register(static s => ((InterruptGuard)s!).Interrupt(StopReason.Cancelled), guard);
+            return Read(connection, rewritten, declaredTypes, started, lease);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteInterrupt)
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteInterrupt || guard.Reason != StopReason.None)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Log.QueryTimedOut(_logger, _options.TimeLimit);
-            throw new SqlQueryException(SqlErrorKind.TimedOut, $"The query ran longer than its time limit of {_options.TimeLimit.TotalSeconds:0.###} s (Sql:TimeLimit) and was stopped.");
+            throw guard.Reason == StopReason.Memory ? OverMemoryBudget() : TimedOut();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteTooBig)
+        {
+            throw OverValueBudget();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteNoMem)
+        {
+            throw OverMemoryBudget();
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteAuth || denied.Count > 0)
         {
@@ -154,8 +229,105 @@ public sealed class SqlQueryService : IDisposable
         finally
         {
             guard.Close();
+            raw.sqlite3_progress_handler(db, 0, null, null);
         }
     }
+
+    private SqlResult Read(SqliteConnection connection, string sql, string?[] declaredTypes, long started, SqlQueryLease lease)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var columns = new SqlColumn[reader.FieldCount];
+
+        // The answer's size as its JSON counts it, near enough: the budget stops a result before it is all in memory.
+        long bytes = 64;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            bytes += reader.GetName(i).Length + 32;
+        }
+
+        var rows = new List<object?[]>();
+        var truncated = false;
+        while (reader.Read())
+        {
+            if (rows.Count == _options.MaxRows)
+            {
+                truncated = true;
+                break;
+            }
+
+            var row = new object?[reader.FieldCount];
+            bytes += 2;
+            for (var i = 0; i < row.Length; i++)
+            {
+                var value = reader.IsDBNull(i) ? null : reader.GetValue(i) switch
+                {
+                    byte[] blob => Convert.ToBase64String(blob),
+                    double d when !double.IsFinite(d) => d.ToString(CultureInfo.InvariantCulture),
+                    var v => v,
+                };
+                row[i] = value;
+                bytes += 1 + value switch
+                {
+                    null => 4,
+                    string text => 2 + System.Text.Encoding.UTF8.GetByteCount(text),
+                    _ => 24,
+                };
+            }
+
+            if (bytes > _options.MaxResultBytes)
+            {
+                throw OverResultBudget();
+            }
+
+            rows.Add(row);
+        }
+
+        if (lease.Deadline.IsCancellationRequested)
+        {
+            throw TimedOut();
+        }
+
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = new SqlColumn(reader.GetName(i), ColumnType(i < declaredTypes.Length ? declaredTypes[i] : null, i, rows));
+        }
+
+        return new SqlResult(columns, rows, truncated, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private SqlQueryException TimedOut()
+    {
+        Log.QueryTimedOut(_logger, _options.TimeLimit);
+        return new SqlQueryException(
+            SqlErrorKind.TimedOut,
+            $"The query ran longer than its time limit of {_options.TimeLimit.TotalSeconds:0.###} s (Sql:TimeLimit) and was stopped.",
+            "Sql:TimeLimit");
+    }
+
+    private SqlQueryException OverResultBudget() => OverBudget(
+        "Sql:MaxResultBytes",
+        $"The result is larger than {Bytes(_options.MaxResultBytes)} (Sql:MaxResultBytes): the query was stopped. Select fewer rows or columns (LIMIT, WHERE), or shorter values (substr).");
+
+    private SqlQueryException OverValueBudget() => OverBudget(
+        "Sql:MaxValueBytes",
+        $"The query made a value (a string, a blob or a row) longer than {Bytes(_options.MaxValueBytes)} (Sql:MaxValueBytes) and was stopped.");
+
+    private SqlQueryException OverMemoryBudget() => OverBudget(
+        "Sql:MaxMemoryBytes",
+        $"The query needed more memory than SQLite may hold ({Bytes(_options.MaxMemoryBytes)}, Sql:MaxMemoryBytes) and was stopped. Sort, group or select distinct fewer rows.");
+
+    private SqlQueryException OverBudget(string setting, string message)
+    {
+        Log.QueryOverBudget(_logger, setting);
+        return new SqlQueryException(SqlErrorKind.OverBudget, message, setting);
+    }
+
+    private static string Bytes(long bytes) =>
+        bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB"
+        : bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB"
+        : bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
 
     private static string ColumnType(string? declared, int i, List<object?[]> rows)
     {
@@ -220,6 +392,11 @@ public sealed class SqlQueryService : IDisposable
                 if (rc == SqliteAuth || denied.Count > 0)
                 {
                     throw Refused(denied);
+                }
+
+                if (rc is SqliteTooBig or SqliteNoMem)
+                {
+                    throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc);
                 }
 
                 throw new SqlQueryException(SqlErrorKind.Invalid, raw.sqlite3_errmsg(db).utf8_to_string() ?? "The query is not valid SQL.");
@@ -339,24 +516,48 @@ public sealed class SqlQueryService : IDisposable
         return names;
     }
 
-    /// <summary>Calls <c>sqlite3_interrupt</c> only while the connection is open.</summary>
-    private sealed class InterruptGuard(sqlite3 db)
+    private enum StopReason
+    {
+        None,
+        TimeLimit,
+        Cancelled,
+        Memory,
+    }
+
+    /// <summary>
+    /// Stops a running query: <c>sqlite3_interrupt</c> at the time limit or on cancellation (only while the connection
+    /// is open), and the progress handler's answer when SQLite's memory passes the budget.
+    /// </summary>
+    private sealed class InterruptGuard(sqlite3 db, long maxMemoryBytes)
     {
         private readonly Lock _lock = new();
         private bool _closed;
+        private int _reason;
 
-        public bool TimedOut { get; private set; }
+        public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
 
-        public void Interrupt(bool timedOut)
+        public void Interrupt(StopReason reason)
         {
             lock (_lock)
             {
                 if (!_closed)
                 {
-                    TimedOut |= timedOut;
+                    Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None);
                     raw.sqlite3_interrupt(db);
                 }
             }
+        }
+
+        /// <summary>Called by SQLite every few instructions: non-zero stops the query.</summary>
+        public int CheckMemory()
+        {
+            if (raw.sqlite3_memory_used() <= maxMemoryBytes)
+            {
+                return Reason == StopReason.None ? 0 : 1;
+            }
+
+            Interlocked.CompareExchange(ref _reason, (int)StopReason.Memory, (int)StopReason.None);
+            return 1;
         }
 
         public void Close()
@@ -365,6 +566,33 @@ public sealed class SqlQueryService : IDisposable
             {
                 _closed = true;
             }
+        }
+    }
+}
+
+/// <summary>A query's slot: its time limit runs from when it was taken; disposing it frees the slot.</summary>
+internal sealed class SqlQueryLease : IDisposable
+{
+    private readonly Action _release;
+    private readonly CancellationTokenSource _deadline;
+    private int _disposed;
+
+    internal SqlQueryLease(Action release, CancellationTokenSource deadline)
+    {
+        _release = release;
+        _deadline = deadline;
+    }
+
+    /// <summary>Cancelled when the time limit has passed.</summary>
+    public CancellationToken Deadline => _deadline.Token;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _deadline.Dispose();
+            _release();
         }
     }
 }

@@ -22,6 +22,14 @@ public sealed class SqlQueryException : Exception
         Kind = kind;
     }
 
+    /// <summary>Creates the exception for a budget: <paramref name="setting"/> is the configuration key that set it.</summary>
+    public SqlQueryException(SqlErrorKind kind, string message, string setting)
+        : base(message)
+    {
+        Kind = kind;
+        Setting = setting;
+    }
+
     /// <summary>Creates the exception.</summary>
     public SqlQueryException()
         : this(SqlErrorKind.Invalid, "The query failed.")
@@ -43,6 +51,9 @@ public sealed class SqlQueryException : Exception
 
     /// <summary>What went wrong.</summary>
     public SqlErrorKind Kind { get; }
+
+    /// <summary>The configuration key of the budget the query passed (e.g. <c>Sql:MaxResultBytes</c>), or null.</summary>
+    public string? Setting { get; }
 }
 
 /// <summary>The kinds of query failure.</summary>
@@ -57,6 +68,9 @@ public enum SqlErrorKind
     /// <summary>Stopped at the time limit (408).</summary>
     TimedOut,
 
-    /// <summary>Too many queries at once (429).</summary>
+    /// <summary>Too many queries running and waiting already (503, with Retry-After).</summary>
     Busy,
+
+    /// <summary>The query passed a byte budget: result, value or memory (400, the setting named).</summary>
+    OverBudget,
 }

@@ -15,20 +15,26 @@ namespace Reactive.Host.Tests.Http;
 /// <summary>A real WebApplication on Kestrel, 127.0.0.1, a free port, with the API mapped.</summary>
 internal sealed class ApiServer : IAsyncDisposable
 {
-    private ApiServer(WebApplication app, Uri address)
+    private ApiServer(WebApplication app, Uri address, LogCapture logs)
     {
         App = app;
+        Logs = logs;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public WebApplication App { get; }
 
+    /// <summary>What the service logged (Information and above).</summary>
+    public LogCapture Logs { get; }
+
     public Uri Address { get; }
 
     public HttpClient Client { get; }
 
     public MemoryTableStore Tables => App.Services.GetRequiredService<MemoryTableStore>();
+
+    public Reactive.Host.Sql.SqlQueryService Sql => App.Services.GetRequiredService<Reactive.Host.Sql.SqlQueryService>();
 
     public PipelineProgressRegistry Pipelines => App.Services.GetRequiredService<PipelineProgressRegistry>();
 
@@ -38,6 +44,9 @@ internal sealed class ApiServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Logging.ClearProviders();
+        var logs = new LogCapture();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddReactiveApi(builder.Configuration);
         var app = builder.Build();
@@ -55,7 +64,7 @@ internal sealed class ApiServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new ApiServer(app, new Uri(address));
+        return new ApiServer(app, new Uri(address), logs);
     }
 
     public async ValueTask DisposeAsync()

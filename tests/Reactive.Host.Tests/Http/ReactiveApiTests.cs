@@ -149,6 +149,11 @@ public sealed class ReactiveApiTests
     [InlineData("Tables:WhenFull", "sometimes", "Tables:WhenFull")]
     [InlineData("Tables:QueueCapacity", "0", "QueueCapacity")]
     [InlineData("DeadLetters:LogInterval", "0 seconds", "LogInterval")]
+    [InlineData("Sql:MaxResultBytes", "0", "MaxResultBytes")]
+    [InlineData("Sql:MaxValueBytes", "many", "Sql:MaxValueBytes")]
+    [InlineData("Sql:QueueLength", "-1", "QueueLength")]
+    [InlineData("Sql:MaxMemoryBytes", "1024", "MaxMemoryBytes")]
+    [InlineData("Http:AllowedOrigins:0", "*", "Http:AllowedOrigins")]
     public async Task Options_BadValue_StopsTheStartNamingTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
