@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.Json;
 using Reactive.Host.DeadLetters;
 using Reactive.Host.FileSinks;
+using Reactive.Host.Http;
 using Reactive.Host.Progress;
 using Reactive.Host.Sql;
 using Reactive.Host.Tables;
@@ -38,6 +39,7 @@ internal static class ConfigurationSections
         [ProgressOptions.SectionName] = typeof(ProgressOptions),
         [DeadLetterOptions.SectionName] = typeof(DeadLetterOptions),
         [FileSinkOptions.SectionName] = typeof(FileSinkOptions),
+        [HttpAccessOptions.SectionName] = typeof(HttpAccessOptions),
     };
 
     /// <summary>Adds an error for every key outside the known sections, and for every unknown key of an options section.</summary>

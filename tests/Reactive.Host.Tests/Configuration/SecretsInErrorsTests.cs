@@ -64,6 +64,20 @@ public sealed class SecretsInErrorsTests
     }
 
     [Fact]
+    public void Load_EveryOptionsSectionOfTheService_IsKnown()
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(
+        [
+            "--Http:AllowedOrigins:0", "http://localhost:8080", "--AllowedHosts", "localhost", "--Sql:TimeLimit", "3 seconds",
+            "--Tables:QueueCapacity", "5", "--Progress:LogInterval", "1 minute", "--DeadLetters:Capacity", "10",
+        ]).Build();
+
+        PipelineCatalog.Load(configuration, out var errors);
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Service_SecretOutsideTheKnownSections_StopsAtStartNamingTheKeyOnly()
     {
         await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, "--Foo:Password=" + Secret, "--urls", "http://127.0.0.1:0");
