@@ -337,48 +337,17 @@ internal sealed class DirectoryLineSource : LoopLineSource
             {
                 _cancellation.ThrowIfCancellationRequested();
                 listed.Add(file.Name);
-                if (log.TryGet(file.Name, out var entry))
+                try
                 {
-                    CheckUnchanged(log, file, entry);
-                    continue;
+                    Classify(log, file, now, taken);
                 }
-
-                var stat = FileStat.Of(file.FullName);
-                if (stat.Kind == FileKind.Link && _options.FollowLinks)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    stat = FileStat.Of(file.FullName, followLinks: true);
-                    if (stat.Kind == FileKind.Missing)
-                    {
-                        Refuse(log, file, LineLimits.FileNotRegularCode, $"{file.FullName} is a symbolic link to nothing (its target is missing); it was not read.");
-                        continue;
-                    }
-                }
-
-                switch (stat.Kind)
-                {
-                    case FileKind.Missing:
-                        _pending.Remove(file.Name);
-                        Vanished(file.FullName, "before it was read");
-                        continue;
-                    case FileKind.Link:
-                        var target = FileStat.Of(file.FullName, followLinks: true).Kind;
-                        Refuse(log, file, LineLimits.FileLinkCode, target == FileKind.Regular
-                            ? $"{file.FullName} is a symbolic link; it was not followed (set FollowLinks to read the regular file it points to)."
-                            : $"{file.FullName} is a symbolic link to {Describe(target)}; it was not followed.");
-                        continue;
-                    case FileKind.Directory:
-                        continue;
-                    case FileKind.Regular:
-                        break;
-                    default:
-                        Refuse(log, file, LineLimits.FileNotRegularCode, $"{file.FullName} is not a regular file ({Describe(stat.Kind)}{(FileStat.Of(file.FullName).Kind == FileKind.Link ? ", through a symbolic link" : string.Empty)}); it was not opened.");
-                        continue;
-                }
-
-                if (IsSettled(file.Name, stat, now))
-                {
+                    var reason = $"{file.FullName} could not be examined ({ex.Message}); it was skipped.";
                     _pending.Remove(file.Name);
-                    taken.Add((file, stat));
+                    _source.Signals.Reject(new SourceRejected(file.FullName, 0, LineLimits.FileUnreadableCode, reason, string.Empty));
+                    Publish(SourceStatusKind.FileUnreadable, file.FullName, reason);
+                    log.Append(ProcessedState.Unreadable, file.Name, 0, file.LastWriteTimeUtc);
                 }
             }
 
@@ -395,8 +364,7 @@ internal sealed class DirectoryLineSource : LoopLineSource
             // Announced by the watcher, never listed: it came and went between two scans.
             foreach (var name in announced)
             {
-                if (!listed.Contains(name) && !log.Contains(name)
-                    && FileStat.Of(System.IO.Path.Combine(_source.DirectoryPath, name)).Kind == FileKind.Missing)
+                if (!listed.Contains(name) && !log.Contains(name) && IsMissing(System.IO.Path.Combine(_source.DirectoryPath, name)))
                 {
                     Vanished(System.IO.Path.Combine(_source.DirectoryPath, name), "before it was read (it was there only between two scans)");
                 }
@@ -411,6 +379,66 @@ internal sealed class DirectoryLineSource : LoopLineSource
             {
                 _cancellation.ThrowIfCancellationRequested();
                 await ReadFileAsync(log, file, stat).ConfigureAwait(false);
+            }
+        }
+
+        private static bool IsMissing(string path)
+        {
+            try
+            {
+                return FileStat.Of(path).Kind == FileKind.Missing;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Checks one listed file: a processed one for changes, a new one for its kind and whether it settled (then into <paramref name="taken"/>).</summary>
+        private void Classify(ProcessedLog log, FileInfo file, DateTimeOffset now, List<(FileInfo File, FileStat Stat)> taken)
+        {
+            if (log.TryGet(file.Name, out var entry))
+            {
+                CheckUnchanged(log, file, entry);
+                return;
+            }
+
+            var stat = FileStat.Of(file.FullName);
+            if (stat.Kind == FileKind.Link && _options.FollowLinks)
+            {
+                stat = FileStat.Of(file.FullName, followLinks: true);
+                if (stat.Kind == FileKind.Missing)
+                {
+                    Refuse(log, file, LineLimits.FileNotRegularCode, $"{file.FullName} is a symbolic link to nothing (its target is missing); it was not read.");
+                    return;
+                }
+            }
+
+            switch (stat.Kind)
+            {
+                case FileKind.Missing:
+                    _pending.Remove(file.Name);
+                    Vanished(file.FullName, "before it was read");
+                    return;
+                case FileKind.Link:
+                    var target = FileStat.Of(file.FullName, followLinks: true).Kind;
+                    Refuse(log, file, LineLimits.FileLinkCode, target == FileKind.Regular
+                        ? $"{file.FullName} is a symbolic link; it was not followed (set FollowLinks to read the regular file it points to)."
+                        : $"{file.FullName} is a symbolic link to {Describe(target)}; it was not followed.");
+                    return;
+                case FileKind.Directory:
+                    return;
+                case FileKind.Regular:
+                    break;
+                default:
+                    Refuse(log, file, LineLimits.FileNotRegularCode, $"{file.FullName} is not a regular file ({Describe(stat.Kind)}{(FileStat.Of(file.FullName).Kind == FileKind.Link ? ", through a symbolic link" : string.Empty)}); it was not opened.");
+                    return;
+            }
+
+            if (IsSettled(file.Name, stat, now))
+            {
+                _pending.Remove(file.Name);
+                taken.Add((file, stat));
             }
         }
 
@@ -485,6 +513,7 @@ internal sealed class DirectoryLineSource : LoopLineSource
             FileKind.Missing => "nothing (its target is missing)",
             FileKind.Directory => "a directory",
             FileKind.Regular => "a regular file",
+            FileKind.Link => "a symbolic link",
             _ => kind.ToString(),
         };
 
@@ -502,8 +531,15 @@ internal sealed class DirectoryLineSource : LoopLineSource
             long size = 0;
             try
             {
+                // Opened only if it is still a regular file (not swapped for a FIFO or a link since it was listed).
+                var stream = FileStat.OpenRegular(file.FullName, _options.FollowLinks, out var found);
+                if (stream is null)
+                {
+                    Refuse(log, file, found == FileKind.Link ? LineLimits.FileLinkCode : LineLimits.FileNotRegularCode, $"{file.FullName} became {Describe(found)} before it was opened; it was not read.");
+                    return;
+                }
+
                 using var framer = new LineFramer(_options.MaxLineLength);
-                var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
                 await using (stream.ConfigureAwait(false))
                 {
                     // Never past the size it had when taken (at most MaxFileBytes): what is written later is a change, reported below.

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using System.Text;
 
 namespace Reactive.Sources.Directory;
@@ -89,6 +90,67 @@ internal readonly record struct FileStat(FileKind Kind, long Size, DateTime Last
         return Managed(path, followLinks);
     }
 
+    /// <summary>
+    /// Opens <paramref name="path"/> for reading only if it is (still) a regular file, closing the window between the
+    /// lstat and the open: on Linux it is opened non-blocking (a FIFO swapped in does not block the open), without
+    /// following a link unless <paramref name="followLinks"/>, and the open file is checked with fstat before a byte is
+    /// read. Returns <see langword="null"/> and what is there instead when it is not a regular file.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Nothing is there any more.</exception>
+    /// <exception cref="IOException">Another error.</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission.</exception>
+    public static FileStream? OpenRegular(string path, bool followLinks, out FileKind found)
+    {
+        if (Volatile.Read(ref s_statxUsable) == 1)
+        {
+            var bytes = Encoding.UTF8.GetBytes(path + "\0");
+            var flags = ORdOnly | ONonBlock | OCloExec | (followLinks ? 0 : ONoFollow);
+            var fd = NativeMethods.Open(bytes, flags);
+            if (fd < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                switch (errno)
+                {
+                    case ENoEnt or ENotDir:
+                        throw new FileNotFoundException($"{path}: no such file.", path);
+                    case ELoop when !followLinks:
+                        found = FileKind.Link;
+                        return null;
+                    case EAcces or EPerm:
+                        throw new UnauthorizedAccessException($"{path}: permission denied.");
+                    default:
+                        throw new IOException($"{path}: open failed (errno {errno}).");
+                }
+            }
+
+            var handle = new SafeFileHandle((IntPtr)fd, ownsHandle: true);
+            try
+            {
+                if (NativeMethods.Statx(fd, EmptyPath, AtEmptyPath, StatxBasicStats, out var buffer) != 0)
+                {
+                    throw new IOException($"{path}: fstat failed (errno {Marshal.GetLastPInvokeError()}).");
+                }
+
+                found = KindOf(buffer.Mode);
+                if (found != FileKind.Regular)
+                {
+                    handle.Dispose();
+                    return null;
+                }
+
+                return new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+
+        found = FileKind.Regular;
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+    }
+
     private static FileStat Managed(string path, bool followLinks)
     {
         var info = new FileInfo(path);
@@ -131,6 +193,17 @@ internal readonly record struct FileStat(FileKind Kind, long Size, DateTime Last
     };
 
     private const int AtFdCwd = -100;
+    private const int AtEmptyPath = 0x1000;
+    private const int ORdOnly = 0;
+    private const int ONonBlock = 0x800;
+    private const int OCloExec = 0x80000;
+    private const int EAcces = 13;
+    private static readonly byte[] EmptyPath = [0];
+
+    // O_NOFOLLOW is 0100000 on ARM and PowerPC, 0400000 on the others (x86, s390x, RISC-V, LoongArch).
+    private static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 or Architecture.Armv6 or Architecture.Ppc64le
+        ? 0x8000
+        : 0x20000;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasicStats = 0x7ff;
     private const int EPerm = 1;
@@ -173,5 +246,9 @@ internal readonly record struct FileStat(FileKind Kind, long Size, DateTime Last
         [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int Statx(int dirfd, byte[] path, int flags, uint mask, out StatxBuffer buffer);
+
+        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Open(byte[] path, int flags);
     }
 }

@@ -93,6 +93,29 @@ public sealed class DirectorySpecialFileTests
     }
 
     [Fact]
+    public async Task Subscribe_RegularFileSwappedForFifoAfterItWasListed_NeverOpenedAndReported()
+    {
+        using var dirs = new TestDirectories();
+        var first = dirs.Put("1-first.csv", "one\n", new DateTime(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc));
+        var swapped = dirs.Put("2-swapped.csv", "two\n", new DateTime(2026, 11, 1, 12, 1, 0, DateTimeKind.Utc));
+        var options = Options(dirs);
+        options.IncludeExisting = true;
+
+        // The scan took both as regular files; the second becomes a FIFO while the first is being read.
+        using var run = new Run(options, wrap: lines => new OnFirst(lines, () =>
+        {
+            File.Delete(swapped);
+            TestDirectories.MakeFifo(swapped);
+        }));
+        var letter = (await LetterAsync(run.Rejected, swapped, "file_not_regular")).Single();
+        Assert.Contains("became a FIFO", letter.Reason, StringComparison.Ordinal);
+
+        var later = dirs.MoveIn("3-later.csv", "three\n");
+        await FileDoneAsync(run.Statuses, later);
+        Assert.Equal([new SourceLine(first, 1, "one"), new SourceLine(later, 1, "three")], run.Lines.Items);
+    }
+
+    [Fact]
     public async Task Subscribe_LinkToDevZeroMovedIn_DeadLetterAndLaterFilesRead()
     {
         using var dirs = new TestDirectories();
