@@ -63,9 +63,21 @@ public sealed class DirectoryHardeningTests
 
         Assert.Equal([("file_link", zero), ("file_not_regular", fifo)], letters.OrderBy(l => l.Code, StringComparer.Ordinal));
         Assert.Contains("zero.csv is a symbolic link to a character device", service.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
 
+        // It does not spin: over the time a file written in place takes to come out (it must first stay unchanged for
+        // the 1-second settle interval), the service uses well under one core (reading /dev/zero kept one busy).
+        using var process = System.Diagnostics.Process.GetProcessById(service.Pid);
+        var cpu0 = process.TotalProcessorTime;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        File.WriteAllText(Path.Combine(incoming, "more.csv"), "4,5,6\n");
+        await service.WaitForStdoutAsync(o => o.Contains("['4', '5', '6']", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the rows of more.csv");
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpu0;
+        Assert.True(wall.Elapsed >= TimeSpan.FromSeconds(1), $"more.csv, written in place, came out after {wall.Elapsed.TotalMilliseconds:0} ms, before it settled");
+        Assert.True(cpu < wall.Elapsed * 0.75, $"{cpu.TotalMilliseconds:0} ms of CPU in {wall.Elapsed.TotalMilliseconds:0} ms");
+
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
         var rows = SampleWordCountTests.Batches(service.Stdout).SelectMany(b => b.Skip(3).TakeWhile(l => l.Length > 0)).ToList();
-        Assert.Equal(["['a', 'b', 'c']", "['1', '2', '3']"], rows);
+        Assert.Equal(["['a', 'b', 'c']", "['1', '2', '3']", "['4', '5', '6']"], rows);
     }
 }
