@@ -102,7 +102,10 @@ internal static class SourceDefinitions
         .Int("MaxLineLength", null, (o, v) => o.MaxLineLength = v, min: 1)
         .Bool("CreateIfMissing", null, (o, v) => o.CreateIfMissing = v)
         .Bool("UseFileSystemWatcher", null, (o, v) => o.UseFileSystemWatcher = v)
-        .Text("ProcessedLogPath", null, (o, v) => o.ProcessedLogPath = v);
+        .Text("ProcessedLogPath", null, (o, v) => o.ProcessedLogPath = v)
+        .Duration("SettleInterval", null, (o, v) => o.SettleInterval = v, DurationRule.NonNegative)
+        .Int("MaxFileBytes", null, (o, v) => o.MaxFileBytes = v, min: 1)
+        .Bool("FollowLinks", null, (o, v) => o.FollowLinks = v);
 
     private static readonly SettingsTable<FileReplayOptions> Replay = new SettingsTable<FileReplayOptions>()
         .Double("Speed", null, (o, v) => o.Speed = v, 1e-6, 1e9)

@@ -14,4 +14,19 @@ public static class LineLimits
 
     /// <summary>Code of the dead letter for a file that could not be read.</summary>
     public const string FileUnreadableCode = "file_unreadable";
+
+    /// <summary>Code of the dead letter for a file that vanished after it was seen and before it was read.</summary>
+    public const string FileVanishedCode = "file_vanished";
+
+    /// <summary>Code of the dead letter for a file that changed (grew, was rewritten) after it was taken: the change is not read.</summary>
+    public const string FileChangedCode = "file_changed";
+
+    /// <summary>Code of the dead letter for a FIFO, device, socket (or a link to one): never opened.</summary>
+    public const string FileNotRegularCode = "file_not_regular";
+
+    /// <summary>Code of the dead letter for a symbolic link, not followed unless the source is told to.</summary>
+    public const string FileLinkCode = "file_link";
+
+    /// <summary>Code of the dead letter for a file larger than the source's byte bound: not read.</summary>
+    public const string FileTooLargeCode = "file_too_large";
 }

@@ -30,7 +30,11 @@ public enum SourceStatusKind
     /// <summary>A directory source recorded a file as processed without reading it (it was there before the first start).</summary>
     FileSkipped,
 
-    /// <summary>A directory source could not read a file (vanished, no permission, I/O error) and skipped it.</summary>
+    /// <summary>
+    /// A directory source did not read a file, or not all of it: it vanished, could not be opened (no permission, I/O
+    /// error), is not a regular file, is a link, is over the byte bound, or changed after it was taken. Each comes with a
+    /// dead letter.
+    /// </summary>
     FileUnreadable,
 
     /// <summary>A directory source's file system watcher failed; polling goes on.</summary>

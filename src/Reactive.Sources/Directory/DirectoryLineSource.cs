@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 
 namespace Reactive.Sources.Directory;
 
@@ -8,16 +9,28 @@ namespace Reactive.Sources.Directory;
 /// modification-time order (ties by name).
 /// </summary>
 /// <remarks>
-/// <para>Files must appear complete (written elsewhere, then moved in). Hidden files (names starting
-/// with a dot) and names ending in <c>.tmp</c> or <c>._COPYING_</c> are ignored.</para>
+/// <para>Only regular files are read. A FIFO, a device, a socket (or, with <see cref="DirectorySourceOptions.FollowLinks"/>,
+/// a link to one) is never opened: it is told apart with an lstat (<see cref="FileStat"/>), reported
+/// (<c>file_not_regular</c>) and recorded, so a restart does not meet it again. A symbolic link is not followed unless
+/// <see cref="DirectorySourceOptions.FollowLinks"/> is set (<c>file_link</c>). A file larger than
+/// <see cref="DirectorySourceOptions.MaxFileBytes"/> is not read (<c>file_too_large</c>), and no file is read past the
+/// size it had when it was taken.</para>
+/// <para>Files in progress are not taken. A file is taken once it was moved in (its status-change time is later than its
+/// last write, as a rename leaves it) or once its size and modification time stayed the same for
+/// <see cref="DirectorySourceOptions.SettleInterval"/> (on the source's clock). Hidden files (names starting with a
+/// dot) and names ending in <c>.tmp</c> or <c>._COPYING_</c> are ignored, as Spark does. A file that changes after it
+/// was taken is reported once per change (<c>file_changed</c>; the change is not read); a file that vanishes after it
+/// was seen (listed, or announced by the watcher) and before it was read is reported (<c>file_vanished</c>) and not
+/// recorded, so a new file under its name is read. Every such report is a dead letter in
+/// <see cref="LoopLineSource.Rejected"/> and a <see cref="SourceStatusKind.FileUnreadable"/> status.</para>
 /// <para>A file is recorded in the processed log only after all its lines were emitted
 /// (at-least-once): a stop in the middle of a file reads it again, from its first line, on the next
 /// start. Files already present at the very first start (no log yet) are recorded as skipped unless
 /// <see cref="DirectorySourceOptions.IncludeExisting"/> is set; files that arrive while the service is
 /// stopped are read at the next start. A file is identified by its name: a processed file that is
-/// changed or replaced later is not read again.</para>
+/// changed or replaced later is not read again (it is reported as changed).</para>
 /// <para>A <see cref="FileSystemWatcher"/> and a poll every <see cref="DirectorySourceOptions.PollInterval"/>
-/// both trigger one serialized scan. A file that vanishes or cannot be read is reported in
+/// both trigger one serialized scan (sooner when a file may have settled). A file that cannot be read is reported in
 /// <see cref="LoopLineSource.Rejected"/> (<c>file_unreadable</c>) and <see cref="LoopLineSource.Status"/>, recorded, and skipped.</para>
 /// <para>Subscriptions share one scan loop, started by the first subscriber and stopped when the last
 /// one is disposed.</para>
@@ -74,6 +87,12 @@ internal sealed class DirectoryLineSource : LoopLineSource
         private readonly IObserver<SourceLine> _observer;
         private readonly CancellationToken _cancellation;
         private readonly SemaphoreSlim _wake = new(0, 1);
+
+        // Names the watcher saw created or renamed in (the only other thread that touches the session).
+        private readonly ConcurrentDictionary<string, byte> _announced = new(StringComparer.Ordinal);
+
+        // Regular files seen but not settled yet: what they looked like and since when (on the source's clock).
+        private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
         private string _file = string.Empty;
 
         public Session(DirectoryLineSource source, IObserver<SourceLine> observer, CancellationToken cancellation)
@@ -168,9 +187,22 @@ internal sealed class DirectoryLineSource : LoopLineSource
                         Wake();
                     }
                 };
-                watcher.Created += onEvent;
+                watcher.Created += (sender, e) =>
+                {
+                    Announce(e.Name);
+                    onEvent(sender, e);
+                };
                 watcher.Changed += onEvent;
-                watcher.Renamed += (sender, e) => onEvent(sender, e);
+                watcher.Renamed += (sender, e) =>
+                {
+                    if (e.OldName is not null)
+                    {
+                        _announced.TryRemove(System.IO.Path.GetFileName(e.OldName), out _);
+                    }
+
+                    Announce(e.Name);
+                    onEvent(sender, e);
+                };
                 watcher.Error += (_, e) =>
                 {
                     Publish(SourceStatusKind.WatcherFailed, _source.DirectoryPath, $"{_source.DirectoryPath}: the file system watcher failed ({e.GetException().Message}); polling goes on.");
@@ -184,6 +216,33 @@ internal sealed class DirectoryLineSource : LoopLineSource
                 Publish(SourceStatusKind.WatcherFailed, _source.DirectoryPath, $"{_source.DirectoryPath}: no file system watcher ({ex.Message}); polling only.");
                 return null;
             }
+        }
+
+        private void Announce(string? name)
+        {
+            if (name is not null)
+            {
+                var file = System.IO.Path.GetFileName(name);
+                if (file.Length > 0 && !IsIgnoredName(file)
+                    && !string.Equals(System.IO.Path.Combine(_source.DirectoryPath, file), _source._logPath, StringComparison.Ordinal))
+                {
+                    _announced.TryAdd(file, 0);
+                }
+            }
+        }
+
+        private List<string> DrainAnnounced()
+        {
+            var names = new List<string>();
+            foreach (var name in _announced.Keys)
+            {
+                if (_announced.TryRemove(name, out _))
+                {
+                    names.Add(name);
+                }
+            }
+
+            return names;
         }
 
         private void Wake()
@@ -203,7 +262,21 @@ internal sealed class DirectoryLineSource : LoopLineSource
 
         private async Task WaitAsync()
         {
-            using var poll = new CancellationTokenSource(_options.PollInterval, _source._timeProvider);
+            // The next poll, or sooner when a file being written may have settled by then.
+            var delay = _options.PollInterval;
+            if (_pending.Count > 0)
+            {
+                var now = _source._timeProvider.GetUtcNow();
+                foreach (var pending in _pending.Values)
+                {
+                    var due = pending.Since + _options.SettleInterval - now;
+                    delay = due < delay ? due : delay;
+                }
+
+                delay = delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay;
+            }
+
+            using var poll = new CancellationTokenSource(delay, _source._timeProvider);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(_cancellation, poll.Token);
             try
             {
@@ -215,7 +288,7 @@ internal sealed class DirectoryLineSource : LoopLineSource
             }
         }
 
-        private List<FileInfo> NewFiles(ProcessedLog log)
+        private List<FileInfo> NewFiles(ProcessedLog log, bool includeProcessed = false)
         {
             var enumeration = new EnumerationOptions
             {
@@ -228,7 +301,7 @@ internal sealed class DirectoryLineSource : LoopLineSource
             foreach (var file in new DirectoryInfo(_source.DirectoryPath).EnumerateFiles(_options.Pattern, enumeration))
             {
                 if (!IsIgnoredName(file.Name)
-                    && !log.Contains(file.Name)
+                    && (includeProcessed || !log.Contains(file.Name))
                     && !string.Equals(file.FullName, _source._logPath, StringComparison.Ordinal))
                 {
                     files.Add(file);
@@ -245,10 +318,11 @@ internal sealed class DirectoryLineSource : LoopLineSource
 
         private async Task ScanAsync(ProcessedLog log)
         {
+            var announced = DrainAnnounced();
             List<FileInfo> files;
             try
             {
-                files = NewFiles(log);
+                files = NewFiles(log, includeProcessed: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -256,40 +330,240 @@ internal sealed class DirectoryLineSource : LoopLineSource
                 return;
             }
 
+            var now = _source._timeProvider.GetUtcNow();
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            var taken = new List<(FileInfo File, FileStat Stat)>();
             foreach (var file in files)
             {
                 _cancellation.ThrowIfCancellationRequested();
-                await ReadFileAsync(log, file).ConfigureAwait(false);
+                listed.Add(file.Name);
+                try
+                {
+                    Classify(log, file, now, taken);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    var reason = $"{file.FullName} could not be examined ({ex.Message}); it was skipped.";
+                    _pending.Remove(file.Name);
+                    _source.Signals.Reject(new SourceRejected(file.FullName, 0, LineLimits.FileUnreadableCode, reason, string.Empty));
+                    Publish(SourceStatusKind.FileUnreadable, file.FullName, reason);
+                    log.Append(ProcessedState.Unreadable, file.Name, 0, file.LastWriteTimeUtc);
+                }
+            }
+
+            // Seen before, not taken yet, and gone now: it vanished before it was read.
+            foreach (var name in _pending.Keys.Where(n => !listed.Contains(n)).ToList())
+            {
+                _pending.Remove(name);
+                if (!log.Contains(name))
+                {
+                    Vanished(System.IO.Path.Combine(_source.DirectoryPath, name), "before it was read (it was still settling)");
+                }
+            }
+
+            // Announced by the watcher, never listed: it came and went between two scans.
+            foreach (var name in announced)
+            {
+                if (!listed.Contains(name) && !log.Contains(name) && IsMissing(System.IO.Path.Combine(_source.DirectoryPath, name)))
+                {
+                    Vanished(System.IO.Path.Combine(_source.DirectoryPath, name), "before it was read (it was there only between two scans)");
+                }
+            }
+
+            taken.Sort(static (a, b) =>
+            {
+                var byTime = a.Stat.LastWriteUtc.CompareTo(b.Stat.LastWriteUtc);
+                return byTime != 0 ? byTime : string.CompareOrdinal(a.File.Name, b.File.Name);
+            });
+            foreach (var (file, stat) in taken)
+            {
+                _cancellation.ThrowIfCancellationRequested();
+                await ReadFileAsync(log, file, stat).ConfigureAwait(false);
             }
         }
 
-        private async Task ReadFileAsync(ProcessedLog log, FileInfo file)
+        private static bool IsMissing(string path)
         {
+            try
+            {
+                return FileStat.Of(path).Kind == FileKind.Missing;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Checks one listed file: a processed one for changes, a new one for its kind and whether it settled (then into <paramref name="taken"/>).</summary>
+        private void Classify(ProcessedLog log, FileInfo file, DateTimeOffset now, List<(FileInfo File, FileStat Stat)> taken)
+        {
+            if (log.TryGet(file.Name, out var entry))
+            {
+                CheckUnchanged(log, file, entry);
+                return;
+            }
+
+            var stat = FileStat.Of(file.FullName);
+            if (stat.Kind == FileKind.Link && _options.FollowLinks)
+            {
+                stat = FileStat.Of(file.FullName, followLinks: true);
+                if (stat.Kind == FileKind.Missing)
+                {
+                    Refuse(log, file, LineLimits.FileNotRegularCode, $"{file.FullName} is a symbolic link to nothing (its target is missing); it was not read.");
+                    return;
+                }
+            }
+
+            switch (stat.Kind)
+            {
+                case FileKind.Missing:
+                    _pending.Remove(file.Name);
+                    Vanished(file.FullName, "before it was read");
+                    return;
+                case FileKind.Link:
+                    var target = FileStat.Of(file.FullName, followLinks: true).Kind;
+                    Refuse(log, file, LineLimits.FileLinkCode, target == FileKind.Regular
+                        ? $"{file.FullName} is a symbolic link; it was not followed (set FollowLinks to read the regular file it points to)."
+                        : $"{file.FullName} is a symbolic link to {Describe(target)}; it was not followed.");
+                    return;
+                case FileKind.Directory:
+                    return;
+                case FileKind.Regular:
+                    break;
+                default:
+                    Refuse(log, file, LineLimits.FileNotRegularCode, $"{file.FullName} is not a regular file ({Describe(stat.Kind)}{(FileStat.Of(file.FullName).Kind == FileKind.Link ? ", through a symbolic link" : string.Empty)}); it was not opened.");
+                    return;
+            }
+
+            if (IsSettled(file.Name, stat, now))
+            {
+                _pending.Remove(file.Name);
+                taken.Add((file, stat));
+            }
+        }
+
+        /// <summary>
+        /// Whether a regular file may be read now: it was moved in (its ctime is later than its last write), or its size
+        /// and modification time have been the same for the settle interval (measured on the source's clock).
+        /// </summary>
+        private bool IsSettled(string name, FileStat stat, DateTimeOffset now)
+        {
+            var settle = _options.SettleInterval;
+            if (settle == TimeSpan.Zero || stat.ChangedAfterLastWrite)
+            {
+                return true;
+            }
+
+            if (_pending.TryGetValue(name, out var pending) && pending.Stat.SameContentAs(stat))
+            {
+                return now - pending.Since >= settle;
+            }
+
+            _pending[name] = new Pending(stat, now);
+            return false;
+        }
+
+        /// <summary>A processed file whose size or modification time moved since its log entry: its change is not read, and said once.</summary>
+        private void CheckUnchanged(ProcessedLog log, FileInfo file, ProcessedEntry entry)
+        {
+            if (entry.State is not (ProcessedState.Read or ProcessedState.Changed)
+                || (file.Length == entry.Size && file.LastWriteTimeUtc == entry.LastWriteUtc))
+            {
+                return;
+            }
+
+            var now = FileStat.Of(file.FullName, _options.FollowLinks);
+            if (now.Kind != FileKind.Regular || (now.Size == entry.Size && now.LastWriteUtc == entry.LastWriteUtc))
+            {
+                return;
+            }
+
+            Changed(log, file, now, $"{file.FullName} changed after it was read (from {entry.Size} to {now.Size} byte(s), modified {now.LastWriteUtc:O}); a file is read once, so the change is not read (move new data in as a new file).");
+        }
+
+        private void Changed(ProcessedLog log, FileInfo file, FileStat now, string reason)
+        {
+            _source.Signals.Reject(new SourceRejected(file.FullName, 0, LineLimits.FileChangedCode, reason, string.Empty));
+            Publish(SourceStatusKind.FileUnreadable, file.FullName, reason);
+            log.Append(ProcessedState.Changed, file.Name, now.Size, now.LastWriteUtc);
+        }
+
+        private void Refuse(ProcessedLog log, FileInfo file, string code, string reason)
+        {
+            _pending.Remove(file.Name);
+            _source.Signals.Reject(new SourceRejected(file.FullName, 0, code, reason, string.Empty));
+            Publish(SourceStatusKind.FileUnreadable, file.FullName, reason);
+            log.Append(ProcessedState.Refused, file.Name, 0, DateTime.UnixEpoch);
+        }
+
+        /// <summary>A file seen (listed or announced) that is gone before it was read: not recorded, so a new file under its name is read.</summary>
+        private void Vanished(string path, string when)
+        {
+            var reason = $"{path} vanished {when}; none of its lines were read.";
+            _source.Signals.Reject(new SourceRejected(path, 0, LineLimits.FileVanishedCode, reason, string.Empty));
+            Publish(SourceStatusKind.FileUnreadable, path, reason);
+        }
+
+        private static string Describe(FileKind kind) => kind switch
+        {
+            FileKind.Fifo => "a FIFO",
+            FileKind.CharacterDevice => "a character device",
+            FileKind.BlockDevice => "a block device",
+            FileKind.Socket => "a socket or other special file",
+            FileKind.Missing => "nothing (its target is missing)",
+            FileKind.Directory => "a directory",
+            FileKind.Regular => "a regular file",
+            FileKind.Link => "a symbolic link",
+            _ => kind.ToString(),
+        };
+
+        private async Task ReadFileAsync(ProcessedLog log, FileInfo file, FileStat taken)
+        {
+            if (taken.Size > _options.MaxFileBytes)
+            {
+                Refuse(log, file, LineLimits.FileTooLargeCode, $"{file.FullName} has {taken.Size} byte(s), more than MaxFileBytes ({_options.MaxFileBytes}); it was not read.");
+                return;
+            }
+
             _file = file.FullName;
             var buffer = ArrayPool<byte>.Shared.Rent(_options.ReadBufferSize);
             long lines;
-            long size;
+            long size = 0;
             try
             {
+                // Opened only if it is still a regular file (not swapped for a FIFO or a link since it was listed).
+                var stream = FileStat.OpenRegular(file.FullName, _options.FollowLinks, out var found);
+                if (stream is null)
+                {
+                    Refuse(log, file, found == FileKind.Link ? LineLimits.FileLinkCode : LineLimits.FileNotRegularCode, $"{file.FullName} became {Describe(found)} before it was opened; it was not read.");
+                    return;
+                }
+
                 using var framer = new LineFramer(_options.MaxLineLength);
-                var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
                 await using (stream.ConfigureAwait(false))
                 {
-                    size = stream.Length;
-                    while (true)
+                    // Never past the size it had when taken (at most MaxFileBytes): what is written later is a change, reported below.
+                    while (size < taken.Size)
                     {
-                        var read = await stream.ReadAsync(buffer.AsMemory(0, _options.ReadBufferSize), _cancellation).ConfigureAwait(false);
+                        var want = (int)Math.Min(_options.ReadBufferSize, taken.Size - size);
+                        var read = await stream.ReadAsync(buffer.AsMemory(0, want), _cancellation).ConfigureAwait(false);
                         if (read == 0)
                         {
                             break;
                         }
 
+                        size += read;
                         framer.Feed(buffer.AsSpan(0, read), this);
                     }
                 }
 
                 framer.Complete(this);
                 lines = framer.LineNumber;
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                Vanished(file.FullName, "before it was read");
+                return;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -305,11 +579,20 @@ internal sealed class DirectoryLineSource : LoopLineSource
             }
 
             _cancellation.ThrowIfCancellationRequested();
-            log.Append(ProcessedState.Read, file.Name, size, file.LastWriteTimeUtc);
+            var after = FileStat.Of(file.FullName, _options.FollowLinks);
+            if (after.Kind == FileKind.Regular && (size != taken.Size || !after.SameContentAs(taken)))
+            {
+                Changed(log, file, after, $"{file.FullName} changed while it was read (taken at {taken.Size} byte(s), now {after.Size}); {lines} line(s) of the first {size} byte(s) were read, the rest is not read (move new data in as a new file).");
+                return;
+            }
+
+            log.Append(ProcessedState.Read, file.Name, size, taken.LastWriteUtc);
             Publish(SourceStatusKind.FileRead, file.FullName, $"{file.FullName}: read {lines} line(s), {size} byte(s).");
         }
 
         private void Publish(SourceStatusKind kind, string origin, string message) =>
             _source.Signals.Publish(new SourceStatus(kind, origin, message));
+
+        private readonly record struct Pending(FileStat Stat, DateTimeOffset Since);
     }
 }

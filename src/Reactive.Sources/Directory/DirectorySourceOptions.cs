@@ -52,6 +52,31 @@ public sealed class DirectorySourceOptions
     [Range(1, int.MaxValue - 1)]
     public int MaxLineLength { get; set; } = LineLimits.DefaultMaxLineLength;
 
+    /// <summary>
+    /// How long a file's size and modification time must stay the same before it is read, unless it was moved in
+    /// (its status-change time is later than its last write, as a rename makes it; Linux only). A file written in
+    /// place is thus taken once its writer has paused this long; <see cref="TimeSpan.Zero"/> takes every file at once.
+    /// Hidden names and names ending in <c>.tmp</c> or <c>._COPYING_</c> are never taken, as Spark does.
+    /// </summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan SettleInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The largest file read, in bytes: a larger file is not read at all (dead letter <c>file_too_large</c>,
+    /// recorded as processed). A file is never read past the size it had when it was taken.
+    /// </summary>
+    /// <value>The default value is 1 073 741 824 (1 GiB).</value>
+    [Range(1, long.MaxValue)]
+    public long MaxFileBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>
+    /// Whether a symbolic link in the directory is followed to a regular file (anywhere) and read; when
+    /// <see langword="false"/> a link is not read (dead letter <c>file_link</c>). A link to anything but a regular file
+    /// (a FIFO, <c>/dev/zero</c>) is never read (<c>file_not_regular</c>).
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool FollowLinks { get; set; }
+
     /// <summary>Size of the pooled read buffer, in bytes.</summary>
     /// <value>The default value is 65 536.</value>
     [Range(1, 16 * 1024 * 1024)]
@@ -88,6 +113,16 @@ public sealed class DirectorySourceOptions
         if (MaxLineLength is < 1 or int.MaxValue)
         {
             throw new ArgumentException($"DirectorySourceOptions.MaxLineLength must be between 1 and {int.MaxValue - 1} (was {MaxLineLength}).", nameof(MaxLineLength));
+        }
+
+        if (SettleInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"DirectorySourceOptions.SettleInterval must not be negative (was {SettleInterval}).", nameof(SettleInterval));
+        }
+
+        if (MaxFileBytes < 1)
+        {
+            throw new ArgumentException($"DirectorySourceOptions.MaxFileBytes must be positive (was {MaxFileBytes}).", nameof(MaxFileBytes));
         }
 
         if (ReadBufferSize is < 1 or > 16 * 1024 * 1024)

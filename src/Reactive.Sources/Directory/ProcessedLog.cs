@@ -14,7 +14,16 @@ internal enum ProcessedState
 
     /// <summary>Could not be read; not retried.</summary>
     Unreadable,
+
+    /// <summary>Not read on purpose (not a regular file, a link, over the byte bound); not retried.</summary>
+    Refused,
+
+    /// <summary>Read before, then found changed (grown, rewritten); reported once, not read again.</summary>
+    Changed,
 }
+
+/// <summary>The latest entry of one file in the processed log.</summary>
+internal readonly record struct ProcessedEntry(ProcessedState State, long Size, DateTime LastWriteUtc);
 
 /// <summary>
 /// The append-only log of files a directory source is done with, one line per file:
@@ -25,7 +34,7 @@ internal sealed class ProcessedLog
 {
     private const string Header = "# reactive processed files v1: state<TAB>size<TAB>mtime-utc<TAB>name";
 
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProcessedEntry> _entries = new(StringComparer.Ordinal);
 
     private ProcessedLog(string path, bool existed)
     {
@@ -38,7 +47,7 @@ internal sealed class ProcessedLog
     /// <summary>Whether the log was there when opened (false = first start).</summary>
     public bool Existed { get; }
 
-    public int Count => _names.Count;
+    public int Count => _entries.Count;
 
     public static ProcessedLog Open(string path)
     {
@@ -64,9 +73,11 @@ internal sealed class ProcessedLog
             }
 
             var parts = line.Split('\t');
-            if (parts.Length == 4 && Enum.TryParse<ProcessedState>(parts[0], out _) && parts[3].Length > 0)
+            if (parts.Length == 4 && Enum.TryParse<ProcessedState>(parts[0], out var state) && parts[3].Length > 0)
             {
-                log._names.Add(Uri.UnescapeDataString(parts[3]));
+                _ = long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var size);
+                _ = DateTime.TryParseExact(parts[2], "yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var lastWrite);
+                log._entries[Uri.UnescapeDataString(parts[3])] = new ProcessedEntry(state, size, lastWrite);
             }
         }
 
@@ -87,7 +98,10 @@ internal sealed class ProcessedLog
         return log;
     }
 
-    public bool Contains(string name) => _names.Contains(name);
+    public bool Contains(string name) => _entries.ContainsKey(name);
+
+    /// <summary>The latest entry of <paramref name="name"/>, if any.</summary>
+    public bool TryGet(string name, out ProcessedEntry entry) => _entries.TryGetValue(name, out entry);
 
     public void Append(ProcessedState state, string name, long size, DateTime lastWriteUtc)
     {
@@ -95,7 +109,7 @@ internal sealed class ProcessedLog
             CultureInfo.InvariantCulture,
             $"{state}\t{size}\t{lastWriteUtc:yyyy-MM-ddTHH:mm:ss.fffffffZ}\t{Uri.EscapeDataString(name)}\n");
         Write(line);
-        _names.Add(name);
+        _entries[name] = new ProcessedEntry(state, size, lastWriteUtc);
     }
 
     private void Write(string text)

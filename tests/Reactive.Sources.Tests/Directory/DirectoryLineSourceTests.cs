@@ -12,6 +12,7 @@ public sealed class DirectoryLineSourceTests
     {
         Path = dirs.Watched,
         PollInterval = TimeSpan.FromMilliseconds(100),
+        SettleInterval = TimeSpan.FromMilliseconds(300),
     };
 
     private static Task WatchingAsync(Collector<SourceStatus> statuses) =>
@@ -259,7 +260,7 @@ public sealed class DirectoryLineSourceTests
         await FileDoneAsync(statuses, doomed, SourceStatusKind.FileUnreadable);
 
         var letter = Assert.Single(rejected.Items);
-        Assert.Equal("file_unreadable", letter.Code);
+        Assert.Equal("file_vanished", letter.Code);
         Assert.Equal(doomed, letter.Origin);
 
         // The source goes on.
@@ -407,6 +408,8 @@ public sealed class DirectoryLineSourceTests
     [InlineData("PollInterval")]
     [InlineData("MaxLineLength")]
     [InlineData("ReadBufferSize")]
+    [InlineData("SettleInterval")]
+    [InlineData("MaxFileBytes")]
     public void Constructor_InvalidOption_ThrowsArgumentExceptionNamingIt(string option)
     {
         using var dirs = new TestDirectories();
@@ -418,6 +421,8 @@ public sealed class DirectoryLineSourceTests
             case "PollInterval": options.PollInterval = TimeSpan.Zero; break;
             case "MaxLineLength": options.MaxLineLength = 0; break;
             case "ReadBufferSize": options.ReadBufferSize = 0; break;
+            case "SettleInterval": options.SettleInterval = TimeSpan.FromSeconds(-1); break;
+            case "MaxFileBytes": options.MaxFileBytes = 0; break;
         }
 
         var error = Assert.Throws<ArgumentException>(() => new DirectoryLineSource(options));
