@@ -104,7 +104,7 @@ internal static class SourceDefinitions
         .Bool("UseFileSystemWatcher", null, (o, v) => o.UseFileSystemWatcher = v)
         .Text("ProcessedLogPath", null, (o, v) => o.ProcessedLogPath = v)
         .Duration("SettleInterval", null, (o, v) => o.SettleInterval = v, DurationRule.NonNegative)
-        .Int("MaxFileBytes", null, (o, v) => o.MaxFileBytes = v, min: 1)
+        .Long("MaxFileBytes", null, (o, v) => o.MaxFileBytes = v, min: 1)
         .Bool("FollowLinks", null, (o, v) => o.FollowLinks = v);
 
     private static readonly SettingsTable<FileReplayOptions> Replay = new SettingsTable<FileReplayOptions>()

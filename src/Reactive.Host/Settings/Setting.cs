@@ -137,6 +137,29 @@ internal sealed class SettingsTable<TOptions>
             }
         }, option);
 
+    /// <summary>A whole-number setting that may pass 2³¹ (a byte bound), within <paramref name="min"/> and <paramref name="max"/>.</summary>
+    public SettingsTable<TOptions> Long(string key, string? arg, Action<TOptions, long> set, long min = long.MinValue, long max = long.MaxValue, string? option = null) =>
+        Add(key, arg, (s, n, o) =>
+        {
+            if (s.Text(n) is not { } text)
+            {
+                return;
+            }
+
+            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                s.Error(n, $"'{text}' is not a whole number");
+            }
+            else if (value < min || value > max)
+            {
+                s.Error(n, $"{value} is out of range ({min} to {max})");
+            }
+            else
+            {
+                set(o, value);
+            }
+        }, option);
+
     /// <summary>A number setting: finite, within <paramref name="min"/> and <paramref name="max"/>.</summary>
     public SettingsTable<TOptions> Double(string key, string? arg, Action<TOptions, double> set, double min = double.MinValue, double max = double.MaxValue, string? option = null) =>
         Add(key, arg, (s, n, o) =>
