@@ -162,10 +162,6 @@ public static class SpreadObservableExtensions
                 }
             }
 
-            long IIdleClockOwner.WatermarkTicks => _aggregator.WatermarkTicks;
-
-            long IIdleClockOwner.NextWindowEndTicks => _aggregator.NextWindowEndTicks;
-
             public void SetUpstream(IDisposable upstream) => _upstream.Disposable = upstream;
 
             public void OnNext(T value)
@@ -183,22 +179,10 @@ public static class SpreadObservableExtensions
                         return;
                     }
 
-                    var now = _idle.Now;
-                    try
-                    {
-                        // A quote after a pause is judged against the watermark that followed processing time.
-                        _idle.CatchUp(now);
-                    }
-                    catch (Exception ex) when (!_forwarding)
-                    {
-                        Fail(ex);
-                        return;
-                    }
-
                     Quote(value);
                     if (!_done)
                     {
-                        _idle.MarkInput(now);
+                        _idle.MarkInput(_idle.Now);
                     }
                 }
             }
@@ -248,7 +232,7 @@ public static class SpreadObservableExtensions
                 }
             }
 
-            void IIdleClockOwner.AdvanceWatermarkTo(long watermarkTicks) => _aggregator.AdvanceWatermarkTo(watermarkTicks);
+            void IIdleClockOwner.OnIdle() => _aggregator.IdleFlush();
 
             void IIdleClockOwner.OnIdleTimer()
             {
