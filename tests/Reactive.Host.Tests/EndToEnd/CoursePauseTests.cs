@@ -18,7 +18,8 @@ namespace Reactive.Host.Tests.EndToEnd;
 /// </summary>
 /// <remarks>
 /// The feed is a TCP server written here (the socket source is a client, as with <c>ncat -lk</c>), so the pause is
-/// the test's own. The first part ends with the last quote of the minute in progress at the middle line: by the idle
+/// the test's own; it lasts 15 s (the issue's outage was ~12 s). The first part ends with the last quote of the minute
+/// in progress at the middle line: by the idle
 /// timeout's rule (SpreadOptions.IdleTimeout) a pause inside a minute gives that minute once provisionally and once
 /// final, so only a pause between minutes gives exactly the windows of the feed without one.
 /// </remarks>
@@ -66,6 +67,15 @@ public sealed class CoursePauseTests
         // (only the idle timeout can close them: no later quote has come). The signal, not a fixed sleep.
         await service.WaitForStdoutAsync(o => Rows(o, "second") == firstSeconds && Rows(o, "minute") == firstMinutes, TimeSpan.FromSeconds(60), "the idle flush of the first part");
         Assert.True(consumed.Elapsed > TimeSpan.FromSeconds(4), $"the idle flush came {consumed.Elapsed} after the first part was consumed, before the 5 s timeout");
+
+        // The outage of the issue lasted ~12 s: longer than the 8 s between the first part's last quote (10:38:58.1)
+        // and the next one (10:39:06.3), so a watermark following the wall clock would pass the resumed quotes. The
+        // pause is the scenario itself, hence an awaited delay of the feed (no check waits on it).
+        var outage = TimeSpan.FromSeconds(15) - consumed.Elapsed;
+        if (outage > TimeSpan.Zero)
+        {
+            await Task.Delay(outage);
+        }
 
         // The rest of the feed, after the pause; its last second and minute are closed by the idle timeout again.
         await stream.WriteAsync(Encoding.UTF8.GetBytes(string.Concat(data[split..].Select(l => l + "\r\n"))));
