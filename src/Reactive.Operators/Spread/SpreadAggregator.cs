@@ -39,7 +39,7 @@ internal sealed class SpreadAggregator
     private int _head;
     private int _pendingCount;
 
-    // The newest quote time − delay, moved on from outside when the source is idle (processing time passing).
+    // The newest quote time − delay; the idle flush moves it to the newest quote time (never further).
     private WatermarkTracker _watermark;
 
     // The newest quote time at which the watermark reaches the next second (frontier + 1 s + delay):

@@ -121,7 +121,7 @@ public static class SpreadObservableExtensions
 
         // One subscription: selectors and the aggregator run here; what the downstream observer throws
         // propagates to the source, as in Rx, while what our own code throws becomes OnError. With an idle
-        // timeout, the shared idle clock's timer moves the watermark too: then one lock serializes quotes and timer
+        // timeout, the shared idle clock's timer runs the idle flush too: then one lock serializes quotes and timer
         // (without one, quotes are the only callers, one at a time by the Rx contract, and take no lock; only the
         // end and disposal do).
         private sealed class Sink : IObserver<T>, ISpreadSink, IIdleClockOwner, IDisposable
