@@ -203,6 +203,58 @@ public sealed class SpreadIdleTimeoutTests
             OnCompleted<SpreadResult>(T0 + (21 * S)));
     }
 
+    [Fact]
+    public void Spread_IssueExample_QuoteTwoAndAHalfMinutesLaterNeverLateAndTheLastSecondFlushedAfterFiveSeconds()
+    {
+        // The issue: on an open connection, a quote at 09:37:00 then, 2.5 min later, one at 09:39:00 was late "since the
+        // watermark 14:39:31"; the last second came 29 s after the last quote. Idle 5 s, delay 30 s: the second and
+        // minute of 09:37:00 come provisionally at exactly +5 s; 09:39:00 is counted; nothing is late.
+        var t0937 = (9 * 60 * M) + (37 * M);
+        var scheduler = new TestScheduler();
+        var xs = scheduler.CreateHotObservable(
+            OnNext(T0, new Q(t0937, 10.00, 10.02)),
+            OnNext(T0 + (150 * S), new Q(t0937 + (2 * M), 10.00, 10.03)),
+            OnCompleted<Q>(T0 + (151 * S)));
+        var rejected = scheduler.CreateObserver<Rejected<Q>>();
+        var options = new SpreadOptions { IdleTimeout = TimeSpan.FromSeconds(5), WatermarkDelay = TimeSpan.FromSeconds(30) };
+
+        var observer = scheduler.Start(() => xs.Spread(options, q => q.T, q => q.Bid, q => q.Ask, scheduler, rejected), 100, T0, T0 + (10 * M));
+
+        observer.Messages.AssertEqual(
+            OnNext(T0 + (5 * S), Provisional(SpreadResultKind.Second, t0937, 1)),
+            OnNext(T0 + (5 * S), Provisional(SpreadResultKind.Minute, t0937, 1)),
+            OnNext(T0 + (151 * S), Final(SpreadResultKind.Second, t0937 + (2 * M), 1)),
+            OnNext(T0 + (151 * S), Final(SpreadResultKind.Minute, t0937 + (2 * M), 1)),
+            OnCompleted<SpreadResult>(T0 + (151 * S)));
+        Assert.Empty(rejected.Messages);
+        Assert.Equal(t0937, observer.Messages[0].Value.Value.WatermarkTicks);
+    }
+
+    [Fact]
+    public void Spread_WithADelay_IdleFlushTreatsTheDelayAsZero()
+    {
+        // Delay 10 s: quotes at 1.5 s and 4.5 s close nothing. Idle 2 s: the watermark moves to 4.5 s (not 4.5 − 10 s,
+        // not further): second [1,2) is final, [4,5) and the minute provisional. After the pause a quote at 3 s is late:
+        // it is within the delay of the newest quote, but its second [3,4) ended by the newest quote's time, which the
+        // idle flush made the watermark. One at 4.7 s is counted and [4,5) is emitted again.
+        var scheduler = new TestScheduler();
+        var xs = scheduler.CreateHotObservable(
+            At(T0, 1.5), At(T0 + 1, 4.5), At(T0 + (10 * S), 3), At(T0 + (10 * S) + 1, 4.7), OnCompleted<Q>(T0 + (11 * S)));
+        var rejected = scheduler.CreateObserver<Rejected<Q>>();
+        var options = new SpreadOptions { IdleTimeout = TimeSpan.FromSeconds(2), WatermarkDelay = TimeSpan.FromSeconds(10) };
+
+        var observer = scheduler.Start(() => xs.Spread(options, q => q.T, q => q.Bid, q => q.Ask, scheduler, rejected), 100, T0, T0 + (10 * M));
+
+        observer.Messages.AssertEqual(
+            OnNext(T0 + 1 + (2 * S), Final(SpreadResultKind.Second, S, 1)),
+            OnNext(T0 + 1 + (2 * S), Provisional(SpreadResultKind.Second, 4 * S, 1)),
+            OnNext(T0 + 1 + (2 * S), Provisional(SpreadResultKind.Minute, 0, 2)),
+            OnNext(T0 + (11 * S), Final(SpreadResultKind.Second, 4 * S, 2)),
+            OnNext(T0 + (11 * S), Final(SpreadResultKind.Minute, 0, 3)),
+            OnCompleted<SpreadResult>(T0 + (11 * S)));
+        Assert.Equal(T0 + (10 * S), Assert.Single(rejected.Messages).Time);
+    }
+
     // Each emitted window as (kind, start, count, average, time-weighted average), in emission order.
     private static List<(SpreadResultKind, long, int, double?, double?)> Values(ITestableObserver<SpreadResult> o) =>
         [.. o.Messages.Where(m => m.Value.HasValue).Select(m => m.Value.Value).Select(r => (r.Kind, r.WindowStartTicks, r.Count, r.Average, r.TimeWeightedAverage))];
