@@ -574,7 +574,12 @@ internal sealed class SpreadAggregator
             : null;
         return new SpreadState(
             SpreadState.CurrentVersion, _delayTicks, _watermark.Ticks, _watermark.MaxEventTicks, _frontier, pending,
-            _inForce, _inForceIncluded, _inForceSpread, _cursor, minute, QuoteCount, LateCount, RejectedCount);
+            _inForce, _inForceIncluded, _inForceSpread, _cursor, minute, QuoteCount, LateCount, RejectedCount)
+        {
+            Provisional = _provisional
+                ? new SpreadProvisionalState(_provisionalSecond, _provisionalSecondChanged, _provisionalMinute, _provisionalMinuteChanged)
+                : null,
+        };
     }
 
     /// <summary>Loads a snapshot into a new aggregator (before its first quote).</summary>
@@ -624,6 +629,13 @@ internal sealed class SpreadAggregator
                 Last = m.Last, Weighted = m.Weighted, WeightTicks = m.WeightTicks, LastTime = m.LastTimeTicks, LastBid = m.LastBid, LastAsk = m.LastAsk,
             };
         }
+
+        var p = state.Provisional;
+        _provisionalSecond = p?.SecondStartTicks ?? long.MinValue;
+        _provisionalSecondChanged = p?.SecondChanged ?? false;
+        _provisionalMinute = p?.MinuteStartTicks ?? long.MinValue;
+        _provisionalMinuteChanged = p?.MinuteChanged ?? false;
+        _provisional = _provisionalSecond != long.MinValue || _provisionalMinute != long.MinValue;
 
         QuoteCount = state.QuoteCount;
         LateCount = state.LateCount;
