@@ -55,6 +55,7 @@ public sealed class CoursePauseTests
             "--Pipelines:spread-socket:Source:Port", ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture));
         var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
         using var http = new HttpClient { BaseAddress = url };
+        await http.GetFromJsonAsync<JsonElement>("/api/pipelines/spread-socket"); // warm: the first answer can be slow
         using var client = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var stream = client.GetStream();
 
@@ -66,7 +67,8 @@ public sealed class CoursePauseTests
         // The pause: the feed stays quiet until the idle flush has emitted the first part's last second and minute
         // (only the idle timeout can close them: no later quote has come). The signal, not a fixed sleep.
         await service.WaitForStdoutAsync(o => Rows(o, "second") == firstSeconds && Rows(o, "minute") == firstMinutes, TimeSpan.FromSeconds(60), "the idle flush of the first part");
-        Assert.True(consumed.Elapsed > TimeSpan.FromSeconds(4), $"the idle flush came {consumed.Elapsed} after the first part was consumed, before the 5 s timeout");
+        // (When the flush comes — exactly the last row + IdleTimeout — is checked in virtual time by the operator tests;
+        // here the progress is polled, so its moment is not known precisely enough to time the flush.)
 
         // The outage of the issue lasted ~12 s: longer than the 8 s between the first part's last quote (10:38:58.1)
         // and the next one (10:39:06.3), so a watermark following the wall clock would pass the resumed quotes. The
