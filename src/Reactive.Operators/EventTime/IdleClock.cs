@@ -4,28 +4,31 @@ using Reactive.Operators.Time;
 
 namespace Reactive.Operators.EventTime;
 
-/// <summary>What the <see cref="IdleClock"/> drives: an event-time operator whose watermark follows processing time when idle.</summary>
+/// <summary>What the <see cref="IdleClock"/> drives: an event-time operator that closes its open windows when its input goes quiet.</summary>
 internal interface IIdleClockOwner
 {
-    /// <summary>The watermark now.</summary>
-    long WatermarkTicks { get; }
-
-    /// <summary>The end of the next window a later watermark would make final; <see cref="long.MaxValue"/> when none is open.</summary>
-    long NextWindowEndTicks { get; }
-
-    /// <summary>Moves the watermark on (never back) and emits what became final.</summary>
-    void AdvanceWatermarkTo(long watermarkTicks);
+    /// <summary>
+    /// The idle flush, under the owner's lock: the watermark moves to the newest event time seen (the allowed delay
+    /// treated as zero while idle: never beyond the newest event, never from the wall clock), closing the windows that
+    /// end by it; the windows still open (they end after the newest event) are emitted provisionally.
+    /// </summary>
+    void OnIdle();
 
     /// <summary>The timer fired: take the operator's lock, stop if ended, call <see cref="IdleClock.Tick"/>, turn a failure into OnError.</summary>
     void OnIdleTimer();
 }
 
 /// <summary>
-/// The idle clock of the event-time operators (windows, spread): after <c>IdleTimeout</c> of processing time without
-/// input, the watermark follows processing time — it moves on by the time elapsed since the last input — so the last
-/// windows of a feed that paused become final. A row arriving while idle is judged against that watermark.
+/// The idle clock of the event-time operators (windows, spread): when no row has arrived for <c>IdleTimeout</c> of
+/// processing time (the scheduler's clock), it calls <see cref="IIdleClockOwner.OnIdle"/> once, at exactly the last
+/// row's arrival + <c>IdleTimeout</c>; the next row starts a new quiet spell. Processing time is only ever compared
+/// with processing time: it never becomes an event time.
 /// </summary>
-/// <remarks>Not thread-safe: the owner calls it under its own lock (rows and the timer).</remarks>
+/// <remarks>
+/// Not thread-safe: the owner calls it under its own lock (rows and the timer). One timer is pending at a time: a row
+/// does not re-arm it, the timer re-arms itself for the last row + timeout when rows came meanwhile, so a busy feed
+/// schedules one timer per timeout, not one per row.
+/// </remarks>
 internal sealed class IdleClock : IDisposable
 {
     private readonly IScheduler _scheduler;
@@ -33,8 +36,8 @@ internal sealed class IdleClock : IDisposable
     private readonly IIdleClockOwner _owner;
     private readonly SerialDisposable _timer = new();
     private long _lastInput;
-    private long _watermarkAtLastInput = long.MinValue;
     private bool _pending;
+    private bool _flushed = true;
 
     private IdleClock(IScheduler scheduler, long timeoutTicks, IIdleClockOwner owner)
     {
@@ -50,44 +53,36 @@ internal sealed class IdleClock : IDisposable
     /// <summary>Processing time now, in UTC ticks.</summary>
     public long Now => _scheduler.Now.UtcTicks;
 
-    /// <summary>Before a row is judged: when the source was idle, the watermark catches up with processing time.</summary>
-    public void CatchUp(long now)
-    {
-        if (_watermarkAtLastInput != long.MinValue && now - _lastInput >= _timeout)
-        {
-            _owner.AdvanceWatermarkTo(UtcTicks.AddSaturating(_watermarkAtLastInput, now - _lastInput));
-        }
-    }
-
-    /// <summary>After a row: remembers when it came and the watermark then, and arms the timer.</summary>
+    /// <summary>After a row: remembers when it came (processing time) and makes sure a timer will look at last row + timeout.</summary>
     public void MarkInput(long now)
     {
         _lastInput = now;
-        _watermarkAtLastInput = _owner.WatermarkTicks;
+        _flushed = false;
         if (!_pending)
         {
             Schedule(UtcTicks.AddSaturating(now, _timeout));
         }
     }
 
-    /// <summary>The timer's work, under the owner's lock: move the watermark if idle, and wake again for the next window end.</summary>
+    /// <summary>The timer's work, under the owner's lock: the idle flush once the timeout has passed since the last row, else wait for it.</summary>
     public void Tick()
     {
         _pending = false;
-        var now = Now;
-        if (now - _lastInput < _timeout)
+        if (_flushed)
         {
-            Schedule(UtcTicks.AddSaturating(_lastInput, _timeout));
             return;
         }
 
-        CatchUp(now);
-        var next = _owner.NextWindowEndTicks;
-        if (_watermarkAtLastInput != long.MinValue && next != long.MaxValue)
+        var due = UtcTicks.AddSaturating(_lastInput, _timeout);
+        if (Now < due)
         {
-            // Wake when the watermark, following processing time, reaches the next window's end.
-            Schedule(UtcTicks.IdleWake(now, _lastInput, _watermarkAtLastInput, next));
+            // Rows came since the timer was armed: look again at exactly the last row + timeout.
+            Schedule(due);
+            return;
         }
+
+        _flushed = true;
+        _owner.OnIdle();
     }
 
     public void Dispose() => _timer.Dispose();

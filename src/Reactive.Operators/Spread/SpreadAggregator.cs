@@ -39,7 +39,7 @@ internal sealed class SpreadAggregator
     private int _head;
     private int _pendingCount;
 
-    // The newest quote time − delay, moved on from outside when the source is idle (processing time passing).
+    // The newest quote time − delay; the idle flush moves it to the newest quote time (never further).
     private WatermarkTracker _watermark;
 
     // The newest quote time at which the watermark reaches the next second (frontier + 1 s + delay):
@@ -58,6 +58,15 @@ internal sealed class SpreadAggregator
     private bool _minuteOpen;
     private long _minuteStart;
     private Accumulator _minute;
+
+    // The idle flush's provisional windows (IdleFlush): the second and minute it emitted while they could still take
+    // quotes, and whether a quote came into them since. Each is emitted again when final only if one did.
+    private bool _provisionalRun;
+    private bool _provisional;
+    private long _provisionalSecond = long.MinValue;
+    private long _provisionalMinute = long.MinValue;
+    private bool _provisionalSecondChanged;
+    private bool _provisionalMinuteChanged;
 
     /// <summary>Creates an aggregator.</summary>
     /// <param name="options">The options; validated here and copied, later changes have no effect.</param>
@@ -97,29 +106,65 @@ internal sealed class SpreadAggregator
     public long WatermarkTicks => _watermark.Ticks;
 
     /// <summary>
-    /// The end of the next window that a later watermark would make final: the earliest pending second's, or the open
-    /// minute's when it ends first; <see cref="long.MaxValue"/> when nothing is open.
-    /// </summary>
-    public long NextWindowEndTicks
-    {
-        get
-        {
-            var second = _pendingCount > 0 ? Floor(_pending[_head].Time, SecondTicks) + SecondTicks : long.MaxValue;
-            var minute = _minuteOpen ? _minuteStart + MinuteTicks : long.MaxValue;
-            return Math.Min(second, minute);
-        }
-    }
-
-    /// <summary>
-    /// Moves the watermark on to <paramref name="watermarkTicks"/> without a quote — for a source gone idle, whose
-    /// watermark then follows processing time — and emits the windows that become final. It never goes back: an earlier
-    /// value does nothing. Quotes of the seconds it made final are late.
+    /// Moves the watermark on to <paramref name="watermarkTicks"/> without a quote and emits the windows that become
+    /// final. It never goes back: an earlier value does nothing. Quotes of the seconds it made final are late.
     /// </summary>
     public void AdvanceWatermarkTo(long watermarkTicks)
     {
         if (_watermark.AdvanceTo(watermarkTicks))
         {
             AdvanceWatermark();
+        }
+    }
+
+    /// <summary>
+    /// The idle flush (<see cref="SpreadOptions.IdleTimeout"/> passed without a quote): the watermark moves to the newest
+    /// quote time (the delay treated as zero while idle; never further), which makes final every second and minute that
+    /// ends by it; then the windows still open — the newest quote's second and its minute — are emitted too, marked
+    /// <see cref="SpreadResult.IsProvisional"/>, and kept open: a later quote in them (one not older than the newest
+    /// quote never is late) makes them emitted again, final, with all their quotes; without one they are not emitted again.
+    /// </summary>
+    public void IdleFlush()
+    {
+        var newest = _watermark.MaxEventTicks;
+        if (newest == long.MinValue)
+        {
+            return;
+        }
+
+        AdvanceWatermarkTo(newest);
+        if (_pendingCount == 0 && !_minuteOpen)
+        {
+            return;
+        }
+
+        // Close what is left as at the end of the input, emitting provisionally, then put the state back as it was.
+        var head = _head;
+        var count = _pendingCount;
+        var inForce = _inForce;
+        var inForceIncluded = _inForceIncluded;
+        var inForceSpread = _inForceSpread;
+        var cursor = _cursor;
+        var minuteOpen = _minuteOpen;
+        var minuteStart = _minuteStart;
+        var minute = _minute;
+        _provisionalRun = true;
+        try
+        {
+            Advance(long.MaxValue);
+        }
+        finally
+        {
+            _provisionalRun = false;
+            _head = head;
+            _pendingCount = count;
+            _inForce = inForce;
+            _inForceIncluded = inForceIncluded;
+            _inForceSpread = inForceSpread;
+            _cursor = cursor;
+            _minuteOpen = minuteOpen;
+            _minuteStart = minuteStart;
+            _minute = minute;
         }
     }
 
@@ -157,6 +202,20 @@ internal sealed class SpreadAggregator
         else
         {
             Insert(timestampTicks, bid, ask);
+        }
+
+        if (_provisional)
+        {
+            // A quote in a window the idle flush emitted: that window is emitted again when final.
+            if (Floor(timestampTicks, SecondTicks) == _provisionalSecond)
+            {
+                _provisionalSecondChanged = true;
+            }
+
+            if (Floor(timestampTicks, MinuteTicks) == _provisionalMinute)
+            {
+                _provisionalMinuteChanged = true;
+            }
         }
 
         if (_watermark.Observe(timestampTicks) && timestampTicks >= _advanceAt)
@@ -444,6 +503,11 @@ internal sealed class SpreadAggregator
 
     private void Emit(SpreadResultKind kind, long start, long end, in Accumulator acc)
     {
+        if ((_provisional || _provisionalRun) && !ProvisionalDue(kind, start))
+        {
+            return;
+        }
+
         var any = acc.Included > 0;
         var result = new SpreadResult
         {
@@ -464,8 +528,34 @@ internal sealed class SpreadAggregator
             Bid = acc.LastBid,
             Ask = acc.LastAsk,
             WatermarkTicks = WatermarkTicks,
+            IsProvisional = _provisionalRun,
         };
         _sink.OnResult(in result);
+    }
+
+    // Whether a window is emitted, with provisional windows about: not again when it was emitted provisionally and no
+    // quote came into it since. Keeps the bookkeeping of which windows are provisional.
+    private bool ProvisionalDue(SpreadResultKind kind, long start)
+    {
+        var second = kind == SpreadResultKind.Second;
+        ref var provisional = ref second ? ref _provisionalSecond : ref _provisionalMinute;
+        ref var changed = ref second ? ref _provisionalSecondChanged : ref _provisionalMinuteChanged;
+        var same = _provisional && provisional == start;
+        var due = !same || changed;
+        if (_provisionalRun)
+        {
+            provisional = start;
+            changed = false;
+            _provisional = true;
+        }
+        else if (same)
+        {
+            provisional = long.MinValue;
+            changed = false;
+            _provisional = _provisionalSecond != long.MinValue || _provisionalMinute != long.MinValue;
+        }
+
+        return due;
     }
 
     /// <summary>A snapshot of the state, sharing nothing with the aggregator.</summary>
@@ -484,7 +574,12 @@ internal sealed class SpreadAggregator
             : null;
         return new SpreadState(
             SpreadState.CurrentVersion, _delayTicks, _watermark.Ticks, _watermark.MaxEventTicks, _frontier, pending,
-            _inForce, _inForceIncluded, _inForceSpread, _cursor, minute, QuoteCount, LateCount, RejectedCount);
+            _inForce, _inForceIncluded, _inForceSpread, _cursor, minute, QuoteCount, LateCount, RejectedCount)
+        {
+            Provisional = _provisional
+                ? new SpreadProvisionalState(_provisionalSecond, _provisionalSecondChanged, _provisionalMinute, _provisionalMinuteChanged)
+                : null,
+        };
     }
 
     /// <summary>Loads a snapshot into a new aggregator (before its first quote).</summary>
@@ -534,6 +629,13 @@ internal sealed class SpreadAggregator
                 Last = m.Last, Weighted = m.Weighted, WeightTicks = m.WeightTicks, LastTime = m.LastTimeTicks, LastBid = m.LastBid, LastAsk = m.LastAsk,
             };
         }
+
+        var p = state.Provisional;
+        _provisionalSecond = p?.SecondStartTicks ?? long.MinValue;
+        _provisionalSecondChanged = p?.SecondChanged ?? false;
+        _provisionalMinute = p?.MinuteStartTicks ?? long.MinValue;
+        _provisionalMinuteChanged = p?.MinuteChanged ?? false;
+        _provisional = _provisionalSecond != long.MinValue || _provisionalMinute != long.MinValue;
 
         QuoteCount = state.QuoteCount;
         LateCount = state.LateCount;

@@ -121,7 +121,7 @@ public static class SpreadObservableExtensions
 
         // One subscription: selectors and the aggregator run here; what the downstream observer throws
         // propagates to the source, as in Rx, while what our own code throws becomes OnError. With an idle
-        // timeout, the shared idle clock's timer moves the watermark too: then one lock serializes quotes and timer
+        // timeout, the shared idle clock's timer runs the idle flush too: then one lock serializes quotes and timer
         // (without one, quotes are the only callers, one at a time by the Rx contract, and take no lock; only the
         // end and disposal do).
         private sealed class Sink : IObserver<T>, ISpreadSink, IIdleClockOwner, IDisposable
@@ -162,10 +162,6 @@ public static class SpreadObservableExtensions
                 }
             }
 
-            long IIdleClockOwner.WatermarkTicks => _aggregator.WatermarkTicks;
-
-            long IIdleClockOwner.NextWindowEndTicks => _aggregator.NextWindowEndTicks;
-
             public void SetUpstream(IDisposable upstream) => _upstream.Disposable = upstream;
 
             public void OnNext(T value)
@@ -183,22 +179,10 @@ public static class SpreadObservableExtensions
                         return;
                     }
 
-                    var now = _idle.Now;
-                    try
-                    {
-                        // A quote after a pause is judged against the watermark that followed processing time.
-                        _idle.CatchUp(now);
-                    }
-                    catch (Exception ex) when (!_forwarding)
-                    {
-                        Fail(ex);
-                        return;
-                    }
-
                     Quote(value);
                     if (!_done)
                     {
-                        _idle.MarkInput(now);
+                        _idle.MarkInput(_idle.Now);
                     }
                 }
             }
@@ -248,7 +232,7 @@ public static class SpreadObservableExtensions
                 }
             }
 
-            void IIdleClockOwner.AdvanceWatermarkTo(long watermarkTicks) => _aggregator.AdvanceWatermarkTo(watermarkTicks);
+            void IIdleClockOwner.OnIdle() => _aggregator.IdleFlush();
 
             void IIdleClockOwner.OnIdleTimer()
             {

@@ -37,11 +37,27 @@ public sealed class SpreadOptions
     public int MaxPendingQuotes { get; set; } = 1_000_000;
 
     /// <summary>
-    /// For the Rx <see cref="SpreadObservableExtensions.Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, System.Reactive.Concurrency.IScheduler, IObserver{DeadLetters.Rejected{T}}?)"/>: after no quote for this long (processing time, on
-    /// its scheduler), the watermark follows processing time — it moves on by the time elapsed since the last quote —
-    /// so the last second and minute of a feed that paused (a market close, a socket gone quiet) become final and are
-    /// emitted. Null: the watermark moves with quotes only.
+    /// For the Rx <see cref="SpreadObservableExtensions.Spread{T}(IObservable{T}, SpreadOptions, Func{T, long}, Func{T, double}, Func{T, double}, System.Reactive.Concurrency.IScheduler, IObserver{DeadLetters.Rejected{T}}?)"/>:
+    /// the idle timeout, on its scheduler's clock (processing time). Null: the watermark moves with quotes only.
     /// </summary>
+    /// <remarks>
+    /// <para>The rule: when no quote has arrived for <c>IdleTimeout</c>, at exactly the last quote's arrival +
+    /// <c>IdleTimeout</c>, once per quiet spell, the idle flush runs:</para>
+    /// <list type="number">
+    /// <item>the watermark moves to the newest quote time seen (the <see cref="WatermarkDelay"/> is treated as zero while
+    /// idle); never beyond it, and never by mapping processing (wall-clock) time to event time; every second and minute
+    /// ending by then is final and emitted, as usual;</item>
+    /// <item>the windows still open — the newest quote's second and its minute, which end after it — are emitted too,
+    /// with <see cref="SpreadResult.IsProvisional"/> set, and stay open;</item>
+    /// <item>lateness is unchanged: a quote is late only when its second is final, so a quote not older than every
+    /// quote seen is never late; a quote older than the newest quote's second is late, as before;</item>
+    /// <item>a provisional window that receives a quote later is emitted again when final, with all its quotes (its
+    /// time weighting as if there had been no pause); one that receives none is not emitted again: its provisional
+    /// result is its final one.</item>
+    /// </list>
+    /// <para>So a pause between minutes gives exactly the windows of the same feed without the pause; a pause inside a
+    /// minute gives that minute (and the newest second, when the feed resumes inside it) once provisionally and once final.</para>
+    /// </remarks>
     /// <value>The default value is <see langword="null"/>.</value>
     public TimeSpan? IdleTimeout { get; set; }
 

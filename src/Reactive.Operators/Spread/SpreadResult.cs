@@ -76,6 +76,13 @@ public readonly record struct SpreadResult
 
     /// <summary>The watermark when the result was produced, in ticks.</summary>
     public long WatermarkTicks { get; init; }
+
+    /// <summary>
+    /// True for a window emitted by the idle flush (<see cref="SpreadOptions.IdleTimeout"/>) while it could still take
+    /// quotes: the newest quote's second and minute. It is emitted again, final, only if a quote lands in it later
+    /// (then with all its quotes); otherwise this result is its final value.
+    /// </summary>
+    public bool IsProvisional { get; init; }
 }
 
 /// <summary>Receives the results of a <see cref="SpreadAggregator"/>, synchronously, in order.</summary>

@@ -37,7 +37,20 @@ public sealed record SpreadState(
 {
     /// <summary>The version of this layout.</summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>
+    /// The windows the idle flush emitted provisionally (<see cref="SpreadResult.IsProvisional"/>) and whether a quote
+    /// came into them since; null when none (and in states saved before it existed: then they are emitted again when final).
+    /// </summary>
+    public SpreadProvisionalState? Provisional { get; init; }
 }
+
+/// <summary>The idle flush's provisional windows; a start of <see cref="long.MinValue"/> = none of that kind.</summary>
+/// <param name="SecondStartTicks">The provisional second's start.</param>
+/// <param name="SecondChanged">Whether a quote came into it since (then it is emitted again when final).</param>
+/// <param name="MinuteStartTicks">The provisional minute's start.</param>
+/// <param name="MinuteChanged">Whether a quote came into it since.</param>
+public sealed record SpreadProvisionalState(long SecondStartTicks, bool SecondChanged, long MinuteStartTicks, bool MinuteChanged);
 
 /// <summary>A quote held until its second is final.</summary>
 /// <param name="TimestampTicks">Its event time.</param>

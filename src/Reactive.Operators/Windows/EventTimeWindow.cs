@@ -77,10 +77,6 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _save = Save;
         }
 
-        long IIdleClockOwner.WatermarkTicks => _watermark.Ticks;
-
-        long IIdleClockOwner.NextWindowEndTicks => _store.TryPeekEarliest(out var start) ? start + _assigner.Duration : long.MaxValue;
-
         public void Run(IObservable<T> source)
         {
             if (_config.State is { } handle)
@@ -178,7 +174,41 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             }
         }
 
-        void IIdleClockOwner.AdvanceWatermarkTo(long watermarkTicks) => AdvanceWatermarkTo(watermarkTicks);
+        // The idle flush: the watermark moves to the newest event time (the delay treated as zero while idle, never
+        // further), closing the windows that end by it; append mode then emits the windows still open (they all end
+        // after the newest event) as a provisional batch and keeps them: a later row in one of them makes it emitted
+        // again when final, else it is not emitted again. Update and complete modes emit at their trigger, as always.
+        void IIdleClockOwner.OnIdle()
+        {
+            if (_watermark.MaxEventTicks == long.MinValue)
+            {
+                return;
+            }
+
+            AdvanceWatermarkTo(_watermark.MaxEventTicks);
+            if (_config.Mode != WindowOutputMode.Append)
+            {
+                return;
+            }
+
+            _store.AllSlots(_scratch);
+            List<WindowResult<TKey>>? rows = null;
+            foreach (var slot in _scratch)
+            {
+                // In append mode a slot's dirty flag means "emitted provisionally, no row since".
+                ref var provisional = ref _store.Dirty(slot);
+                if (!provisional)
+                {
+                    provisional = true;
+                    (rows ??= []).Add(Result(slot));
+                }
+            }
+
+            if (rows is not null)
+            {
+                Emit(rows, provisional: true);
+            }
+        }
 
         void IIdleClockOwner.OnIdleTimer()
         {
@@ -205,7 +235,6 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
         {
             _stats?.AddInput();
             var now = _idle?.Now ?? 0;
-            _idle?.CatchUp(now);
             var time = _config.EventTime(value);
             long start = 0;
             var count = 0;
@@ -337,6 +366,11 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             {
                 _completeDirty = true;
             }
+            else
+            {
+                // Append: a window emitted provisionally by the idle flush changed, so it is emitted again when final.
+                _store.Dirty(slot) = false;
+            }
         }
 
         /// <summary>Closes the windows that are final (<c>end &lt;= watermark</c>; all of them for <see cref="long.MaxValue"/>), in start order.</summary>
@@ -355,7 +389,8 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                 {
                     switch (_config.Mode)
                     {
-                        case WindowOutputMode.Append:
+                        case WindowOutputMode.Append when !_store.Dirty(slot):
+                            // (A window the idle flush emitted provisionally and no row changed since is not emitted again.)
                             (batch ??= []).Add(Result(slot));
                             break;
                         case WindowOutputMode.Update when _store.Dirty(slot):
@@ -445,14 +480,14 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             return new WindowResult<TKey>(start, end, _store.KeyOf(slot), values);
         }
 
-        private void Emit(List<WindowResult<TKey>> rows)
+        private void Emit(List<WindowResult<TKey>> rows, bool provisional = false)
         {
             if (_done)
             {
                 return;
             }
 
-            var update = new WindowUpdate<TKey>(_batchId++, _config.Mode, _watermark.Ticks, _config.Specs, rows);
+            var update = new WindowUpdate<TKey>(_batchId++, _config.Mode, _watermark.Ticks, _config.Specs, rows) { IsProvisional = provisional };
             _stats?.AddOutput(rows.Count);
             try
             {

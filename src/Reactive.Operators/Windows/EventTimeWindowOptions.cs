@@ -68,10 +68,22 @@ public sealed class EventTimeWindowOptions<T, TKey>
     /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
     public TimeSpan TriggerInterval { get; set; } = TimeSpan.Zero;
 
-    /// <summary>
-    /// After no input for this long, the watermark follows processing time: it advances by the processing
-    /// time elapsed since the last input, so the last windows of a paused feed close. Null = never.
-    /// </summary>
+    /// <summary>The idle timeout, on <see cref="Scheduler"/>'s clock (processing time). Null = never.</summary>
+    /// <remarks>
+    /// <para>The rule: when no row has arrived for <c>IdleTimeout</c>, at exactly the last row's arrival +
+    /// <c>IdleTimeout</c>, once per quiet spell, the idle flush runs:</para>
+    /// <list type="number">
+    /// <item>the watermark moves to the newest event time seen (the <see cref="WatermarkDelay"/> is treated as zero while
+    /// idle); never beyond it, and never by mapping processing (wall-clock) time to event time; the windows ending by
+    /// then are final and emitted, as usual;</item>
+    /// <item>append mode: the windows still open (they all end after the newest event) are emitted too, in one batch with
+    /// <see cref="WindowUpdate{TKey}.IsProvisional"/> set, and stay open; update and complete modes emit at their trigger, as always;</item>
+    /// <item>lateness is unchanged (per window, <c>end &lt;= watermark</c>), so a row not older than every row seen is
+    /// never late; a row whose window ended by the newest event time is late, as before;</item>
+    /// <item>a provisionally emitted window that receives a row later is emitted again when final, with all its rows;
+    /// one that receives none is not emitted again: its provisional row is its final one.</item>
+    /// </list>
+    /// </remarks>
     /// <value>The default value is null.</value>
     public TimeSpan? IdleTimeout { get; set; }
 

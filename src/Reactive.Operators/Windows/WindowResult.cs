@@ -109,6 +109,13 @@ public sealed record WindowUpdate<TKey>(
     IReadOnlyList<AggregateSpec> Aggregates,
     IReadOnlyList<WindowResult<TKey>> Rows)
 {
+    /// <summary>
+    /// Append mode: true for the batch of the idle flush (<see cref="EventTimeWindowOptions{T, TKey}.IdleTimeout"/>):
+    /// the windows still open when the input went quiet, emitted before they are final. Each is emitted again, final,
+    /// only if a row lands in it later (then with all its rows); otherwise this row is its final value.
+    /// </summary>
+    public bool IsProvisional { get; init; }
+
     /// <summary>Batch header and rows, one per line.</summary>
     public override string ToString() =>
         $"batch {BatchId} {Mode} ({string.Join(", ", Aggregates.Select(a => a.Name))}): {string.Join("; ", Rows)}";

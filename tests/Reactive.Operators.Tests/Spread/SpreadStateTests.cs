@@ -38,6 +38,37 @@ public sealed class SpreadStateTests
     }
 
     [Fact]
+    public void SpreadAggregator_SaveAndLoadAfterAnIdleFlush_ProvisionalWindowsNotEmittedAgainUnlessChanged()
+    {
+        // Quotes at 0.5 s and 1.2 s; the idle flush: second [0,1) final, [1,2) and the minute provisional. Saved and
+        // restored: a quote at 1.4 s changes [1,2) (emitted again at the end with 2 quotes), and the minute too; a
+        // restore that did not know them would emit both again anyway, one that did emits [1,2) and the minute once more
+        // only because they changed. Without the quote, the end emits nothing.
+        var options = new SpreadOptions();
+        var a = new SpreadAggregator(options, new ListSink());
+        a.OnQuote(At(0.5), 10.00, 10.01);
+        a.OnQuote(At(1.2), 10.00, 10.02);
+        a.IdleFlush();
+        var state = a.Save();
+        Assert.Equal(new SpreadProvisionalState(At(1), false, At(0), false), state.Provisional);
+
+        var unchanged = new ListSink();
+        var b = new SpreadAggregator(options, unchanged);
+        b.Load(state);
+        b.Flush();
+        Assert.Empty(unchanged.Results);
+
+        var changed = new ListSink();
+        var c = new SpreadAggregator(options, changed);
+        c.Load(state);
+        Assert.Equal(SpreadAggregator.QuoteVerdict.Accepted, c.OnQuote(At(1.4), 10.00, 10.03));
+        c.Flush();
+        Assert.Equal(
+            [(SpreadResultKind.Second, At(1), 2, false), (SpreadResultKind.Minute, At(0), 3, false)],
+            changed.Results.Select(r => (r.Kind, r.WindowStartTicks, r.Count, r.IsProvisional)));
+    }
+
+    [Fact]
     public void SpreadAggregator_SaveAndLoad_PendingQuotesOpenMinuteAndCounters()
     {
         var options = new SpreadOptions { WatermarkDelay = TimeSpan.FromSeconds(2) };

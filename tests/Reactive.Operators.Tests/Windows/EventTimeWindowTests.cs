@@ -344,8 +344,12 @@ public sealed class EventTimeWindowTests
     }
 
     [Fact]
-    public void WindowByEventTime_IdleTimeout_WatermarkFollowsProcessingTimeAndClosesTheLastWindow()
+    public void WindowByEventTime_IdleTimeout_OpenWindowEmittedProvisionallyAtTheTimeoutWatermarkAtTheNewestEvent()
     {
+        // Issue 16: the watermark used to follow processing time while idle (3 s + 5 s = 8 s at the second row). Now:
+        // idle 1 s after the row at 3 s, the watermark moves to the newest event (3 s), never further; [0,10) is still
+        // open and is emitted provisionally at exactly 300 + 1 s. The row at 4 s, 5 s later, is newer than all: counted.
+        // At its timeout the watermark moves to 4 s and [0,10), changed, is emitted provisionally again.
         var scheduler = new TestScheduler();
         var second = TimeSpan.TicksPerSecond;
         var xs = scheduler.CreateHotObservable(
@@ -355,19 +359,18 @@ public sealed class EventTimeWindowTests
         options.IdleTimeout = TimeSpan.FromSeconds(1);
         var stats = options.Stats = new WindowStats();
         var watermarks = new List<(long, long)>();
-        foreach (var at in new[] { 300 + second + 1, 300 + (6 * second) })
+        foreach (var at in new[] { 300 + second + 1, 300 + (6 * second) + 1 })
         {
             scheduler.ScheduleAbsolute(at, () => watermarks.Add((at, stats.WatermarkTicks)));
         }
 
         var res = Run(scheduler, xs, options, disposed: 100 * second);
 
-        // No input for 1 s after the first row: the watermark follows processing time, 3 s + 1 s at 1 s.
-        // The row at 5 s sees watermark 3 s + 5 s = 8 s: [0,10) is open, event 4 s counts. From there the
-        // watermark 8 s follows processing time again and reaches the end 10 s of [0,10) 2 s later, at 7 s.
-        res.Messages.AssertEqual(OnNext(300 + (7 * second), "[0,10) a 2"));
-        Assert.Equal(new List<(long, long)> { (300 + second + 1, S(4)), (300 + (6 * second), S(8)) }, watermarks);
-        Assert.Equal(S(10), stats.WatermarkTicks);
+        res.Messages.AssertEqual(
+            OnNext(300 + second, "provisional [0,10) a 1"),
+            OnNext(300 + (6 * second), "provisional [0,10) a 2"));
+        Assert.Equal(new List<(long, long)> { (300 + second + 1, S(3)), (300 + (6 * second) + 1, S(4)) }, watermarks);
+        Assert.Equal(0, stats.LateRows);
         xs.Subscriptions.AssertEqual(Subscribe(200, 100 * second));
     }
 

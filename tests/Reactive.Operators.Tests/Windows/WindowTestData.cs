@@ -43,8 +43,9 @@ internal static class WindowTestData
     }
 
     /// <summary>Rows as <c>[start,end) key v1,v2</c> with times in seconds from <paramref name="origin"/>, joined by " | ".</summary>
+    /// <remarks>A provisional batch (the idle flush's) starts with <c>provisional </c>.</remarks>
     public static string Describe<TKey>(WindowUpdate<TKey> update, long? origin = null) =>
-        string.Join(" | ", update.Rows.Select(r => Describe(r, origin ?? Base)));
+        (update.IsProvisional ? "provisional " : "") + string.Join(" | ", update.Rows.Select(r => Describe(r, origin ?? Base)));
 
     public static string Describe<TKey>(WindowResult<TKey> r, long origin) =>
         $"[{Sec(r.WindowStartTicks, origin)},{Sec(r.WindowEndTicks, origin)}) {r.Key} {string.Join(",", r.Values.Select(Fmt))}";
