@@ -14,14 +14,6 @@ internal static class UtcTicks
         return ((a ^ sum) & (b ^ sum)) < 0 ? (b > 0 ? long.MaxValue : long.MinValue) : sum;
     }
 
-    /// <summary>
-    /// When an idle operator wakes next: the processing time at which a watermark that follows processing time from
-    /// <paramref name="watermarkAtLastInput"/> (at <paramref name="lastInput"/>) reaches <paramref name="windowEnd"/>;
-    /// never before the next tick after <paramref name="now"/>.
-    /// </summary>
-    public static long IdleWake(long now, long lastInput, long watermarkAtLastInput, long windowEnd) =>
-        Math.Max(now + 1, AddSaturating(lastInput, AddSaturating(windowEnd, -watermarkAtLastInput)));
-
     /// <summary>Runs <paramref name="action"/> at <paramref name="dueTicks"/> on <paramref name="scheduler"/> (clamped to the last instant a date can hold).</summary>
     public static IDisposable ScheduleAt<TState>(IScheduler scheduler, TState state, long dueTicks, Action<TState> action)
     {
