@@ -32,7 +32,12 @@ internal sealed record ResultColumn(string Name, ResultType Type);
 /// <param name="Kind">The rows' <see cref="ResultRow.Kind"/> (<c>second</c>, <c>window</c>, …).</param>
 /// <param name="HasWindow">Whether the rows carry an event-time window.</param>
 /// <param name="Columns">The fields, in the order the rows hold them.</param>
-internal sealed record ResultSchema(string Kind, bool HasWindow, IReadOnlyList<ResultColumn> Columns);
+/// <param name="Keys">
+/// In an append-mode pipeline, the columns that with the window identify a result that may come again: a later row with
+/// the same window and keys replaces the earlier one in a table (the spread's provisional windows of an idle flush, then
+/// final); null: every row is added.
+/// </param>
+internal sealed record ResultSchema(string Kind, bool HasWindow, IReadOnlyList<ResultColumn> Columns, IReadOnlyList<string>? Keys = null);
 
 /// <summary>How sinks take a pipeline's results (Spark's output modes).</summary>
 internal enum ResultMode

@@ -48,6 +48,10 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
         new("twa(spread)", ResultType.Real),
     ];
 
+    // An idle flush emits the newest second and minute provisionally; a later quote of the same window emits it again,
+    // final: in a table the final row replaces the provisional one.
+    private static readonly IReadOnlyList<string> WindowKeys = ["symbol", "kind"];
+
     private static readonly ResultSchema QuoteSchema = new("quote", false,
     [
         new("symbol", ResultType.Text),
@@ -92,12 +96,12 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
         var schemas = new List<ResultSchema>();
         if (options.Spread.EmitSeconds)
         {
-            schemas.Add(new ResultSchema("second", true, WindowColumns));
+            schemas.Add(new ResultSchema("second", true, WindowColumns, WindowKeys));
         }
 
         if (options.Spread.EmitMinutes)
         {
-            schemas.Add(new ResultSchema("minute", true, WindowColumns));
+            schemas.Add(new ResultSchema("minute", true, WindowColumns, WindowKeys));
         }
 
         if (options.EmitQuotes)

@@ -122,13 +122,14 @@ internal sealed class RowSinks : IDisposable
     {
         var store = _tables ?? throw new InvalidOperationException("memory tables are not available in this run");
         var tableSchema = new TableSchema([.. schema.Columns.Select(c => new TableColumn(ColumnName(c.Name), TypeOf(c.Type)))], schema.HasWindow);
-        var mode = _shape.Mode switch
+        var (mode, keys) = _shape.Mode switch
         {
-            ResultMode.Update => OutputMode.Update,
-            ResultMode.Complete => OutputMode.Complete,
-            _ => OutputMode.Append,
+            ResultMode.Update => (OutputMode.Update, _shape.Keys),
+            ResultMode.Complete => (OutputMode.Complete, null),
+            _ when schema.Keys is { } schemaKeys => (OutputMode.Update, schemaKeys),
+            _ => (OutputMode.Append, null),
         };
-        var table = store.GetOrCreate(NameFor(sink.Table, schema), tableSchema, mode, mode == OutputMode.Update ? [.. (_shape.Keys ?? []).Select(ColumnName)] : null, sink.MaxRows);
+        var table = store.GetOrCreate(NameFor(sink.Table, schema), tableSchema, mode, mode == OutputMode.Update ? [.. (keys ?? []).Select(ColumnName)] : null, sink.MaxRows);
         _progress?.AttachSink(table.Table, () => new SinkCounters(table.QueueLength, table.DroppedRows, table.WaitTime));
         return table;
     }
