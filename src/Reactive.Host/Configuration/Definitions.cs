@@ -246,18 +246,9 @@ internal static class SourceDefinitions
             }
             catch (ArgumentException ex)
             {
-                var message = ex.Message.Split(" (Parameter '")[0];
-                if (Reconnect.Settings.Any(x => x.Option == ex.ParamName))
+                if (!Reconnect.TryReport(reconnect, ex) && !Socket.TryReport(s, ex))
                 {
-                    reconnect.Error(Reconnect.NameOf(ex.ParamName!), message);
-                }
-                else if (Socket.Settings.Any(x => x.Option == ex.ParamName))
-                {
-                    s.Error(Socket.NameOf(ex.ParamName!), message);
-                }
-                else
-                {
-                    s.Error(message);
+                    s.Error(SettingsTable<SocketSourceOptions>.MessageOf(ex));
                 }
             }
         }

@@ -93,22 +93,35 @@ internal sealed class SettingsTable<TOptions>
         }
         catch (ArgumentException ex)
         {
-            // The property at fault: an options type's typed OptionName, or ArgumentException's own ParamName.
-            var option = (ex as OptionValidationException)?.OptionName ?? ex.ParamName;
-            var setting = _settings.FirstOrDefault(s => s.Option == option && source.Holds(s.Name));
-            var message = ex.Message.Split(" (Parameter '")[0];
-            if (setting is not null)
+            if (!TryReport(source, ex))
             {
-                source.Error(setting.Name, message);
-            }
-            else
-            {
-                source.Error(message);
+                source.Error(MessageOf(ex));
             }
 
             return false;
         }
     }
+
+    /// <summary>
+    /// Puts a validation error on the setting of this table that sets the faulty property (an options type's typed
+    /// <see cref="OptionValidationException.OptionName"/>, or <see cref="ArgumentException.ParamName"/>); false when no
+    /// setting of <paramref name="source"/> sets it.
+    /// </summary>
+    public bool TryReport(ISettingSource source, ArgumentException ex)
+    {
+        var option = (ex as OptionValidationException)?.OptionName ?? ex.ParamName;
+        var setting = _settings.FirstOrDefault(s => s.Option == option && source.Holds(s.Name));
+        if (setting is null)
+        {
+            return false;
+        }
+
+        source.Error(setting.Name, MessageOf(ex));
+        return true;
+    }
+
+    /// <summary>An argument exception's message without .NET's "(Parameter '…')" suffix.</summary>
+    public static string MessageOf(ArgumentException ex) => ex.Message.Split(" (Parameter '")[0];
 
     /// <summary>Adds a row.</summary>
     public SettingsTable<TOptions> Add(string key, string? arg, Action<ISettingSource, SettingName, TOptions> bind, string? option = null, bool flag = false)
@@ -141,20 +154,7 @@ internal sealed class SettingsTable<TOptions>
     public SettingsTable<TOptions> Long(string key, string? arg, Action<TOptions, long> set, long min = long.MinValue, long max = long.MaxValue, string? option = null) =>
         Add(key, arg, (s, n, o) =>
         {
-            if (s.Text(n) is not { } text)
-            {
-                return;
-            }
-
-            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            {
-                s.Error(n, $"'{text}' is not a whole number");
-            }
-            else if (value < min || value > max)
-            {
-                s.Error(n, $"{value} is out of range ({min} to {max})");
-            }
-            else
+            if (ReadLong(s, n, min, max) is { } value)
             {
                 set(o, value);
             }
@@ -279,14 +279,18 @@ internal sealed class SettingsTable<TOptions>
         }, option);
 
     /// <summary>Reads a whole number within <paramref name="min"/> and <paramref name="max"/>; null (error recorded) when it is not one.</summary>
-    public static int? ReadInt(ISettingSource s, SettingName n, int min = int.MinValue, int max = int.MaxValue)
+    public static int? ReadInt(ISettingSource s, SettingName n, int min = int.MinValue, int max = int.MaxValue) =>
+        (int?)ReadLong(s, n, min, max);
+
+    /// <summary>Reads a whole number within <paramref name="min"/> and <paramref name="max"/>; null (error recorded) when it is not one.</summary>
+    public static long? ReadLong(ISettingSource s, SettingName n, long min = long.MinValue, long max = long.MaxValue)
     {
         if (s.Text(n) is not { } text)
         {
             return null;
         }
 
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
         {
             s.Error(n, $"'{text}' is not a whole number");
             return null;

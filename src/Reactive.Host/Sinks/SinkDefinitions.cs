@@ -28,7 +28,7 @@ internal static class SinkNames
         }
         catch (ArgumentException ex)
         {
-            return ex.Message.Split(" (Parameter '")[0];
+            return Settings.SettingsTable<object>.MessageOf(ex);
         }
     }
 }

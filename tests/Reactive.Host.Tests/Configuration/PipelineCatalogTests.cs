@@ -283,4 +283,15 @@ public sealed class PipelineCatalogTests
 
         Assert.Equal(["Pipelines:r:Source:TimeFormat: 'json:' is not a replay time format (bbo, hourly, json:<field>, unix:<column>, none)"], errors);
     }
+
+    [Fact]
+    public void Load_SocketOptionItsOwnValidateRefuses_NamesTheKey()
+    {
+        Load(out var errors, ("Pipelines:wc:Kind", "wordcount"), ("Pipelines:wc:Source:Kind", "socket"), ("Pipelines:wc:Source:Port", "9999"),
+            ("Pipelines:wc:Source:MaxLineLength", "2147483647"));
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Pipelines:wc:Source:MaxLineLength: SocketSourceOptions.MaxLineLength must be between 1 and", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error, StringComparison.Ordinal);
+    }
 }
