@@ -326,39 +326,11 @@ internal static class RunCommand
     /// <summary>The exit code of a run stopped for too many rejected rows.</summary>
     internal const int ExitTooManyDeadLetters = 4;
 
-    private static long? ReadMaxDeadLetters(ArgSettingSource a)
-    {
-        var text = a.Value("max-dead-letters");
-        if (text is null)
-        {
-            return null;
-        }
+    private static long? ReadMaxDeadLetters(ArgSettingSource a) =>
+        SettingsTable<object>.ReadLong(a, new SettingName("MaxDeadLetters", "max-dead-letters"), 0);
 
-        if (!long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < 0)
-        {
-            a.Error("max-dead-letters", $"'{text}' is not a whole number from 0");
-            return null;
-        }
-
-        return value;
-    }
-
-    private static int ReadMaxLineLength(ArgSettingSource a)
-    {
-        var text = a.Value("max-line-length");
-        if (text is null)
-        {
-            return LineParsing.DefaultMaxLineLength;
-        }
-
-        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < 1 || value > int.MaxValue - 64)
-        {
-            a.Error("max-line-length", $"'{text}' is not a whole number from 1 to {int.MaxValue - 64}");
-            return LineParsing.DefaultMaxLineLength;
-        }
-
-        return value;
-    }
+    private static int ReadMaxLineLength(ArgSettingSource a) =>
+        SettingsTable<object>.ReadInt(a, new SettingName("MaxLineLength", "max-line-length"), 1, int.MaxValue - 64) ?? LineParsing.DefaultMaxLineLength;
 
     private sealed class NonClosingWriter(TextWriter inner) : TextWriter
     {
