@@ -7,6 +7,7 @@ namespace Reactive.Operators.EventTime;
 internal struct WatermarkTracker
 {
     private readonly long _delay;
+    private readonly bool _none;
 
     public WatermarkTracker(long delayTicks)
     {
@@ -14,6 +15,15 @@ internal struct WatermarkTracker
         Ticks = long.MinValue;
         MaxEventTicks = long.MinValue;
     }
+
+    private WatermarkTracker(bool none)
+        : this(0) => _none = none;
+
+    /// <summary>A tracker without watermark (Spark without <c>withWatermark</c>): it follows the newest event time, the watermark never moves.</summary>
+    public static WatermarkTracker None() => new(none: true);
+
+    /// <summary>Whether there is a watermark at all.</summary>
+    public readonly bool HasWatermark => !_none;
 
     /// <summary>The allowed delay, in ticks.</summary>
     public readonly long DelayTicks => _delay;
@@ -33,13 +43,13 @@ internal struct WatermarkTracker
         }
 
         MaxEventTicks = eventTicks;
-        return eventTicks >= long.MinValue + _delay && AdvanceTo(eventTicks - _delay);
+        return !_none && eventTicks >= long.MinValue + _delay && AdvanceTo(eventTicks - _delay);
     }
 
     /// <summary>Moves the watermark on to <paramref name="ticks"/> (an idle source); an earlier value does nothing.</summary>
     public bool AdvanceTo(long ticks)
     {
-        if (ticks <= Ticks)
+        if (_none || ticks <= Ticks)
         {
             return false;
         }

@@ -72,7 +72,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _rowValues = new double?[_aggCount];
             _stats = config.Stats;
             _store = new WindowStateStore<TKey>(_aggCount, config.KeyComparer, config.KeyOrder, config.MaxOpenWindows, config.MaxGroups, config.MaxStateRows);
-            _watermark = new WatermarkTracker(config.Delay);
+            _watermark = config.Delay is { } delay ? new WatermarkTracker(delay) : WatermarkTracker.None();
             _idle = IdleClock.Create(config.IdleTimeout is { } idle ? TimeSpan.FromTicks(idle) : null, config.Scheduler, this);
             _save = Save;
         }
@@ -263,9 +263,9 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             for (var w = 0; w < count; w++, start += _assigner.Slide)
             {
                 var end = start + _assigner.Duration;
-                if (end <= _watermark.Ticks)
+                if (end <= _watermark.Ticks && _config.Mode != WindowOutputMode.Complete)
                 {
-                    // Lateness is per window (Spark): this window is final, the row may still count in later ones.
+                    // (Complete mode keeps every window and takes late rows in, as Spark.) Lateness is per window (Spark): this window is final, the row may still count in later ones.
                     Late(value, t, start, end);
                     continue;
                 }
@@ -376,6 +376,12 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
         /// <summary>Closes the windows that are final (<c>end &lt;= watermark</c>; all of them for <see cref="long.MaxValue"/>), in start order.</summary>
         private void CloseWindows(long watermark)
         {
+            if (_config.Mode == WindowOutputMode.Complete && watermark != long.MaxValue)
+            {
+                // Complete mode never drops a window (Spark keeps all its state): only the end of the input closes them.
+                return;
+            }
+
             var startBefore = watermark == long.MaxValue ? long.MaxValue : watermark - _assigner.Duration + 1;
             if (watermark != long.MaxValue && watermark < long.MinValue + _assigner.Duration)
             {

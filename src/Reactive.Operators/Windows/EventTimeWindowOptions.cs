@@ -6,7 +6,7 @@ using Reactive.Operators.EventTime;
 namespace Reactive.Operators.Windows;
 
 /// <summary>
-/// Options of <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}"/>: Spark's
+/// Options of <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}(IObservable{T}, EventTimeWindowOptions{T, TKey})"/>: Spark's
 /// <c>groupBy(window(time, duration, slide, startOffset), key).agg(...)</c> with a watermark and an output mode.
 /// The operator copies and validates them when it is built; later changes do not affect it.
 /// </summary>
@@ -49,9 +49,36 @@ public sealed class EventTimeWindowOptions<T, TKey>
     /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
     public TimeSpan StartOffset { get; set; } = TimeSpan.Zero;
 
-    /// <summary>The allowed delay: watermark = max event time seen − delay (Spark's <c>withWatermark</c>).</summary>
-    /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
-    public TimeSpan WatermarkDelay { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// The allowed delay: watermark = max event time seen − delay (Spark's <c>withWatermark</c>). Null = no watermark
+    /// (a Spark query without <c>withWatermark</c>): no row is ever late and no window is final before the end of the
+    /// input; the state is bounded by <see cref="MaxOpenWindows"/>, <see cref="MaxGroups"/> and <see cref="MaxStateRows"/>.
+    /// <see cref="TimeSpan.Zero"/> is a watermark with zero delay.
+    /// </summary>
+    /// <value>The default value is null (no watermark).</value>
+    public TimeSpan? WatermarkDelay { get; set; }
+
+    /// <summary>
+    /// Micro-batch overload only: after a batch that moved the watermark, run a batch with no data at once (Spark's
+    /// no-data batch, append and update modes) so that the windows it made final come out without waiting for data.
+    /// </summary>
+    /// <value>The default value is true.</value>
+    public bool NoDataBatches { get; set; } = true;
+
+    /// <summary>
+    /// Micro-batch overload only: whether an empty inner observable is a batch of its own (true: a one-shot run, where
+    /// an empty file is a batch) or not (false: a live trigger with no data runs no batch, as Spark; it then runs only
+    /// as a due no-data batch).
+    /// </summary>
+    /// <value>The default value is false.</value>
+    public bool RunEmptyBatches { get; set; }
+
+    /// <summary>
+    /// Micro-batch overload only: what the end of the input does: <see cref="EndOfInput.Flush"/> runs one final batch
+    /// in which every window is final; <see cref="EndOfInput.Keep"/> (a stopped Spark query) emits nothing more.
+    /// </summary>
+    /// <value>The default value is <see cref="EndOfInput.Flush"/>.</value>
+    public EndOfInput AtEnd { get; set; } = EndOfInput.Flush;
 
     /// <summary>The aggregate columns, in result order; at least one.</summary>
     /// <value>The default value is an empty list.</value>
@@ -193,7 +220,7 @@ public sealed class EventTimeWindowOptions<T, TKey>
             throw new OptionValidationException(nameof(StartOffset), $"The absolute value of the start offset ({StartOffset}) must be less than the slide duration ({TimeSpan.FromTicks(slide)}).");
         }
 
-        if (WatermarkDelay < TimeSpan.Zero)
+        if (WatermarkDelay is { } delay && delay < TimeSpan.Zero)
         {
             throw new OptionValidationException(nameof(WatermarkDelay), $"The watermark delay ({WatermarkDelay}) must not be negative.");
         }
@@ -206,6 +233,11 @@ public sealed class EventTimeWindowOptions<T, TKey>
         if (IdleTimeout is { } idle && idle <= TimeSpan.Zero)
         {
             throw new OptionValidationException(nameof(IdleTimeout), $"The idle timeout ({idle}) must be positive (or null for none).");
+        }
+
+        if (!Enum.IsDefined(AtEnd))
+        {
+            throw new OptionValidationException(nameof(AtEnd), $"Unknown end-of-input behaviour {AtEnd}.");
         }
 
         if (!Enum.IsDefined(OutputMode))
@@ -250,4 +282,14 @@ public sealed class EventTimeWindowOptions<T, TKey>
             throw new OptionValidationException(name, $"{name} must be positive (it is {value}).");
         }
     }
+}
+
+/// <summary>What the micro-batch event-time window operator does when its input ends.</summary>
+public enum EndOfInput
+{
+    /// <summary>One final batch in which every window is final (the end of a finite input).</summary>
+    Flush,
+
+    /// <summary>Nothing more: the windows not final stay unemitted (a stopped Spark query).</summary>
+    Keep,
 }

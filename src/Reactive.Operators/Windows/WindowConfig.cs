@@ -15,7 +15,10 @@ internal sealed class WindowConfig<T, TKey>
         KeyComparer = o.KeyComparer ?? EqualityComparer<TKey>.Default;
         KeyOrder = o.KeyOrder ?? DefaultKeyOrder();
         Assigner = assigner;
-        Delay = o.WatermarkDelay.Ticks;
+        Delay = o.WatermarkDelay?.Ticks;
+        NoDataBatches = o.NoDataBatches;
+        RunEmptyBatches = o.RunEmptyBatches;
+        AtEnd = o.AtEnd;
         Kinds = [.. o.Aggregates.Select(a => a.Spec.Kind)];
         Selectors = [.. o.Aggregates.Select(a => a.Selector)];
         Specs = new ReadOnlyCollection<AggregateSpec>([.. o.Aggregates.Select(a => a.Spec)]);
@@ -44,7 +47,14 @@ internal sealed class WindowConfig<T, TKey>
 
     public WindowAssigner Assigner { get; }
 
-    public long Delay { get; }
+    /// <summary>The watermark delay in ticks; null = no watermark.</summary>
+    public long? Delay { get; }
+
+    public bool NoDataBatches { get; }
+
+    public bool RunEmptyBatches { get; }
+
+    public EndOfInput AtEnd { get; }
 
     public AggregateKind[] Kinds { get; }
 

@@ -101,7 +101,8 @@ public sealed class WindowResult<TKey> : IEquatable<WindowResult<TKey>>
 /// <param name="Mode">The output mode that produced the batch.</param>
 /// <param name="WatermarkTicks">The watermark when the batch was emitted (<see cref="long.MinValue"/> = none yet).</param>
 /// <param name="Aggregates">The header: the aggregate columns, naming <see cref="WindowResult{TKey}.Values"/>.</param>
-/// <param name="Rows">The result rows; never empty.</param>
+/// <param name="Rows">The result rows; never empty from the per-row overload; the micro-batch overload emits one update
+/// per batch that runs, with no rows when the batch has none.</param>
 public sealed record WindowUpdate<TKey>(
     long BatchId,
     WindowOutputMode Mode,
@@ -116,7 +117,44 @@ public sealed record WindowUpdate<TKey>(
     /// </summary>
     public bool IsProvisional { get; init; }
 
+    /// <summary>Micro-batch overload: a batch with no data (after a batch that moved the watermark, or the idle batch).</summary>
+    public bool IsNoDataBatch { get; init; }
+
+    /// <summary>Micro-batch overload: the final batch at the end of the input (<see cref="EndOfInput.Flush"/>), where every window is final.</summary>
+    public bool IsFinalBatch { get; init; }
+
+    /// <summary>Micro-batch overload: the batch's progress (Spark's <c>StreamingQueryProgress</c> fields); null from the per-row overload.</summary>
+    public BatchProgress? Progress { get; init; }
+
     /// <summary>Batch header and rows, one per line.</summary>
     public override string ToString() =>
         $"batch {BatchId} {Mode} ({string.Join(", ", Aggregates.Select(a => a.Name))}): {string.Join("; ", Rows)}";
 }
+
+/// <summary>
+/// The progress of one micro-batch of the event-time window operator, with the fields of Spark's
+/// <c>StreamingQueryProgress</c> (<c>numInputRows</c>, <c>eventTime</c>, <c>stateOperators</c>).
+/// </summary>
+/// <param name="BatchId">The batch id.</param>
+/// <param name="NumInputRows">Rows of the batch, late and without event time included.</param>
+/// <param name="EventTimeMinTicks">The earliest event time of the batch's rows (null when none has one).</param>
+/// <param name="EventTimeMaxTicks">The latest event time of the batch's rows (null when none has one).</param>
+/// <param name="EventTimeAvgTicks">The mean event time of the batch's rows (null when none has one).</param>
+/// <param name="WatermarkTicks">The watermark the batch ran with (<see cref="long.MinValue"/> = none).</param>
+/// <param name="NextWatermarkTicks">The watermark of the next batch (<see cref="long.MinValue"/> = none).</param>
+/// <param name="NumRowsTotal">State rows (window × key) after the batch.</param>
+/// <param name="NumRowsUpdated">State rows created or changed in the batch.</param>
+/// <param name="NumRowsDroppedByWatermark">Late row × window drops in the batch.</param>
+/// <param name="NumRowsMissingTime">Rows of the batch without a usable event time (dropped).</param>
+public sealed record BatchProgress(
+    long BatchId,
+    long NumInputRows,
+    long? EventTimeMinTicks,
+    long? EventTimeMaxTicks,
+    long? EventTimeAvgTicks,
+    long WatermarkTicks,
+    long NextWatermarkTicks,
+    long NumRowsTotal,
+    long NumRowsUpdated,
+    long NumRowsDroppedByWatermark,
+    long NumRowsMissingTime);

@@ -1,7 +1,7 @@
 namespace Reactive.Operators.Windows;
 
 /// <summary>
-/// A saved state of one <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}"/> subscription: the watermark,
+/// A saved state of one <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}(IObservable{T}, EventTimeWindowOptions{T, TKey})"/> subscription: the watermark,
 /// the open (not final) windows with their aggregate state, and what the output mode still owes. Minimal and
 /// versioned, for checkpoints; restore it through <see cref="EventTimeWindowOptions{T, TKey}.State"/> with the same options.
 /// </summary>
@@ -9,7 +9,7 @@ namespace Reactive.Operators.Windows;
 public sealed class WindowState<TKey>
 {
     /// <summary>The version of this layout.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Creates a snapshot.</summary>
     public WindowState(
@@ -20,7 +20,8 @@ public sealed class WindowState<TKey>
         IReadOnlyList<WindowStateEntry<TKey>> entries,
         IReadOnlyList<WindowResult<TKey>> pendingUpdates,
         IReadOnlyList<WindowResult<TKey>> finished,
-        bool completeDirty)
+        bool completeDirty,
+        bool noDataBatchDue = false)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(pendingUpdates);
@@ -33,6 +34,7 @@ public sealed class WindowState<TKey>
         PendingUpdates = pendingUpdates;
         Finished = finished;
         CompleteDirty = completeDirty;
+        NoDataBatchDue = noDataBatchDue;
     }
 
     /// <summary>The layout version (<see cref="CurrentVersion"/>).</summary>
@@ -44,7 +46,7 @@ public sealed class WindowState<TKey>
     /// <summary>The newest event time seen, UTC ticks.</summary>
     public long MaxEventTicks { get; }
 
-    /// <summary>The batch id of the next emitted batch.</summary>
+    /// <summary>The batch id of the next batch (micro-batch overload: the watermark is then the one that batch runs with).</summary>
     public long NextBatchId { get; }
 
     /// <summary>The state rows of the open windows (window × key), in the order they were created.</summary>
@@ -58,6 +60,12 @@ public sealed class WindowState<TKey>
 
     /// <summary>Complete mode: whether the table changed since the last trigger.</summary>
     public bool CompleteDirty { get; }
+
+    /// <summary>
+    /// Micro-batch overload: the last batch moved the watermark and its no-data batch has not run yet (a snapshot taken
+    /// while the batch's update was being delivered); the restored subscription runs it first.
+    /// </summary>
+    public bool NoDataBatchDue { get; }
 }
 
 /// <summary>One state row of an open window: its start, key, whether it changed since the last trigger, and its aggregates.</summary>

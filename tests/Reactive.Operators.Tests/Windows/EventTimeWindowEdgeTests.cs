@@ -7,7 +7,7 @@ using static Reactive.Testing.ReactiveTest;
 
 namespace Reactive.Operators.Tests.Windows;
 
-/// <summary>Edge cases of <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}"/>, worked out by hand.</summary>
+/// <summary>Edge cases of <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}(IObservable{T}, EventTimeWindowOptions{T, TKey})"/>, worked out by hand.</summary>
 public sealed class EventTimeWindowEdgeTests
 {
     private static ITestableObserver<string> Run(TestScheduler scheduler, IObservable<Row> source, EventTimeWindowOptions<Row, string> options)

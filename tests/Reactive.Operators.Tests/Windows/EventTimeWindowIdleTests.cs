@@ -7,7 +7,7 @@ using static Reactive.Testing.ReactiveTest;
 namespace Reactive.Operators.Tests.Windows;
 
 /// <summary>
-/// The idle timeout of <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}"/> (issue 16), in virtual
+/// The idle timeout of <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}(IObservable{T}, EventTimeWindowOptions{T, TKey})"/> (issue 16), in virtual
 /// time, worked out by hand: after IdleTimeout without a row (at exactly the last row + IdleTimeout, once per quiet
 /// spell) the watermark moves to the newest event time (never further, never from processing time); in append mode
 /// the windows still open are emitted in a provisional batch and stay open; one a later row lands in is emitted again

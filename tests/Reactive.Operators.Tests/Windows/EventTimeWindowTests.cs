@@ -9,7 +9,7 @@ using static Reactive.Testing.ReactiveTest;
 namespace Reactive.Operators.Tests.Windows;
 
 /// <summary>
-/// Marble tests of every rule of <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}"/>. Event times
+/// Marble tests of every rule of <see cref="EventTimeWindowExtensions.WindowByEventTime{T, TKey}(IObservable{T}, EventTimeWindowOptions{T, TKey})"/>. Event times
 /// are seconds from <see cref="WindowTestData.Base"/>; expected results are worked out by hand in the comments.
 /// </summary>
 public sealed class EventTimeWindowTests
