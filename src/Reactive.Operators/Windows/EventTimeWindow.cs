@@ -71,7 +71,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
             _aggCount = _kinds.Length;
             _rowValues = new double?[_aggCount];
             _stats = config.Stats;
-            _store = new WindowStateStore<TKey>(_aggCount, config.KeyComparer, config.KeyOrder, config.MaxOpenWindows, config.MaxGroups, config.MaxStateRows);
+            _store = config.CreateStore(_aggCount);
             _watermark = config.Delay is { } delay ? new WatermarkTracker(delay) : WatermarkTracker.None();
             _idle = IdleClock.Create(config.IdleTimeout is { } idle ? TimeSpan.FromTicks(idle) : null, config.Scheduler, this);
             _save = Save;
@@ -405,11 +405,7 @@ internal sealed class EventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
                             _store.Dirty(slot) = false;
                             break;
                         case WindowOutputMode.Complete:
-                            if (_finished.Count >= _config.MaxCompleteModeRows)
-                            {
-                                throw WindowStateStore<TKey>.Bound(nameof(EventTimeWindowOptions<T, TKey>.MaxCompleteModeRows), _config.MaxCompleteModeRows, "finished result rows kept for complete mode");
-                            }
-
+                            // Only the end of the input closes a window in complete mode; the store bounded them all (MaxCompleteModeRows).
                             _finished.Add(Result(slot));
                             break;
                     }

@@ -158,7 +158,10 @@ public sealed class EventTimeWindowOptions<T, TKey>
     [Range(1, int.MaxValue)]
     public int MaxStateRows { get; set; } = 1_000_000;
 
-    /// <summary>Complete mode: the most finished result rows kept for the table; more → OnError naming this option.</summary>
+    /// <summary>
+    /// Complete mode: the most rows in the result table (every window × key is kept, as Spark keeps all state in complete
+    /// mode); more → OnError naming this option.
+    /// </summary>
     /// <value>The default value is 100 000.</value>
     [Range(1, int.MaxValue)]
     public int MaxCompleteModeRows { get; set; } = 100_000;

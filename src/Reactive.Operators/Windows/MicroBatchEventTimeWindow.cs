@@ -88,7 +88,7 @@ internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpd
             _aggCount = _kinds.Length;
             _rowValues = new double?[_aggCount];
             _stats = config.Stats;
-            _store = new WindowStateStore<TKey>(_aggCount, config.KeyComparer, config.KeyOrder, config.MaxOpenWindows, config.MaxGroups, config.MaxStateRows);
+            _store = config.CreateStore(_aggCount);
             _idle = IdleClock.Create(config.IdleTimeout is { } idle ? TimeSpan.FromTicks(idle) : null, config.Scheduler, this);
             _save = Save;
         }

@@ -86,6 +86,15 @@ internal sealed class WindowConfig<T, TKey>
 
     public int MaxCompleteModeRows { get; }
 
+    /// <summary>
+    /// A state store within the bounds; in complete mode, where no window ever leaves the state (Spark), the state rows
+    /// are the result table's rows and also bounded by <see cref="MaxCompleteModeRows"/>, named when it is the lower.
+    /// </summary>
+    public WindowStateStore<TKey> CreateStore(int aggregateCount) =>
+        Mode == WindowOutputMode.Complete && MaxCompleteModeRows < MaxStateRows
+            ? new(aggregateCount, KeyComparer, KeyOrder, MaxOpenWindows, MaxGroups, MaxCompleteModeRows, nameof(MaxCompleteModeRows))
+            : new(aggregateCount, KeyComparer, KeyOrder, MaxOpenWindows, MaxGroups, MaxStateRows);
+
     public int MaxTimeWeightedSamples { get; }
 
     public static WindowConfig<T, TKey> From(EventTimeWindowOptions<T, TKey> o)

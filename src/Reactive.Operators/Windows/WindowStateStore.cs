@@ -23,6 +23,7 @@ internal sealed class WindowStateStore<TKey>
     private readonly int _maxOpenWindows;
     private readonly int _maxGroups;
     private readonly int _maxStateRows;
+    private readonly string _stateRowsOption;
 
     // Slots: state rows (window × key), accumulators flat in _acc[slot * _aggCount + i].
     private Accumulator[] _acc;
@@ -35,7 +36,7 @@ internal sealed class WindowStateStore<TKey>
     private int _slotHigh;
     private long _seq;
 
-    public WindowStateStore(int aggregateCount, IEqualityComparer<TKey> keyComparer, IComparer<TKey>? keyOrder, int maxOpenWindows, int maxGroups, int maxStateRows)
+    public WindowStateStore(int aggregateCount, IEqualityComparer<TKey> keyComparer, IComparer<TKey>? keyOrder, int maxOpenWindows, int maxGroups, int maxStateRows, string stateRowsOption = "MaxStateRows")
     {
         _aggCount = aggregateCount;
         _keyComparer = new KeyBoxComparer(keyComparer);
@@ -44,6 +45,7 @@ internal sealed class WindowStateStore<TKey>
         _maxOpenWindows = maxOpenWindows;
         _maxGroups = maxGroups;
         _maxStateRows = maxStateRows;
+        _stateRowsOption = stateRowsOption;
         const int InitialSlots = 16;
         _acc = new Accumulator[InitialSlots * _aggCount];
         _slotStart = new long[InitialSlots];
@@ -103,7 +105,7 @@ internal sealed class WindowStateStore<TKey>
         if (StateRows >= _maxStateRows)
         {
             window.Slots.Remove(box);
-            throw Bound("MaxStateRows", _maxStateRows, "state rows (window × key)");
+            throw Bound(_stateRowsOption, _maxStateRows, "state rows (window × key)");
         }
 
         ref var refs = ref CollectionsMarshal.GetValueRefOrAddDefault(_keyRefs, box, out var known);

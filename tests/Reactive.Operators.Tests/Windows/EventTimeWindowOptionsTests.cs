@@ -76,7 +76,7 @@ public sealed class EventTimeWindowOptionsTests
     public void Validate_StateOfAnotherVersionOrAggregateList_NamesState()
     {
         var entry = new WindowStateEntry<string>(0, "a", false, []);
-        Assert.Equal("State", Invalid(o => o.State = new(new WindowState<string>(2, 0, 0, 0, [], [], [], false))).ParamName);
+        Assert.Equal("State", Invalid(o => o.State = new(new WindowState<string>(WindowState<string>.CurrentVersion + 1, 0, 0, 0, [], [], [], false))).ParamName);
         Assert.Equal("State", Invalid(o => o.State = new(new WindowState<string>(WindowState<string>.CurrentVersion, 0, 0, 0, [entry], [], [], false))).ParamName);
     }
 
@@ -97,7 +97,7 @@ public sealed class EventTimeWindowOptionsTests
         Assert.Equal(TimeSpan.FromMinutes(10), o.WindowDuration);
         Assert.Null(o.SlideDuration);
         Assert.Equal(TimeSpan.Zero, o.StartOffset);
-        Assert.Equal(TimeSpan.Zero, o.WatermarkDelay);
+        Assert.Null(o.WatermarkDelay);
         Assert.Equal(WindowOutputMode.Append, o.OutputMode);
         Assert.Equal(TimeSpan.Zero, o.TriggerInterval);
         Assert.Null(o.IdleTimeout);
@@ -110,5 +110,8 @@ public sealed class EventTimeWindowOptionsTests
         Assert.Null(o.Rejected);
         Assert.Null(o.State);
         Assert.Null(o.Stats);
+        Assert.True(o.NoDataBatches);
+        Assert.False(o.RunEmptyBatches);
+        Assert.Equal(EndOfInput.Flush, o.AtEnd);
     }
 }

@@ -535,14 +535,14 @@ public sealed class EventTimeWindowTests
     }
 
     [Fact]
-    public void WindowByEventTime_CompleteMode_WholeTableEachTriggerKeepingFinishedWindows()
+    public void WindowByEventTime_CompleteMode_WholeTableEachTriggerKeepingEveryWindowAndTakingLateRows()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(
             OnNext(210, Row.Of(1, key: "a")),
             OnNext(220, Row.Of(12, key: "a")), // watermark 12: [0,10) final, kept in the table
             OnNext(230, Row.Of(13, key: "b")),
-            OnNext(240, Row.Of(5, key: "a")),  // late for the final [0,10): table unchanged, nothing emitted
+            OnNext(240, Row.Of(5, key: "a")),  // behind the watermark, but complete mode keeps every window and takes it (Spark)
             OnCompleted<Row>(300));
         var options = Options(10, mode: WindowOutputMode.Complete);
         options.Scheduler = scheduler;
@@ -553,6 +553,7 @@ public sealed class EventTimeWindowTests
             OnNext(210, "0: [0,10) a 1"),
             OnNext(220, "1: [0,10) a 1 | [10,20) a 1"),
             OnNext(230, "2: [0,10) a 1 | [10,20) a 1 | [10,20) b 1"),
+            OnNext(240, "3: [0,10) a 2 | [10,20) a 1 | [10,20) b 1"),
             OnCompleted<string>(300));
     }
 
@@ -635,11 +636,11 @@ public sealed class EventTimeWindowTests
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(
             OnNext(210, Row.Of(1)),
-            OnNext(220, Row.Of(12)), // [0,10) finished: 1 kept row
-            OnNext(230, Row.Of(25)), // [10,20) finished: a 2nd kept row > MaxCompleteModeRows 1
+            OnNext(220, Row.Of(12)), // 2 rows in the result table
+            OnNext(230, Row.Of(25)), // a 3rd row > MaxCompleteModeRows 2 (complete mode drops no window, so the table only grows)
             OnCompleted<Row>(300));
         var options = Options(10, mode: WindowOutputMode.Complete);
-        options.MaxCompleteModeRows = 1;
+        options.MaxCompleteModeRows = 2;
 
         var res = Run(scheduler, xs, options);
 
