@@ -31,4 +31,16 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Warning, "No pipeline is enabled; the service only serves its HTTP API. Enable one in appsettings.json or with --pipelines")]
     public static partial void NoPipelines(ILogger logger);
+
+    [LoggerMessage(1010, LogLevel.Information, "Pipeline {Pipeline} batch {BatchId} progress: {Progress}")]
+    public static partial void BatchProgress(ILogger logger, string pipeline, long batchId, string progress);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Pipeline {Pipeline} repeats batch {BatchId} ({Lines} lines) after a restart: it was planned and not committed; its results replace what it wrote before")]
+    public static partial void BatchRepeated(ILogger logger, string pipeline, long batchId, int lines);
+
+    [LoggerMessage(1012, LogLevel.Information, "Pipeline {Pipeline} checkpoint {Directory}: {What}")]
+    public static partial void CheckpointRecovered(ILogger logger, string pipeline, string directory, string what);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Pipeline {Pipeline} checkpoint {Directory}: {Warning}")]
+    public static partial void CheckpointWarning(ILogger logger, string pipeline, string directory, string warning);
 }

@@ -1,6 +1,7 @@
 namespace Reactive.Host.Analytics;
 
 /// <summary>The values of the group-by columns of one row, compared and ordered ordinally, nulls first.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(GroupKeyJsonConverter))]
 internal sealed class GroupKey(string?[] values) : IEquatable<GroupKey>, IComparable<GroupKey>
 {
     public static readonly GroupKey Empty = new([]);
@@ -58,4 +59,17 @@ internal sealed class GroupKey(string?[] values) : IEquatable<GroupKey>, ICompar
     }
 
     public override string ToString() => string.Join(",", values);
+}
+
+/// <summary>A <see cref="GroupKey"/> in a checkpoint: the array of its values.</summary>
+internal sealed class GroupKeyJsonConverter : System.Text.Json.Serialization.JsonConverter<GroupKey>
+{
+    public override GroupKey Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        var values = System.Text.Json.JsonSerializer.Deserialize<string?[]>(ref reader, options) ?? [];
+        return values.Length == 0 ? GroupKey.Empty : new GroupKey(values);
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, GroupKey value, System.Text.Json.JsonSerializerOptions options) =>
+        System.Text.Json.JsonSerializer.Serialize(writer, value.Values, options);
 }

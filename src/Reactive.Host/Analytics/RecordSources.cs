@@ -1,4 +1,5 @@
 using System.Reactive;
+using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Reactive.Operators.DeadLetters;
@@ -15,6 +16,14 @@ internal interface IRecordSource
 {
     /// <summary>The parsed records, each with its position (source, line); each rejected line goes to <paramref name="deadLetters"/>.</summary>
     IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters);
+
+    /// <summary>
+    /// The parsed records in micro-batches (Spark's execution model): each inner observable is one batch, subscribed
+    /// after the previous one completed. A live source's batch is what arrived in one <paramref name="trigger"/>
+    /// interval (none when nothing arrived); a one-shot run's batch is one input file (an empty file too).
+    /// One parser reads every batch of one input, so a CSV header is read once per file.
+    /// </summary>
+    IObservable<IObservable<Located<T>>> ParseBatches<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, TimeSpan trigger);
 
     /// <summary>The lines as they are, for pipelines of text (word count, file rows, raw tables).</summary>
     IObservable<SourceLine> TextLines();
@@ -35,13 +44,61 @@ internal sealed record LineCounters(Action Parsed, Action<SkipReason> Skipped, A
 /// <summary>The lines of a live source (socket, directory, replay, generator), parsed as they come: the service's case.</summary>
 /// <param name="lines">The source's lines.</param>
 /// <param name="counters">Told of each line's fate at the parse stage, or null.</param>
-internal sealed class LineRecordSource(IObservable<SourceLine> lines, LineCounters? counters = null) : IRecordSource
+/// <param name="batches">
+/// How the lines are cut into micro-batches (the trigger, the checkpoint's planned ranges); null: by the trigger on
+/// <see cref="System.Reactive.Concurrency.DefaultScheduler"/>, without checkpoints.
+/// </param>
+internal sealed class LineRecordSource(IObservable<SourceLine> lines, LineCounters? counters = null, LineBatcher? batches = null) : IRecordSource
 {
     public IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters)
     {
+        if (batches is { Checkpointed: true } batcher)
+        {
+            // Checkpointed per-row kinds: the rows still flow one by one, but in the batches the checkpoint plans;
+            // the end of each batch is told after its last row went through the operators (state saved, batch committed).
+            return Observable.Defer(() =>
+            {
+                var shared = parser();
+                return batcher.Cut(batcher.CheckpointInterval)
+                    .Select(batch => Observable.Defer(() =>
+                    {
+                        batcher.Starting(batch);
+                        return ParseLines(batch.Lines.ToObservable(ImmediateScheduler.Instance), () => shared, deadLetters);
+                    }).Concat(Observable.Defer(() =>
+                    {
+                        batcher.Ended(batch);
+                        return Observable.Empty<Located<T>>();
+                    })))
+                    .Concat();
+            });
+        }
+
+        return ParseLines(lines, parser, deadLetters);
+    }
+
+    public IObservable<IObservable<Located<T>>> ParseBatches<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, TimeSpan trigger)
+    {
+        var batcher = batches ?? new LineBatcher(lines, System.Reactive.Concurrency.DefaultScheduler.Instance);
+        return Observable.Defer(() =>
+        {
+            var shared = parser();
+            return batcher.Cut(trigger).Select(batch => Observable.Defer(() =>
+            {
+                batcher.Starting(batch);
+                return ParseLines(batch.Lines.ToObservable(ImmediateScheduler.Instance), () => shared, deadLetters);
+            }));
+        });
+    }
+
+    public IObservable<SourceLine> TextLines() => counters is null ? lines : lines.Do(_ => counters.Parsed());
+
+    public string? RawText(in LinePosition position) => position.Text;
+
+    private IObservable<Located<T>> ParseLines<T>(IObservable<SourceLine> from, Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters)
+    {
         if (counters is null)
         {
-            return lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters);
+            return from.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, deadLetters);
         }
 
         var rejected = Observer.Create<DeadLetter>(
@@ -53,20 +110,17 @@ internal sealed class LineRecordSource(IObservable<SourceLine> lines, LineCounte
             deadLetters.OnError,
             deadLetters.OnCompleted);
         var skipped = Observer.Create<SkippedLine>(s => counters.Skipped(s.Reason));
-        return lines.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, rejected, skipped).Do(_ => counters.Parsed());
+        return from.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, rejected, skipped).Do(_ => counters.Parsed());
     }
-
-    public IObservable<SourceLine> TextLines() => counters is null ? lines : lines.Do(_ => counters.Parsed());
-
-    public string? RawText(in LinePosition position) => position.Text;
 }
 
 /// <summary>
-/// A whole file parsed straight from its bytes, as fast as possible, on the subscribing thread (one-shot runs and
+/// Whole files parsed straight from their bytes, as fast as possible, on the subscribing thread (one-shot runs and
 /// backtests): no string per line, one compiled line loop per record type (<see cref="LineParsing.ParseFile{T}"/>,
-/// the path the benchmark measures). Dead letters name the file and the line, as a replay's would.
+/// the path the benchmark measures). Dead letters name the file and the line, as a replay's would. Several files are
+/// read in order: as one sequence (<see cref="Parse{T}"/>) or one micro-batch each (<see cref="ParseBatches{T}"/>).
 /// </summary>
-/// <param name="path">The file, or <c>-</c> for standard input.</param>
+/// <param name="paths">The files, in order; <c>-</c> for standard input.</param>
 /// <param name="stop">Cancelled by a consumer that failed: reading stops before the next line.</param>
 /// <param name="maxLineLength">The longest line parsed, in bytes; a longer one is a <c>line_too_long</c> dead letter.</param>
 /// <remarks>
@@ -75,17 +129,39 @@ internal sealed class LineRecordSource(IObservable<SourceLine> lines, LineCounte
 /// forward (rows are turned away in file order), so dead letters cost one more pass over the file at most and a run
 /// without them costs nothing.
 /// </remarks>
-internal sealed class FileRecordSource(string path, CancellationToken stop = default, int maxLineLength = LineParsing.DefaultMaxLineLength) : IRecordSource
+internal sealed class FileRecordSource(IReadOnlyList<string> paths, CancellationToken stop = default, int maxLineLength = LineParsing.DefaultMaxLineLength) : IRecordSource
 {
     /// <summary>The path that means standard input (read as UTF-8, like a pipe; dead letters name it <c>stdin</c>).</summary>
     public const string StandardInput = "-";
 
-    /// <summary>Lines read by the last subscription (header, blank and rejected lines included).</summary>
+    private readonly Dictionary<string, LineFinder> _finders = new(StringComparer.Ordinal);
+
+    public FileRecordSource(string path, CancellationToken stop = default, int maxLineLength = LineParsing.DefaultMaxLineLength)
+        : this([path], stop, maxLineLength)
+    {
+    }
+
+    /// <summary>Lines read so far (header, blank and rejected lines included), over all files.</summary>
     public long Lines { get; private set; }
 
+    /// <summary>Told after each file was read: its path and its lines.</summary>
+    public Action<string, long>? FileRead { get; init; }
+
     public IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
+        paths.Select(path => ParseFile(path, parser, deadLetters)).Concat();
+
+    public IObservable<IObservable<Located<T>>> ParseBatches<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters, TimeSpan trigger) =>
+        paths.Select(path => ParseFile(path, parser, deadLetters)).ToObservable(ImmediateScheduler.Instance);
+
+    private IObservable<Located<T>> ParseFile<T>(string path, Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
         Observable.Create<Located<T>>(observer =>
         {
+            if (stop.IsCancellationRequested)
+            {
+                observer.OnCompleted();
+                return Disposable.Empty;
+            }
+
             Stream stream;
             try
             {
@@ -99,26 +175,49 @@ internal sealed class FileRecordSource(string path, CancellationToken stop = def
 
             // An exception thrown while reading (a disk error) or by a consumer (a sink that cannot write) leaves
             // Subscribe as it is: Rx has detached this observer by then, so OnError would be lost.
+            long lines;
             using (stream)
             {
                 var rows = new IntoObservers<T>(observer, deadLetters);
-                Lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop).Lines;
+                lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop).Lines;
+                Lines += lines;
             }
 
+            FileRead?.Invoke(path, lines);
             observer.OnCompleted();
-            _finder?.Dispose();
-            _finder = null;
+            if (_finders.Remove(path, out var finder))
+            {
+                finder.Dispose();
+            }
+
             return Disposable.Empty;
         });
 
-    private LineFinder? _finder;
+    public string? RawText(in LinePosition position)
+    {
+        if (position.Text is { } text)
+        {
+            return text;
+        }
 
-    public string? RawText(in LinePosition position) =>
-        position.Text ?? (path == StandardInput ? null : (_finder ??= new LineFinder(path, maxLineLength)).Find(position.Line));
+        var path = position.Source;
+        if (path is null or "stdin" || !paths.Contains(path))
+        {
+            return null;
+        }
+
+        if (!_finders.TryGetValue(path, out var finder))
+        {
+            finder = new LineFinder(path, maxLineLength);
+            _finders[path] = finder;
+        }
+
+        return finder.Find(position.Line);
+    }
 
     public IObservable<SourceLine> TextLines() =>
-        Observable.Defer(() => (path == StandardInput ? ReadLines(Console.In) : File.ReadLines(path))
-            .Select((text, i) => new SourceLine(path == StandardInput ? "stdin" : path, i + 1, text))
+        Observable.Defer(() => paths.SelectMany(path => (path == StandardInput ? ReadLines(Console.In) : File.ReadLines(path))
+            .Select((text, i) => new SourceLine(path == StandardInput ? "stdin" : path, i + 1, text)))
             .ToObservable());
 
     private static IEnumerable<string> ReadLines(TextReader reader)

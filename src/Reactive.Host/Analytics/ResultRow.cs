@@ -20,6 +20,9 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
     /// requires escaped (<c>\"</c>, <c>\\</c>, control characters), so that <c>é</c> stays <c>é</c> and a raw CSV line
     /// with quotes stays readable; the lines go to files and terminals, never into an HTML page.
     /// </summary>
+    /// <summary>The micro-batch that produced the row (Spark's <c>batchId</c>), for kinds that run in micro-batches; written first in JSON.</summary>
+    public long? BatchId { get; init; }
+
     public static readonly JsonWriterOptions JsonLineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     // "yyyy-MM-ddTHH:mm:ss.fffffffZ" is 28 chars; years past 9999 cannot occur in a DateTimeOffset.
@@ -63,6 +66,11 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
     public void WriteJson(Utf8JsonWriter json, bool includeKind)
     {
         json.WriteStartObject();
+        if (BatchId is { } batchId)
+        {
+            json.WriteNumber("batchId", batchId);
+        }
+
         if (includeKind)
         {
             json.WriteString("kind", Kind);

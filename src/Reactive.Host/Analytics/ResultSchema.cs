@@ -64,4 +64,19 @@ internal sealed record ResultBatch(IReadOnlyList<ResultRow> Rows, DateTimeOffset
 {
     /// <summary>A batch of one row.</summary>
     public static ResultBatch Of(ResultRow row) => new([row]);
+
+    /// <summary>
+    /// A micro-batch kind (aggregate): the id of the batch these rows end (one such result per batch that ran, rows
+    /// or not: the pipeline commits its checkpoint on it). Null for per-row results.
+    /// </summary>
+    public long? BatchId { get; init; }
+
+    /// <summary>The operator's progress of that batch (Spark's <c>StreamingQueryProgress</c> fields it knows).</summary>
+    public Reactive.Operators.Windows.BatchProgress? Progress { get; init; }
+
+    /// <summary>A batch without data, run because the previous one moved the watermark (Spark's no-data batch).</summary>
+    public bool NoDataBatch { get; init; }
+
+    /// <summary>The batch at the end of a finite input, where every window became final.</summary>
+    public bool FinalBatch { get; init; }
 }

@@ -9,6 +9,7 @@ internal static class CommandLine
         usage:
           reactive [--pipelines a,b] [--urls URL] [--Section:Key value ...]   run the service
           reactive --list-pipelines                                            list configured pipelines
+          reactive --reset-checkpoint NAME                                     delete pipeline NAME's checkpoint (it starts afresh)
           reactive run spread|anomaly|aggregate --input FILE --output FILE     one-shot run over a finite input
           reactive generate bbo|hourly|bitcoin [--rows N] [--seed S] [-o FILE] deterministic sample data
           reactive sql [--json] [--url URL] "SELECT …"                          query the running service's tables
@@ -36,12 +37,70 @@ internal static class CommandLine
             return 0;
         }
 
+        if (Array.IndexOf(args, "--reset-checkpoint") is var reset and >= 0)
+        {
+            return ResetCheckpoint(reset + 1 < args.Length ? args[reset + 1] : null, [.. args.Where((_, i) => i != reset && i != reset + 1)], stdout, stderr);
+        }
+
         if (args.Contains("--list-pipelines"))
         {
             return ListPipelines([.. args.Where(a => a != "--list-pipelines")], stdout, stderr);
         }
 
         return await ServiceHost.RunAsync(args, stdout, stderr).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>reactive --reset-checkpoint NAME</c>: deletes the pipeline's checkpoint directory under
+    /// <c>Reactive:StateDirectory</c>, so that it starts afresh (its durable tables too). Exit 0 when done or when it had
+    /// none, 2 for a bad name or no state directory, 1 when the directory cannot be removed.
+    /// </summary>
+    private static int ResetCheckpoint(string? name, string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var catalog = PipelineCatalog.Load(ServiceHost.CreateBuilder(args).Configuration, out var errors);
+        if (errors.Count > 0)
+        {
+            return ServiceHost.ReportConfigurationErrors(errors, stderr);
+        }
+
+        if (name is null || name.StartsWith('-'))
+        {
+            stderr.WriteLine("reactive: --reset-checkpoint: give the pipeline's name (reactive --list-pipelines lists them)");
+            return 2;
+        }
+
+        var pipeline = catalog.Pipelines.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (pipeline is null)
+        {
+            stderr.WriteLine($"reactive: --reset-checkpoint: no pipeline named '{name}' is configured (configured: {string.Join(", ", catalog.Pipelines.Select(p => p.Name))})");
+            return 2;
+        }
+
+        if (catalog.Host.StateDirectory is not { } state)
+        {
+            stderr.WriteLine("reactive: --reset-checkpoint: Reactive:StateDirectory is not set, so no pipeline has a checkpoint");
+            return 2;
+        }
+
+        var directory = Pipelines.PipelineCheckpoint.DirectoryOf(state, pipeline.Name);
+        if (!Directory.Exists(directory))
+        {
+            stdout.WriteLine($"reactive: pipeline {pipeline.Name} has no checkpoint in {directory}: nothing to reset");
+            return 0;
+        }
+
+        try
+        {
+            Checkpoints.CheckpointDirectory.Reset(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Checkpoints.CheckpointException)
+        {
+            stderr.WriteLine($"reactive: --reset-checkpoint: cannot remove {directory}: {ex.Message}");
+            return 1;
+        }
+
+        stdout.WriteLine($"reactive: deleted the checkpoint of pipeline {pipeline.Name} ({directory}); it starts from the beginning of its input at the next start");
+        return 0;
     }
 
     private static int ListPipelines(string[] args, TextWriter stdout, TextWriter stderr)

@@ -16,8 +16,8 @@ namespace Reactive.Host.Cli;
 /// <summary>
 /// <c>reactive run &lt;pipeline&gt; --input FILE --output FILE</c>: a finite input processed as fast as
 /// possible through the same compositions the service runs, results written as JSON lines, exit 0
-/// at the end. Like Spark's <c>Trigger.Once</c>, the whole input is one micro-batch: update and
-/// complete modes emit once, at the end. The file is parsed from its bytes (<see cref="FileRecordSource"/>);
+/// at the end. Each input file is one micro-batch (a single file is Spark's <c>Trigger.Once</c>: nothing in it is
+/// late); the micro-batch kinds write each batch's progress to standard error. The file is parsed from its bytes (<see cref="FileRecordSource"/>);
 /// the service parses its sources' lines (<see cref="LineRecordSource"/>); the operators after the parser are the same.
 /// </summary>
 internal static class RunCommand
@@ -29,9 +29,10 @@ internal static class RunCommand
     {
         var text = new StringBuilder("""
             usage:
-              reactive run KIND --input FILE --output FILE [--dead-letters FILE] [--late FILE]
+              reactive run KIND --input FILE|DIR [--input FILE …] --output FILE [--dead-letters FILE] [--late FILE]
                                 [--max-line-length N] [--max-dead-letters N] [settings of the kind]
-            --input - reads standard input, --output - writes to standard output. Durations: "10 seconds", "5 minutes",
+            --input - reads standard input, --output - writes to standard output. Each input file is one micro-batch, in
+            the order given (a directory: its files in name order, those starting with . or _ left out). Durations: "10 seconds", "5 minutes",
             "1 hour", or 00:00:10. Each setting is also the key Pipelines:NAME:Options:KEY of a pipeline of that kind.
 
             """);
@@ -60,7 +61,8 @@ internal static class RunCommand
         var pipeline = args[0];
         var kind = PipelineKinds.Find(pipeline) is { OneShot: true } found ? found : null;
         var a = new ArgSettingSource(args.Skip(1), kind?.Flags ?? []);
-        var input = a.Value("input");
+        var inputs = a.List(new SettingName("Input", "input"));
+        var input = inputs.Count > 0 ? inputs[0] : null;
         var output = a.Value("output", alias: "o");
         var deadLetterPath = a.Value("dead-letters");
         var latePath = a.Value("late");
@@ -76,13 +78,38 @@ internal static class RunCommand
             options = kind.Bind(a, input);
         }
 
+        var files = new List<string>();
         if (input is null)
         {
             a.Error("input", "is required");
         }
-        else if (input != "-" && !File.Exists(input))
+
+        foreach (var path in inputs)
         {
-            a.Error("input", $"'{input}' does not exist");
+            if (path == "-")
+            {
+                if (inputs.Count > 1)
+                {
+                    a.Error("input", "- (standard input) cannot be read with other inputs");
+                }
+
+                files.Add(path);
+            }
+            else if (Directory.Exists(path))
+            {
+                // Spark's file source leaves out names starting with . or _ (hidden files, _SUCCESS markers).
+                files.AddRange(Directory.EnumerateFiles(path)
+                    .Where(f => Path.GetFileName(f) is var name && !name.StartsWith('.') && !name.StartsWith('_'))
+                    .Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                a.Error("input", $"'{path}' does not exist");
+            }
         }
 
         if (output is null)
@@ -91,7 +118,7 @@ internal static class RunCommand
         }
 
         // An output that is the input (also through a link), or two outputs that are one file, would destroy data.
-        var inputFile = input is null or "-" || !File.Exists(input) ? null : StagedFile.Identity(input);
+        var inputFiles = files.Where(f => f != "-").Select(StagedFile.Identity).ToHashSet();
         var outputs = new List<(string Arg, string File)>();
         foreach (var (arg, path) in new[] { ("output", output), ("dead-letters", deadLetterPath), ("late", latePath) })
         {
@@ -101,7 +128,7 @@ internal static class RunCommand
             }
 
             var file = StagedFile.Identity(path);
-            if (file == inputFile)
+            if (inputFiles.Contains(file))
             {
                 a.Error(arg, $"'{path}' is the input file: it would be overwritten (write the results elsewhere)");
             }
@@ -125,12 +152,12 @@ internal static class RunCommand
             return 2;
         }
 
-        IObservable<ResultRow> Compose(IRecordSource records, CompositionOutputs outputs) =>
-            kind!.Compose(records, options!, new ComposeContext(new HistoricalScheduler(), OneShot: true, outputs)).SelectMany(b => b.Rows);
+        IObservable<ResultBatch> Compose(IRecordSource records, CompositionOutputs outputs) =>
+            kind!.Compose(records, options!, new ComposeContext(new HistoricalScheduler(), OneShot: true, outputs));
 
         try
         {
-            return Execute(pipeline, input!, output!, deadLetterPath, latePath, maxLineLength, maxDeadLetters, Compose, kind!.SettingFor, stdout, stderr);
+            return Execute(pipeline, files, output!, deadLetterPath, latePath, maxLineLength, maxDeadLetters, Compose, kind!.SettingFor, stdout, stderr);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -142,13 +169,13 @@ internal static class RunCommand
 
     private static int Execute(
         string pipeline,
-        string input,
+        IReadOnlyList<string> inputs,
         string output,
         string? deadLetterPath,
         string? latePath,
         int maxLineLength,
         long? maxDeadLetters,
-        Func<IRecordSource, CompositionOutputs, IObservable<ResultRow>> compose,
+        Func<IRecordSource, CompositionOutputs, IObservable<ResultBatch>> compose,
         Func<string, SettingName?> setting,
         TextWriter stdout,
         TextWriter stderr)
@@ -212,13 +239,24 @@ internal static class RunCommand
                 late?.WriteLine(DeadLetterJson(d));
             }
 
-            var records = new FileRecordSource(input, stop.Token, maxLineLength);
+            var records = new FileRecordSource(inputs, stop.Token, maxLineLength);
             Exception? failure = null;
+            long batches = 0;
             using (compose(records, new CompositionOutputs(Dead, Late)).Subscribe(
-                row =>
+                batch =>
                 {
-                    rows++;
-                    results.Write(row);
+                    foreach (var row in batch.Rows)
+                    {
+                        rows++;
+                        results.Write(row);
+                    }
+
+                    if (batch.Progress is { } progress)
+                    {
+                        // Spark's StreamingQueryProgress of each micro-batch, one line each.
+                        batches++;
+                        stderr.WriteLine($"reactive run {pipeline}: {BatchLine(batch)}");
+                    }
                 },
                 ex =>
                 {
@@ -249,7 +287,7 @@ internal static class RunCommand
             }
 
             var codes = deadByCode.Count == 0 ? "" : " (" + string.Join(", ", deadByCode.Select(kv => $"{kv.Key} {kv.Value}")) + ")";
-            var summary = $"reactive run {pipeline}: read {lines} lines, wrote {rows} results, {dead} dead letters{codes}, {lateRows} late rows";
+            var summary = $"reactive run {pipeline}: read {lines} lines{(inputs.Count > 1 ? $" from {inputs.Count} files" : "")}, wrote {rows} results{(batches > 0 ? $" in {batches} batches" : "")}, {dead} dead letters{codes}, {lateRows} late rows";
             if (stoppedBy is { } signal)
             {
                 stderr.WriteLine($"{summary}; stopped by {signal} (the outputs hold whole lines up to there)");
@@ -280,6 +318,18 @@ internal static class RunCommand
                 file.Dispose();
             }
         }
+    }
+
+    /// <summary>One batch's progress as a line: <c>batch 0: 3 input rows, event time 19:39:27 … 19:39:56, watermark none → none, 3 state rows (3 updated, 0 dropped by watermark), 0 results</c>.</summary>
+    internal static string BatchLine(ResultBatch batch)
+    {
+        var p = batch.Progress!;
+        var results = batch.Rows.Count;
+        static string Time(long? ticks) => ticks is { } t && t != long.MinValue ? ResultRow.FormatTime(new DateTimeOffset(t, TimeSpan.Zero)) : "none";
+        var kind = batch.FinalBatch ? " (end of input)" : batch.NoDataBatch ? " (no data)" : "";
+        var times = p.EventTimeMinTicks is null ? "" : $", event time {Time(p.EventTimeMinTicks)} … {Time(p.EventTimeMaxTicks)}";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"batch {p.BatchId}{kind}: {p.NumInputRows} input rows{times}, watermark {Time(p.WatermarkTicks)} → {Time(p.NextWatermarkTicks)}, {p.NumRowsTotal} state rows ({p.NumRowsUpdated} updated, {p.NumRowsDroppedByWatermark} dropped by watermark), {results} results");
     }
 
     private static void Close(List<IDisposable> writers)

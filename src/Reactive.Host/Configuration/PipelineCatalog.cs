@@ -18,7 +18,8 @@ internal sealed class HostSettings
                 o.TimeZoneId = s.Text(n);
             }
         })
-        .Duration("ShutdownTimeout", null, (o, v) => o.ShutdownTimeout = v);
+        .Duration("ShutdownTimeout", null, (o, v) => o.ShutdownTimeout = v)
+        .Text("StateDirectory", null, (o, v) => o.StateDirectory = v);
 
     /// <summary>The binding table of <c>Reactive:Restart</c>.</summary>
     internal static readonly SettingsTable<HostSettings> RestartTable = new SettingsTable<HostSettings>()
@@ -40,6 +41,13 @@ internal sealed class HostSettings
     /// <summary>How long pipelines get to flush on Ctrl+C or SIGTERM (<c>Reactive:ShutdownTimeout</c>).</summary>
     /// <value>The default is 5 seconds.</value>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Where checkpoints live (<c>Reactive:StateDirectory</c>): one directory per pipeline whose source can replay,
+    /// and the durable tables of those pipelines. Null: no checkpoints (a restart starts each pipeline afresh).
+    /// </summary>
+    /// <value>The default is null.</value>
+    public string? StateDirectory { get; set; }
 
     public TimeZoneInfo ResolveTimeZone(TimeProvider time) =>
         TimeZoneId is null or "local" ? time.LocalTimeZone : TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
@@ -69,6 +77,28 @@ internal sealed record PipelineDefinition(
     /// <value>The default is none: a quiet source is not a stuck one (the course's socket feeds are typed by hand, a
     /// directory waits for files); set it for a feed that is never quiet for that long. <c>0 seconds</c> is none too.</value>
     public TimeSpan? StallTimeout { get; init; }
+
+    /// <summary>
+    /// Whether the pipeline keeps a checkpoint under <c>Reactive:StateDirectory</c> (<c>Pipelines:NAME:Checkpoint</c>);
+    /// only a pipeline whose kind has state and whose source can replay does.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool Checkpoint { get; init; } = true;
+
+    /// <summary>
+    /// The batch length of a checkpointed per-row pipeline (spread, anomaly: <c>Pipelines:NAME:CheckpointInterval</c>):
+    /// its state and the source position it covers are checkpointed together at this interval. A micro-batch kind
+    /// (aggregate) checkpoints each batch (its trigger).
+    /// </summary>
+    /// <value>The default is 10 seconds.</value>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The most lines in one micro-batch (<c>Pipelines:NAME:MaxRowsPerBatch</c>, Spark's <c>maxOffsetsPerTrigger</c>):
+    /// a batch that reaches it is cut before its trigger interval ends; 1 makes each line its own batch.
+    /// </summary>
+    /// <value>The default is 100 000.</value>
+    public int MaxRowsPerBatch { get; init; } = 100_000;
 }
 
 /// <summary>The complete, validated configuration.</summary>
@@ -160,6 +190,14 @@ internal static class PipelineCatalog
         }
 
         var description = r.Text("Description");
+        var checkpoint = true;
+        if (r.Text("Checkpoint") is { } checkpointText && !bool.TryParse(checkpointText, out checkpoint))
+        {
+            r.Error("Checkpoint", $"'{checkpointText}' is not true or false");
+        }
+
+        var checkpointInterval = SettingsTable<object>.ReadDuration(r, new SettingName("CheckpointInterval", null), DurationRule.Positive);
+        var maxRowsPerBatch = SettingsTable<object>.ReadInt(r, new SettingName("MaxRowsPerBatch", null), 1);
         var stallTimeout = SettingsTable<object>.ReadDuration(r, new SettingName("StallTimeout", null), DurationRule.NonNegative);
         if (kindText is null)
         {
@@ -201,6 +239,9 @@ internal static class PipelineCatalog
         return source is null ? null : new PipelineDefinition(name, kind, enabled, source, options, sinks, description)
         {
             StallTimeout = stallTimeout > TimeSpan.Zero ? stallTimeout : null,
+            Checkpoint = checkpoint,
+            CheckpointInterval = checkpointInterval ?? TimeSpan.FromSeconds(10),
+            MaxRowsPerBatch = maxRowsPerBatch ?? 100_000,
         };
     }
 }

@@ -38,6 +38,18 @@ public sealed record PipelineProgressView(
     long RowsRejected,
     string? StopReason)
 {
+    /// <summary>The last micro-batch's progress (Spark's <c>lastProgress</c>), or null.</summary>
+    public QueryProgress? LastProgress { get; init; }
+
+    /// <summary>The last batches' progress, oldest first (Spark's <c>recentProgress</c>).</summary>
+    public IReadOnlyList<QueryProgress> RecentProgress { get; init; } = [];
+
+    /// <summary>Whether a restart loses nothing and repeats nothing: <c>exactly-once</c> (a replayable source with a checkpoint), <c>at-least-once</c> (replayable, no checkpoint) or <c>at-most-once</c> (a socket).</summary>
+    public string? Delivery { get; init; }
+
+    /// <summary>The checkpoint directory, or null.</summary>
+    public string? Checkpoint { get; init; }
+
     /// <summary>Takes a snapshot of <paramref name="p"/>.</summary>
     public static PipelineProgressView From(PipelineProgress p)
     {
@@ -67,7 +79,19 @@ public sealed record PipelineProgressView(
             p.SkippedBlank,
             p.SkippedHeader,
             p.RowsRejected,
-            p.StopReason == PipelineStopReason.None ? null : p.StopReason.ToString());
+            p.StopReason == PipelineStopReason.None ? null : p.StopReason.ToString())
+        {
+            LastProgress = p.LastProgress,
+            RecentProgress = p.RecentProgress,
+            Delivery = p.SourceCanReplay switch
+            {
+                false => "at-most-once",
+                true when p.Checkpoint is not null => "exactly-once",
+                true => "at-least-once",
+                _ => null,
+            },
+            Checkpoint = p.Checkpoint,
+        };
     }
 }
 

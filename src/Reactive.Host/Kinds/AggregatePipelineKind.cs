@@ -3,6 +3,7 @@ using System.Reactive.Linq;
 using Reactive.Host.Analytics;
 using Reactive.Host.Settings;
 using Reactive.Operators.DeadLetters;
+using Reactive.Operators.EventTime;
 using Reactive.Operators.Parsing;
 using Reactive.Operators.Windows;
 
@@ -57,6 +58,14 @@ internal sealed class AggregatePipelineOptions
     /// <summary>How often a live pipeline emits its results (its trigger); a one-shot run emits once, at the end.</summary>
     /// <value>The default is 5 seconds.</value>
     public TimeSpan Trigger { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether a batch that moved the watermark is followed at once by a batch without data (Spark's <c>spark.sql.streaming.noDataMicroBatches.enabled</c>).</summary>
+    /// <value>The default is on.</value>
+    public bool NoDataBatches { get; set; } = true;
+
+    /// <summary>What the end of a finite input does with the windows not final yet: flush them (final), or keep them unemitted (a stopped Spark query).</summary>
+    /// <value>The default is <see cref="EndOfInput.Flush"/>.</value>
+    public EndOfInput AtEnd { get; set; } = EndOfInput.Flush;
 
     /// <summary>The windows: duration, slide, start offset, watermark delay, output mode, idle timeout and bounds (the operator's own defaults).</summary>
     public EventTimeWindowOptions<Row, GroupKey> Window { get; } = new();
@@ -147,6 +156,10 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
 
     public override bool OneShot => true;
 
+    public override bool Checkpoints => true;
+
+    public override bool MicroBatches => true;
+
     protected override SettingsTable<AggregatePipelineOptions> Table { get; } = new SettingsTable<AggregatePipelineOptions>()
         .Enum<RowFormat>("Format", "format", (o, v) => o.Format = v, aliases: FormatNames)
         .Bool("CsvHeader", "no-header", (o, v) => o.CsvHeader = v, inverted: true)
@@ -174,7 +187,9 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         .Duration("StartOffset", "start-offset", (o, v) => o.Window.StartOffset = v, DurationRule.Any)
         .Duration("Watermark", "watermark", (o, v) => o.Window.WatermarkDelay = v, DurationRule.NonNegative, nameof(EventTimeWindowOptions<,>.WatermarkDelay))
         .Enum<WindowOutputMode>("OutputMode", "output-mode", (o, v) => o.Window.OutputMode = v)
-        .Duration("Trigger", null, (o, v) => o.Trigger = v, DurationRule.NonNegative, nameof(EventTimeWindowOptions<,>.TriggerInterval))
+        .Duration("Trigger", null, (o, v) => o.Trigger = v, DurationRule.Positive, nameof(EventTimeWindowOptions<,>.TriggerInterval))
+        .Switch("NoDataBatches", "no-data-batches", (o, v) => o.NoDataBatches = v)
+        .Enum<EndOfInput>("AtEnd", "at-end", (o, v) => o.AtEnd = v)
         .Duration("IdleTimeout", null, (o, v) => o.Window.IdleTimeout = v)
         .Int("MaxOpenWindows", "max-open-windows", (o, v) => o.Window.MaxOpenWindows = v, min: 1)
         .Int("MaxGroups", "max-groups", (o, v) => o.Window.MaxGroups = v, min: 1)
@@ -206,6 +221,12 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
             return;
         }
 
+        if (source is not ArgSettingSource && options.Window.OutputMode == WindowOutputMode.Append && options.Window.WatermarkDelay is null)
+        {
+            // Spark: "Append output mode not supported when there are streaming aggregations ... without watermark".
+            source.Error(Table.NameOf(nameof(options.Window.WatermarkDelay)), "append mode needs a watermark in a live pipeline: without one no window is ever final, so none would be written (Spark refuses it too); set a delay such as \"10 seconds\", or OutputMode update or complete");
+        }
+
         Table.Validate(source, () => WindowOptions(options, System.Reactive.Concurrency.ImmediateScheduler.Instance, null, null).Validate());
     }
 
@@ -230,16 +251,30 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         Func<ILineParser<Row>> parser = options.Format == RowFormat.Csv
             ? () => new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = options.CsvHeader })
             : () => new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema });
-        var rows = input.Parse(parser, deadLetters);
         var window = WindowOptions(options, context.Scheduler, outputs, schema, input);
-        if (context.OneShot)
+        window.NoDataBatches = options.NoDataBatches;
+        window.AtEnd = options.AtEnd;
+
+        // Every batch cut from the input runs (Spark runs a batch whenever its source has new offsets): a one-shot
+        // run's batch is a file, an empty one too; a live batch is the lines of one trigger interval, even when the
+        // parser turned them all away (an interval without lines is no batch).
+        window.RunEmptyBatches = true;
+        if (context.State is { } state)
         {
-            // The whole input is one micro-batch: the trigger never fires before the end of the input.
-            window.TriggerInterval = TimeSpan.FromDays(365);
+            var handle = new StateHandle<WindowState<GroupKey>>(state.Restore<WindowState<GroupKey>>());
+            window.State = handle;
+            state.Save = handle.Save;
         }
 
-        return rows.WindowByEventTime(window)
-            .Select(update => new ResultBatch([.. update.Rows.Select(r => WindowRow(r, options))], IsTrigger: true));
+        return input.ParseBatches(parser, deadLetters, options.Trigger)
+            .WindowByEventTime(window)
+            .Select(update => new ResultBatch([.. update.Rows.Select(r => WindowRow(r, options) with { BatchId = update.BatchId })], IsTrigger: true)
+            {
+                BatchId = update.BatchId,
+                Progress = update.Progress,
+                NoDataBatch = update.IsNoDataBatch,
+                FinalBatch = update.IsFinalBatch,
+            });
     }
 
     /// <summary>The operator's options for one run: the configured windows, the rows' time, keys and aggregates.</summary>

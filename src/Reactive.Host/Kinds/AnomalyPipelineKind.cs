@@ -4,6 +4,7 @@ using Reactive.Host.Analytics;
 using Reactive.Host.Settings;
 using Reactive.Operators.Anomaly;
 using Reactive.Operators.DeadLetters;
+using Reactive.Operators.EventTime;
 using Reactive.Operators.Parsing;
 
 namespace Reactive.Host.Kinds;
@@ -43,6 +44,8 @@ internal sealed class AnomalyPipelineKind : PipelineKind<AnomalyPipelineOptions>
 
     public override bool OneShot => true;
 
+    public override bool Checkpoints => true;
+
     public override string? ReplayTimeFormat => "hourly";
 
     protected override SettingsTable<AnomalyPipelineOptions> Table { get; } = new SettingsTable<AnomalyPipelineOptions>()
@@ -73,11 +76,31 @@ internal sealed class AnomalyPipelineKind : PipelineKind<AnomalyPipelineOptions>
 
         var rejected = Observer.Create<Rejected<Located<HourlyPrice>>>(r => outputs.Reject(r, input, Render));
         var zone = options.Format.TimeZone;
+        var anomaly = options.Anomaly;
+        if (context.State is { } state)
+        {
+            // Checkpointed: the baselines start from the saved ones and are saved after each batch.
+            var handle = new StateHandle<AnomalyState>(state.Restore<AnomalyState>());
+            anomaly = Copy(anomaly);
+            anomaly.State = handle;
+            state.Save = handle.Save;
+        }
+
         return prices
-            .DetectAnomalies(options.Anomaly, p => p.Value.TimestampTicks, p => p.Value.Hour, p => p.Value.Price, rejected: rejected)
+            .DetectAnomalies(anomaly, p => p.Value.TimestampTicks, p => p.Value.Hour, p => p.Value.Price, rejected: rejected)
             .Select(r => Row(r, zone))
             .Select(ResultBatch.Of);
     }
+
+    private static AnomalyOptions Copy(AnomalyOptions o) => new()
+    {
+        StandardDeviations = o.StandardDeviations,
+        Lookback = o.Lookback,
+        MinHistory = o.MinHistory,
+        EmitEvaluations = o.EmitEvaluations,
+        MaxSeries = o.MaxSeries,
+        MaxBaselineSize = o.MaxBaselineSize,
+    };
 
     /// <summary>A price in the course's layout (<c>date,hour,hoep</c>), for dead letters of a file read as bytes.</summary>
     private static string Render(HourlyPrice p) =>

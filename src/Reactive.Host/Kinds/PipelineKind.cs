@@ -9,7 +9,38 @@ namespace Reactive.Host.Kinds;
 /// <param name="OneShot">A finite input run as fast as possible (<c>reactive run</c>): the whole input is one micro-batch, no idle timeout.</param>
 /// <param name="Outputs">Where dead letters, late rows and progress go.</param>
 /// <param name="ConsoleRows">The records a console batch shows (what a sampling batch keeps).</param>
-internal sealed record ComposeContext(IScheduler Scheduler, bool OneShot, CompositionOutputs Outputs, int ConsoleRows = 10);
+/// <param name="State">The operator state of a checkpointed run (what it starts from, how it is saved), or null.</param>
+internal sealed record ComposeContext(IScheduler Scheduler, bool OneShot, CompositionOutputs Outputs, int ConsoleRows = 10, KindState? State = null);
+
+/// <summary>
+/// The operator state of a checkpointed pipeline: the snapshot it starts from (read from the checkpoint) and how the
+/// kind's operators are saved after each batch (<see cref="Save"/>, set by the kind's composition).
+/// </summary>
+/// <param name="initial">The saved snapshot, or null to start empty.</param>
+internal sealed class KindState(System.Text.Json.JsonElement? initial)
+{
+    /// <summary>How snapshots are written and read: the operators' state records, and <see cref="GroupKey"/> as an array.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new()
+    {
+        IncludeFields = false,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The saved snapshot, or null.</summary>
+    public System.Text.Json.JsonElement? Initial => initial;
+
+    /// <summary>Takes a snapshot of the running operators (called after a batch, on the thread that ran it); set by the composition.</summary>
+    public Func<object>? Save { get; set; }
+
+    /// <summary>The saved snapshot as <typeparamref name="T"/>, or null to start empty.</summary>
+    public T? Restore<T>()
+        where T : class =>
+        initial is { } json ? System.Text.Json.JsonSerializer.Deserialize<T>(json, Json) : null;
+
+    /// <summary>The snapshot of the running operators, as JSON.</summary>
+    public System.Text.Json.JsonElement Snapshot() =>
+        System.Text.Json.JsonSerializer.SerializeToElement(Save?.Invoke() ?? throw new InvalidOperationException("the pipeline's composition registered no state to save"), Json);
+}
 
 /// <summary>
 /// A pipeline kind: the one place that says what a <c>Pipelines:NAME</c> of this <c>Kind</c> (and <c>reactive run KIND</c>)
@@ -32,6 +63,15 @@ internal interface IPipelineKind
 
     /// <summary>Whether <c>reactive run NAME</c> runs it over a file.</summary>
     bool OneShot { get; }
+
+    /// <summary>
+    /// Whether its operators' state is checkpointed (<see cref="ComposeContext.State"/>) when its source can replay:
+    /// then a restart neither loses nor repeats a result.
+    /// </summary>
+    bool Checkpoints { get; }
+
+    /// <summary>Whether it runs in micro-batches of its own (one <see cref="ResultBatch.BatchId"/> per batch); else per row.</summary>
+    bool MicroBatches { get; }
 
     /// <summary>How a replayed file of its input dates its lines (a replay source's default <c>TimeFormat</c>), or null.</summary>
     string? ReplayTimeFormat { get; }
@@ -78,6 +118,10 @@ internal abstract class PipelineKind<TOptions> : IPipelineKind
     public virtual IReadOnlyList<string> Sinks { get; } = ["console", "table", "jsonl", "csv"];
 
     public virtual bool OneShot => false;
+
+    public virtual bool Checkpoints => false;
+
+    public virtual bool MicroBatches => false;
 
     public virtual string? ReplayTimeFormat => null;
 

@@ -4,6 +4,7 @@ using System.Reactive.Linq;
 using Reactive.Host.Analytics;
 using Reactive.Host.Settings;
 using Reactive.Operators.DeadLetters;
+using Reactive.Operators.EventTime;
 using Reactive.Operators.Parsing;
 using Reactive.Operators.Spread;
 
@@ -73,6 +74,8 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
 
     public override bool OneShot => true;
 
+    public override bool Checkpoints => true;
+
     public override string? ReplayTimeFormat => "bbo";
 
     protected override SettingsTable<SpreadPipelineOptions> Table { get; } = new SettingsTable<SpreadPipelineOptions>()
@@ -140,12 +143,55 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
         return Observable.Defer(() =>
         {
             var symbols = new HashSet<string>(StringComparer.Ordinal);
+
+            // Checkpointed: each symbol's spread starts from its saved state; the snapshot is every symbol's, by symbol.
+            var restored = context.State?.Restore<Dictionary<string, SpreadState>>() ?? [];
+            var handles = new Dictionary<string, StateHandle<SpreadState>>(StringComparer.Ordinal);
+            var saved = new Dictionary<string, SpreadState>(restored, StringComparer.Ordinal);
+            symbols.UnionWith(restored.Keys);
+            if (context.State is { } state)
+            {
+                state.Save = () =>
+                {
+                    foreach (var (name, handle) in handles)
+                    {
+                        if (handle.IsAttached)
+                        {
+                            saved[name] = handle.Save();
+                        }
+                    }
+
+                    return new Dictionary<string, SpreadState>(saved, StringComparer.Ordinal);
+                };
+            }
+
+            SpreadOptions For(string symbol)
+            {
+                if (context.State is null)
+                {
+                    return spread;
+                }
+
+                var handle = new StateHandle<SpreadState>(restored.GetValueOrDefault(symbol));
+                handles[symbol] = handle;
+                return new SpreadOptions
+                {
+                    WatermarkDelay = spread.WatermarkDelay,
+                    IncludeLockedAndCrossed = spread.IncludeLockedAndCrossed,
+                    EmitSeconds = spread.EmitSeconds,
+                    EmitMinutes = spread.EmitMinutes,
+                    MaxPendingQuotes = spread.MaxPendingQuotes,
+                    IdleTimeout = spread.IdleTimeout,
+                    State = handle,
+                };
+            }
+
             return quotes
                 .Where(q => symbols.Contains(q.Value.Symbol) || Admit(q, symbols, maxSymbols, input, outputs))
                 .GroupBy(q => q.Value.Symbol, StringComparer.Ordinal)
                 .SelectMany(symbol => symbol.Publish(q =>
                 {
-                    var windows = q.Spread(spread, x => x.Value.TimestampTicks, x => x.Value.BidPrice, x => x.Value.AskPrice, context.Scheduler, rejected)
+                    var windows = q.Spread(For(symbol.Key), x => x.Value.TimestampTicks, x => x.Value.BidPrice, x => x.Value.AskPrice, context.Scheduler, rejected)
                         .Select(r => SpreadRow(r, symbol.Key, outputs));
                     return options.EmitQuotes
                         ? q.QuoteSpreads(x => x.Value.TimestampTicks, x => x.Value.BidPrice, x => x.Value.AskPrice).Select(x => QuoteRow(x, symbol.Key)).Merge(windows)

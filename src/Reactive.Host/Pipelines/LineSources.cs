@@ -1,5 +1,6 @@
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using Reactive.Host.Analytics;
 using Reactive.Host.Configuration;
 using Reactive.Host.Progress;
 using Reactive.Sources;
@@ -18,8 +19,13 @@ internal static class LineSources
     /// The pipeline's lines until <paramref name="stop"/>: each counted as input; what the source
     /// rejects goes to the dead letters; its status changes are logged and shown in progress.
     /// </summary>
-    public static IObservable<SourceLine> Open(PipelineRunContext ctx, CancellationToken stop)
+    /// <param name="ctx">The pipeline.</param>
+    /// <param name="stop">Stops the source.</param>
+    /// <param name="resumeAt">The position to resume after (a checkpoint's last committed one), or null for the start.</param>
+    public static IObservable<SourceLine> Open(PipelineRunContext ctx, CancellationToken stop, SourcePosition? resumeAt = null)
     {
+        var resume = resumeAt is { Offset: > 0 } r ? r : null;
+        ctx.Progress.SourceCanReplay = CanReplay(ctx.Definition.Source);
         IObservable<SourceLine> lines = ctx.Definition.Source switch
         {
             SampleSourceDefinition s => SampleTextSource.Create(s.Interval, ctx.Scheduler, s.Count)
@@ -34,10 +40,12 @@ internal static class LineSources
                     AsFastAsPossible = s.Options.AsFastAsPossible,
                     MaxLineLength = s.Options.MaxLineLength,
                     TimeOf = ReplayTimeFormats.Resolve(s.TimeFormat ?? ctx.Definition.Kind.ReplayTimeFormat ?? ReplayTimeFormats.Default)!,
+                    ResumeAtByte = resume?.Offset ?? 0,
+                    ResumeAtLine = resume?.Line ?? 0,
                 },
                 ctx.Scheduler)),
-            GeneratorSourceDefinition s => Generate(s, ctx)
-                .Select((text, i) => new SourceLine($"generator:{s.Generator}", i + 1, text)),
+            GeneratorSourceDefinition s => Generate(s, ctx, resume?.Offset ?? 0)
+                .Select((text, i) => new SourceLine($"generator:{s.Generator}", (resume?.Offset ?? 0) + i + 1, text) { Offset = (resume?.Offset ?? 0) + i + 1 }),
             _ => throw new NotSupportedException($"source kind {ctx.Definition.Source.Kind} is not wired"),
         };
         return lines
@@ -49,7 +57,10 @@ internal static class LineSources
     public static IObservable<string> OpenText(PipelineRunContext ctx, CancellationToken stop) =>
         Open(ctx, stop).Select(l => l.Text);
 
-    private static IObservable<string> Generate(GeneratorSourceDefinition s, PipelineRunContext ctx) => s.Options switch
+    /// <summary>Whether the source can give its lines again from a position (a checkpoint can resume it); a socket cannot.</summary>
+    public static bool CanReplay(SourceDefinition source) => source is ReplaySourceDefinition or GeneratorSourceDefinition;
+
+    private static IObservable<string> Generate(GeneratorSourceDefinition s, PipelineRunContext ctx, long startRow) => s.Options switch
     {
         BboQuoteGeneratorOptions o => BboQuoteGenerator.Observe(o, ctx.Scheduler, s.Pacing),
         HourlyPriceGeneratorOptions o => HourlyPriceGenerator.Observe(o, ctx.Scheduler, s.Pacing),

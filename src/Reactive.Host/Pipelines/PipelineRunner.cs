@@ -5,7 +5,10 @@ using Reactive.Operators.Windows;
 
 namespace Reactive.Host.Pipelines;
 
-/// <summary>Runs one pipeline: its source's lines through its kind's composition into its sinks.</summary>
+/// <summary>
+/// Runs one pipeline: its source's lines through its kind's composition into its sinks, in micro-batches
+/// (<see cref="BatchTracker"/>), from its checkpoint when it has one (<see cref="PipelineCheckpoint"/>).
+/// </summary>
 internal static class PipelineRunner
 {
     public static async Task RunAsync(PipelineRunContext ctx, CancellationToken stop)
@@ -21,31 +24,40 @@ internal static class PipelineRunner
             stats,
             ctx.Progress.SetWatermark,
             ctx.Progress.ObserveEventTime);
-        var batches = kind.Compose(
-            new LineRecordSource(LineSources.Open(ctx, stop), new LineCounters(
+
+        // A checkpoint when the state directory is set, the kind has state and the source can replay; it may stop
+        // the pipeline here with a message naming its directory (a damaged or incompatible checkpoint).
+        using var checkpoint = PipelineCheckpoint.Open(ctx);
+        var state = checkpoint is null ? null : new KindState(checkpoint.RestoredState);
+        using var sinks = new RowSinks(definition.Name, [.. definition.Sinks.Where(s => s is not ConsoleSinkDefinition)], kind.Shape(definition.Options), ctx.Services.Tables, ctx.Services.Files, ctx.Progress)
+        {
+            Resume = checkpoint?.TableMarks,
+            ExactlyOnce = checkpoint is not null,
+        };
+        sinks.Prepare();
+        var tracker = new BatchTracker(ctx, checkpoint, state, sinks, console.Count > 0, consoleRows);
+        var lines = LineSources.Open(ctx, stop, checkpoint?.ResumeAt);
+        var batcher = new LineBatcher(lines, ctx.Scheduler)
+        {
+            Checkpointed = checkpoint is not null,
+            Reruns = checkpoint?.Reruns ?? [],
+            ResumedAt = checkpoint?.ResumeAt ?? SourcePosition.Start,
+            CheckpointInterval = definition.CheckpointInterval,
+            MaxRowsPerBatch = definition.MaxRowsPerBatch,
+            OnStarting = tracker.Starting,
+            OnEnded = tracker.EndedPerRow,
+        };
+        var results = kind.Compose(
+            new LineRecordSource(lines, new LineCounters(
                 () => ctx.Progress.RecordParsed(),
                 reason => ctx.Progress.RecordSkipped(blank: reason == Reactive.Operators.Parsing.SkipReason.Blank),
-                ctx.Progress.RecordLineDeadLetter)),
+                ctx.Progress.RecordLineDeadLetter), batcher),
             definition.Options,
-            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows));
+            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state));
 
-        using var sinks = new RowSinks(definition.Name, [.. definition.Sinks.Where(s => s is not ConsoleSinkDefinition)], kind.Shape(definition.Options), ctx.Services.Tables, ctx.Services.Files, ctx.Progress);
-        sinks.Prepare();
-        await PipelineRunContext.RunToEndAsync(batches, batch =>
+        await PipelineRunContext.RunToEndAsync(results, batch =>
         {
-            var started = ctx.Time.GetTimestamp();
-            ctx.Progress.RecordOutput(batch.Total ?? batch.Rows.Count);
-            if (console.Count > 0)
-            {
-                ctx.Output.Write(kind.Console(batch, definition.Options, consoleRows, ctx.Zone) ?? string.Concat(batch.Rows.Select(r => r.ToJson() + "\n")));
-            }
-
-            sinks.WriteBatch(batch.Rows);
-            if (batch.IsTrigger)
-            {
-                ctx.Progress.RecordTrigger(ctx.Time.GetElapsedTime(started));
-            }
-
+            tracker.OnResult(batch);
             if (batch.Time is { } time)
             {
                 Log.BatchEmitted(ctx.Logger, ctx.Name, time, ctx.Progress.InputRows, ctx.Progress.OutputRows, ctx.Progress.DeadLetters);

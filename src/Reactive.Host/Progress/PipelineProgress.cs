@@ -78,6 +78,12 @@ public sealed class PipelineProgress
     private readonly Queue<RateSample> _samples = new();
     private double _inputRate;
     private double _processedRate;
+    private readonly Lock _batchLock = new();
+    private readonly Queue<QueryProgress> _recent = new();
+    private volatile QueryProgress? _lastProgress;
+
+    /// <summary>How many batches' progress <see cref="RecentProgress"/> keeps (Spark keeps 100).</summary>
+    public const int RecentProgressCount = 20;
 
     /// <summary>Creates the progress of pipeline <paramref name="name"/> of kind <paramref name="kind"/>.</summary>
     public PipelineProgress(string name, string kind)
@@ -185,6 +191,43 @@ public sealed class PipelineProgress
             {
                 return _processedRate;
             }
+        }
+    }
+
+    /// <summary>The last micro-batch's progress (Spark's <c>lastProgress</c>); null before the first, and for pipelines that do not run in batches.</summary>
+    public QueryProgress? LastProgress => _lastProgress;
+
+    /// <summary>The last batches' progress, oldest first (Spark's <c>recentProgress</c>), at most <see cref="RecentProgressCount"/>.</summary>
+    public IReadOnlyList<QueryProgress> RecentProgress
+    {
+        get
+        {
+            lock (_batchLock)
+            {
+                return [.. _recent];
+            }
+        }
+    }
+
+    /// <summary>Whether the source can give its input again after a restart; false: at-most-once (a socket).</summary>
+    public bool? SourceCanReplay { get; set; }
+
+    /// <summary>The checkpoint directory, when the pipeline has one.</summary>
+    public string? Checkpoint { get; set; }
+
+    /// <summary>Records a micro-batch's progress: it is <see cref="LastProgress"/> now, kept in <see cref="RecentProgress"/>.</summary>
+    public void RecordBatch(QueryProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        lock (_batchLock)
+        {
+            _recent.Enqueue(progress);
+            while (_recent.Count > RecentProgressCount)
+            {
+                _recent.Dequeue();
+            }
+
+            _lastProgress = progress;
         }
     }
 

@@ -206,6 +206,26 @@ internal sealed class SettingsTable<TOptions>
             }
         }, option, flag: true);
 
+    /// <summary>An on/off setting that takes a value on the command line too (<c>--no-data-batches off</c>): on, off, true or false.</summary>
+    public SettingsTable<TOptions> Switch(string key, string? arg, Action<TOptions, bool> set, string? option = null) =>
+        Add(key, arg, (s, n, o) =>
+        {
+            switch (s.Text(n)?.ToLowerInvariant())
+            {
+                case null:
+                    return;
+                case "on" or "true":
+                    set(o, true);
+                    break;
+                case "off" or "false":
+                    set(o, false);
+                    break;
+                case var text:
+                    s.Error(n, $"'{text}' is not on or off");
+                    break;
+            }
+        }, option);
+
     /// <summary>A duration (Spark's interval words, <c>10 seconds</c>, or TimeSpan text).</summary>
     public SettingsTable<TOptions> Duration(string key, string? arg, Action<TOptions, TimeSpan> set, DurationRule rule = DurationRule.Positive, string? option = null) =>
         Add(key, arg, (s, n, o) =>

@@ -36,6 +36,16 @@ internal sealed class RowSinks : IDisposable
         _files = files;
     }
 
+    /// <summary>
+    /// A checkpointed pipeline's sinks: each batch's rows are written so that writing the batch again replaces them
+    /// (windowed tables upsert on window and keys; each file sink writes one file per batch), and
+    /// <see cref="Commit"/> waits until the tables hold them.
+    /// </summary>
+    public bool ExactlyOnce { get; init; }
+
+    /// <summary>The tables' marks at the last committed batch, to resume them from (what a re-run batch wrote after is dropped); null: new tables.</summary>
+    public IReadOnlyDictionary<string, long>? Resume { get; init; }
+
     /// <summary>Creates every table now, before the first result (a query at start finds an empty table).</summary>
     public void Prepare()
     {
@@ -88,6 +98,65 @@ internal sealed class RowSinks : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes one micro-batch's rows: as <see cref="WriteBatch(IReadOnlyList{ResultRow})"/>, or, for a checkpointed
+    /// pipeline (<see cref="ExactlyOnce"/> and a <paramref name="batchId"/>), idempotently per batch id.
+    /// </summary>
+    public void WriteBatch(IReadOnlyList<ResultRow> rows, long? batchId)
+    {
+        if (!ExactlyOnce || batchId is not { } id)
+        {
+            WriteBatch(rows);
+            return;
+        }
+
+        foreach (var sink in _sinks)
+        {
+            switch (sink)
+            {
+                case TableSinkDefinition:
+                    foreach (var group in rows.GroupBy(r => r.Kind))
+                    {
+                        var target = (ITableSink)Target(sink, group.Key);
+                        if (_shape.Mode == ResultMode.Complete)
+                        {
+                            target.ReplaceAll([.. group.Select(ToTableRow)]);
+                        }
+                        else
+                        {
+                            target.WriteBatch([.. group.Select(ToTableRow)]);
+                        }
+                    }
+
+                    break;
+                case FileSinkDefinition:
+                    foreach (var schema in _shape.Schemas)
+                    {
+                        // A file per batch and kind, written (or, without rows, removed) whole: a re-run replaces it.
+                        var target = (BatchFileSink)Target(sink, schema.Kind);
+                        target.WriteBatch(id, [.. rows.Where(r => r.Kind == schema.Kind).Select(ToTableRow)]);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Waits until the tables hold every row written so far; returns each table's mark (what it holds), for the commit.</summary>
+    public IReadOnlyDictionary<string, long> Commit()
+    {
+        var marks = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var ((sink, _), target) in _targets)
+        {
+            if (target is ITableSink table)
+            {
+                marks[table.Table] = table.CommitMark();
+            }
+        }
+
+        return marks;
+    }
+
     public void Dispose()
     {
         foreach (var target in _targets.Values.OfType<IDisposable>())
@@ -105,6 +174,7 @@ internal sealed class RowSinks : IDisposable
             target = sink switch
             {
                 TableSinkDefinition table => CreateTable(table, schema),
+                FileSinkDefinition file when ExactlyOnce => CreateBatchFiles(file, schema),
                 FileSinkDefinition file => CreateFile(file, schema),
                 _ => throw new InvalidOperationException($"sink {sink.Kind} takes no rows"),
             };
@@ -129,6 +199,12 @@ internal sealed class RowSinks : IDisposable
             _ when schema.Keys is { } schemaKeys => (OutputMode.Update, schemaKeys),
             _ => (OutputMode.Append, null),
         };
+        if (ExactlyOnce && mode == OutputMode.Append && schema.HasWindow)
+        {
+            // Checkpointed: a window written again by a re-run batch replaces its row (each window is one row in append mode).
+            (mode, keys) = (OutputMode.Update, _shape.Keys ?? []);
+        }
+
         var table = store.GetOrCreate(NameFor(sink.Table, schema), tableSchema, mode, mode == OutputMode.Update ? [.. (keys ?? []).Select(ColumnName)] : null, sink.MaxRows);
         _progress?.AttachSink(table.Table, () => new SinkCounters(table.QueueLength, table.DroppedRows, table.WaitTime));
         return table;
@@ -138,6 +214,12 @@ internal sealed class RowSinks : IDisposable
     {
         var factory = _files ?? throw new InvalidOperationException("file sinks are not available in this run");
         return factory.Create(NameFor(_pipeline, schema), [.. schema.Columns.Select(c => c.Name)], schema.HasWindow, sink.Format);
+    }
+
+    private BatchFileSink CreateBatchFiles(FileSinkDefinition sink, ResultSchema schema)
+    {
+        var factory = _files ?? throw new InvalidOperationException("file sinks are not available in this run");
+        return factory.CreateBatchFiles(NameFor(_pipeline, schema), [.. schema.Columns.Select(c => c.Name)], schema.HasWindow, sink.Format);
     }
 
     /// <summary>A SQL identifier for a result field: <c>avg(spread)</c> → <c>avg_spread</c>, <c>count(px)</c> → <c>count_px</c>.</summary>

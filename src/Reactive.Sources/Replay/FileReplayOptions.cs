@@ -27,6 +27,8 @@ public sealed class FileReplayOptions
     /// <summary>Lines to skip at the start: the last line number already processed, to resume after a restart.</summary>
     /// <value>The default value is 0.</value>
     public long ResumeAfterLine { get; set; }
+    public long ResumeAtByte { get; set; }
+    public long ResumeAtLine { get; set; }
 
     /// <summary>The longest line kept, in characters; a longer line is rejected (<c>line_too_long</c>) and skipped.</summary>
     /// <value>The default value is <see cref="DefaultMaxLineLength"/>.</value>

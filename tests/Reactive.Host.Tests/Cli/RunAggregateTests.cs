@@ -4,8 +4,10 @@ namespace Reactive.Host.Tests.Cli;
 public sealed class RunAggregateTests
 {
     // Hand-worked: 10 s windows sliding by 5 s, watermark 10 s. t=1 → [-5,5),[0,10); t=4 (b) → same;
-    // t=7 → [0,10),[5,15); t=12 → [5,15),[10,20); t=30 → [25,35),[30,40). The row at t=2 arrives after
-    // the watermark reached 30 − 10 = 20, so both its windows are final: 2 late (row, window) pairs.
+    // t=7 → [0,10),[5,15); t=12 → [5,15),[10,20); t=30 → [25,35),[30,40). The row at t=2 comes in a second
+    // file, the next micro-batch, which runs with the watermark 30 − 10 = 20 of the first: both its windows
+    // are final, so 2 late (row, window) pairs. (In the same file it would count: a batch is judged by the
+    // watermark before it.)
     private const string Input = """
         {"time":"2024-01-01T00:00:01Z","id":"a","value":1}
         {"time":"2024-01-01T00:00:04Z","id":"b","value":2}
@@ -16,17 +18,21 @@ public sealed class RunAggregateTests
         {"time":"2024-01-01T00:00:02Z","id":"a","value":100}
         """;
 
+    private static readonly string[] InputLines = Input.Split('\n');
+
     [Fact]
     public void RunAggregate_SlidingWindowsByKey_WritesSparkShapedRowsDeadLettersAndLateRows()
     {
         var input = CliRunner.TempFile("in.jsonl");
-        File.WriteAllText(input, Input);
+        File.WriteAllText(input, string.Join('\n', InputLines[..6]) + "\n");
+        var second = CliRunner.TempFile("in2.jsonl");
+        File.WriteAllText(second, InputLines[6] + "\n");
         var output = CliRunner.TempFile("out.jsonl");
         var dead = CliRunner.TempFile("dead.jsonl");
         var late = CliRunner.TempFile("late.jsonl");
 
         var (exit, _, stderr) = CliRunner.Run(
-            "run", "aggregate", "--input", input, "--time-field", "time", "--window", "10 seconds", "--slide", "5 seconds",
+            "run", "aggregate", "--input", input, "--input", second, "--time-field", "time", "--window", "10 seconds", "--slide", "5 seconds",
             "--group-by", "id", "--agg", "count", "--agg", "avg(value)", "--watermark", "10 seconds",
             "--output", output, "--dead-letters", dead, "--late", late);
 
@@ -45,7 +51,7 @@ public sealed class RunAggregateTests
         ], rows);
         var first = CliRunner.ReadJsonLines(output)[0];
         Assert.Equal("2023-12-31T23:59:55Z", first.GetProperty("window").GetProperty("start").GetString());
-        Assert.Equal(["window", "id", "count", "avg(value)"], first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["batchId", "window", "id", "count", "avg(value)"], first.EnumerateObject().Select(p => p.Name));
 
         var deadLetter = Assert.Single(CliRunner.ReadJsonLines(dead));
         Assert.Equal(5, deadLetter.GetProperty("line").GetInt64());
@@ -53,11 +59,11 @@ public sealed class RunAggregateTests
         Assert.Contains("yesterday", deadLetter.GetProperty("raw").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, CliRunner.ReadJsonLines(late).Count);
         Assert.All(CliRunner.ReadJsonLines(late), l => Assert.Equal("late", l.GetProperty("code").GetString()));
-        // Turned away by the window operator, not the parser, and still named by its file, line and text (line 7: value 100).
+        // Turned away by the window operator, not the parser, and still named by its file, line and text (line 1 of the second file: value 100).
         Assert.All(CliRunner.ReadJsonLines(late), l => Assert.Equal(
-            (input, 7L, """{"time":"2024-01-01T00:00:02Z","id":"a","value":100}"""),
+            (second, 1L, """{"time":"2024-01-01T00:00:02Z","id":"a","value":100}"""),
             (l.GetProperty("source").GetString(), l.GetProperty("line").GetInt64(), l.GetProperty("raw").GetString())));
-        Assert.Contains("read 7 lines, wrote 8 results, 1 dead letters (bad_date 1), 2 late rows", stderr, StringComparison.Ordinal);
+        Assert.Contains("read 7 lines from 2 files, wrote 8 results in 4 batches, 1 dead letters (bad_date 1), 2 late rows", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,8 +10,9 @@ namespace Reactive.Host.Tests.Cli;
 /// here, with the reason in the commit.
 /// </summary>
 /// <remarks>
-/// One change is deliberate: each spread row now says its symbol (the spread is per symbol, a real feed carries many).
-/// The spread outputs are compared with that one field taken out of every line, and every line must have had it.
+/// Two changes are deliberate: each spread row now says its symbol (the spread is per symbol, a real feed carries
+/// many), and each aggregate row starts with its micro-batch's <c>batchId</c> (issue 11: Spark's execution model).
+/// Those outputs are compared with that one field taken out of every line, and every line must have had it.
 /// </remarks>
 public sealed class RunGoldenOutputTests
 {
@@ -52,6 +53,13 @@ public sealed class RunGoldenOutputTests
             var lines = File.ReadAllLines(output);
             Assert.All(lines, line => Assert.Equal(1, CountOf(line, symbol)));
             bytes = System.Text.Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l.Replace(symbol, "", StringComparison.Ordinal) + "\n")));
+        }
+        else if (args[0] == "aggregate")
+        {
+            // {"batchId":N,"window":… → {"window":…
+            var lines = File.ReadAllLines(output);
+            Assert.All(lines, line => Assert.Matches("""^\{"batchId":\d+,"window":""", line));
+            bytes = System.Text.Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => "{" + l[(l.IndexOf(',', StringComparison.Ordinal) + 1)..] + "\n")));
         }
 
         Assert.Equal(expectedSha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));

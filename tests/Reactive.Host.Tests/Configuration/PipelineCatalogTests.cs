@@ -214,6 +214,7 @@ public sealed class PipelineCatalogTests
             ("Pipelines:agg:Options:Schema", schema),
             ("Pipelines:agg:Options:TimeField", "t"),
             ("Pipelines:agg:Options:Window", "1 minute"),
+            ("Pipelines:agg:Options:Watermark", "10 seconds"),
             ("Pipelines:agg:Options:Aggregates:0", "avg(value)"));
 
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
@@ -272,6 +273,45 @@ public sealed class PipelineCatalogTests
         Assert.Equal([$"Pipelines:r:Source:Path: the file '{missing}' does not exist"], errors);
     }
 
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("append", null, true)]
+    [InlineData("append", "0 seconds", false)]
+    [InlineData("update", null, false)]
+    [InlineData("complete", null, false)]
+    public void Load_LiveAggregateInAppendModeWithoutWatermark_NamesTheWatermarkKey(string? mode, string? watermark, bool refused)
+    {
+        // Spark: "Append output mode not supported when there are streaming aggregations ... without watermark".
+        var file = Path.GetTempFileName();
+        List<(string, string)> settings =
+        [
+            ("Pipelines:r:Kind", "aggregate"), ("Pipelines:r:Source:Kind", "replay"), ("Pipelines:r:Source:Path", file),
+            ("Pipelines:r:Source:TimeFormat", "json:t"), ("Pipelines:r:Options:TimeField", "t"), ("Pipelines:r:Options:Window", "1 minute"),
+            ("Pipelines:r:Options:Aggregates", "count"),
+        ];
+        if (mode is not null)
+        {
+            settings.Add(("Pipelines:r:Options:OutputMode", mode));
+        }
+
+        if (watermark is not null)
+        {
+            settings.Add(("Pipelines:r:Options:Watermark", watermark));
+        }
+
+        Load(out var errors, [.. settings]);
+
+        if (refused)
+        {
+            var error = Assert.Single(errors);
+            Assert.StartsWith("Pipelines:r:Options:Watermark: append mode needs a watermark in a live pipeline", error, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(errors);
+        }
+    }
+
     [Fact]
     public void Load_ReplayWithAnUnknownTimeFormat_NamesTheKey()
     {
@@ -279,7 +319,7 @@ public sealed class PipelineCatalogTests
 
         Load(out var errors, ("Pipelines:r:Kind", "aggregate"), ("Pipelines:r:Source:Kind", "replay"), ("Pipelines:r:Source:Path", file),
             ("Pipelines:r:Source:TimeFormat", "json:"), ("Pipelines:r:Options:TimeField", "t"), ("Pipelines:r:Options:Window", "1 minute"),
-            ("Pipelines:r:Options:Aggregates", "count"));
+            ("Pipelines:r:Options:Watermark", "10 seconds"), ("Pipelines:r:Options:Aggregates", "count"));
 
         Assert.Equal(["Pipelines:r:Source:TimeFormat: 'json:' is not a replay time format (bbo, hourly, json:<field>, unix:<column>, none)"], errors);
     }

@@ -31,6 +31,7 @@ public sealed class TablesAtStartTests
             "--Pipelines:a:Source:Port", port,
             "--Pipelines:a:Options:TimeField", "t",
             "--Pipelines:a:Options:Window", "1 minute",
+            "--Pipelines:a:Options:Watermark", "10 seconds",
             "--Pipelines:a:Options:GroupBy", "sym",
             "--Pipelines:a:Options:Aggregates", "count,avg(px)",
             "--Pipelines:a:Sinks:0:Kind", "table",

@@ -1,0 +1,102 @@
+using System.Reactive.Subjects;
+using Reactive.Host.Analytics;
+using Reactive.Host.Pipelines;
+using Reactive.Sources;
+using Reactive.Testing;
+
+namespace Reactive.Host.Tests.Pipelines;
+
+/// <summary>How a live source's lines become micro-batches: re-runs over exactly their logged ranges, then one batch per trigger.</summary>
+public sealed class LineBatcherTests
+{
+    private static SourceLine Line(long n) => new("f", n, $"line {n}") { Offset = n * 10 };
+
+    private static SourcePosition At(long n) => n == 0 ? SourcePosition.Start : new SourcePosition("f", n, n * 10);
+
+    [Fact]
+    public void Live_OneBatchPerTriggerInterval_NoneForAQuietOne_RangesChained()
+    {
+        var scheduler = new TestScheduler();
+        var lines = new Subject<SourceLine>();
+        var batches = new List<LineBatch>();
+        using var _ = new LineBatcher(lines, scheduler).Cut(TimeSpan.FromSeconds(5)).Subscribe(batches.Add);
+
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(1).Ticks);
+        lines.OnNext(Line(1));
+        lines.OnNext(Line(2));
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(6).Ticks);
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(11).Ticks); // a quiet interval: no batch
+        lines.OnNext(Line(3));
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(16).Ticks);
+
+        Assert.Equal(2, batches.Count);
+        Assert.Equal([1L, 2L], batches[0].Lines.Select(l => l.LineNumber));
+        Assert.Equal((At(0), At(2)), (batches[0].Start, batches[0].End));
+        Assert.Equal([3L], batches[1].Lines.Select(l => l.LineNumber));
+        Assert.Equal((At(2), At(3)), (batches[1].Start, batches[1].End));
+        Assert.All(batches, b => Assert.Null(b.PlannedId));
+    }
+
+    [Fact]
+    public void Live_AFullBatchIsCutBeforeItsIntervalEnds()
+    {
+        var scheduler = new TestScheduler();
+        var lines = new Subject<SourceLine>();
+        var batches = new List<LineBatch>();
+        using var _ = new LineBatcher(lines, scheduler) { MaxRowsPerBatch = 2 }.Cut(TimeSpan.FromSeconds(5)).Subscribe(batches.Add);
+
+        for (var n = 1; n <= 5; n++)
+        {
+            lines.OnNext(Line(n));
+        }
+
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(5).Ticks);
+
+        Assert.Equal([[1L, 2L], [3L, 4L], [5L]], batches.Select(b => b.Lines.Select(l => l.LineNumber).ToArray()));
+    }
+
+    [Fact]
+    public void Reruns_ComeFirstOverExactlyTheirRanges_WithTheirIds_NoDataOnesLeftToTheOperator_ThenLiveBatchesFromTheirEnd()
+    {
+        var scheduler = new TestScheduler();
+        var lines = new Subject<SourceLine>();
+        var batches = new List<LineBatch>();
+        var batcher = new LineBatcher(lines, scheduler)
+        {
+            ResumedAt = At(2),
+            Reruns = [new PlannedBatch(7, At(2), At(4)), new PlannedBatch(8, At(4), At(4)), new PlannedBatch(9, At(4), At(5))],
+        };
+        using var _ = batcher.Cut(TimeSpan.FromSeconds(5)).Subscribe(batches.Add);
+
+        // The source resumes after line 2 (the last committed position).
+        for (var n = 3; n <= 7; n++)
+        {
+            lines.OnNext(Line(n));
+        }
+
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(5).Ticks);
+
+        // Batch 8 planned no lines (a no-data batch): the restored operator runs it again itself, so it is not cut.
+        Assert.Equal([7L, 9L, null], batches.Select(b => b.PlannedId));
+        Assert.Equal([[3L, 4L], [5L], [6L, 7L]], batches.Select(b => b.Lines.Select(l => l.LineNumber).ToArray()));
+        Assert.Equal((At(5), At(7)), (batches[2].Start, batches[2].End));
+    }
+
+    [Fact]
+    public void Rerun_WhoseLinesTheSourceNoLongerGives_FailsNamingTheBatch()
+    {
+        var scheduler = new TestScheduler();
+        var lines = new Subject<SourceLine>();
+        Exception? error = null;
+        var batcher = new LineBatcher(lines, scheduler) { Reruns = [new PlannedBatch(3, At(0), new SourcePosition("f", 2, 25))] };
+        using var _ = batcher.Cut(TimeSpan.FromSeconds(5)).Subscribe(_ => { }, e => error = e);
+
+        lines.OnNext(Line(1));
+        lines.OnNext(Line(2)); // ends at 20, then line 3 at 30: no line ends at 25
+
+        lines.OnNext(Line(3));
+
+        Assert.IsType<InvalidDataException>(error);
+        Assert.Contains("planned batch 3", error!.Message, StringComparison.Ordinal);
+    }
+}
