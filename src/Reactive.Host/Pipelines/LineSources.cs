@@ -25,7 +25,9 @@ internal static class LineSources
     public static IObservable<SourceLine> Open(PipelineRunContext ctx, CancellationToken stop, SourcePosition? resumeAt = null)
     {
         var resume = resumeAt is { Offset: > 0 } r ? r : null;
-        ctx.Progress.SourceCanReplay = CanReplay(ctx.Definition.Source);
+        // A socket loses what it sent while the service was down; the others give it again: from a checkpoint
+        // (replay, generator), the files not yet done (directory), or the start.
+        ctx.Progress.SourceCanReplay = ctx.Definition.Source is not SocketSourceDefinition;
         IObservable<SourceLine> lines = ctx.Definition.Source switch
         {
             SampleSourceDefinition s => SampleTextSource.Create(s.Interval, ctx.Scheduler, s.Count)

@@ -19,6 +19,7 @@ public sealed class TablesAtStartTests
             null,
             "--urls", "http://127.0.0.1:0",
             "--pipelines", "s,a",
+            "--Reactive:StateDirectory", "state",
             "--Pipelines:s:Kind", "spread",
             "--Pipelines:s:Source:Kind", "socket",
             "--Pipelines:s:Source:Host", "127.0.0.1",
@@ -51,6 +52,11 @@ public sealed class TablesAtStartTests
         Assert.Equal(["sym", "count", "avg_px"], columns.Where(c => !c!.StartsWith("window", StringComparison.Ordinal)));
         using var response = await http.PostAsJsonAsync("/api/sql", new { sql = "SELECT count(*) FROM spread" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // A socket cannot replay: its pipelines say they are at-most-once (no checkpoint, even with a state directory).
+        var pipelines = await http.GetFromJsonAsync<JsonElement>("/api/pipelines");
+        Assert.All(pipelines.EnumerateArray(), p => Assert.Equal("at-most-once", p.GetProperty("delivery").GetString()));
+        Assert.Equal(2, pipelines.GetArrayLength());
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
     }
 }

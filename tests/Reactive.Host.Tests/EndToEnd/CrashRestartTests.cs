@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Reactive.Testing;
+
+namespace Reactive.Host.Tests.EndToEnd;
+
+/// <summary>
+/// Issue 11's proof: the built service, checkpointed (<c>Reactive:StateDirectory</c>), killed with SIGKILL at 20+
+/// random points while it replays a recorded feed — the real BTC trades into the aggregate, the course's quotes into the
+/// spread — and started again each time; at the end its table and files equal those of a run never interrupted, row
+/// for row, with no duplicate and no gap. The same with the newest checkpoint file truncated at a random byte.
+/// </summary>
+/// <remarks>
+/// The aggregate's batches are cut by count only (<c>MaxRowsPerBatch</c>, a trigger of an hour), so every run plans
+/// the same batches and the part files (one per batch) must be byte-equal. The spread processes each quote as it comes
+/// and checkpoints every <c>CheckpointInterval</c>: its batches depend on timing, its rows do not, so its files are
+/// compared concatenated in batch order.
+/// </remarks>
+public sealed class CrashRestartTests
+{
+    private const string BtcFile = "btc_gbp_kraken_trades_2017-06-11_to_2017-07-17.csv";
+    private const string QuotesFile = "14081.csv";
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
+
+    [SharedDataTheory(BtcFile)]
+    [InlineData(false, 11)]
+    [InlineData(true, 12)]
+    public async Task Aggregate_RealBtcTrades_KilledAt20RandomPoints_SameTableAndFilesAsUninterrupted(bool truncate, int seed)
+    {
+        var scenario = new Scenario("btc", "btc_window", Aggregate(SharedData.PathOf(BtcFile)), ConcatenateFiles: false);
+        await RunAsync(scenario, truncate, seed);
+    }
+
+    [SharedDataTheory(QuotesFile)]
+    [InlineData(false, 21)]
+    [InlineData(true, 22)]
+    public async Task Spread_CourseQuotes_KilledAt20RandomPoints_SameTableAndFilesAsUninterrupted(bool truncate, int seed)
+    {
+        var scenario = new Scenario("quotes", "spread", Spread(SharedData.PathOf(QuotesFile)), ConcatenateFiles: true);
+        await RunAsync(scenario, truncate, seed);
+    }
+
+    private sealed record Scenario(string Pipeline, string Table, string[] Args, bool ConcatenateFiles);
+
+    private static string[] Aggregate(string input) =>
+    [
+        "--Pipelines:btc:Kind", "aggregate",
+        "--Pipelines:btc:Source:Kind", "replay",
+        "--Pipelines:btc:Source:Path", input,
+        "--Pipelines:btc:Source:AsFastAsPossible", "true",
+        "--Pipelines:btc:MaxRowsPerBatch", "250",
+        "--Pipelines:btc:Options:Format", "csv",
+        "--Pipelines:btc:Options:CsvHeader", "false",
+        "--Pipelines:btc:Options:Schema", "t timestamp, price double, amount double",
+        "--Pipelines:btc:Options:TimeField", "t",
+        "--Pipelines:btc:Options:TimeFormat", "unix_s",
+        "--Pipelines:btc:Options:Window", "1 hour",
+        "--Pipelines:btc:Options:Slide", "30 minutes",
+        "--Pipelines:btc:Options:Watermark", "10 minutes",
+        "--Pipelines:btc:Options:Trigger", "1 hour",
+        "--Pipelines:btc:Options:Aggregates", "count,sum(amount),avg(price),max(price)",
+        "--Pipelines:btc:Sinks:0:Kind", "table",
+        "--Pipelines:btc:Sinks:0:Table", "btc_window",
+        "--Pipelines:btc:Sinks:1:Kind", "jsonl",
+    ];
+
+    private static string[] Spread(string input) =>
+    [
+        "--Pipelines:quotes:Kind", "spread",
+        "--Pipelines:quotes:Source:Kind", "replay",
+        "--Pipelines:quotes:Source:Path", input,
+        "--Pipelines:quotes:Source:AsFastAsPossible", "true",
+        "--Pipelines:quotes:CheckpointInterval", "100 milliseconds",
+        "--Pipelines:quotes:MaxRowsPerBatch", "2000",
+        "--Pipelines:quotes:Options:TimeZone", "America/New_York",
+        "--Pipelines:quotes:Options:WatermarkDelay", "0 seconds",
+        "--Pipelines:quotes:Options:IncludeLockedAndCrossed", "true",
+        "--Pipelines:quotes:Sinks:0:Kind", "table",
+        "--Pipelines:quotes:Sinks:0:Table", "spread",
+        "--Pipelines:quotes:Sinks:1:Kind", "jsonl",
+    ];
+
+    private static async Task RunAsync(Scenario scenario, bool truncate, int seed)
+    {
+        // The reference: one run, never interrupted (checkpointed too: the same sinks).
+        var reference = ServiceProcess.NewWorkingDirectory();
+        var (referenceBatches, referenceTime, _) = await RunOnceAsync(scenario, reference, kill: null);
+        var expected = Outputs(scenario, reference);
+        Assert.True(referenceBatches > 40, $"the feed should give many batches to kill in (gave {referenceBatches})");
+        Assert.NotEmpty(expected.Rows);
+
+        var random = new Random(seed);
+        var work = ServiceProcess.NewWorkingDirectory();
+        var kills = 0;
+        var restarts = new List<string>();
+        for (var attempt = 0; kills < 20; attempt++)
+        {
+            Assert.True(attempt < 60, $"20 kills should happen within 60 starts ({kills} so far): {string.Join("; ", restarts)}");
+
+            // Half of the kill points by progress (a random batch still to come), half by time since the start
+            // (recovery, the re-run batch, the first batches); a run that ends before its point is not a kill.
+            var point = random.Next(2) == 0
+                ? new KillPoint(Batch: random.Next(referenceBatches), After: null)
+                : new KillPoint(Batch: null, After: TimeSpan.FromMilliseconds(random.Next((int)Math.Max(50, referenceTime.TotalMilliseconds))));
+            var (_, _, killed) = await RunOnceAsync(scenario, work, point);
+            restarts.Add($"{point} → {(killed ? "killed" : "ran to the end")}");
+            if (!killed)
+            {
+                // It finished: start again from scratch so that the remaining kills still fall inside a run.
+                Assert.Equal(expected, Outputs(scenario, work));
+                Directory.Delete(work, recursive: true);
+                work = ServiceProcess.NewWorkingDirectory();
+                continue;
+            }
+
+            kills++;
+            if (truncate)
+            {
+                TruncateNewestCheckpointFile(Path.Combine(work, "state", scenario.Pipeline), random, restarts);
+            }
+        }
+
+        // The last start runs to the end.
+        await RunOnceAsync(scenario, work, kill: null);
+        var actual = Outputs(scenario, work);
+        Assert.Equal(expected.Rows.Count, actual.Rows.Count);
+        Assert.Equal(expected.Rows, actual.Rows);
+        Assert.Equal(expected.Files.Count, actual.Files.Count);
+        Assert.Equal(expected.Files, actual.Files);
+        Assert.Equal(actual.Rows.Count, actual.Rows.Distinct().Count());
+    }
+
+    private sealed record KillPoint(int? Batch, TimeSpan? After)
+    {
+        public override string ToString() => Batch is { } b ? $"kill at batch {b}" : $"kill after {After!.Value.TotalMilliseconds:0} ms";
+    }
+
+    /// <summary>Runs the service until the pipeline stopped (end of the feed) or the kill point; returns the batches and time it ran.</summary>
+    private static async Task<(int Batches, TimeSpan Time, bool Killed)> RunOnceAsync(Scenario scenario, string work, KillPoint? kill)
+    {
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--pipelines", scenario.Pipeline,
+            "--Reactive:StateDirectory", Path.Combine(work, "state"),
+            "--FileSinks:Directory", Path.Combine(work, "out"),
+            .. scenario.Args,
+        ];
+        await using var service = ServiceProcess.Start(work, null, args);
+        var started = Stopwatch.StartNew();
+        if (kill?.After is { } after)
+        {
+            // The kill point is a moment: the process is killed then, whatever it is doing (even starting).
+            using var timer = new CancellationTokenSource(after);
+            try
+            {
+                await service.WaitForExitAsync(Deadline).WaitAsync(timer.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                service.Signal("KILL");
+                await service.WaitForExitAsync(TimeSpan.FromSeconds(30));
+                return (0, started.Elapsed, true);
+            }
+
+            throw new InvalidOperationException($"the service exited by itself:\n{service.Stderr}");
+        }
+
+        var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = url };
+        for (var deadline = DateTime.UtcNow + Deadline; DateTime.UtcNow < deadline; await Task.Delay(10))
+        {
+            var progress = await http.GetFromJsonAsync<JsonElement>($"/api/pipelines/{scenario.Pipeline}");
+            var state = progress.GetProperty("state").GetString();
+            Assert.True(state != "Faulted", $"the pipeline faulted: {progress}\n{service.Stderr}");
+            var batch = progress.TryGetProperty("lastProgress", out var last) && last.ValueKind == JsonValueKind.Object
+                ? last.GetProperty("batchId").GetInt32()
+                : -1;
+            if (kill?.Batch is { } target && batch >= target && state != "Stopped")
+            {
+                service.Signal("KILL");
+                await service.WaitForExitAsync(TimeSpan.FromSeconds(30));
+                return (batch, started.Elapsed, true);
+            }
+
+            if (state == "Stopped")
+            {
+                var elapsed = started.Elapsed;
+                Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+                return (batch + 1, elapsed, false);
+            }
+        }
+
+        throw new TimeoutException($"the pipeline did not stop within {Deadline}:\n{service.Stderr}");
+    }
+
+    private sealed record Output(IReadOnlyList<string> Rows, IReadOnlyList<string> Files)
+    {
+        public bool Equals(Output? other) => other is not null && Rows.SequenceEqual(other.Rows) && Files.SequenceEqual(other.Files);
+
+        public override int GetHashCode() => Rows.Count;
+    }
+
+    /// <summary>The durable table's rows (every column, in a total order) and the file sinks' lines.</summary>
+    private static Output Outputs(Scenario scenario, string work)
+    {
+        var rows = new List<string>();
+        using (var db = new SqliteConnection($"Data Source={Path.Combine(work, "state", "tables.db")};Mode=ReadOnly;Pooling=False"))
+        {
+            db.Open();
+            using var names = db.CreateCommand();
+            names.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE $t || '%' ORDER BY name";
+            names.Parameters.AddWithValue("$t", scenario.Table);
+            var tables = new List<string>();
+            using (var reader = names.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+
+            Assert.NotEmpty(tables);
+            foreach (var table in tables)
+            {
+                using var select = db.CreateCommand();
+                select.CommandText = $"SELECT * FROM \"{table}\"";
+                using var reader = select.ExecuteReader();
+                var tableRows = new List<string>();
+                while (reader.Read())
+                {
+                    var values = new object[reader.FieldCount];
+                    reader.GetValues(values);
+                    // Every column but SQLite's own row id: the rows, not where they were stored.
+                    tableRows.Add(table + ": " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount)
+                        .Where(i => !reader.GetName(i).Equals("rowid", StringComparison.OrdinalIgnoreCase))
+                        .Select(i => Convert.ToString(values[i], System.Globalization.CultureInfo.InvariantCulture))));
+                }
+
+                tableRows.Sort(StringComparer.Ordinal);
+                rows.AddRange(tableRows);
+            }
+        }
+
+        var files = new List<string>();
+        var folder = Path.Combine(work, "out");
+        foreach (var directory in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
+        {
+            Assert.Empty(Directory.GetFiles(directory, "*.tmp*"));
+            var parts = Directory.GetFiles(directory, "part-*").Order(StringComparer.Ordinal).ToList();
+            if (scenario.ConcatenateFiles)
+            {
+                files.AddRange(parts.SelectMany(File.ReadAllLines).Select(l => Path.GetFileName(directory) + ": " + l));
+            }
+            else
+            {
+                files.AddRange(parts.Select(p => $"{Path.GetFileName(directory)}/{Path.GetFileName(p)}: {File.ReadAllText(p)}"));
+            }
+        }
+
+        return new Output(rows, files);
+    }
+
+    /// <summary>Truncates the newest file of the checkpoint's logs at a random byte (a crash in the middle of a write, a bad disk).</summary>
+    private static void TruncateNewestCheckpointFile(string checkpoint, Random random, List<string> log)
+    {
+        var newest = new[] { "commits", "state", "offsets" }
+            .Select(d => Path.Combine(checkpoint, d))
+            .Where(Directory.Exists)
+            .SelectMany(Directory.GetFiles)
+            .Where(f => long.TryParse(Path.GetFileName(f), out _))
+            .OrderByDescending(f => long.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture))
+            .ThenBy(f => random.Next())
+            .FirstOrDefault();
+        if (newest is null)
+        {
+            log.Add("nothing to truncate yet");
+            return;
+        }
+
+        var length = new FileInfo(newest).Length;
+        var at = random.NextInt64(length);
+        using (var file = new FileStream(newest, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(at);
+        }
+
+        log.Add($"truncated {Path.GetRelativePath(checkpoint, newest)} at byte {at} of {length}");
+    }
+}
