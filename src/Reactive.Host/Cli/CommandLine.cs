@@ -39,7 +39,8 @@ internal static class CommandLine
 
         if (Array.IndexOf(args, "--reset-checkpoint") is var reset and >= 0)
         {
-            return ResetCheckpoint(reset + 1 < args.Length ? args[reset + 1] : null, [.. args.Where((_, i) => i != reset && i != reset + 1)], stdout, stderr);
+            var name = reset + 1 < args.Length && !args[reset + 1].StartsWith('-') ? args[reset + 1] : null;
+            return ResetCheckpoint(name, [.. args.Where((_, i) => i != reset && (name is null || i != reset + 1))], stdout, stderr);
         }
 
         if (args.Contains("--list-pipelines"))
@@ -57,16 +58,16 @@ internal static class CommandLine
     /// </summary>
     private static int ResetCheckpoint(string? name, string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (name is null)
+        {
+            stderr.WriteLine("reactive: --reset-checkpoint: give the pipeline's name (reactive --list-pipelines lists them)");
+            return 2;
+        }
+
         var catalog = PipelineCatalog.Load(ServiceHost.CreateBuilder(args).Configuration, out var errors);
         if (errors.Count > 0)
         {
             return ServiceHost.ReportConfigurationErrors(errors, stderr);
-        }
-
-        if (name is null || name.StartsWith('-'))
-        {
-            stderr.WriteLine("reactive: --reset-checkpoint: give the pipeline's name (reactive --list-pipelines lists them)");
-            return 2;
         }
 
         var pipeline = catalog.Pipelines.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -126,7 +126,7 @@ internal sealed class PipelineCheckpoint : IDisposable
     /// <summary>Committed batches whose files are kept (older ones are deleted; a damaged newest one falls back to these).</summary>
     public const int RetainedBatches = 20;
 
-    public void Dispose() => ((object)_store as IDisposable)?.Dispose();
+    public void Dispose() => _store.Dispose();
 
     private static JsonObject Position(SourcePosition p) => new() { ["origin"] = p.Origin, ["line"] = p.Line, ["offset"] = p.Offset };
 

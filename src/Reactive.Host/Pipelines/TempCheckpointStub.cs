@@ -6,7 +6,7 @@ internal sealed class CheckpointException(string m) : Exception(m);
 internal sealed record RestorePoint(long BatchId, System.Text.Json.JsonElement? State, JsonNode? Offsets, JsonNode? Commit);
 internal sealed record RerunBatch(long BatchId, JsonNode? Offsets);
 internal sealed record RecoveryPlan(RestorePoint? Restore, IReadOnlyList<RerunBatch> Reruns, IReadOnlyList<string> Warnings);
-internal sealed class CheckpointDirectory
+internal sealed class CheckpointDirectory : IDisposable
 {
     public static CheckpointDirectory Open(string path, CheckpointMetadata m) => throw new NotImplementedException();
     public static void Reset(string path) => throw new NotImplementedException();
@@ -15,4 +15,5 @@ internal sealed class CheckpointDirectory
     public void WriteState(long id, JsonNode n) => throw new NotImplementedException();
     public void WriteCommit(long id, JsonNode n) => throw new NotImplementedException();
     public void Retain(int n) => throw new NotImplementedException();
+    public void Dispose() { }
 }
