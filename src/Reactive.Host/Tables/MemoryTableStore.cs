@@ -349,7 +349,14 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
             {
                 Log.BatchFailed(_logger, table.Table, batch.Count, ex);
                 table.Failed(ex);
-                table.RefreshCount(_writer);
+                try
+                {
+                    table.RefreshCount(_writer);
+                }
+                catch (SqliteException)
+                {
+                    // The table itself is broken (dropped behind the store's back): the count stays as it was.
+                }
                 rows = 0;
                 evicted = 0;
             }
