@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Reactive.Host.Analytics;
 using Reactive.Host.Tables;
 
 namespace Reactive.Host.FileSinks;
@@ -13,13 +8,8 @@ namespace Reactive.Host.FileSinks;
 /// </summary>
 public sealed class FileSink : IDisposable
 {
-    private readonly IReadOnlyList<string> _columns;
-    private readonly bool _hasWindow;
     private readonly Lock _lock = new();
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly Utf8JsonWriter _json;
-    private readonly JsonEncodedText[] _names;
-    private readonly StringBuilder _csv = new();
+    private readonly RowLineFormatter _formatter;
 
     /// <summary>Creates the sink.</summary>
     /// <param name="directory">The folder of the files.</param>
@@ -32,20 +22,12 @@ public sealed class FileSink : IDisposable
     /// <param name="timeProvider">The clock.</param>
     public FileSink(string directory, string pipeline, IReadOnlyList<string> columns, bool hasWindow, FileSinkFormat format, long maxFileBytes, TimeSpan rollInterval, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(columns);
-        _columns = columns;
-        _hasWindow = hasWindow;
-        Format = format;
-        _names = [.. columns.Select(c => JsonEncodedText.Encode(c, ResultRow.JsonLineOptions.Encoder))];
-        _json = new Utf8JsonWriter(_buffer, ResultRow.JsonLineOptions);
-        var header = format == FileSinkFormat.Csv
-            ? string.Join(",", (hasWindow ? new[] { "window_start", "window_end" } : []).Concat(columns).Select(CsvField))
-            : null;
-        Writer = new RollingFileWriter(directory, pipeline, format == FileSinkFormat.Csv ? ".csv" : ".jsonl", maxFileBytes, rollInterval, timeProvider, header, quotedRecords: format == FileSinkFormat.Csv);
+        _formatter = new RowLineFormatter(columns, hasWindow, format);
+        Writer = new RollingFileWriter(directory, pipeline, _formatter.Extension, maxFileBytes, rollInterval, timeProvider, _formatter.Header, quotedRecords: format == FileSinkFormat.Csv);
     }
 
     /// <summary>The line format.</summary>
-    public FileSinkFormat Format { get; }
+    public FileSinkFormat Format => _formatter.Format;
 
     /// <summary>The underlying file writer (current and closed files).</summary>
     public RollingFileWriter Writer { get; }
@@ -53,26 +35,10 @@ public sealed class FileSink : IDisposable
     /// <summary>Writes one row as one line.</summary>
     public void Write(TableRow row)
     {
-        if (row.Values is null || row.Values.Count != _columns.Count)
-        {
-            throw new ArgumentException($"A row needs {_columns.Count} values, got {row.Values?.Count ?? 0}.", nameof(row));
-        }
-
-        if (_hasWindow && (row.WindowStart is null || row.WindowEnd is null))
-        {
-            throw new ArgumentException("This sink's rows have a window: give the row its window start and end.", nameof(row));
-        }
-
+        _formatter.Validate(row);
         lock (_lock)
         {
-            if (Format == FileSinkFormat.JsonLines)
-            {
-                WriteJson(row);
-            }
-            else
-            {
-                WriteCsv(row);
-            }
+            Writer.WriteLine(_formatter.FormatLine(row));
         }
     }
 
@@ -95,74 +61,6 @@ public sealed class FileSink : IDisposable
     public void Dispose()
     {
         Writer.Dispose();
-        _json.Dispose();
+        _formatter.Dispose();
     }
-
-    private void WriteJson(in TableRow row)
-    {
-        _buffer.ResetWrittenCount();
-        _json.Reset(_buffer);
-        _json.WriteStartObject();
-        if (_hasWindow)
-        {
-            _json.WriteStartObject("window");
-            _json.WriteString("start", MemoryTable.FormatInstant(row.WindowStart!.Value));
-            _json.WriteString("end", MemoryTable.FormatInstant(row.WindowEnd!.Value));
-            _json.WriteEndObject();
-        }
-
-        for (var i = 0; i < _names.Length; i++)
-        {
-            _json.WritePropertyName(_names[i]);
-            switch (MemoryTable.ToSqlValue(row.Values[i]))
-            {
-                case long l:
-                    _json.WriteNumberValue(l);
-                    break;
-                case double d:
-                    _json.WriteNumberValue(d);
-                    break;
-                case string s:
-                    _json.WriteStringValue(s);
-                    break;
-                default:
-                    _json.WriteNullValue();
-                    break;
-            }
-        }
-
-        _json.WriteEndObject();
-        _json.Flush();
-        Writer.WriteLine(_buffer.WrittenSpan);
-    }
-
-    private void WriteCsv(in TableRow row)
-    {
-        _csv.Clear();
-        if (_hasWindow)
-        {
-            _csv.Append(MemoryTable.FormatInstant(row.WindowStart!.Value)).Append(',').Append(MemoryTable.FormatInstant(row.WindowEnd!.Value));
-        }
-
-        for (var i = 0; i < _columns.Count; i++)
-        {
-            if (i > 0 || _hasWindow)
-            {
-                _csv.Append(',');
-            }
-
-            _csv.Append(MemoryTable.ToSqlValue(row.Values[i]) switch
-            {
-                DBNull => string.Empty,
-                double d => d.ToString("R", CultureInfo.InvariantCulture),
-                long l => l.ToString(CultureInfo.InvariantCulture),
-                var v => CsvField(Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty),
-            });
-        }
-
-        Writer.WriteLine(_csv.ToString());
-    }
-
-    private static string CsvField(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

@@ -19,6 +19,21 @@ public sealed class FileSinkFactory(IOptions<FileSinkOptions> options, TimeProvi
         var o = options.Value;
         return new FileSink(o.Directory, pipeline, columns, hasWindow, format ?? o.Format, o.MaxFileBytes, o.RollInterval, timeProvider);
     }
+
+    /// <summary>
+    /// Creates the per-batch files of <paramref name="pipeline"/> for a checkpointed pipeline: one file per
+    /// batch id in the folder <c>{Directory}/{pipeline}</c>, replaced when the batch is written again
+    /// (the caller disposes the sink).
+    /// </summary>
+    /// <param name="pipeline">The pipeline name (the folder of its files).</param>
+    /// <param name="columns">The value columns.</param>
+    /// <param name="hasWindow">Whether rows carry a window.</param>
+    /// <param name="format">The format; <see cref="FileSinkOptions.Format"/> when null.</param>
+    public BatchFileSink CreateBatchFiles(string pipeline, IReadOnlyList<string> columns, bool hasWindow = false, FileSinkFormat? format = null)
+    {
+        var o = options.Value;
+        return new BatchFileSink(o.Directory, pipeline, columns, hasWindow, format ?? o.Format);
+    }
 }
 
 /// <summary>Registers the file sinks.</summary>

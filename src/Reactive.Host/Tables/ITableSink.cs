@@ -31,6 +31,23 @@ public interface ITableSink
     /// <summary>Completes when every write queued before the call is in the table (the queue drained up to it).</summary>
     Task FlushAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Waits until every row written so far is in the database (the queue drained up to the call),
+    /// then returns the table's commit mark: its largest row id, 0 when it is empty. Row ids only grow
+    /// (a row written later always has a larger id, even after rows were deleted or the table cleared),
+    /// and an update-mode upsert keeps the id of the row it updates. A checkpointed pipeline records the
+    /// mark with batch <c>n</c>'s commit; after a crash, <see cref="MemoryTableStore.Resume"/> with that
+    /// mark deletes what the uncommitted batch <c>n + 1</c> added, and its re-run writes it again.
+    /// In complete mode, <see cref="ReplaceAll"/> clears the table and inserts the result with new ids in
+    /// one transaction, so after a crash the table holds either the committed result (every id at or
+    /// below the mark, kept by Resume) or the uncommitted one (every id above it, deleted by Resume,
+    /// which leaves the table empty until the re-run batch's ReplaceAll writes its whole result).
+    /// Call it between batches: rows written by other threads during the call may be counted in.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The table's writer failed on a batch (its rows were dropped).</exception>
+    /// <exception cref="ObjectDisposedException">The store is stopped.</exception>
+    long CommitMark();
+
     /// <summary>Writes queued and not applied yet.</summary>
     long QueueLength { get; }
 

@@ -18,4 +18,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Memory table {Table}: its queue of {QueueCapacity} writes is full and the policy is Drop: {Dropped:N0} rows dropped so far (raise Tables:QueueCapacity, or set Tables:WhenFull to Wait)")]
     public static partial void RowsDropped(ILogger logger, string table, int queueCapacity, long dropped);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Durable table {Table} resumed at commit mark {Mark}: {Deleted} rows of an uncommitted batch deleted, {Rows} rows kept")]
+    public static partial void TableResumed(ILogger logger, string table, long mark, long deleted, long rows);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Durable table {Table} is missing or has other columns, window, output mode or keys: created empty, so the results committed before mark {Mark} are not in it")]
+    public static partial void TableRecreated(ILogger logger, string table, long mark);
 }

@@ -30,6 +30,10 @@ internal sealed class MemoryTable : ITableSink
     private SqliteCommand? _clear;
     private SqliteCommand? _count;
     private SqliteCommand? _evict;
+    private SqliteCommand? _maxRowid;
+    private SqliteCommand? _deleteAbove;
+    private long _lastRowid;
+    private Exception? _failure;
     private long _rows;
     private long _evicted;
     private long _pending;
@@ -113,6 +117,18 @@ internal sealed class MemoryTable : ITableSink
         Enqueue(new WriteOp(WriteKind.Replace, default, [.. rows], null), rows.Count);
     }
 
+    /// <inheritdoc />
+    public long CommitMark()
+    {
+        FlushAsync().GetAwaiter().GetResult();
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw new InvalidOperationException($"Table '{Table}': the writer failed on a batch and dropped its writes, so the table cannot be marked as holding every row written.", failure);
+        }
+
+        return _store.MaxRowid(this);
+    }
+
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -130,6 +146,9 @@ internal sealed class MemoryTable : ITableSink
 
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Remembers the first failed batch: <see cref="CommitMark"/> throws from then on.</summary>
+    internal void Failed(Exception exception) => Interlocked.CompareExchange(ref _failure, exception, null);
 
     internal long EvictedRows => Interlocked.Read(ref _evicted);
 
@@ -309,9 +328,13 @@ internal sealed class MemoryTable : ITableSink
         };
     }
 
-    internal void Create(SqliteConnection connection)
+    /// <summary>
+    /// The table's <c>CREATE TABLE</c> statement as SQLite keeps it in <c>sqlite_schema</c>. A comment
+    /// records the output mode and key columns, so that a durable table reopened by
+    /// <see cref="MemoryTableStore.Resume"/> is kept only when columns, types, window, mode and keys are all the same.
+    /// </summary>
+    internal string Ddl()
     {
-        var names = Schema.AllColumnNames;
         var ddl = new StringBuilder();
         ddl.Append("CREATE TABLE ").Append(Quote(Table)).Append(" (");
         var first = true;
@@ -327,13 +350,73 @@ internal sealed class MemoryTable : ITableSink
             first = false;
         }
 
-        ddl.Append(')');
+        ddl.Append(" /* reactive: ").Append(Mode.ToString());
+        if (_keyColumns.Count > 0)
+        {
+            ddl.Append(" by ").AppendJoin(", ", _keyColumns.Select(k => Schema.Columns.First(c => string.Equals(c.Name, k, StringComparison.OrdinalIgnoreCase)).Name));
+        }
+
+        return ddl.Append(" */)").ToString();
+    }
+
+    /// <summary>The <c>CREATE UNIQUE INDEX</c> statement that upserts rely on; null when the table does not upsert.</summary>
+    internal string? IndexDdl() =>
+        Upserts ? $"CREATE UNIQUE INDEX {Quote("ux_" + Table)} ON {Quote(Table)} ({string.Join(", ", ConflictColumns())})" : null;
+
+    /// <summary>Drops a table of that name if there is one, creates the table empty, and prepares its commands.</summary>
+    internal void Create(SqliteConnection connection)
+    {
         using (var create = connection.CreateCommand())
         {
-            create.CommandText = ddl.ToString();
+            create.CommandText = $"DROP TABLE IF EXISTS {Quote(Table)}; {Ddl()}";
             create.ExecuteNonQuery();
         }
 
+        if (IndexDdl() is { } indexDdl)
+        {
+            using var index = connection.CreateCommand();
+            index.CommandText = indexDdl;
+            index.ExecuteNonQuery();
+        }
+
+        Interlocked.Exchange(ref _lastRowid, 0);
+        Prepare(connection);
+    }
+
+    /// <summary>
+    /// Keeps the table as it is in the database, deletes its rows above <paramref name="mark"/> and
+    /// returns how many; row ids go on above the mark and above every row id in the table, never
+    /// reusing one at or below a mark. Under the store's writer lock.
+    /// </summary>
+    internal long Reopen(SqliteConnection connection, long mark)
+    {
+        if (_insert is null)
+        {
+            Prepare(connection);
+        }
+
+        var deleted = DeleteAbove(mark);
+        Interlocked.Exchange(ref _lastRowid, Math.Max(mark, MaxRowid()));
+        RefreshCount(connection);
+        return deleted;
+    }
+
+    /// <summary>The largest row id in the table; 0 when it is empty. Under the store's writer lock.</summary>
+    internal long MaxRowid()
+    {
+        _maxRowid!.Transaction = null;
+        return Convert.ToInt64(_maxRowid.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private long DeleteAbove(long mark)
+    {
+        _deleteAbove!.Transaction = null;
+        _deleteAbove.Parameters[0].Value = mark;
+        return _deleteAbove.ExecuteNonQuery();
+    }
+
+    private List<string> ConflictColumns()
+    {
         var conflict = new List<string>();
         if (Upserts)
         {
@@ -344,14 +427,21 @@ internal sealed class MemoryTable : ITableSink
             }
 
             conflict.AddRange(_keyColumns.Select(k => Quote(Schema.Columns.First(c => string.Equals(c.Name, k, StringComparison.OrdinalIgnoreCase)).Name)));
-            using var index = connection.CreateCommand();
-            index.CommandText = $"CREATE UNIQUE INDEX {Quote("ux_" + Table)} ON {Quote(Table)} ({string.Join(", ", conflict)})";
-            index.ExecuteNonQuery();
         }
 
+        return conflict;
+    }
+
+    private void Prepare(SqliteConnection connection)
+    {
+        var names = Schema.AllColumnNames;
+        var conflict = ConflictColumns();
         var insert = new StringBuilder();
-        insert.Append("INSERT INTO ").Append(Quote(Table)).Append(" (")
-            .AppendJoin(", ", names.Select(Quote)).Append(") VALUES (")
+        // An explicit row id from a counter that only grows (as AUTOINCREMENT would, without a visible
+        // column): rows written after a mark always have ids above it, even in complete mode after a
+        // clear. An upsert that updates keeps the row's id.
+        insert.Append("INSERT INTO ").Append(Quote(Table)).Append(" (rowid, ")
+            .AppendJoin(", ", names.Select(Quote)).Append(") VALUES ($rowid, ")
             .AppendJoin(", ", names.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture))).Append(')');
         if (Upserts)
         {
@@ -380,6 +470,8 @@ internal sealed class MemoryTable : ITableSink
             _insert.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), DBNull.Value));
         }
 
+        _insert.Parameters.Add(new SqliteParameter("$rowid", 0L));
+
         _clear = connection.CreateCommand();
         _clear.CommandText = "DELETE FROM " + Quote(Table);
         _count = connection.CreateCommand();
@@ -387,6 +479,11 @@ internal sealed class MemoryTable : ITableSink
         _evict = connection.CreateCommand();
         _evict.CommandText = $"DELETE FROM {Quote(Table)} WHERE rowid IN (SELECT rowid FROM {Quote(Table)} ORDER BY rowid LIMIT $n)";
         _evict.Parameters.Add(new SqliteParameter("$n", 0L));
+        _maxRowid = connection.CreateCommand();
+        _maxRowid.CommandText = "SELECT COALESCE(MAX(rowid), 0) FROM " + Quote(Table);
+        _deleteAbove = connection.CreateCommand();
+        _deleteAbove.CommandText = $"DELETE FROM {Quote(Table)} WHERE rowid > $mark";
+        _deleteAbove.Parameters.Add(new SqliteParameter("$mark", 0L));
     }
 
     internal void Insert(SqliteConnection connection, SqliteTransaction transaction, in TableRow row)
@@ -409,6 +506,7 @@ internal sealed class MemoryTable : ITableSink
             parameters[_valueOffset + i].Value = ToSqlValue(row.Values[i]);
         }
 
+        parameters[parameters.Count - 1].Value = Interlocked.Increment(ref _lastRowid);
         insert.ExecuteNonQuery();
     }
 
@@ -461,6 +559,8 @@ internal sealed class MemoryTable : ITableSink
         _clear?.Dispose();
         _count?.Dispose();
         _evict?.Dispose();
+        _maxRowid?.Dispose();
+        _deleteAbove?.Dispose();
     }
 
     internal static string FormatInstant(DateTimeOffset instant) =>

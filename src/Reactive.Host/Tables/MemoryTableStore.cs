@@ -34,10 +34,20 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        var directory = string.IsNullOrWhiteSpace(_options.Directory) ? DefaultDirectory() : _options.Directory;
-        Directory.CreateDirectory(directory);
-        DeleteStaleFiles(directory);
-        DatabasePath = Path.Combine(directory, $"{FilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.db");
+        if (string.IsNullOrWhiteSpace(_options.DurableDirectory))
+        {
+            var directory = string.IsNullOrWhiteSpace(_options.Directory) ? DefaultDirectory() : _options.Directory;
+            Directory.CreateDirectory(directory);
+            DeleteStaleFiles(directory);
+            DatabasePath = Path.Combine(directory, $"{FilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.db");
+        }
+        else
+        {
+            Directory.CreateDirectory(_options.DurableDirectory);
+            DatabasePath = Path.Combine(_options.DurableDirectory, DurableFileName);
+            IsDurable = true;
+        }
+
         WriterConnectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
         ReaderConnectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString();
         _writer = new SqliteConnection(WriterConnectionString);
@@ -45,16 +55,28 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         using (var setup = _writer.CreateCommand())
         {
             // WAL: readers see the last commit and never block the writer, nor the writer them.
-            // Nothing has to survive a crash, so no fsync.
-            setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;";
+            // In memory nothing has to survive a crash, so no fsync; durable tables survive a killed
+            // process (synchronous NORMAL in WAL mode: a commit is lost only with the machine's power).
+            setup.CommandText = IsDurable
+                ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
+                : "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;";
             setup.ExecuteNonQuery();
         }
     }
 
+    /// <summary>The file name of the durable tables' database in <see cref="TablesOptions.DurableDirectory"/>.</summary>
+    public const string DurableFileName = "tables.db";
+
     private const string FilePrefix = "reactive-tables-";
 
-    /// <summary>The database file (on a memory file system when there is one); deleted when the store stops.</summary>
+    /// <summary>
+    /// The database file: on a memory file system when there is one, deleted when the store stops; or
+    /// <c>tables.db</c> in <see cref="TablesOptions.DurableDirectory"/>, kept.
+    /// </summary>
     public string DatabasePath { get; }
+
+    /// <summary>Whether the tables live in <see cref="TablesOptions.DurableDirectory"/> and survive the process.</summary>
+    public bool IsDurable { get; }
 
     /// <summary>The connection string for read-only query connections.</summary>
     internal string ReaderConnectionString { get; }
@@ -87,6 +109,8 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     /// <summary>
     /// Returns the sink of table <paramref name="table"/>, creating the table on first use. A second
     /// call with the same schema and mode returns the same sink (a restarted pipeline keeps its table).
+    /// A durable store drops a table of that name left in its database by an earlier process and
+    /// creates it empty; <see cref="Resume"/> keeps it instead.
     /// </summary>
     /// <param name="table">The table name (a plain identifier).</param>
     /// <param name="schema">The columns.</param>
@@ -99,6 +123,105 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     /// </param>
     /// <exception cref="ArgumentException">A bad name, or the table exists with another schema or mode.</exception>
     public ITableSink GetOrCreate(string table, TableSchema schema, OutputMode mode, IReadOnlyList<string>? keyColumns = null, int? maxRows = null, TableQueueOptions? queue = null)
+    {
+        var (keys, queueOptions) = CheckArguments(table, schema, keyColumns, maxRows, queue);
+        lock (_writerLock)
+        {
+            if (Registered(table, schema, mode, keys) is { } existing)
+            {
+                return existing;
+            }
+
+            var created = new MemoryTable(this, table, schema, mode, keys, maxRows ?? _options.MaxRowsPerTable, queueOptions);
+            created.Create(_writer);
+            return Register(created);
+        }
+    }
+
+    /// <summary>
+    /// Returns the sink of table <paramref name="table"/> for a checkpointed pipeline that restarts after
+    /// the batch whose commit recorded <paramref name="mark"/> (<see cref="ITableSink.CommitMark"/>; 0
+    /// before any commit). When the durable database holds the table with the same columns, types,
+    /// window, output mode and key columns, the table is kept and its rows above the mark (what an
+    /// uncommitted batch wrote before the crash) are deleted; otherwise it is created empty, with a
+    /// warning that earlier results are not in it. Without <see cref="TablesOptions.DurableDirectory"/>,
+    /// the same as <see cref="GetOrCreate"/>.
+    /// </summary>
+    /// <param name="table">The table name (a plain identifier).</param>
+    /// <param name="schema">The columns.</param>
+    /// <param name="mode">The output mode.</param>
+    /// <param name="keyColumns">In update mode, the columns that with the window identify a row.</param>
+    /// <param name="maxRows">The row bound; <see cref="TablesOptions.MaxRowsPerTable"/> when null.</param>
+    /// <param name="queue">The table's queue; <see cref="TablesOptions.QueueCapacity"/> and <see cref="TablesOptions.WhenFull"/> when null.</param>
+    /// <param name="mark">The commit mark recorded with the last committed batch.</param>
+    /// <exception cref="ArgumentException">A bad name, or the table is open in this store with another schema or mode.</exception>
+    public ITableSink Resume(string table, TableSchema schema, OutputMode mode, IReadOnlyList<string>? keyColumns = null, int? maxRows = null, TableQueueOptions? queue = null, long mark = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(mark);
+        if (!IsDurable)
+        {
+            return GetOrCreate(table, schema, mode, keyColumns, maxRows, queue);
+        }
+
+        var (keys, queueOptions) = CheckArguments(table, schema, keyColumns, maxRows, queue);
+        MemoryTable? open;
+        lock (_writerLock)
+        {
+            open = Registered(table, schema, mode, keys);
+            if (open is null)
+            {
+                var resumed = new MemoryTable(this, table, schema, mode, keys, maxRows ?? _options.MaxRowsPerTable, queueOptions);
+                if (SameDefinition(resumed))
+                {
+                    var deleted = resumed.Reopen(_writer, mark);
+                    Log.TableResumed(_logger, table, mark, deleted, resumed.Info().Rows);
+                }
+                else
+                {
+                    Log.TableRecreated(_logger, table, mark);
+                    resumed.Create(_writer);
+                }
+
+                return Register(resumed);
+            }
+        }
+
+        // Open in this store already: what is queued goes in first, then the rows above the mark go.
+        open.FlushAsync().GetAwaiter().GetResult();
+        lock (_writerLock)
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            var deleted = open.Reopen(_writer, mark);
+            Log.TableResumed(_logger, table, mark, deleted, open.Info().Rows);
+            return open;
+        }
+    }
+
+    /// <summary>The tables, by name.</summary>
+    public IReadOnlyList<TableInfo> Tables =>
+        [.. _tables.Values.OrderBy(t => t.Table, StringComparer.Ordinal).Select(t => t.Info())];
+
+    /// <summary>Whether a table of that name exists (case-insensitive, as in SQL).</summary>
+    public bool Exists(string table) => _tables.ContainsKey(table);
+
+    /// <summary>Whether a table with window columns exists.</summary>
+    public bool AnyWindowed => _tables.Values.Any(t => t.Schema.HasWindow);
+
+    /// <summary>Completes when every write queued before the call is applied, in every table.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_tables.Values.Select(t => t.FlushAsync(cancellationToken)));
+
+    /// <summary>The largest row id of <paramref name="table"/> (see <see cref="ITableSink.CommitMark"/>).</summary>
+    internal long MaxRowid(MemoryTable table)
+    {
+        lock (_writerLock)
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            return table.MaxRowid();
+        }
+    }
+
+    private (IReadOnlyList<string> Keys, TableQueueOptions Queue) CheckArguments(string table, TableSchema schema, IReadOnlyList<string>? keyColumns, int? maxRows, TableQueueOptions? queue)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         TableSchema.ValidateName(table, "table");
@@ -120,40 +243,53 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
             }
         }
 
-        lock (_writerLock)
-        {
-            if (_tables.TryGetValue(table, out var existing))
-            {
-                if (!existing.Matches(schema, mode, keyColumns))
-                {
-                    throw new ArgumentException($"Table '{table}' exists already with other columns or another output mode; give this pipeline another table name.", nameof(table));
-                }
-
-                return existing;
-            }
-
-            var created = new MemoryTable(this, table, schema, mode, keyColumns, maxRows ?? _options.MaxRowsPerTable, queue);
-            created.Create(_writer);
-            _tables[table] = created;
-            created.Start();
-            Log.TableCreated(_logger, table, mode, created.MaxRows, queue.Capacity, queue.WhenFull);
-            return created;
-        }
+        return (keyColumns, queue);
     }
 
-    /// <summary>The tables, by name.</summary>
-    public IReadOnlyList<TableInfo> Tables =>
-        [.. _tables.Values.OrderBy(t => t.Table, StringComparer.Ordinal).Select(t => t.Info())];
+    /// <summary>The table of that name open in this store, if any; under the writer lock.</summary>
+    /// <exception cref="ArgumentException">It is open with another schema or mode.</exception>
+    private MemoryTable? Registered(string table, TableSchema schema, OutputMode mode, IReadOnlyList<string> keyColumns)
+    {
+        if (!_tables.TryGetValue(table, out var existing))
+        {
+            return null;
+        }
 
-    /// <summary>Whether a table of that name exists (case-insensitive, as in SQL).</summary>
-    public bool Exists(string table) => _tables.ContainsKey(table);
+        if (!existing.Matches(schema, mode, keyColumns))
+        {
+            throw new ArgumentException($"Table '{table}' exists already with other columns or another output mode; give this pipeline another table name.", nameof(table));
+        }
 
-    /// <summary>Whether a table with window columns exists.</summary>
-    public bool AnyWindowed => _tables.Values.Any(t => t.Schema.HasWindow);
+        return existing;
+    }
 
-    /// <summary>Completes when every write queued before the call is applied, in every table.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken = default) =>
-        Task.WhenAll(_tables.Values.Select(t => t.FlushAsync(cancellationToken)));
+    /// <summary>Starts the writer of a table just created or reopened; under the writer lock.</summary>
+    private MemoryTable Register(MemoryTable table)
+    {
+        _tables[table.Table] = table;
+        table.Start();
+        Log.TableCreated(_logger, table.Table, table.Mode, table.MaxRows, table.QueueOptions.Capacity, table.QueueOptions.WhenFull);
+        return table;
+    }
+
+    /// <summary>Whether the database holds the table with exactly the definition (table and index) <paramref name="table"/> would create.</summary>
+    private bool SameDefinition(MemoryTable table)
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = "SELECT type, sql FROM sqlite_schema WHERE tbl_name = $name COLLATE NOCASE AND sql IS NOT NULL";
+        command.Parameters.AddWithValue("$name", table.Table);
+        var found = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                found.Add(reader.GetString(1));
+            }
+        }
+
+        string[] expected = table.IndexDdl() is { } index ? [table.Ddl(), index] : [table.Ddl()];
+        return found.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+    }
 
     /// <summary>Opens a new read-only connection on the tables (the caller disposes it).</summary>
     internal SqliteConnection OpenReader()
@@ -212,7 +348,15 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException or ArgumentException or FormatException)
             {
                 Log.BatchFailed(_logger, table.Table, batch.Count, ex);
-                table.RefreshCount(_writer);
+                table.Failed(ex);
+                try
+                {
+                    table.RefreshCount(_writer);
+                }
+                catch (SqliteException)
+                {
+                    // The table itself is broken (dropped behind the store's back): the count stays as it was.
+                }
                 rows = 0;
                 evicted = 0;
             }
@@ -250,7 +394,7 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Stops taking writes, lets each table's writer drain its queue (at most 10 seconds), then deletes the database.</summary>
+    /// <summary>Stops taking writes, lets each table's writer drain its queue (at most 10 seconds), then deletes the database (unless durable).</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -284,7 +428,10 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         }
 
         _stopping.Dispose();
-        DeleteDatabaseFiles(DatabasePath);
+        if (!IsDurable)
+        {
+            DeleteDatabaseFiles(DatabasePath);
+        }
     }
 
     private static string DefaultDirectory() =>

@@ -25,6 +25,15 @@ public sealed class TablesOptions
     public string? Directory { get; set; }
 
     /// <summary>
+    /// When set, the tables live in <c>tables.db</c> in this folder (created when missing; WAL,
+    /// synchronous NORMAL) instead of in memory: they survive a killed process, and a checkpointed
+    /// pipeline reopens its table with <see cref="MemoryTableStore.Resume"/> to write each result once.
+    /// <see cref="Directory"/> is then not used.
+    /// </summary>
+    /// <value>The default value is null (tables in memory, deleted when the store stops).</value>
+    public string? DurableDirectory { get; set; }
+
+    /// <summary>
     /// Writes queued per table between the pipeline and the table's writer (a row, or a whole result
     /// table in complete mode); when the queue is full, <see cref="WhenFull"/> applies. Never unbounded.
     /// </summary>
