@@ -205,7 +205,14 @@ internal sealed class RowSinks : IDisposable
             (mode, keys) = (OutputMode.Update, _shape.Keys ?? []);
         }
 
-        var table = store.GetOrCreate(NameFor(sink.Table, schema), tableSchema, mode, mode == OutputMode.Update ? [.. (keys ?? []).Select(ColumnName)] : null, sink.MaxRows);
+        var name = NameFor(sink.Table, schema);
+        IReadOnlyList<string>? keyColumns = mode == OutputMode.Update ? [.. (keys ?? []).Select(ColumnName)] : null;
+
+        // A restarted checkpointed pipeline keeps what its durable table held at the last commit (rows written after it
+        // by the batch that is re-run now are deleted); otherwise the table starts empty.
+        var table = Resume is not null
+            ? store.Resume(name, tableSchema, mode, keyColumns, sink.MaxRows, mark: Resume.TryGetValue(name, out var mark) ? mark : 0)
+            : store.GetOrCreate(name, tableSchema, mode, keyColumns, sink.MaxRows);
         _progress?.AttachSink(table.Table, () => new SinkCounters(table.QueueLength, table.DroppedRows, table.WaitTime));
         return table;
     }

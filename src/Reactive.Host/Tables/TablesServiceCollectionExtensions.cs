@@ -15,6 +15,9 @@ public static class TablesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddReactiveOptions<TablesOptions>(configuration.GetSection(TablesOptions.SectionName));
+
+        // With a state directory the tables are durable beside the checkpoints, so a restarted pipeline resumes them.
+        services.PostConfigure<TablesOptions>(o => o.DurableDirectory ??= configuration["Reactive:StateDirectory"] is { Length: > 0 } state ? Path.GetFullPath(state) : null);
         services.TryAddSingleton<MemoryTableStore>();
         return services;
     }
