@@ -163,7 +163,13 @@ public sealed class LineFramerTests
 
         public List<string> TooLong { get; } = [];
 
-        public void OnLine(long lineNumber, string text) => Lines.Add($"{lineNumber}:{text}");
+        public List<long> Offsets { get; } = [];
+
+        public void OnLine(long lineNumber, string text, long offset)
+        {
+            Lines.Add($"{lineNumber}:{text}");
+            Offsets.Add(offset);
+        }
 
         public void OnLineTooLong(long lineNumber, string head) => TooLong.Add($"{lineNumber}:{head}");
     }
