@@ -34,12 +34,12 @@ public sealed class GeneratorStartRowTests(ITestOutputHelper output)
     private static IEnumerable<T> From<T>(IEnumerable<T> whole, long k, bool hasHeader) =>
         whole.Skip((int)(k == 0 || !hasHeader ? k : k + 1));
 
-    private static List<(TimeSpan At, string Text)> Live(IObservable<string> lines, out bool completed)
+    private static List<(TimeSpan At, string Text)> Live(Func<IScheduler, IObservable<string>> lines, out bool completed)
     {
         var scheduler = new HistoricalScheduler(Start);
         var seen = new List<(TimeSpan, string)>();
         bool done = false;
-        using (lines.Subscribe(line => seen.Add((scheduler.Now - Start, line)), () => done = true))
+        using (lines(scheduler).Subscribe(line => seen.Add((scheduler.Now - Start, line)), () => done = true))
         {
             scheduler.Start();
         }
@@ -67,14 +67,15 @@ public sealed class GeneratorStartRowTests(ITestOutputHelper output)
     public void Observe_StartRow_SameLinesFirstAtOnceThenTheUninterruptedSpacing(string name)
     {
         var (_, observe, hasHeader) = Of(name);
-        var pacing = new GeneratorPacing { Speed = 60 };
-        var whole = Live(observe(Rows, 0, new HistoricalScheduler(Start), pacing), out _);
+        // 4 divides every gap into whole ticks, so the shifted due times are exact.
+        var pacing = new GeneratorPacing { Speed = 4 };
+        var whole = Live(scheduler => observe(Rows, 0, scheduler, pacing), out _);
 
         foreach (long k in new long[] { 0, 1, Rows / 2, Rows - 1 })
         {
             var expected = From(whole, k, hasHeader).ToList();
             var shift = expected[0].At;
-            var resumed = Live(observe(Rows, k, new HistoricalScheduler(Start), pacing), out bool completed);
+            var resumed = Live(scheduler => observe(Rows, k, scheduler, pacing), out bool completed);
 
             Assert.True(completed);
             Assert.Equal(expected.Select(e => (e.At - shift, e.Text)), resumed);
@@ -87,7 +88,7 @@ public sealed class GeneratorStartRowTests(ITestOutputHelper output)
     {
         var (_, observe, _) = Of(name);
 
-        var seen = Live(observe(Rows, Rows, new HistoricalScheduler(Start), new GeneratorPacing()), out bool completed);
+        var seen = Live(scheduler => observe(Rows, Rows, scheduler, new GeneratorPacing()), out bool completed);
 
         Assert.Empty(seen);
         Assert.True(completed);
@@ -111,7 +112,7 @@ public sealed class GeneratorStartRowTests(ITestOutputHelper output)
         var (generate, observe, _) = Of(name);
         var stopwatch = Stopwatch.StartNew();
 
-        var seen = Live(observe(Skip + 2, Skip, new HistoricalScheduler(Start), new GeneratorPacing()), out bool completed);
+        var seen = Live(scheduler => observe(Skip + 2, Skip, scheduler, new GeneratorPacing()), out bool completed);
 
         stopwatch.Stop();
         output.WriteLine($"{name}: skipping {Skip:N0} rows took {stopwatch.Elapsed.TotalMilliseconds:0} ms.");

@@ -87,7 +87,7 @@ public sealed class FileReplayResumeTests : IDisposable
     {
         var expected = Write(100, bom: true, ("x,y", "\r\n"), ("1,2", "\n"));
 
-        Assert.Equal(6, expected[0].Offset);
+        Assert.Equal(3 + 5, expected[0].Offset);
         Assert.Equal(expected, Replay(Fast()));
     }
 
