@@ -19,6 +19,8 @@ namespace Reactive.Sources.Replay;
 /// <see cref="FileReplayOptions.MaxLineLength"/> is skipped and reported on <see cref="Rejected"/>
 /// (<c>line_too_long</c>). A file that cannot be opened or read ends the sequence with the I/O error
 /// (status <see cref="SourceStatusKind.FileUnreadable"/>); the end of the file completes it (status <see cref="SourceStatusKind.FileRead"/>).
+/// The file is read as UTF-8, as the directory and socket sources read theirs (a UTF-8 byte-order mark is dropped;
+/// a UTF-16 or UTF-32 one ends the replay with an <see cref="InvalidDataException"/>, since its lines have no UTF-8 offsets).
 /// </remarks>
 internal sealed class FileReplaySource : ILineSource
 {

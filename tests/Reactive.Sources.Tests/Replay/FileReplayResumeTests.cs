@@ -124,6 +124,18 @@ public sealed class FileReplayResumeTests : IDisposable
         Assert.Equal(Write(FileReplayOptions.DefaultMaxLineLength, ("é€😀" + new string('é', 100_000), "\r\n"), ("b", "\n")), Replay(Fast()));
 
     [Fact]
+    public void Replay_Utf16File_EndsWithAClearError()
+    {
+        File.WriteAllText(_path, "a\nb\n", Encoding.Unicode);
+        var scheduler = new HistoricalScheduler(Start);
+
+        var (lines, end) = Run(new FileReplaySource(_path, Fast(), scheduler), scheduler);
+
+        Assert.Empty(lines);
+        Assert.Contains("UTF-16", Assert.IsType<InvalidDataException>(end.Exception).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ResumeAtByte_EveryLineBoundary_GivesTheUninterruptedTail()
     {
         var expected = Write(
