@@ -6,8 +6,8 @@ namespace Reactive.Sources;
 /// <summary>Receives what a <see cref="LineFramer"/> cuts out of a byte stream.</summary>
 internal interface ILineSink
 {
-    /// <summary>A complete line, terminator removed.</summary>
-    void OnLine(long lineNumber, string text);
+    /// <summary>A complete line, terminator removed; <paramref name="offset"/> is the byte position in the stream just past its terminator (the stream's end for a last line without one).</summary>
+    void OnLine(long lineNumber, string text, long offset);
 
     /// <summary>A line longer than the limit: only its first <see cref="SourceRejected.MaxRawLength"/> characters are kept.</summary>
     void OnLineTooLong(long lineNumber, string head);
@@ -17,6 +17,8 @@ internal interface ILineSink
 /// Incremental UTF-8 line framer shared by the socket and directory sources: bytes go in as they
 /// arrive (any split, also inside a multi-byte character), lines come out. Lines end in LF; a CR
 /// right before the LF is removed. Invalid UTF-8 becomes U+FFFD. A leading byte-order mark is dropped.
+/// The framer counts the bytes it is fed, so each line carries the byte position just past its terminator
+/// (the LF byte never occurs inside a UTF-8 character, so the count needs no per-character bookkeeping).
 /// </summary>
 /// <remarks>
 /// Buffers come from <see cref="ArrayPool{T}"/> and are bounded by the line limit: a line longer
@@ -38,11 +40,21 @@ internal sealed class LineFramer : IDisposable
     private bool _discarding;
     private bool _reported;
     private bool _started;
+    private long _position;
 
-    public LineFramer(int maxLineLength)
+    /// <summary>Creates a framer for a stream read from its start, or from a line boundary further in.</summary>
+    /// <param name="maxLineLength">The longest line kept, in characters.</param>
+    /// <param name="startOffset">The byte position of the first byte fed (a previous line's end when resuming); a byte-order mark is dropped only at 0.</param>
+    /// <param name="linesBefore">The number of lines before that position: the first line is numbered one more.</param>
+    public LineFramer(int maxLineLength, long startOffset = 0, long linesBefore = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(startOffset);
+        ArgumentOutOfRangeException.ThrowIfNegative(linesBefore);
         _maxLineLength = maxLineLength;
+        _position = startOffset;
+        _lineNumber = linesBefore;
+        _started = startOffset > 0;
         _decoded = ArrayPool<char>.Shared.Rent(DecodeBufferLength);
         _line = ArrayPool<char>.Shared.Rent(Math.Min(InitialLineLength, maxLineLength + 1));
     }
@@ -50,14 +62,25 @@ internal sealed class LineFramer : IDisposable
     /// <summary>Lines finished so far (complete, too long, or emitted at the end).</summary>
     public long LineNumber => _lineNumber;
 
+    /// <summary>The byte position just past the bytes fed so far.</summary>
+    public long Position => _position;
+
     /// <summary>Feeds the next bytes of the stream.</summary>
     public void Feed(ReadOnlySpan<byte> bytes, ILineSink sink)
     {
         while (!bytes.IsEmpty)
         {
-            _decoder.Convert(bytes, _decoded, flush: false, out var bytesUsed, out var charsUsed, out _);
-            bytes = bytes[bytesUsed..];
-            Process(_decoded.AsSpan(0, charsUsed), sink);
+            // Up to and including the next LF: when its '\n' comes out of the decoder, _position is just past it.
+            var lf = bytes.IndexOf((byte)'\n');
+            var segment = lf < 0 ? bytes : bytes[..(lf + 1)];
+            bytes = bytes[segment.Length..];
+            _position += segment.Length;
+            while (!segment.IsEmpty)
+            {
+                _decoder.Convert(segment, _decoded, flush: false, out var bytesUsed, out var charsUsed, out _);
+                segment = segment[bytesUsed..];
+                Process(_decoded.AsSpan(0, charsUsed), sink);
+            }
         }
     }
 
@@ -194,7 +217,7 @@ internal sealed class LineFramer : IDisposable
         else
         {
             _lineNumber++;
-            sink.OnLine(_lineNumber, new string(_line, 0, length));
+            sink.OnLine(_lineNumber, new string(_line, 0, length), _position);
         }
 
         _lineLength = 0;

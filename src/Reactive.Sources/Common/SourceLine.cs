@@ -6,5 +6,12 @@ namespace Reactive.Sources;
 /// <param name="Text">The line without its terminator (LF or CRLF).</param>
 public readonly record struct SourceLine(string Origin, long LineNumber, string Text)
 {
+    /// <summary>
+    /// The byte position in the file just past the line's terminator (LF or CRLF; the file's length for a last line
+    /// without one), counting a byte-order mark: where a replay resumes after this line
+    /// (<see cref="Replay.FileReplayOptions.ResumeAtByte"/>). Set by the file replay and the directory source;
+    /// 0 where unknown (a socket).
+    /// </summary>
+    /// <value>The default value is 0 (unknown).</value>
     public long Offset { get; init; }
 }

@@ -154,11 +154,11 @@ internal sealed class DirectoryLineSource : LoopLineSource
             Publish(SourceStatusKind.Stopped, _source.DirectoryPath, $"{_source.DirectoryPath}: stopped.");
         }
 
-        public void OnLine(long lineNumber, string text)
+        public void OnLine(long lineNumber, string text, long offset)
         {
             if (!_cancellation.IsCancellationRequested)
             {
-                _observer.OnNext(new SourceLine(_file, lineNumber, text));
+                _observer.OnNext(new SourceLine(_file, lineNumber, text) { Offset = offset });
             }
         }
 

@@ -51,6 +51,7 @@ public static class BboQuoteGenerator
     /// A live line source: the header, then each quote at its event-time spacing / <see cref="GeneratorPacing.Speed"/>
     /// on <paramref name="scheduler"/> (quotes of one burst together), then completion. Lines carry no line ending.
     /// </summary>
+    /// <remarks>From <see cref="BboQuoteGeneratorOptions.StartRow"/> on: the first row sent goes out at once (see there).</remarks>
     public static IObservable<string> Observe(BboQuoteGeneratorOptions options, IScheduler scheduler, GeneratorPacing? pacing = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -61,7 +62,10 @@ public static class BboQuoteGenerator
     private static IEnumerable<GeneratedLine> Iterate(BboQuoteGeneratorOptions o)
     {
         var random = new Random(o.Seed);
-        yield return new GeneratedLine(Header, null);
+        if (o.StartRow == 0)
+        {
+            yield return new GeneratedLine(Header, null);
+        }
 
         var day = NextWeekday(o.StartDate);
         long open = o.SessionOpen.Ticks;
@@ -109,6 +113,16 @@ public static class BboQuoteGenerator
             bids[s] = bid;
             long ask = bid + SpreadTicks(random, o);
 
+            // Drawn in the order the row is written, before a skipped row (StartRow) is left unformatted.
+            char bidExchange = Exchange(random);
+            int bidLots = Lots(random);
+            char askExchange = Exchange(random);
+            int askLots = Lots(random);
+            if (row < o.StartRow)
+            {
+                continue;
+            }
+
             text.Clear();
             text.Append(symbols[s]).Append(',');
             text.Append(day.Month.ToString("00", CultureInfo.InvariantCulture)).Append('/')
@@ -119,8 +133,8 @@ public static class BboQuoteGenerator
                 .Append(t.Minutes.ToString("00", CultureInfo.InvariantCulture)).Append(':')
                 .Append(t.Seconds.ToString("00", CultureInfo.InvariantCulture)).Append('.')
                 .Append(t.Milliseconds.ToString("000", CultureInfo.InvariantCulture)).Append(',');
-            AppendPrice(text, bid).Append(',').Append(Exchange(random)).Append(',').Append(Lots(random)).Append(',');
-            AppendPrice(text, ask).Append(',').Append(Exchange(random)).Append(',').Append(Lots(random));
+            AppendPrice(text, bid).Append(',').Append(bidExchange).Append(',').Append(bidLots).Append(',');
+            AppendPrice(text, ask).Append(',').Append(askExchange).Append(',').Append(askLots);
 
             var eventTime = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue).Ticks + time, TimeSpan.Zero);
             yield return new GeneratedLine(text.ToString(), eventTime);

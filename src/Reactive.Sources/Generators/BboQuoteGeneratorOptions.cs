@@ -27,6 +27,16 @@ public sealed class BboQuoteGeneratorOptions
     /// <value>The default value is 10,000.</value>
     public long Rows { get; set; } = 10_000;
 
+    /// <summary>
+    /// The index of the first row written (0-based, among the <see cref="Rows"/> rows): a checkpoint to resume a feed.
+    /// The output is exactly the uninterrupted output's rows from this index on, with the same text and event times;
+    /// the header, which comes before row 0, is written only when it is 0; the skipped rows are generated and discarded (the seeded draws must be made) without being formatted or
+    /// scheduled, and a live source sends the first row at once, then paces relative to it. <see cref="Rows"/> still counts
+    /// from row 0: a start row equal to it gives nothing.
+    /// </summary>
+    /// <value>The default value is 0 (from the start).</value>
+    public long StartRow { get; set; }
+
     /// <summary>The first trading day (a weekend moves to the next Monday).</summary>
     /// <value>The default value is 2014-03-03, the first day of the course file.</value>
     public DateOnly StartDate { get; set; } = new(2014, 3, 3);
@@ -92,6 +102,7 @@ public sealed class BboQuoteGeneratorOptions
         }
 
         GeneratorOutput.RequirePositive(Rows, nameof(Rows));
+        GeneratorOutput.RequireStartRow(StartRow, Rows);
         if (SessionClose <= SessionOpen)
         {
             throw new ArgumentException("SessionClose must be after SessionOpen.", nameof(SessionClose));

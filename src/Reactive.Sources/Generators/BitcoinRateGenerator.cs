@@ -31,6 +31,7 @@ public static class BitcoinRateGenerator
         GeneratorOutput.Write(stream, Generate(options), NewLine);
 
     /// <summary>A live line source: one line per <see cref="BitcoinRateGeneratorOptions.Interval"/> / <see cref="GeneratorPacing.Speed"/>.</summary>
+    /// <remarks>From <see cref="BitcoinRateGeneratorOptions.StartRow"/> on: the first row sent goes out at once (see there).</remarks>
     public static IObservable<string> Observe(BitcoinRateGeneratorOptions options, IScheduler scheduler, GeneratorPacing? pacing = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -52,6 +53,11 @@ public static class BitcoinRateGenerator
 
             double eur = usd * o.EurPerUsd * (1 + (o.FxJitter * GeneratorOutput.NextGaussian(random)));
             double gbp = usd * o.GbpPerUsd * (1 + (o.FxJitter * GeneratorOutput.NextGaussian(random)));
+            if (row < o.StartRow)
+            {
+                continue;
+            }
+
             var time = o.Start.AddTicks(o.Interval.Ticks * row);
             string text = string.Create(
                 CultureInfo.InvariantCulture,

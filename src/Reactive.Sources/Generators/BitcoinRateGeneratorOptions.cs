@@ -11,6 +11,16 @@ public sealed class BitcoinRateGeneratorOptions
     /// <value>The default value is 720 (2 hours at the default interval).</value>
     public long Rows { get; set; } = 720;
 
+    /// <summary>
+    /// The index of the first row written (0-based, among the <see cref="Rows"/> rows): a checkpoint to resume a feed.
+    /// The output is exactly the uninterrupted output's rows from this index on, with the same text and event times;
+    /// the skipped rows are generated and discarded (the seeded draws must be made) without being formatted or
+    /// scheduled, and a live source sends the first row at once, then paces relative to it. <see cref="Rows"/> still counts
+    /// from row 0: a start row equal to it gives nothing.
+    /// </summary>
+    /// <value>The default value is 0 (from the start).</value>
+    public long StartRow { get; set; }
+
     /// <summary>The timestamp of the first line (written without zone; read as UTC).</summary>
     /// <value>The default value is 2021-01-04T00:00:00.</value>
     public DateTime Start { get; set; } = new(2021, 1, 4, 0, 0, 0, DateTimeKind.Unspecified);
@@ -46,6 +56,7 @@ public sealed class BitcoinRateGeneratorOptions
     public void Validate()
     {
         GeneratorOutput.RequirePositive(Rows, nameof(Rows));
+        GeneratorOutput.RequireStartRow(StartRow, Rows);
         if (Interval < TimeSpan.FromSeconds(1) || Interval.Ticks % TimeSpan.TicksPerSecond != 0)
         {
             throw new ArgumentException($"Interval must be a whole number of seconds, at least 1 (got {Interval}).", nameof(Interval));

@@ -74,6 +74,15 @@ internal static class GeneratorOutput
         }
     }
 
+    /// <summary>A start row must be between 0 and the row count (the count itself: nothing left to emit).</summary>
+    public static void RequireStartRow(long startRow, long rows)
+    {
+        if (startRow < 0 || startRow > rows)
+        {
+            throw new ArgumentException($"StartRow must be between 0 and Rows ({rows}) (got {startRow}).", "StartRow");
+        }
+    }
+
     public static void RequireShare(double value, string name, double max = 1)
     {
         if (!double.IsFinite(value) || value < 0 || value > max)

@@ -41,6 +41,7 @@ public static class HourlyPriceGenerator
         GeneratorOutput.Write(stream, Generate(options), NewLine);
 
     /// <summary>A live line source: the header, then one row per event-time hour / <see cref="GeneratorPacing.Speed"/>.</summary>
+    /// <remarks>From <see cref="HourlyPriceGeneratorOptions.StartRow"/> on: the first row sent goes out at once (see there).</remarks>
     public static IObservable<string> Observe(HourlyPriceGeneratorOptions options, IScheduler scheduler, GeneratorPacing? pacing = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -51,7 +52,10 @@ public static class HourlyPriceGenerator
     private static IEnumerable<GeneratedLine> Iterate(HourlyPriceGeneratorOptions o)
     {
         var random = new Random(o.Seed);
-        yield return new GeneratedLine(Header, null);
+        if (o.StartRow == 0)
+        {
+            yield return new GeneratedLine(Header, null);
+        }
 
         double noise = 0;
         var start = o.StartDate.ToDateTime(TimeOnly.MinValue);
@@ -82,6 +86,11 @@ public static class HourlyPriceGenerator
             if (price == 0)
             {
                 price = 0; // never "-0.0"
+            }
+
+            if (row < o.StartRow)
+            {
+                continue;
             }
 
             string text = string.Create(CultureInfo.InvariantCulture, $"{hourStart:yyyy-MM-dd},{hour},{price:0.0#}");

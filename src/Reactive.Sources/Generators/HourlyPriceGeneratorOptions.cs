@@ -11,6 +11,16 @@ public sealed class HourlyPriceGeneratorOptions
     /// <value>The default value is 1,344 (8 weeks: enough for a 14-day same-hour anomaly baseline, 6 weeks to test).</value>
     public long Rows { get; set; } = 24 * 7 * 8;
 
+    /// <summary>
+    /// The index of the first row written (0-based, among the <see cref="Rows"/> rows): a checkpoint to resume a feed.
+    /// The output is exactly the uninterrupted output's rows from this index on, with the same text and event times;
+    /// the header, which comes before row 0, is written only when it is 0; the skipped rows are generated and discarded (the seeded draws must be made) without being formatted or
+    /// scheduled, and a live source sends the first row at once, then paces relative to it. <see cref="Rows"/> still counts
+    /// from row 0: a start row equal to it gives nothing.
+    /// </summary>
+    /// <value>The default value is 0 (from the start).</value>
+    public long StartRow { get; set; }
+
     /// <summary>The first date (its hour 1 is the first row).</summary>
     /// <value>The default value is 2017-01-01, the first day of the course file.</value>
     public DateOnly StartDate { get; set; } = new(2017, 1, 1);
@@ -38,6 +48,7 @@ public sealed class HourlyPriceGeneratorOptions
     public void Validate()
     {
         GeneratorOutput.RequirePositive(Rows, nameof(Rows));
+        GeneratorOutput.RequireStartRow(StartRow, Rows);
         long hoursLeft = MaxRows;
         if (Rows > hoursLeft)
         {

@@ -7,7 +7,9 @@ namespace Reactive.Sources.Replay;
 /// Replays a recorded line file (any format) at its original pace × a speed factor, or as fast as possible,
 /// on an <see cref="IScheduler"/>. On a virtual-time scheduler a replay is a backtest: the scheduler's clock
 /// follows the data. Cold: each subscription reads the file again from the start (or from
-/// <see cref="FileReplayOptions.ResumeAfterLine"/>), so the source can replay.
+/// <see cref="FileReplayOptions.ResumeAtByte"/>, or after <see cref="FileReplayOptions.ResumeAfterLine"/>), so the source can replay.
+/// Each line carries in <see cref="SourceLine.Offset"/> the byte position just past its terminator: a checkpoint to
+/// resume at (<see cref="FileReplayOptions.ResumeAtByte"/> and <see cref="FileReplayOptions.ResumeAtLine"/>).
 /// </summary>
 /// <remarks>
 /// The first line goes out at subscription; a line with event time <c>t</c> goes out at
@@ -17,6 +19,8 @@ namespace Reactive.Sources.Replay;
 /// <see cref="FileReplayOptions.MaxLineLength"/> is skipped and reported on <see cref="Rejected"/>
 /// (<c>line_too_long</c>). A file that cannot be opened or read ends the sequence with the I/O error
 /// (status <see cref="SourceStatusKind.FileUnreadable"/>); the end of the file completes it (status <see cref="SourceStatusKind.FileRead"/>).
+/// The file is read as UTF-8, as the directory and socket sources read theirs (a UTF-8 byte-order mark is dropped;
+/// a UTF-16 or UTF-32 one ends the replay with an <see cref="InvalidDataException"/>, since its lines have no UTF-8 offsets).
 /// </remarks>
 internal sealed class FileReplaySource : ILineSource
 {
@@ -95,8 +99,23 @@ internal sealed class FileReplaySource : ILineSource
 
     private IEnumerable<SourceLine> Read()
     {
-        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.SequentialScan);
-        using var reader = new BoundedLineReader(stream, _options.MaxLineLength);
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0, FileOptions.SequentialScan);
+        long resumeAt = _options.ResumeAtByte;
+        if (resumeAt > 0)
+        {
+            long length = stream.Length;
+            if (resumeAt > length)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(FileReplayOptions.ResumeAtByte),
+                    resumeAt,
+                    $"ResumeAtByte ({resumeAt}) is past the end of {Path} ({length} byte(s)): the checkpoint is not of this file, or the file was cut since.");
+            }
+
+            stream.Seek(resumeAt, SeekOrigin.Begin);
+        }
+
+        using var reader = new BoundedLineReader(stream, _options.MaxLineLength, resumeAt, _options.ResumeAtLine);
         long emitted = 0;
         while (reader.TryReadLine(out string text, out bool tooLong))
         {
@@ -117,7 +136,7 @@ internal sealed class FileReplaySource : ILineSource
             }
 
             emitted++;
-            yield return new SourceLine(Path, reader.LineNumber, text);
+            yield return new SourceLine(Path, reader.LineNumber, text) { Offset = reader.Offset };
         }
 
         Publish(SourceStatusKind.FileRead, $"{Path}: replayed {emitted} line(s) up to line {reader.LineNumber}.");

@@ -205,7 +205,7 @@ internal sealed class SocketLineSource : LoopLineSource
             return null;
         }
 
-        public void OnLine(long lineNumber, string text)
+        public void OnLine(long lineNumber, string text, long offset)
         {
             if (!_cancellation.IsCancellationRequested)
             {

@@ -19,6 +19,40 @@ public sealed class LineFramerTests
     }
 
     [Fact]
+    public void Feed_AnySplit_OffsetIsPastEachTerminatorInBytes()
+    {
+        // BOM, CRLF, 2-, 3- and 4-byte characters, a cut character (0xE2 0x82) before an LF, no final terminator.
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. "é\r\n"u8, .. "€😀\n"u8, 0xE2, 0x82, .. "\nz"u8];
+        long[] expected = [3 + 4, 3 + 4 + 8, 3 + 4 + 8 + 3, bytes.Length];
+        for (int split = 1; split <= bytes.Length; split++)
+        {
+            var sink = new RecordingSink();
+            using var framer = new LineFramer(100);
+            for (int at = 0; at < bytes.Length; at += split)
+            {
+                framer.Feed(bytes.AsSpan(at, Math.Min(split, bytes.Length - at)), sink);
+            }
+
+            framer.Complete(sink);
+            Assert.Equal(["1:é", "2:€😀", "3:\uFFFD", "4:z"], sink.Lines);
+            Assert.Equal(expected, sink.Offsets);
+            Assert.Equal(bytes.Length, framer.Position);
+        }
+    }
+
+    [Fact]
+    public void Feed_FromAnOffset_NumbersAndPlacesFromThereAndKeepsALeadingFeff()
+    {
+        var sink = new RecordingSink();
+        using var framer = new LineFramer(100, startOffset: 40, linesBefore: 7);
+        framer.Feed("\uFEFFa\nb"u8, sink);
+        framer.Complete(sink);
+
+        Assert.Equal(["8:\uFEFFa", "9:b"], sink.Lines);
+        Assert.Equal([45L, 46L], sink.Offsets);
+    }
+
+    [Fact]
     public void Feed_CrLf_StripsOnlyTheCrBeforeLf()
     {
         var sink = new RecordingSink();
@@ -163,7 +197,13 @@ public sealed class LineFramerTests
 
         public List<string> TooLong { get; } = [];
 
-        public void OnLine(long lineNumber, string text) => Lines.Add($"{lineNumber}:{text}");
+        public List<long> Offsets { get; } = [];
+
+        public void OnLine(long lineNumber, string text, long offset)
+        {
+            Lines.Add($"{lineNumber}:{text}");
+            Offsets.Add(offset);
+        }
 
         public void OnLineTooLong(long lineNumber, string head) => TooLong.Add($"{lineNumber}:{head}");
     }
