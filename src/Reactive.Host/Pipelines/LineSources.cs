@@ -46,8 +46,7 @@ internal static class LineSources
                     ResumeAtLine = resume?.Line ?? 0,
                 },
                 ctx.Scheduler)),
-            GeneratorSourceDefinition s => Generate(s, ctx, resume?.Offset ?? 0)
-                .Select((text, i) => new SourceLine($"generator:{s.Generator}", (resume?.Offset ?? 0) + i + 1, text) { Offset = (resume?.Offset ?? 0) + i + 1 }),
+            GeneratorSourceDefinition s => Generated(s, ctx, resume?.Offset ?? 0),
             _ => throw new NotSupportedException($"source kind {ctx.Definition.Source.Kind} is not wired"),
         };
         return lines
@@ -62,13 +61,38 @@ internal static class LineSources
     /// <summary>Whether the source can give its lines again from a position (a checkpoint can resume it); a socket cannot.</summary>
     public static bool CanReplay(SourceDefinition source) => source is ReplaySourceDefinition or GeneratorSourceDefinition;
 
-    private static IObservable<string> Generate(GeneratorSourceDefinition s, PipelineRunContext ctx, long startRow) => s.Options switch
+    /// <summary>
+    /// A generator's lines from row <paramref name="startRow"/> (a checkpoint's position: it is seeded, so they are the
+    /// rows an uninterrupted run gives). A line's <see cref="SourceLine.Offset"/> is the number of rows up to and
+    /// including it (0 for the BBO header, which comes before row 0); its line number is that of an uninterrupted run.
+    /// </summary>
+    private static IObservable<SourceLine> Generated(GeneratorSourceDefinition s, PipelineRunContext ctx, long startRow)
     {
-        BboQuoteGeneratorOptions o => BboQuoteGenerator.Observe(o, ctx.Scheduler, s.Pacing),
-        HourlyPriceGeneratorOptions o => HourlyPriceGenerator.Observe(o, ctx.Scheduler, s.Pacing),
-        BitcoinRateGeneratorOptions o => BitcoinRateGenerator.Observe(o, ctx.Scheduler, s.Pacing),
-        _ => throw new NotSupportedException($"generator {s.Generator} is not wired"),
-    };
+        var origin = $"generator:{s.Generator}";
+        var header = s.Options is BboQuoteGeneratorOptions ? 1 : 0;
+        IObservable<string> lines = s.Options switch
+        {
+            BboQuoteGeneratorOptions o => BboQuoteGenerator.Observe(WithStart(o, startRow), ctx.Scheduler, s.Pacing),
+            HourlyPriceGeneratorOptions o => HourlyPriceGenerator.Observe(WithStart(o, startRow), ctx.Scheduler, s.Pacing),
+            BitcoinRateGeneratorOptions o => BitcoinRateGenerator.Observe(WithStart(o, startRow), ctx.Scheduler, s.Pacing),
+            _ => throw new NotSupportedException($"generator {s.Generator} is not wired"),
+        };
+        var headerShown = startRow == 0 ? header : 0;
+        return lines.Select((text, i) =>
+        {
+            var rows = startRow + i + 1 - headerShown;
+            return new SourceLine(origin, rows + header, text) { Offset = rows };
+        });
+    }
+
+    // The configured options are shared by the pipeline's runs: each run starts from its own copy.
+    private static T WithStart<T>(T options, long startRow)
+        where T : class
+    {
+        var copy = (T)typeof(T).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(options, null)!;
+        typeof(T).GetProperty("StartRow")!.SetValue(copy, startRow);
+        return copy;
+    }
 
     private static IObservable<SourceLine> Observe(PipelineRunContext ctx, ILineSource source) =>
         Observable.Create<SourceLine>(observer =>
