@@ -524,17 +524,18 @@ public sealed class MicroBatchWindowTests
     }
 
     [Fact]
-    public void WindowByEventTime_MicroBatchBatchesQueued_RunStrictlyInOrder()
+    public void WindowByEventTime_MicroBatchBatchesQueued_RunInOrderFinalBatchAfterTheLast()
     {
         // Batch 1 arrives (250) before batch 0 completes (310): it is subscribed only after, so its rows come later
         // and the watermark of batch 1 is the one batch 0 set: the row at 5 in batch 1 is late (W_1 = 20).
+        // The input ends at 260, before either batch ended: the final batch runs after the last one, at 312.
         var scheduler = new TestScheduler();
         var first = scheduler.CreateColdObservable(OnNext(1, Row.Of(0)), OnNext(100, Row.Of(30)), OnCompleted<Row>(100));
         var second = scheduler.CreateColdObservable(OnNext(1, Row.Of(5)), OnCompleted<Row>(2));
         var xs = scheduler.CreateHotObservable(
             OnNext(210, (IObservable<Row>)first),  // end 310
             OnNext(250, (IObservable<Row>)second), // subscribed at 310: row 311, end 312
-            OnCompleted<IObservable<Row>>(400));
+            OnCompleted<IObservable<Row>>(260));   // before the batches ran: the final batch waits for them
         var options = Options(10, delaySeconds: 10);
         var stats = options.Stats = new WindowStats();
 
@@ -544,8 +545,8 @@ public sealed class MicroBatchWindowTests
             OnNext(310, "#0 W=none: "),
             OnNext(310, "#1 nodata W=20: [0,10) a 1"),
             OnNext(312, "#2 W=20: "),
-            OnNext(400, "#3 final W=20: [30,40) a 1"),
-            OnCompleted<string>(400));
+            OnNext(312, "#3 final W=20: [30,40) a 1"),
+            OnCompleted<string>(312));
         Assert.Equal(1, stats.LateRows);
         second.Subscriptions.AssertEqual(Subscribe(310, 312));
     }
