@@ -127,42 +127,46 @@ public sealed class EventTimeWindowOracleTests
             .OrderBy(g => g.Key.Start).ThenBy(g => g.Key.Key, StringComparer.Ordinal)
             .Select(g =>
             {
-                var end = g.Key.Start + d;
-                var inArrival = g.OrderBy(x => x.Index).ToList();
-                var values = inArrival.Where(x => x.Row.Value is not null).Select(x => x.Row.Value!.Value).ToList();
-                double? mean = values.Count == 0 ? null : values.Sum() / values.Count;
-                double? variance = values.Count < 2 ? null : values.Sum(v => (v - mean!.Value) * (v - mean!.Value)) / (values.Count - 1);
-                var samples = inArrival.Where(x => x.Row.Value is not null).OrderBy(x => x.T).ThenBy(x => x.Index).ToList();
-                double? twa = null;
-                if (samples.Count > 0)
-                {
-                    double weighted = 0;
-                    for (var i = 0; i < samples.Count; i++)
-                    {
-                        var until = i + 1 < samples.Count ? samples[i + 1].T : end;
-                        weighted += samples[i].Row.Value!.Value * (until - samples[i].T);
-                    }
-
-                    twa = weighted / (end - samples[0].T);
-                }
-
-                double?[] aggregates =
-                [
-                    inArrival.Count,
-                    values.Count,
-                    values.Count == 0 ? null : values.Sum(),
-                    mean,
-                    values.Count == 0 ? null : values.Min(),
-                    values.Count == 0 ? null : values.Max(),
-                    inArrival[0].Row.Value,
-                    inArrival[^1].Row.Value,
-                    variance is { } v1 ? Math.Sqrt(v1) : null,
-                    variance,
-                    twa,
-                ];
-                return (g.Key.Start, g.Key.Key, aggregates);
+                var inArrival = g.OrderBy(x => x.Index).Select(x => (x.Row, x.Index, x.T)).ToList();
+                return (g.Key.Start, g.Key.Key, Aggregate(inArrival, g.Key.Start + d));
             })
             .ToList();
         return (result, late);
+    }
+
+    /// <summary>The values of <see cref="AllAggregates"/> over the rows of the window ending at <paramref name="end"/>, given in arrival order.</summary>
+    internal static double?[] Aggregate(IReadOnlyList<(Row Row, int Index, long T)> inArrival, long end)
+    {
+        var values = inArrival.Where(x => x.Row.Value is not null).Select(x => x.Row.Value!.Value).ToList();
+        double? mean = values.Count == 0 ? null : values.Sum() / values.Count;
+        double? variance = values.Count < 2 ? null : values.Sum(v => (v - mean!.Value) * (v - mean!.Value)) / (values.Count - 1);
+        var samples = inArrival.Where(x => x.Row.Value is not null).OrderBy(x => x.T).ThenBy(x => x.Index).ToList();
+        double? twa = null;
+        if (samples.Count > 0)
+        {
+            double weighted = 0;
+            for (var i = 0; i < samples.Count; i++)
+            {
+                var until = i + 1 < samples.Count ? samples[i + 1].T : end;
+                weighted += samples[i].Row.Value!.Value * (until - samples[i].T);
+            }
+
+            twa = weighted / (end - samples[0].T);
+        }
+
+        return
+        [
+            inArrival.Count,
+            values.Count,
+            values.Count == 0 ? null : values.Sum(),
+            mean,
+            values.Count == 0 ? null : values.Min(),
+            values.Count == 0 ? null : values.Max(),
+            inArrival[0].Row.Value,
+            inArrival[^1].Row.Value,
+            variance is { } v1 ? Math.Sqrt(v1) : null,
+            variance,
+            twa,
+        ];
     }
 }
