@@ -49,7 +49,9 @@ public sealed class CrashRestartTests
         "--Pipelines:btc:Kind", "aggregate",
         "--Pipelines:btc:Source:Kind", "replay",
         "--Pipelines:btc:Source:Path", input,
-        "--Pipelines:btc:Source:AsFastAsPossible", "true",
+        // 36 days of trades in about 6 s: slow enough to be killed anywhere, the batches still cut by count.
+        "--Pipelines:btc:Source:Speed", "500000",
+        "--Pipelines:btc:Source:TimeFormat", "unix:0",
         "--Pipelines:btc:MaxRowsPerBatch", "250",
         "--Pipelines:btc:Options:Format", "csv",
         "--Pipelines:btc:Options:CsvHeader", "false",
@@ -71,9 +73,10 @@ public sealed class CrashRestartTests
         "--Pipelines:quotes:Kind", "spread",
         "--Pipelines:quotes:Source:Kind", "replay",
         "--Pipelines:quotes:Source:Path", input,
-        "--Pipelines:quotes:Source:AsFastAsPossible", "true",
+        // Three trading days (with their nights) in about 6 s.
+        "--Pipelines:quotes:Source:Speed", "30000",
         "--Pipelines:quotes:CheckpointInterval", "100 milliseconds",
-        "--Pipelines:quotes:MaxRowsPerBatch", "2000",
+        "--Pipelines:quotes:MaxRowsPerBatch", "1000",
         "--Pipelines:quotes:Options:TimeZone", "America/New_York",
         "--Pipelines:quotes:Options:WatermarkDelay", "0 seconds",
         "--Pipelines:quotes:Options:IncludeLockedAndCrossed", "true",
@@ -86,7 +89,8 @@ public sealed class CrashRestartTests
     {
         // The reference: one run, never interrupted (checkpointed too: the same sinks).
         var reference = ServiceProcess.NewWorkingDirectory();
-        var (referenceBatches, referenceTime, _) = await RunOnceAsync(scenario, reference, kill: null);
+        var whole = await RunOnceAsync(scenario, reference, kill: null);
+        var (referenceBatches, referenceTime) = (whole.Batches, whole.Time);
         var expected = Outputs(scenario, reference);
         Assert.True(referenceBatches > 40, $"the feed should give many batches to kill in (gave {referenceBatches})");
         Assert.NotEmpty(expected.Rows);
@@ -95,6 +99,7 @@ public sealed class CrashRestartTests
         var work = ServiceProcess.NewWorkingDirectory();
         var kills = 0;
         var restarts = new List<string>();
+        var logs = new List<string>();
         for (var attempt = 0; kills < 20; attempt++)
         {
             Assert.True(attempt < 60, $"20 kills should happen within 60 starts ({kills} so far): {string.Join("; ", restarts)}");
@@ -104,7 +109,9 @@ public sealed class CrashRestartTests
             var point = random.Next(2) == 0
                 ? new KillPoint(Batch: random.Next(referenceBatches), After: null)
                 : new KillPoint(Batch: null, After: TimeSpan.FromMilliseconds(random.Next((int)Math.Max(50, referenceTime.TotalMilliseconds))));
-            var (_, _, killed) = await RunOnceAsync(scenario, work, point);
+            var run = await RunOnceAsync(scenario, work, point);
+            var killed = run.Killed;
+            logs.Add(run.Stderr);
             restarts.Add($"{point} → {(killed ? "killed" : "ran to the end")}");
             if (!killed)
             {
@@ -122,9 +129,19 @@ public sealed class CrashRestartTests
             }
         }
 
-        // The last start runs to the end.
-        await RunOnceAsync(scenario, work, kill: null);
+        // The last start runs to the end, from the checkpoint: it reads only what the last commit had not covered.
+        var last = await RunOnceAsync(scenario, work, kill: null);
+        logs.Add(last.Stderr);
         var actual = Outputs(scenario, work);
+        Assert.True(last.InputRows < whole.InputRows, $"the last start should resume, not read the whole feed again ({last.InputRows} of {whole.InputRows} lines): {string.Join("; ", restarts)}\n{last.Stderr}");
+        var resumed = logs.Count(l => l.Contains("checkpoint", StringComparison.Ordinal) && l.Contains("restored batch", StringComparison.Ordinal));
+        Assert.True(resumed >= 10, $"most starts should restore a committed batch ({resumed} of {logs.Count} did): {string.Join("; ", restarts)}");
+        if (truncate)
+        {
+            // The damaged files were noticed and set aside, never taken for good ones.
+            Assert.Contains(logs, l => l.Contains("is damaged", StringComparison.Ordinal));
+        }
+
         Assert.Equal(expected.Rows.Count, actual.Rows.Count);
         Assert.Equal(expected.Rows, actual.Rows);
         Assert.Equal(expected.Files.Count, actual.Files.Count);
@@ -132,13 +149,16 @@ public sealed class CrashRestartTests
         Assert.Equal(actual.Rows.Count, actual.Rows.Distinct().Count());
     }
 
+    /// <summary>One start of the service: how many batches its pipeline had run, for how long, whether it was killed, and its log.</summary>
+    private sealed record Run(int Batches, TimeSpan Time, bool Killed, long InputRows, string Stderr);
+
     private sealed record KillPoint(int? Batch, TimeSpan? After)
     {
         public override string ToString() => Batch is { } b ? $"kill at batch {b}" : $"kill after {After!.Value.TotalMilliseconds:0} ms";
     }
 
     /// <summary>Runs the service until the pipeline stopped (end of the feed) or the kill point; returns the batches and time it ran.</summary>
-    private static async Task<(int Batches, TimeSpan Time, bool Killed)> RunOnceAsync(Scenario scenario, string work, KillPoint? kill)
+    private static async Task<Run> RunOnceAsync(Scenario scenario, string work, KillPoint? kill)
     {
         string[] args =
         [
@@ -162,7 +182,7 @@ public sealed class CrashRestartTests
             {
                 service.Signal("KILL");
                 await service.WaitForExitAsync(TimeSpan.FromSeconds(30));
-                return (0, started.Elapsed, true);
+                return new Run(0, started.Elapsed, true, 0, service.Stderr);
             }
 
             throw new InvalidOperationException($"the service exited by itself:\n{service.Stderr}");
@@ -182,14 +202,15 @@ public sealed class CrashRestartTests
             {
                 service.Signal("KILL");
                 await service.WaitForExitAsync(TimeSpan.FromSeconds(30));
-                return (batch, started.Elapsed, true);
+                return new Run(batch, started.Elapsed, true, 0, service.Stderr);
             }
 
             if (state == "Stopped")
             {
                 var elapsed = started.Elapsed;
+                var input = progress.GetProperty("inputRows").GetInt64();
                 Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
-                return (batch + 1, elapsed, false);
+                return new Run(batch + 1, elapsed, false, input, service.Stderr);
             }
         }
 
