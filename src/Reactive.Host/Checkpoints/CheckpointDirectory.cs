@@ -191,11 +191,19 @@ internal sealed class CheckpointDirectory : IDisposable
                 break;
             }
 
-            // Batch id cannot be restored: its files are set aside (the damaged one as .corrupt), and the batch before it is tried.
+            // Batch id cannot be restored: the damaged file is set aside as .corrupt, its commit and state as
+            // .discarded, and the batch before it is tried; its offsets, when sound, make it a re-run of exactly its range.
             warnings.Add($"{problem}; falling back to the batch before it");
             foreach (var sub in new[] { Commits, State, Offsets })
             {
-                SetAside(sub, id, sub == damaged ? ".corrupt" : ".discarded");
+                if (sub == damaged)
+                {
+                    SetAside(sub, id, ".corrupt");
+                }
+                else if (sub != Offsets)
+                {
+                    SetAside(sub, id, ".discarded");
+                }
             }
         }
 
