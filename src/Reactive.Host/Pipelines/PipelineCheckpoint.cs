@@ -162,14 +162,30 @@ internal sealed class PipelineCheckpoint : IDisposable
     internal static string Fingerprint(Configuration.PipelineDefinition definition)
     {
         var text = new StringBuilder();
-        text.Append("kind=").Append(definition.Kind.Name).Append(";source=").Append(definition.Source.Describe());
+        // The source is identified by what it gives (the file, the generator and its seed), not by its pace.
+        text.Append("kind=").Append(definition.Kind.Name);
+        switch (definition.Source)
+        {
+            case Configuration.ReplaySourceDefinition replay:
+                text.Append(";source=replay ").Append(Path.GetFullPath(replay.Path));
+                break;
+            case Configuration.GeneratorSourceDefinition generator:
+                text.Append(";source=generator ").Append(generator.Generator).Append('{');
+                Describe(generator.Options, text, 0);
+                text.Append('}');
+                break;
+            default:
+                text.Append(";source=").Append(definition.Source.Kind);
+                break;
+        }
+
         Describe(definition.Options, text, 0);
         return text.ToString();
     }
 
     private static readonly HashSet<string> RestartMayChange = new(StringComparer.Ordinal)
     {
-        "Trigger", "TriggerInterval", "IdleTimeout", "NoDataBatches", "AtEnd", "Scheduler", "Stats", "State", "Rejected",
+        "Trigger", "TriggerInterval", "IdleTimeout", "NoDataBatches", "AtEnd", "Scheduler", "Stats", "State", "Rejected", "StartRow",
     };
 
     private static void Describe(object? value, StringBuilder text, int depth)
