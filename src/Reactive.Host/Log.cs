@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(1012, LogLevel.Information, "Pipeline {Pipeline} checkpoint {Directory}: {What}")]
     public static partial void CheckpointRecovered(ILogger logger, string pipeline, string directory, string what);
 
+    [LoggerMessage(1014, LogLevel.Error, "Pipeline {Pipeline} stopped: {Reason}")]
+    public static partial void PipelineCheckpointUnusable(ILogger logger, string pipeline, string reason);
+
     [LoggerMessage(1013, LogLevel.Warning, "Pipeline {Pipeline} checkpoint {Directory}: {Warning}")]
     public static partial void CheckpointWarning(ILogger logger, string pipeline, string directory, string warning);
 }

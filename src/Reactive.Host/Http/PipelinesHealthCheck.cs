@@ -85,6 +85,7 @@ public sealed class PipelinesHealthCheck(PipelineProgressRegistry registry, Time
                     PipelineStopReason.Finished => (HealthStatus.Healthy, null),
                     PipelineStopReason.SourceEnded => (HealthStatus.Unhealthy, $"{p.Name} has stopped: its source ended and it reads nothing any more"),
                     PipelineStopReason.Shutdown => (HealthStatus.Unhealthy, $"{p.Name} has stopped: the service is shutting down"),
+                    PipelineStopReason.CheckpointUnusable => (HealthStatus.Unhealthy, $"{p.Name} has stopped: {p.LastError}"),
                     _ => (HealthStatus.Unhealthy, $"{p.Name} has stopped"),
                 };
         }
@@ -112,6 +113,7 @@ public sealed class PipelinesHealthCheck(PipelineProgressRegistry registry, Time
         PipelineStopReason.Finished => "finished",
         PipelineStopReason.Shutdown => "shutdown",
         PipelineStopReason.SourceEnded => "source ended",
+        PipelineStopReason.CheckpointUnusable => "checkpoint unusable",
         _ => reason.ToString(),
     };
 }

@@ -50,6 +50,14 @@ internal sealed class PipelineService(
                 progress.SetStopped(PipelineStopReason.Shutdown);
                 return;
             }
+            catch (Checkpoints.CheckpointException ex)
+            {
+                // Restarting would find the same checkpoint: the pipeline stops (the others go on) with what to do.
+                progress.RecordError(ex.Message);
+                progress.SetStopped(PipelineStopReason.CheckpointUnusable);
+                Log.PipelineCheckpointUnusable(_logger, definition.Name, ex.Message);
+                return;
+            }
             catch (Exception ex)
             {
                 attempt++;

@@ -30,6 +30,12 @@ public enum PipelineStopReason
 
     /// <summary>Its live source (socket, directory) ended although it should not: the pipeline reads nothing any more.</summary>
     SourceEnded,
+
+    /// <summary>
+    /// Its checkpoint cannot be used (damaged beyond a fallback, written with other options, used by another process):
+    /// restarting would not help; its error says what to do.
+    /// </summary>
+    CheckpointUnusable,
 }
 
 /// <summary>What the source's own status says of its health.</summary>
