@@ -69,6 +69,26 @@ public sealed class AggregatePipelineTests
         Assert.Equal(DateTimeOffset.Parse("2024-01-01T00:00:30Z", System.Globalization.CultureInfo.InvariantCulture), progress.GetProperty("maxEventTime").GetDateTimeOffset());
         Assert.Equal(DateTimeOffset.Parse("2024-01-01T00:00:20Z", System.Globalization.CultureInfo.InvariantCulture), progress.GetProperty("watermark").GetDateTimeOffset());
 
+        // Spark's StreamingQueryProgress of each batch: the last 20 are kept, so all 13 here.
+        var recent = progress.GetProperty("recentProgress").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(0, 13), recent.Select(b => b.GetProperty("batchId").GetInt32()));
+        Assert.Equal(12, progress.GetProperty("lastProgress").GetProperty("batchId").GetInt32());
+        Assert.Equal([1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 0], recent.Select(b => (int)b.GetProperty("numInputRows").GetInt64()));
+        var late = recent[11]; // line 7, {"time":"…00:00:02Z"}: behind the watermark of 00:00:20 set by batch 9 (00:00:30 − 10 s)
+        static DateTimeOffset Time(JsonElement e, string name) => DateTimeOffset.Parse(e.GetProperty("eventTime").GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 2, TimeSpan.Zero), Time(late, "min"));
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 2, TimeSpan.Zero), Time(late, "max"));
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 20, TimeSpan.Zero), Time(late, "watermark"));
+        var state = Assert.Single(late.GetProperty("stateOperators").EnumerateArray());
+        Assert.Equal(2, state.GetProperty("numRowsDroppedByWatermark").GetInt64()); // windows [-5 s, 5 s) and [0, 10 s)
+        Assert.True(late.GetProperty("durationMs").TryGetProperty("triggerExecution", out _));
+        // Its source range: from the end of line 6 to the end of line 7 (the end of the file, which has no final newline).
+        var bytes = File.ReadAllBytes(input);
+        var afterLine6 = Enumerable.Range(0, bytes.Length).Where(i => bytes[i] == (byte)'\n').ElementAt(5) + 1;
+        var source = Assert.Single(late.GetProperty("sources").EnumerateArray());
+        Assert.Equal((6L, afterLine6), (source.GetProperty("startOffset").GetProperty("line").GetInt64(), source.GetProperty("startOffset").GetProperty("offset").GetInt64()));
+        Assert.Equal((7L, (long)bytes.Length), (source.GetProperty("endOffset").GetProperty("line").GetInt64(), source.GetProperty("endOffset").GetProperty("offset").GetInt64()));
+
         using var response = await http.PostAsJsonAsync("/api/sql", new { sql = "SELECT window.start, id, count, avg_value FROM agg ORDER BY window_start, id" });
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
         var rows = answer.GetProperty("rows").EnumerateArray()
