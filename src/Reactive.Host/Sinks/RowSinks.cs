@@ -58,10 +58,16 @@ internal sealed class RowSinks : IDisposable
         }
     }
 
-    /// <summary>Writes one trigger's rows; in complete mode they replace each table's content.</summary>
-    public void WriteBatch(IReadOnlyList<ResultRow> rows)
+    /// <summary>
+    /// Writes one batch's rows; in complete mode they replace each table's content. For a checkpointed pipeline
+    /// (<see cref="ExactlyOnce"/>) with a <paramref name="batchId"/> the batch is written idempotently: each file sink
+    /// writes one file per batch (replaced when the batch is re-run, removed when it has no rows), and windowed tables
+    /// upsert by window and key.
+    /// </summary>
+    public void WriteBatch(IReadOnlyList<ResultRow> rows, long? batchId = null)
     {
-        if (rows.Count == 0)
+        var perBatch = ExactlyOnce && batchId is not null;
+        if (rows.Count == 0 && !perBatch)
         {
             return;
         }
@@ -82,6 +88,14 @@ internal sealed class RowSinks : IDisposable
                         {
                             target.WriteBatch([.. group.Select(ToTableRow)]);
                         }
+                    }
+
+                    break;
+                case FileSinkDefinition when perBatch:
+                    foreach (var schema in _shape.Schemas)
+                    {
+                        var target = (BatchFileSink)Target(sink, schema.Kind);
+                        target.WriteBatch(batchId!.Value, [.. rows.Where(r => r.Kind == schema.Kind).Select(ToTableRow)]);
                     }
 
                     break;
@@ -91,50 +105,6 @@ internal sealed class RowSinks : IDisposable
                         var target = (FileSink)Target(sink, group.Key);
                         target.WriteBatch([.. group.Select(ToTableRow)]);
                         target.Flush();
-                    }
-
-                    break;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Writes one micro-batch's rows: as <see cref="WriteBatch(IReadOnlyList{ResultRow})"/>, or, for a checkpointed
-    /// pipeline (<see cref="ExactlyOnce"/> and a <paramref name="batchId"/>), idempotently per batch id.
-    /// </summary>
-    public void WriteBatch(IReadOnlyList<ResultRow> rows, long? batchId)
-    {
-        if (!ExactlyOnce || batchId is not { } id)
-        {
-            WriteBatch(rows);
-            return;
-        }
-
-        foreach (var sink in _sinks)
-        {
-            switch (sink)
-            {
-                case TableSinkDefinition:
-                    foreach (var group in rows.GroupBy(r => r.Kind))
-                    {
-                        var target = (ITableSink)Target(sink, group.Key);
-                        if (_shape.Mode == ResultMode.Complete)
-                        {
-                            target.ReplaceAll([.. group.Select(ToTableRow)]);
-                        }
-                        else
-                        {
-                            target.WriteBatch([.. group.Select(ToTableRow)]);
-                        }
-                    }
-
-                    break;
-                case FileSinkDefinition:
-                    foreach (var schema in _shape.Schemas)
-                    {
-                        // A file per batch and kind, written (or, without rows, removed) whole: a re-run replaces it.
-                        var target = (BatchFileSink)Target(sink, schema.Kind);
-                        target.WriteBatch(id, [.. rows.Where(r => r.Kind == schema.Kind).Select(ToTableRow)]);
                     }
 
                     break;
