@@ -49,12 +49,8 @@ internal sealed class SocketLineSource : LoopLineSource
     public override bool CanReplay => false;
 
     /// <summary>The wait before reconnection attempt <paramref name="attempt"/> (1-based), jitter included.</summary>
-    internal TimeSpan NextDelay(int attempt)
-    {
-        var delay = _options.BaseDelay(attempt);
-        var random = _options.JitterFraction * _jitter.NextDouble();
-        return TimeSpan.FromTicks((long)(delay.Ticks * (1.0 - random)));
-    }
+    internal TimeSpan NextDelay(int attempt) =>
+        Backoff.Jitter(_options.BaseDelay(attempt), _options.JitterFraction, _jitter.NextDouble());
 
     private protected override Task RunAsync(IObserver<SourceLine> observer, CancellationToken cancellation) =>
         new Session(this, observer, cancellation).RunAsync();

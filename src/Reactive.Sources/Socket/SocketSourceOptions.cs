@@ -108,14 +108,5 @@ public sealed class SocketSourceOptions
     }
 
     /// <summary>The wait before reconnection attempt <paramref name="attempt"/> (1-based), before jitter.</summary>
-    internal TimeSpan BaseDelay(int attempt)
-    {
-        if (InitialDelay == TimeSpan.Zero)
-        {
-            return TimeSpan.Zero;
-        }
-
-        var ticks = InitialDelay.Ticks * Math.Pow(Multiplier, Math.Max(0, attempt - 1));
-        return double.IsNaN(ticks) || ticks >= MaxDelay.Ticks ? MaxDelay : TimeSpan.FromTicks((long)ticks);
-    }
+    internal TimeSpan BaseDelay(int attempt) => Backoff.Delay(InitialDelay, MaxDelay, Multiplier, attempt);
 }
