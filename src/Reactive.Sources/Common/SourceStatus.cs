@@ -18,7 +18,10 @@ public enum SourceStatusKind
     /// <summary>A socket source waits <see cref="SourceStatus.Delay"/> before attempt <see cref="SourceStatus.Attempt"/>.</summary>
     Reconnecting,
 
-    /// <summary>A socket source ran out of retries and stopped with an error.</summary>
+    /// <summary>
+    /// A socket source ran out of retries and stopped with an error; a Kinesis source did, or met an error that
+    /// retrying cannot fix (the stream is missing, the credentials are refused).
+    /// </summary>
     GaveUp,
 
     /// <summary>A directory source started watching its directory.</summary>
@@ -39,6 +42,27 @@ public enum SourceStatusKind
 
     /// <summary>A directory source's file system watcher failed; polling goes on.</summary>
     WatcherFailed,
+
+    /// <summary>A Kinesis source listed its stream's shards and says which it reads, which wait for a parent and which it skips.</summary>
+    ShardsListed,
+
+    /// <summary>A Kinesis shard waits for its parent shard(s) to be read to their end (each key's records stay in order).</summary>
+    ShardWaiting,
+
+    /// <summary>A Kinesis shard is read: from its starting position, or again after retries.</summary>
+    ShardReading,
+
+    /// <summary>A Kinesis shard was read to its end (it was closed by a split or merge); its children follow.</summary>
+    ShardClosed,
+
+    /// <summary>
+    /// A Kinesis call was throttled or failed transiently (server fault, network, timeout): it is tried again after
+    /// <see cref="SourceStatus.Delay"/> (attempt <see cref="SourceStatus.Attempt"/>), a shard with the same iterator.
+    /// </summary>
+    Retrying,
+
+    /// <summary>A Kinesis shard iterator had expired (5 minutes old) and was renewed just after the last record taken.</summary>
+    IteratorRenewed,
 }
 
 /// <summary>
@@ -47,6 +71,6 @@ public enum SourceStatusKind
 /// <param name="Kind">What happened.</param>
 /// <param name="Origin">The source (<c>host:port</c>, directory) or the file concerned.</param>
 /// <param name="Message">A human-readable sentence.</param>
-/// <param name="Attempt">For <see cref="SourceStatusKind.Reconnecting"/> and <see cref="SourceStatusKind.GaveUp"/>: the attempt number (1-based); otherwise 0.</param>
-/// <param name="Delay">For <see cref="SourceStatusKind.Reconnecting"/>: the wait before the attempt; otherwise <see langword="null"/>.</param>
+/// <param name="Attempt">For <see cref="SourceStatusKind.Reconnecting"/>, <see cref="SourceStatusKind.Retrying"/> and <see cref="SourceStatusKind.GaveUp"/>: the attempt number (1-based); otherwise 0.</param>
+/// <param name="Delay">For <see cref="SourceStatusKind.Reconnecting"/> and <see cref="SourceStatusKind.Retrying"/>: the wait before the attempt; otherwise <see langword="null"/>.</param>
 public sealed record SourceStatus(SourceStatusKind Kind, string Origin, string Message, int Attempt = 0, TimeSpan? Delay = null);
