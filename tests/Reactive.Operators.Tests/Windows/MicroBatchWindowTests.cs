@@ -118,18 +118,27 @@ public sealed class MicroBatchWindowTests
         Assert.Equal(0, stats.LateRows);
     }
 
-    [Fact]
-    public void WindowByEventTime_MicroBatchOldRowInNextBatch_LateAgainstPreviousBatchWatermark()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WindowByEventTime_MicroBatchOldRowInNextBatch_LateAgainstPreviousBatchWatermark(bool noDataBatches)
     {
-        // Delay 10 s. Batch 0 = rows 0, 30 (W_0 = none): W_1 = 20, the no-data batch 1 emits [0,10) a 1.
-        // Batch 2 = row 5 runs with W_2 = W_1 = 20: its window [0,10) ends at 10 <= 20, so it is late (one drop,
-        // one late rejection); the max event time is still 30, so W_3 = 20: no no-data batch. Final batch 3: [30,40).
+        // Delay 10 s. Batch 0 = rows 0, 30 (W_0 = none): nothing final, no rows; W_1 = max(none, 30 − 10) = 20.
+        // NoDataBatches: the no-data batch 1 (W = 20) emits [0,10) a 1; the row at 5 comes in data batch 2, with
+        // W_2 = W_1 = 20.
+        // Without: no batch runs for W_1 alone, so the row at 5 really is in batch 1, with W_1 = 20; at its end append
+        // evicts what W_1 made final: [0,10) a 1.
+        // Either way [0,10) ends at 10 <= 20, so the row is late (one drop, one late rejection) and [0,10) keeps
+        // count 1; the max event time is still 30, so the next watermark stays 20: no no-data batch. The late
+        // batch's progress: 1 input row, event time min = max = avg = 5, W 20 → 20, state [30,40) a: total 1,
+        // updated 0, 1 dropped, 0 missing time. The final batch: [30,40) a 1.
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(
             OnNext(210, Batch(scheduler, Row.Of(0), Row.Of(30))), // end 213
             OnNext(300, Batch(scheduler, Row.Of(5))),              // end 302
             OnCompleted<IObservable<Row>>(400));
         var options = Options(10, delaySeconds: 10);
+        options.NoDataBatches = noDataBatches;
         var stats = options.Stats = new WindowStats();
         var rejected = new List<Rejected<Row>>();
         options.Rejected = Observer.Create<Rejected<Row>>(rejected.Add);
@@ -138,48 +147,26 @@ public sealed class MicroBatchWindowTests
 
         var res = scheduler.Start(() => xs.WindowByEventTime(options).Do(u => progress.Add(u.Progress)).Select(u => Show(u, Base)), Created, Subscribed, Disposed);
 
-        res.Messages.AssertEqual(
-            OnNext(213, "#0 W=none: "),
-            OnNext(213, "#1 nodata W=20: [0,10) a 1"),
-            OnNext(302, "#2 W=20: "),
-            OnNext(400, "#3 final W=20: [30,40) a 1"),
-            OnCompleted<string>(400));
-        Assert.Equal(1, progress[2]!.NumRowsDroppedByWatermark);
-        Assert.Equal(S(20), progress[2]!.NextWatermarkTicks);
+        Recorded<Notification<string>>[] expected = noDataBatches
+            ? [
+                OnNext(213, "#0 W=none: "),
+                OnNext(213, "#1 nodata W=20: [0,10) a 1"),
+                OnNext(302, "#2 W=20: "),
+                OnNext(400, "#3 final W=20: [30,40) a 1"),
+                OnCompleted<string>(400),
+            ]
+            : [
+                OnNext(213, "#0 W=none: "),
+                OnNext(302, "#1 W=20: [0,10) a 1"),
+                OnNext(400, "#2 final W=20: [30,40) a 1"),
+                OnCompleted<string>(400),
+            ];
+        res.Messages.AssertEqual(expected);
+        var lateBatch = noDataBatches ? 2 : 1;
+        Assert.Equal(new BatchProgress(lateBatch, 1, S(5), S(5), S(5), S(20), S(20), 1, 0, 1, 0), progress[lateBatch]);
         Assert.Equal(1, stats.LateRows);
         var late = Assert.Single(rejected);
         Assert.Equal((RejectionCodes.Late, 5.0), (late.Code, late.Row.At));
-    }
-
-    [Fact]
-    public void WindowByEventTime_MicroBatchOldRowInBatchOneWithoutNoDataBatches_LateAgainstW1AndItsWindowEmitted()
-    {
-        // Delay 10 s, no no-data batches, so the row at 5 really is in batch 1. Batch 0 = rows 0, 30 (W_0 = none):
-        // nothing final, no rows; W_1 = max(none, 30 − 10) = 20, but no no-data batch runs.
-        // Batch 1 = row 5 with W_1 = 20: [0,10) ends at 10 <= 20, so the row is late (1 drop) and [0,10) keeps
-        // count 1; at the end of batch 1 append evicts what W_1 made final: [0,10) a 1. W_2 = max(20, 30 − 10) = 20.
-        // Progress of batch 1: 1 input row, event time min = max = avg = 5, W 20 → 20, state [30,40) a: total 1,
-        // updated 0, 1 dropped, 0 missing time. Final batch 2: [30,40) a 1.
-        var scheduler = new TestScheduler();
-        var xs = scheduler.CreateHotObservable(
-            OnNext(210, Batch(scheduler, Row.Of(0), Row.Of(30))), // end 213
-            OnNext(300, Batch(scheduler, Row.Of(5))),              // end 302
-            OnCompleted<IObservable<Row>>(400));
-        var options = Options(10, delaySeconds: 10);
-        options.NoDataBatches = false;
-        var stats = options.Stats = new WindowStats();
-        var progress = new List<BatchProgress?>();
-        options.Scheduler = scheduler;
-
-        var res = scheduler.Start(() => xs.WindowByEventTime(options).Do(u => progress.Add(u.Progress)).Select(u => Show(u, Base)), Created, Subscribed, Disposed);
-
-        res.Messages.AssertEqual(
-            OnNext(213, "#0 W=none: "),
-            OnNext(302, "#1 W=20: [0,10) a 1"),
-            OnNext(400, "#2 final W=20: [30,40) a 1"),
-            OnCompleted<string>(400));
-        Assert.Equal(new BatchProgress(1, 1, S(5), S(5), S(5), S(20), S(20), 1, 0, 1, 0), progress[1]);
-        Assert.Equal(1, stats.LateRows);
     }
 
     [Fact]
