@@ -14,4 +14,12 @@ public readonly record struct SourceLine(string Origin, long LineNumber, string 
     /// </summary>
     /// <value>The default value is 0 (unknown).</value>
     public long Offset { get; init; }
+
+    /// <summary>
+    /// A partitioned source's position of the line within its partition (<see cref="Origin"/>): a Kinesis record's
+    /// sequence number within its shard (a decimal integer of up to 128 digits, compared as a number). Null for
+    /// sources of one ordered stream of lines (files, generators, sockets), whose position is <see cref="Offset"/>.
+    /// </summary>
+    /// <value>The default value is null.</value>
+    public string? Sequence { get; init; }
 }
