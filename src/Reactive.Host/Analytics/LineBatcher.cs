@@ -1,20 +1,57 @@
+using System.Runtime.CompilerServices;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Reactive.Sources;
 
 namespace Reactive.Host.Analytics;
 
-/// <summary>Where a source stands: the origin (file) and the line and byte offset just past the last line taken.</summary>
-/// <param name="Origin">The line's origin (the file, for a replay or directory; the generator's name).</param>
-/// <param name="Line">The 1-based number of the last line taken (0: none yet).</param>
+/// <summary>
+/// Where a source stands: the origin (file) and the line and byte offset just past the last line taken; for a
+/// partitioned source (Kinesis), the last sequence number taken from each partition (<see cref="Partitions"/>).
+/// </summary>
+/// <param name="Origin">The line's origin (the file, for a replay or directory; the generator's name); empty for a partitioned source.</param>
+/// <param name="Line">The 1-based number of the last line taken (0: none yet); for a partitioned source, the records taken in all.</param>
 /// <param name="Offset">The source's offset just past that line (<see cref="SourceLine.Offset"/>; 0: none yet).</param>
 internal sealed record SourcePosition(string Origin, long Line, long Offset)
 {
     /// <summary>The position before the first line of a source.</summary>
     public static readonly SourcePosition Start = new(string.Empty, 0, 0);
 
+    /// <summary>A partitioned source's position per partition, or null for a source of one ordered stream of lines.</summary>
+    public PartitionOffsets? Partitions { get; init; }
+
     /// <summary>The position just past <paramref name="line"/>.</summary>
     public static SourcePosition After(in SourceLine line) => new(line.Origin, line.LineNumber, line.Offset);
+
+    /// <summary>The position just past <paramref name="lines"/>, taken after <paramref name="previous"/>.</summary>
+    public static SourcePosition After(SourcePosition previous, IReadOnlyList<SourceLine> lines)
+    {
+        if (lines[^1].Sequence is null)
+        {
+            return After(lines[^1]);
+        }
+
+        var partitions = previous.Partitions ?? PartitionOffsets.Empty;
+        foreach (var line in lines)
+        {
+            if (line.Sequence is { } sequence)
+            {
+                partitions = partitions.With(line.Origin, sequence);
+            }
+        }
+
+        return new SourcePosition(string.Empty, previous.Line + lines.Count, 0) { Partitions = partitions };
+    }
+
+    /// <summary>Whether <paramref name="line"/> of a partitioned source comes after this position and up to <paramref name="end"/>.</summary>
+    public bool Holds(SourcePosition end, in SourceLine line) =>
+        line.Sequence is { } s
+        && end.Partitions?.Of(line.Origin) is { } last
+        && PartitionOffsets.CompareSequences(s, last) <= 0
+        && (Partitions?.Of(line.Origin) is not { } first || PartitionOffsets.CompareSequences(s, first) > 0);
+
+    /// <summary>For a partitioned source: what it is, for messages.</summary>
+    public override string ToString() => Partitions is { } p ? $"{Line} records ({p})" : $"line {Line} of {Origin} (offset {Offset})";
 }
 
 /// <summary>One micro-batch of a live source's lines and the range it covers (<c>(Start, End]</c>, Spark's offsets).</summary>
@@ -71,14 +108,31 @@ internal sealed class LineBatcher(IObservable<SourceLine> lines, IScheduler sche
         lines.Publish(shared =>
         {
             var last = Reruns.Count > 0 ? Reruns[^1].End : ResumedAt;
-            var live = shared
+            IObservable<LineBatch> Live(IObservable<SourceLine> input) => input
                 .Buffer(interval, MaxRowsPerBatch, scheduler)
                 .Where(buffer => buffer.Count > 0)
                 .Scan(
                     new LineBatch([], last, last),
-                    (previous, buffer) => new LineBatch(buffer as IReadOnlyList<SourceLine> ?? [.. buffer], previous.End, SourcePosition.After(buffer[^1])))
-                ;
-            return Reruns.Count == 0 ? live : RerunPhase(shared).Concat(live);
+                    (previous, buffer) =>
+                    {
+                        var taken = buffer as IReadOnlyList<SourceLine> ?? [.. buffer];
+                        return new LineBatch(taken, previous.End, SourcePosition.After(previous.End, taken));
+                    });
+            if (Reruns.Count == 0)
+            {
+                return Live(shared);
+            }
+
+            if (Reruns.Any(r => r.End.Partitions is not null))
+            {
+                // A partitioned source's partitions interleave in any order: the lines past the planned ranges that
+                // came during the re-runs go first into the live batches.
+                var held = new List<SourceLine>();
+                return PartitionedRerunPhase(shared, held)
+                    .Concat(Observable.Defer(() => Live(held.ToObservable(ImmediateScheduler.Instance).Concat(shared))));
+            }
+
+            return RerunPhase(shared).Concat(Live(shared));
         });
 
     /// <summary>The planned batches over exactly their ranges: lines up to each one's end offset; empty ones at once.</summary>
@@ -111,48 +165,170 @@ internal sealed class LineBatcher(IObservable<SourceLine> lines, IScheduler sche
                 return System.Reactive.Disposables.Disposable.Empty;
             }
 
-            var done = false;
-            return shared.Subscribe(
-                line =>
+            var done = new StrongBox<bool>();
+            return SubscribeRerun(shared, observer, done, () => index, line =>
+            {
+                var planned = Reruns[index];
+                pending.Add(line);
+                if (line.Origin != planned.End.Origin || line.Offset < planned.End.Offset)
                 {
-                    if (done)
+                    return;
+                }
+
+                if (line.Offset > planned.End.Offset)
+                {
+                    done.Value = true;
+                    observer.OnError(new InvalidDataException(
+                        $"the source does not give the lines of the planned batch {planned.Id} again: a line ends at offset {line.Offset} of {line.Origin}, past its planned end {planned.End.Offset} (was the input changed since?)"));
+                    return;
+                }
+
+                index++;
+                observer.OnNext(new LineBatch(pending, planned.Start, planned.End, planned.Id));
+                pending = [];
+                done.Value = EmitEmpty();
+            });
+        });
+
+    /// <summary>
+    /// A partitioned source's planned batches over exactly their ranges: a batch holds, of each partition, the lines
+    /// after its start and up to its end; it is complete when every partition it read reached its end. Lines of other
+    /// partitions, or past a batch's end, wait in <paramref name="held"/> for the next planned batch, then the live ones.
+    /// </summary>
+    private IObservable<LineBatch> PartitionedRerunPhase(IObservable<SourceLine> shared, List<SourceLine> held) =>
+        Observable.Create<LineBatch>(observer =>
+        {
+            var index = -1;
+            var pending = new List<SourceLine>();
+            var open = new HashSet<string>(StringComparer.Ordinal);
+            var done = new StrongBox<bool>();
+
+            // The next planned batches with lines, each offered the held lines first, until one waits for more lines
+            // or the re-runs are over (the held lines then go to the live batches).
+            void Next()
+            {
+                while (true)
+                {
+                    index++;
+                    while (index < Reruns.Count && Reruns[index].End == Reruns[index].Start)
                     {
+                        index++;
+                    }
+
+                    if (index == Reruns.Count)
+                    {
+                        done.Value = true;
+                        observer.OnCompleted();
                         return;
                     }
 
                     var planned = Reruns[index];
-                    pending.Add(line);
-                    if (line.Origin != planned.End.Origin || line.Offset < planned.End.Offset)
+                    open.Clear();
+                    foreach (var (partition, last) in planned.End.Partitions?.Map ?? new Dictionary<string, string>())
+                    {
+                        if (planned.Start.Partitions?.Of(partition) != last)
+                        {
+                            open.Add(partition);
+                        }
+                    }
+
+                    var waiting = held.ToList();
+                    held.Clear();
+                    var complete = false;
+                    foreach (var line in waiting)
+                    {
+                        if (complete)
+                        {
+                            held.Add(line);
+                        }
+                        else if (!Offer(line, out complete))
+                        {
+                            return;
+                        }
+                    }
+
+                    if (!complete)
                     {
                         return;
                     }
+                }
+            }
 
-                    if (line.Offset > planned.End.Offset)
+            // Takes the line into the current batch or holds it; false when the source did not give the range again.
+            bool Offer(SourceLine line, out bool complete)
+            {
+                complete = false;
+                var planned = Reruns[index];
+                if (!planned.Start.Holds(planned.End, line))
+                {
+                    if (line.Sequence is { } s && open.Contains(line.Origin)
+                        && PartitionOffsets.CompareSequences(s, planned.End.Partitions!.Of(line.Origin)!) > 0)
                     {
-                        done = true;
+                        done.Value = true;
                         observer.OnError(new InvalidDataException(
-                            $"the source does not give the lines of the planned batch {planned.Id} again: a line ends at offset {line.Offset} of {line.Origin}, past its planned end {planned.End.Offset} (was the input changed since?)"));
-                        return;
+                            $"the source does not give the records of the planned batch {planned.Id} again: {line.Origin} gave {s}, past the planned end {planned.End.Partitions.Of(line.Origin)} (were the records trimmed by the stream's retention?)"));
+                        return false;
                     }
 
-                    index++;
+                    held.Add(line);
+                    return true;
+                }
+
+                pending.Add(line);
+                if (PartitionOffsets.CompareSequences(line.Sequence!, planned.End.Partitions!.Of(line.Origin)!) == 0)
+                {
+                    open.Remove(line.Origin);
+                }
+
+                if (open.Count == 0)
+                {
                     observer.OnNext(new LineBatch(pending, planned.Start, planned.End, planned.Id));
                     pending = [];
-                    done = EmitEmpty();
-                },
-                error =>
+                    complete = true;
+                }
+
+                return true;
+            }
+
+            Next();
+            if (done.Value)
+            {
+                return System.Reactive.Disposables.Disposable.Empty;
+            }
+
+            return SubscribeRerun(shared, observer, done, () => index, line =>
+            {
+                if (Offer(line, out var complete) && complete)
                 {
-                    done = true;
-                    observer.OnError(error);
-                },
-                () =>
-                {
-                    if (!done)
-                    {
-                        done = true;
-                        observer.OnError(new InvalidDataException(
-                            $"the source ended before the end of the planned batch {Reruns[index].Id} (offset {Reruns[index].End.Offset}; was the input changed since?)"));
-                    }
-                });
+                    Next();
+                }
+            });
         });
+
+    // A re-run phase's subscription to the source: each line while it runs; an error, or the end of the source before
+    // the end of the planned batch, ends it.
+    private IDisposable SubscribeRerun(IObservable<SourceLine> shared, IObserver<LineBatch> observer, StrongBox<bool> done, Func<int> index, Action<SourceLine> onLine) =>
+        shared.Subscribe(
+            line =>
+            {
+                if (!done.Value)
+                {
+                    onLine(line);
+                }
+            },
+            error =>
+            {
+                done.Value = true;
+                observer.OnError(error);
+            },
+            () =>
+            {
+                if (!done.Value)
+                {
+                    done.Value = true;
+                    var planned = Reruns[index()];
+                    observer.OnError(new InvalidDataException(
+                        $"the source ended before the end of the planned batch {planned.Id} ({planned.End}; was the input changed since?)"));
+                }
+            });
 }

@@ -400,7 +400,10 @@ internal sealed class CheckpointDirectory : IDisposable
 
     private void Write(string sub, long id, JsonNode node) => WriteFile(PathOf(sub, id), node);
 
-    /// <summary>Writes <c>v1</c>, the JSON and its CRC-32 to a temporary file, flushes it to disk and renames it over <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes <c>v1</c>, the JSON and its CRC-32 to a temporary file, flushes it to disk, renames it over
+    /// <paramref name="path"/> and flushes the directory (so the new name survives a power loss).
+    /// </summary>
     private static void WriteFile(string path, JsonNode node)
     {
         var json = node.ToJsonString();
@@ -414,6 +417,7 @@ internal sealed class CheckpointDirectory : IDisposable
         }
 
         File.Move(temp, path, overwrite: true);
+        DirectorySync.Flush(Path.GetDirectoryName(path)!);
     }
 
     /// <summary>A file's JSON, or null with what is wrong with it (missing, too large, truncated, another version, a bad checksum).</summary>

@@ -222,10 +222,24 @@ internal sealed class BatchTracker
     /// <summary>Progress as Spark writes it: camelCase JSON.</summary>
     internal static readonly JsonSerializerOptions ProgressJson = new(JsonSerializerDefaults.Web);
 
-    internal static JsonObject? Offset(SourcePosition position) =>
-        position.Line == 0 && position.Offset == 0
+    internal static JsonObject? Offset(SourcePosition position)
+    {
+        if (position.Partitions is { } partitions)
+        {
+            // As Spark's Kinesis source: per shard, the last sequence number taken.
+            var shards = new JsonObject();
+            foreach (var (partition, sequence) in partitions.Map)
+            {
+                shards[partition] = sequence;
+            }
+
+            return new JsonObject { ["records"] = position.Line, ["shards"] = shards };
+        }
+
+        return position.Line == 0 && position.Offset == 0
             ? null
             : new JsonObject { ["origin"] = position.Origin, ["line"] = position.Line, ["offset"] = position.Offset };
+    }
 
     private static void Put(Dictionary<string, string> map, string key, long? ticks)
     {

@@ -92,7 +92,7 @@ internal sealed class PipelineCheckpoint : IDisposable
         })];
         Log.CheckpointRecovered(_ctx.Logger, _ctx.Name, Directory, plan.Restore is null
             ? Reruns.Count == 0 ? "no batch committed yet: starting from the beginning of the input" : $"no batch committed yet: re-running {Reruns.Count} planned batch(es) from the beginning"
-            : $"restored batch {plan.Restore.BatchId}; resuming after line {ResumeAt.Line} of {ResumeAt.Origin}" + (Reruns.Count == 0 ? "" : $"; re-running planned batch(es) {string.Join(", ", Reruns.Select(r => r.Id))} over exactly their ranges"));
+            : $"restored batch {plan.Restore.BatchId}; resuming after {ResumeAt}" + (Reruns.Count == 0 ? "" : $"; re-running planned batch(es) {string.Join(", ", Reruns.Select(r => r.Id))} over exactly their ranges"));
     }
 
     /// <summary>Logs batch <paramref name="id"/>'s planned range before it runs (Spark's offsets log).</summary>
@@ -128,12 +128,33 @@ internal sealed class PipelineCheckpoint : IDisposable
 
     public void Dispose() => _store.Dispose();
 
-    private static JsonObject Position(SourcePosition p) => new() { ["origin"] = p.Origin, ["line"] = p.Line, ["offset"] = p.Offset };
+    private static JsonObject Position(SourcePosition p)
+    {
+        var node = new JsonObject { ["origin"] = p.Origin, ["line"] = p.Line, ["offset"] = p.Offset };
+        if (p.Partitions is { } partitions)
+        {
+            // Sequence numbers as strings: they are integers of up to 128 digits.
+            var map = new JsonObject();
+            foreach (var (partition, sequence) in partitions.Map)
+            {
+                map[partition] = sequence;
+            }
+
+            node["partitions"] = map;
+        }
+
+        return node;
+    }
 
     private static (SourcePosition Start, SourcePosition End) ReadRange(JsonNode? offsets)
     {
         static SourcePosition Read(JsonNode? node) => node is JsonObject o
             ? new SourcePosition((string?)o["origin"] ?? string.Empty, (long?)o["line"] ?? 0, (long?)o["offset"] ?? 0)
+            {
+                Partitions = o["partitions"] is JsonObject map
+                    ? PartitionOffsets.Of(map.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value ?? "0")))
+                    : null,
+            }
             : SourcePosition.Start;
         return (Read(offsets?["start"]), Read(offsets?["end"]));
     }

@@ -258,4 +258,17 @@ public sealed class CheckpointDirectoryTests : IDisposable
         Assert.False(Directory.Exists(_path));
         Assert.False(CheckpointDirectory.Reset(_path));
     }
+
+    [Fact]
+    public void DirectorySync_FlushesAnExistingDirectory_AndNamesAMissingOne()
+    {
+        Directory.CreateDirectory(_path);
+        Assert.Equal(OperatingSystem.IsLinux(), DirectorySync.Flush(_path));
+        if (OperatingSystem.IsLinux())
+        {
+            var missing = Path.Combine(_path, "missing");
+            var error = Assert.Throws<IOException>(() => DirectorySync.Flush(missing));
+            Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+        }
+    }
 }

@@ -99,4 +99,97 @@ public sealed class LineBatcherTests
         Assert.IsType<InvalidDataException>(error);
         Assert.Contains("planned batch 3", error!.Message, StringComparison.Ordinal);
     }
+
+    // A partitioned source (Kinesis): shard s, record with sequence number q (written with leading zeros in one shard, to
+    // compare as numbers, not text).
+    private static SourceLine Record(string shard, string sequence) => new(shard, 0, $"{shard}:{sequence}") { Sequence = sequence };
+
+    private static SourcePosition Shards(long records, params (string Shard, string Sequence)[] shards) =>
+        new(string.Empty, records, 0) { Partitions = PartitionOffsets.Of(shards.Select(s => KeyValuePair.Create(s.Shard, s.Sequence))) };
+
+    [Fact]
+    public void Partitioned_LiveBatchEnds_ArePerShardLastSequences_CarriedOverShardsWithoutNewRecords()
+    {
+        var scheduler = new TestScheduler();
+        var lines = new Subject<SourceLine>();
+        var batches = new List<LineBatch>();
+        using var _ = new LineBatcher(lines, scheduler).Cut(TimeSpan.FromSeconds(5)).Subscribe(batches.Add);
+
+        lines.OnNext(Record("a", "9"));
+        lines.OnNext(Record("b", "100"));
+        lines.OnNext(Record("a", "10"));
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(5).Ticks);
+        lines.OnNext(Record("b", "120"));
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(10).Ticks);
+
+        Assert.Equal(2, batches.Count);
+        Assert.Equal((SourcePosition.Start, Shards(3, ("a", "10"), ("b", "100"))), (batches[0].Start, batches[0].End));
+        Assert.Equal((batches[0].End, Shards(4, ("a", "10"), ("b", "120"))), (batches[1].Start, batches[1].End));
+    }
+
+    [Fact]
+    public void Partitioned_Reruns_TakeEachShardsRangeWhateverTheInterleaving_LaterRecordsWaitForTheNextBatches()
+    {
+        var scheduler = new TestScheduler();
+        var lines = new Subject<SourceLine>();
+        var batches = new List<LineBatch>();
+        var committed = Shards(2, ("a", "1"), ("b", "1"));
+        var five = Shards(4, ("a", "2"), ("b", "8"));
+        var six = Shards(5, ("a", "2"), ("b", "8"), ("c", "3"));
+        var batcher = new LineBatcher(lines, scheduler)
+        {
+            ResumedAt = committed,
+            Reruns = [new PlannedBatch(5, committed, five), new PlannedBatch(6, five, six)],
+        };
+        using var _ = batcher.Cut(TimeSpan.FromSeconds(5)).Subscribe(batches.Add);
+
+        // After the committed position the shards give their records again, interleaved otherwise than before:
+        // c (a new shard, in batch 6) and a's record 3 (past both ranges) come before b's 8, which ends batch 5.
+        lines.OnNext(Record("b", "07"));
+        lines.OnNext(Record("c", "3"));
+        lines.OnNext(Record("a", "2"));
+        lines.OnNext(Record("a", "3"));
+        Assert.Empty(batches);
+        lines.OnNext(Record("b", "8"));
+
+        Assert.Equal([5L, 6L], batches.Select(b => b.PlannedId));
+        Assert.Equal(["b:07", "a:2", "b:8"], batches[0].Lines.Select(l => l.Text));
+        Assert.Equal(["c:3"], batches[1].Lines.Select(l => l.Text));
+        Assert.Equal((five, six), (batches[1].Start, batches[1].End));
+
+        // a's record 3 opens the first live batch, whose range starts at batch 6's end.
+        lines.OnNext(Record("b", "9"));
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(5).Ticks);
+        Assert.Equal(3, batches.Count);
+        Assert.Null(batches[2].PlannedId);
+        Assert.Equal(["a:3", "b:9"], batches[2].Lines.Select(l => l.Text));
+        Assert.Equal((six, Shards(7, ("a", "3"), ("b", "9"), ("c", "3"))), (batches[2].Start, batches[2].End));
+    }
+
+    [Fact]
+    public void Partitioned_Rerun_WhoseEndRecordTheShardNoLongerGives_FailsNamingTheBatchAndShard()
+    {
+        var scheduler = new TestScheduler();
+        var lines = new Subject<SourceLine>();
+        Exception? error = null;
+        var batcher = new LineBatcher(lines, scheduler) { Reruns = [new PlannedBatch(3, SourcePosition.Start, Shards(2, ("a", "5"), ("b", "5")))] };
+        using var _ = batcher.Cut(TimeSpan.FromSeconds(5)).Subscribe(_ => { }, e => error = e);
+
+        lines.OnNext(Record("a", "5"));
+        lines.OnNext(Record("b", "4"));
+        Assert.Null(error);
+        lines.OnNext(Record("b", "6")); // b's 5 was trimmed
+
+        Assert.IsType<InvalidDataException>(error);
+        Assert.Contains("planned batch 3", error!.Message, StringComparison.Ordinal);
+        Assert.Contains("b gave 6", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("9", "10", -1)]
+    [InlineData("010", "9", 1)]
+    [InlineData("49590338271490256608559692538361571095921575989136588898", "49590338271490256608559692538361571095921575989136588899", -1)]
+    [InlineData("007", "7", 0)]
+    public void SequenceNumbers_CompareAsNumbers(string a, string b, int expected) =>
+        Assert.Equal(expected, Math.Sign(PartitionOffsets.CompareSequences(a, b)));
 }

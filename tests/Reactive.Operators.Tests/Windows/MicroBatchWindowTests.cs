@@ -118,18 +118,27 @@ public sealed class MicroBatchWindowTests
         Assert.Equal(0, stats.LateRows);
     }
 
-    [Fact]
-    public void WindowByEventTime_MicroBatchOldRowInNextBatch_LateAgainstPreviousBatchWatermark()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WindowByEventTime_MicroBatchOldRowInNextBatch_LateAgainstPreviousBatchWatermark(bool noDataBatches)
     {
-        // Delay 10 s. Batch 0 = rows 0, 30 (W_0 = none): W_1 = 20, the no-data batch 1 emits [0,10) a 1.
-        // Batch 2 = row 5 runs with W_2 = W_1 = 20: its window [0,10) ends at 10 <= 20, so it is late (one drop,
-        // one late rejection); the max event time is still 30, so W_3 = 20: no no-data batch. Final batch 3: [30,40).
+        // Delay 10 s. Batch 0 = rows 0, 30 (W_0 = none): nothing final, no rows; W_1 = max(none, 30 − 10) = 20.
+        // NoDataBatches: the no-data batch 1 (W = 20) emits [0,10) a 1; the row at 5 comes in data batch 2, with
+        // W_2 = W_1 = 20.
+        // Without: no batch runs for W_1 alone, so the row at 5 really is in batch 1, with W_1 = 20; at its end append
+        // evicts what W_1 made final: [0,10) a 1.
+        // Either way [0,10) ends at 10 <= 20, so the row is late (one drop, one late rejection) and [0,10) keeps
+        // count 1; the max event time is still 30, so the next watermark stays 20: no no-data batch. The late
+        // batch's progress: 1 input row, event time min = max = avg = 5, W 20 → 20, state [30,40) a: total 1,
+        // updated 0, 1 dropped, 0 missing time. The final batch: [30,40) a 1.
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(
             OnNext(210, Batch(scheduler, Row.Of(0), Row.Of(30))), // end 213
             OnNext(300, Batch(scheduler, Row.Of(5))),              // end 302
             OnCompleted<IObservable<Row>>(400));
         var options = Options(10, delaySeconds: 10);
+        options.NoDataBatches = noDataBatches;
         var stats = options.Stats = new WindowStats();
         var rejected = new List<Rejected<Row>>();
         options.Rejected = Observer.Create<Rejected<Row>>(rejected.Add);
@@ -138,14 +147,23 @@ public sealed class MicroBatchWindowTests
 
         var res = scheduler.Start(() => xs.WindowByEventTime(options).Do(u => progress.Add(u.Progress)).Select(u => Show(u, Base)), Created, Subscribed, Disposed);
 
-        res.Messages.AssertEqual(
-            OnNext(213, "#0 W=none: "),
-            OnNext(213, "#1 nodata W=20: [0,10) a 1"),
-            OnNext(302, "#2 W=20: "),
-            OnNext(400, "#3 final W=20: [30,40) a 1"),
-            OnCompleted<string>(400));
-        Assert.Equal(1, progress[2]!.NumRowsDroppedByWatermark);
-        Assert.Equal(S(20), progress[2]!.NextWatermarkTicks);
+        Recorded<Notification<string>>[] expected = noDataBatches
+            ? [
+                OnNext(213, "#0 W=none: "),
+                OnNext(213, "#1 nodata W=20: [0,10) a 1"),
+                OnNext(302, "#2 W=20: "),
+                OnNext(400, "#3 final W=20: [30,40) a 1"),
+                OnCompleted<string>(400),
+            ]
+            : [
+                OnNext(213, "#0 W=none: "),
+                OnNext(302, "#1 W=20: [0,10) a 1"),
+                OnNext(400, "#2 final W=20: [30,40) a 1"),
+                OnCompleted<string>(400),
+            ];
+        res.Messages.AssertEqual(expected);
+        var lateBatch = noDataBatches ? 2 : 1;
+        Assert.Equal(new BatchProgress(lateBatch, 1, S(5), S(5), S(5), S(20), S(20), 1, 0, 1, 0), progress[lateBatch]);
         Assert.Equal(1, stats.LateRows);
         var late = Assert.Single(rejected);
         Assert.Equal((RejectionCodes.Late, 5.0), (late.Code, late.Row.At));
@@ -446,6 +464,41 @@ public sealed class MicroBatchWindowTests
         Assert.Equal(new BatchProgress(4, 0, null, null, null, S(30), S(30), 0, 0, 0, 0), updates[4].Progress);
         Assert.True(updates[4].IsFinalBatch);
         Assert.All(updates, u => Assert.Equal(u.BatchId, u.Progress!.BatchId));
+    }
+
+    // ---- idle timeout ----
+
+    [Fact]
+    public void WindowByEventTime_MicroBatchIdleTimeout_IdleBatchBetweenBatchesAndAfterTheBatchItFellIn()
+    {
+        // Delay 10 s, append, idle timeout 50 ticks of processing time (after the last row, once per quiet spell).
+        // Batch 0 = rows 0 (211), 30 (212), end 213: #0 no rows; W_1 = 20, no-data #1 emits [0,10) a 1.
+        // Quiet since 212: at 262 the idle batch #2 moves W to the newest event time 30 (never beyond), nothing
+        // ends by 30, and append emits the open [30,40) a 1 provisionally.
+        // Batch 3 = row 31 at 301, ending only at 400: the quiet spell 301-351 falls inside the batch, so the idle
+        // batch waits for its end. At 400 #3 runs with W = 30 (31 counts: [30,40) ends at 40 > 30), nothing final,
+        // W unchanged (31 − 10 < 30), so no no-data batch; then the idle batch #4: W = 31, [30,40) a 2 provisionally
+        // again (a row landed in it since). Final #5: [30,40) is final, but no row landed in it since its last
+        // provisional emission, so no rows.
+        var scheduler = new TestScheduler();
+        var slow = scheduler.CreateColdObservable(OnNext(1, Row.Of(31)), OnCompleted<Row>(100));
+        var xs = scheduler.CreateHotObservable(
+            OnNext(210, Batch(scheduler, Row.Of(0), Row.Of(30))), // end 213
+            OnNext(300, (IObservable<Row>)slow),                   // row 301, end 400
+            OnCompleted<IObservable<Row>>(500));
+        var options = Options(10, delaySeconds: 10);
+        options.IdleTimeout = TimeSpan.FromTicks(50);
+
+        var res = Run(scheduler, xs, options);
+
+        res.Messages.AssertEqual(
+            OnNext(213, "#0 W=none: "),
+            OnNext(213, "#1 nodata W=20: [0,10) a 1"),
+            OnNext(262, "#2 nodata W=30: provisional [30,40) a 1"),
+            OnNext(400, "#3 W=30: "),
+            OnNext(400, "#4 nodata W=31: provisional [30,40) a 2"),
+            OnNext(500, "#5 final W=31: "),
+            OnCompleted<string>(500));
     }
 
     // ---- errors and disposal ----
