@@ -2,6 +2,7 @@ using Reactive.Host.Settings;
 using Reactive.Host.Sinks;
 using Reactive.Sources.Directory;
 using Reactive.Sources.Generators;
+using Reactive.Sources.Kinesis;
 using Reactive.Sources.Replay;
 using Reactive.Sources.Socket;
 
@@ -76,6 +77,17 @@ internal sealed record GeneratorSourceDefinition(string Generator, object Option
     }
 }
 
+/// <summary>A Kinesis stream, every shard read in parallel (Spark's Kinesis source).</summary>
+/// <param name="Options">The stream, where to start, the pace and the client's region, endpoint and credentials.</param>
+internal sealed record KinesisSourceDefinition(KinesisSourceOptions Options) : SourceDefinition("kinesis")
+{
+    public override bool CanReplay => true;
+
+    // Never the credentials: the region or endpoint, the stream and where it starts.
+    public override string Describe() =>
+        $"kinesis stream {Options.Stream} at {(string.IsNullOrWhiteSpace(Options.Kinesis.ServiceUrl) ? Options.Kinesis.Region : Options.Kinesis.ServiceUrl)} (from {Options.StartingPosition}{(Options.AtTimestamp is { } t ? " " + t.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "")})";
+}
+
 /// <summary>
 /// Reads <c>Pipelines:NAME:Source</c>: its <c>Kind</c>, then the source's options through a binding table into the
 /// source's own options type, which holds the defaults; its <c>Validate()</c> names the key at fault.
@@ -111,6 +123,23 @@ internal static class SourceDefinitions
         .Double("Speed", null, (o, v) => o.Speed = v, 1e-6, 1e9)
         .Bool("AsFastAsPossible", null, (o, v) => o.AsFastAsPossible = v)
         .Int("MaxLineLength", null, (o, v) => o.MaxLineLength = v, min: 1);
+
+    private static readonly SettingsTable<KinesisSourceOptions> Kinesis = new SettingsTable<KinesisSourceOptions>()
+        .Text("Stream", null, (o, v) => o.Stream = v)
+        .Text("StartingPosition", null, (o, v) => o.StartingPosition = v)
+        .Add("AtTimestamp", null, (s, n, o) => o.AtTimestamp = ReadInstant(s, n) ?? o.AtTimestamp)
+        .Duration("PollInterval", null, (o, v) => o.PollInterval = v)
+        .Int("MaxRecordsPerCall", null, (o, v) => o.MaxRecordsPerCall = v, 1, KinesisSourceOptions.MaxRecordsPerCallLimit)
+        .Int("MaxRecordBytes", null, (o, v) => o.MaxRecordBytes = v, 1, KinesisSourceOptions.MaxRecordBytesLimit)
+        .Duration("ShardDiscoveryInterval", null, (o, v) => o.ShardDiscoveryInterval = v)
+        .Duration("InitialBackoff", null, (o, v) => o.InitialBackoff = v)
+        .Duration("MaxBackoff", null, (o, v) => o.MaxBackoff = v)
+        .Text("Region", null, (o, v) => o.Kinesis.Region = v)
+        .Text("ServiceUrl", null, (o, v) => o.Kinesis.ServiceUrl = v)
+        .Text("AccessKeyId", null, (o, v) => o.Kinesis.AccessKeyId = v)
+        .Text("SecretAccessKey", null, (o, v) => o.Kinesis.SecretAccessKey = v)
+        .Text("SessionToken", null, (o, v) => o.Kinesis.SessionToken = v)
+        .Duration("RequestTimeout", null, (o, v) => o.Kinesis.RequestTimeout = v);
 
     private static readonly SettingsTable<GeneratorPacing> Pacing = new SettingsTable<GeneratorPacing>()
         .Double("Speed", null, (o, v) => o.Speed = v, 1e-6, 1e9)
@@ -194,6 +223,7 @@ internal static class SourceDefinitions
             "replay" => ReadReplay(s),
             "generator" => ReadGenerator(s),
             "directory" => ReadDirectory(s),
+            "kinesis" => ReadKinesis(s),
             _ => null,
         };
         s.RejectUnknownKeys($"a {kind} source");
@@ -276,6 +306,37 @@ internal static class SourceDefinitions
         }
 
         return new DirectorySourceDefinition(options);
+    }
+
+    private static KinesisSourceDefinition ReadKinesis(ConfigSettingSource s)
+    {
+        var options = new KinesisSourceOptions();
+        Kinesis.Require(s, "Stream", s.Text("Stream") is not null);
+        var errors = s.Errors.Count;
+        Kinesis.Bind(s, options);
+        if (s.Errors.Count == errors)
+        {
+            // One Validate() for the source's and the client's options (its messages name the key, never a secret's value).
+            Kinesis.Validate(s, options.Validate);
+        }
+
+        return new KinesisSourceDefinition(options);
+    }
+
+    private static DateTimeOffset? ReadInstant(ISettingSource s, SettingName n)
+    {
+        if (s.Text(n) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t))
+        {
+            return t.ToUniversalTime();
+        }
+
+        s.Error(n, $"'{text}' is not a date and time such as 2021-01-04T00:00:00Z");
+        return null;
     }
 
     private static ReplaySourceDefinition ReadReplay(ConfigSettingSource s)

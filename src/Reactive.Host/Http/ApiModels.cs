@@ -50,6 +50,9 @@ public sealed record PipelineProgressView(
     /// <summary>The checkpoint directory, or null.</summary>
     public string? Checkpoint { get; init; }
 
+    /// <summary>A Kinesis source's shards: state, records read, milliseconds behind the tip, throttling events, retries; null for other sources.</summary>
+    public IReadOnlyList<Reactive.Sources.Kinesis.KinesisShardProgress>? Shards { get; init; }
+
     /// <summary>Takes a snapshot of <paramref name="p"/>.</summary>
     public static PipelineProgressView From(PipelineProgress p)
     {
@@ -91,6 +94,7 @@ public sealed record PipelineProgressView(
                 _ => null,
             },
             Checkpoint = p.Checkpoint,
+            Shards = p.Shards?.Invoke(),
         };
     }
 }

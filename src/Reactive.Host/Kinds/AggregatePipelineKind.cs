@@ -152,7 +152,7 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
 
     public override string Summary => "rows → aggregates over event-time windows with a watermark (Spark's groupBy(window(…)).agg(…))";
 
-    public override IReadOnlyList<string> Sources { get; } = ["generator", "replay", "socket", "directory"];
+    public override IReadOnlyList<string> Sources { get; } = ["generator", "replay", "socket", "directory", "kinesis"];
 
     public override bool OneShot => true;
 

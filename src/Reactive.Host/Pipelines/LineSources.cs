@@ -6,6 +6,7 @@ using Reactive.Host.Progress;
 using Reactive.Sources;
 using Reactive.Sources.Directory;
 using Reactive.Sources.Generators;
+using Reactive.Sources.Kinesis;
 using Reactive.Sources.Replay;
 using Reactive.Sources.Samples;
 using Reactive.Sources.Socket;
@@ -24,7 +25,7 @@ internal static class LineSources
     /// <param name="resumeAt">The position to resume after (a checkpoint's last committed one), or null for the start.</param>
     public static IObservable<SourceLine> Open(PipelineRunContext ctx, CancellationToken stop, SourcePosition? resumeAt = null)
     {
-        var resume = resumeAt is { Offset: > 0 } r ? r : null;
+        var resume = resumeAt is { Offset: > 0 } or { Partitions: not null } ? resumeAt : null;
         // A socket loses what it sent while the service was down; the others give it again: from a checkpoint
         // (replay, generator), the files not yet done (directory), or the start.
         ctx.Progress.SourceCanReplay = ctx.Definition.Source is not SocketSourceDefinition;
@@ -47,6 +48,7 @@ internal static class LineSources
                 },
                 ctx.Scheduler)),
             GeneratorSourceDefinition s => Generated(s, ctx, resume?.Offset ?? 0),
+            KinesisSourceDefinition s => Kinesis(s, ctx, resume?.Partitions),
             _ => throw new NotSupportedException($"source kind {ctx.Definition.Source.Kind} is not wired"),
         };
         return lines
@@ -59,7 +61,7 @@ internal static class LineSources
         Open(ctx, stop).Select(l => l.Text);
 
     /// <summary>Whether the source can give its lines again from a position (a checkpoint can resume it); a socket cannot.</summary>
-    public static bool CanReplay(SourceDefinition source) => source is ReplaySourceDefinition or GeneratorSourceDefinition;
+    public static bool CanReplay(SourceDefinition source) => source is ReplaySourceDefinition or GeneratorSourceDefinition or KinesisSourceDefinition;
 
     /// <summary>
     /// A generator's lines from row <paramref name="startRow"/> (a checkpoint's position: it is seeded, so they are the
@@ -83,6 +85,27 @@ internal static class LineSources
             var rows = startRow + i + 1 - headerShown;
             return new SourceLine(origin, rows + header, text) { Offset = rows };
         });
+    }
+
+    /// <summary>
+    /// A Kinesis stream's records, each shard from just after its checkpointed sequence number when there is a
+    /// checkpoint (<paramref name="resume"/>: per partition <c>STREAM/SHARD</c>, the last sequence number taken), else
+    /// from the configured starting position; each shard's progress is shown with the pipeline's.
+    /// </summary>
+    private static IObservable<SourceLine> Kinesis(KinesisSourceDefinition s, PipelineRunContext ctx, PartitionOffsets? resume) =>
+        Observable.Using(
+            () => new KinesisLineSource(WithResume(s.Options, resume), timeProvider: ctx.Time),
+            source =>
+            {
+                ctx.Progress.Shards = () => source.Shards;
+                return Observe(ctx, source);
+            });
+
+    private static KinesisSourceOptions WithResume(KinesisSourceOptions options, PartitionOffsets? resume)
+    {
+        var copy = (KinesisSourceOptions)typeof(KinesisSourceOptions).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(options, null)!;
+        copy.Resume = resume is null ? null : resume.Map.ToDictionary(p => p.Key[(p.Key.LastIndexOf('/') + 1)..], p => p.Value, StringComparer.Ordinal);
+        return copy;
     }
 
     // The configured options are shared by the pipeline's runs: each run starts from its own copy.

@@ -195,6 +195,10 @@ internal sealed class PipelineCheckpoint : IDisposable
                 Describe(generator.Options, text, 0);
                 text.Append('}');
                 break;
+            case Configuration.KinesisSourceDefinition kinesis:
+                // The stream, not where it is reached from (an endpoint or region may move) nor where a fresh start begins.
+                text.Append(";source=kinesis ").Append(kinesis.Options.Stream);
+                break;
             default:
                 text.Append(";source=").Append(definition.Source.Kind);
                 break;

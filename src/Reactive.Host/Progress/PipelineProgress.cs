@@ -221,6 +221,9 @@ public sealed class PipelineProgress
     /// <summary>The checkpoint directory, when the pipeline has one.</summary>
     public string? Checkpoint { get; set; }
 
+    /// <summary>A partitioned source's shards as they are now (Kinesis: records read, behind the tip, throttling), read when progress is read.</summary>
+    public Func<IReadOnlyList<Reactive.Sources.Kinesis.KinesisShardProgress>>? Shards { get; set; }
+
     /// <summary>Records a micro-batch's progress: it is <see cref="LastProgress"/> now, kept in <see cref="RecentProgress"/>.</summary>
     public void RecordBatch(QueryProgress progress)
     {
