@@ -167,7 +167,7 @@ internal abstract class WindowSinkBase<TSignal, T, TKey> : IObserver<TSignal>, I
     /// <summary>Restores what is the operator's own in a snapshot (watermark, store, owed rows); the rest is restored here.</summary>
     protected abstract void Restore(WindowState<TKey> state);
 
-    /// <summary>A row without usable event time, after it was counted and before it goes to the rejected output.</summary>
+    /// <summary>A row without usable event time, before it is counted as dropped and goes to the rejected output.</summary>
     protected virtual void OnMissingEventTime()
     {
     }
