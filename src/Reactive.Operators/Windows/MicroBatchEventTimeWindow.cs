@@ -1,10 +1,5 @@
-using System.Globalization;
 using System.Reactive.Concurrency;
-using System.Reactive.Disposables;
 using System.Reactive.Linq;
-using Reactive.Operators.DeadLetters;
-using Reactive.Operators.EventTime;
-using Reactive.Operators.Time;
 
 namespace Reactive.Operators.Windows;
 
@@ -12,23 +7,12 @@ namespace Reactive.Operators.Windows;
 /// The event-time window operator in Spark's micro-batch execution model (MicroBatchExecution + StateStoreSaveExec):
 /// each inner observable is one batch, run in order; one <see cref="Sink"/> per subscription.
 /// </summary>
-internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpdate<TKey>>
+internal sealed class MicroBatchEventTimeWindow<T, TKey>(IObservable<IObservable<T>> batches, WindowConfig<T, TKey> config) : IObservable<WindowUpdate<TKey>>
 {
-    private readonly IObservable<IObservable<T>> _batches;
-    private readonly WindowConfig<T, TKey> _config;
-
-    public MicroBatchEventTimeWindow(IObservable<IObservable<T>> batches, WindowConfig<T, TKey> config)
-    {
-        _batches = batches;
-        _config = config;
-    }
-
     public IDisposable Subscribe(IObserver<WindowUpdate<TKey>> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var sink = new Sink(_config, observer);
-        sink.Run(_batches);
-        return sink;
+        return new Sink(config, observer).Run(batches);
     }
 
     /// <summary>A row of the current batch, or the end of the current batch.</summary>
@@ -40,163 +24,69 @@ internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpd
     /// the mode's rows are emitted in one <see cref="WindowUpdate{TKey}"/>, the final windows are evicted (not in
     /// complete mode), and W_{N+1} = max(W_N, max event time − delay); a no-data batch follows when it moved.
     /// </summary>
-    private sealed class Sink : IObserver<Signal>, IIdleClockOwner, IDisposable
+    private sealed class Sink : WindowSinkBase<Signal, T, TKey>
     {
-        private static readonly long MinTicks = DateTimeOffset.MinValue.UtcTicks;
-        private static readonly long MaxTicks = DateTimeOffset.MaxValue.UtcTicks;
-
-        private readonly object _gate = new();
-        private readonly WindowConfig<T, TKey> _config;
-        private readonly IObserver<WindowUpdate<TKey>> _observer;
-        private readonly WindowAssigner _assigner;
-        private readonly AggregateKind[] _kinds;
-        private readonly int _aggCount;
-        private readonly double?[] _rowValues;
-        private readonly WindowStateStore<TKey> _store;
-        private readonly IdleClock? _idle;
-        private readonly SingleAssignmentDisposable _upstream = new();
         private readonly HashSet<int> _updated = [];
-        private readonly List<int> _scratch = [];
-        private readonly WindowStats? _stats;
-        private readonly Func<WindowState<TKey>> _save;
 
         // The watermark of the current batch (W_N) and the newest event time seen through it.
         private long _watermark = long.MinValue;
         private long _maxEvent = long.MinValue;
-        private long _batchId;
-        private bool _completeDirty;
         private bool _noDataDue;
         private bool _idleDue;
-        private bool _done;
-        private bool _downstreamFaulted;
-
-        // The current batch's progress.
-        private long _numInput;
-        private long _eventCount;
-        private long _eventMin = long.MaxValue;
-        private long _eventMax = long.MinValue;
-        private Int128 _eventSum;
-        private long _droppedByWatermark;
-        private long _missingTime;
+        private BatchCounters _batch = new();
 
         public Sink(WindowConfig<T, TKey> config, IObserver<WindowUpdate<TKey>> observer)
+            : base(config, observer)
         {
-            _config = config;
-            _observer = observer;
-            _assigner = config.Assigner;
-            _kinds = config.Kinds;
-            _aggCount = _kinds.Length;
-            _rowValues = new double?[_aggCount];
-            _stats = config.Stats;
-            _store = config.CreateStore(_aggCount);
-            _idle = IdleClock.Create(config.IdleTimeout is { } idle ? TimeSpan.FromTicks(idle) : null, config.Scheduler, this);
-            _save = Save;
         }
 
-        public void Run(IObservable<IObservable<T>> batches)
+        protected override long WatermarkTicks => _watermark;
+
+        protected override long MaxEventTicks => _maxEvent;
+
+        protected override bool NoDataBatchDue => _noDataDue;
+
+        public IDisposable Run(IObservable<IObservable<T>> batches)
         {
-            lock (_gate)
-            {
-                if (_config.State is { } handle)
-                {
-                    if (handle.Initial is { } initial)
-                    {
-                        Load(initial);
-                    }
-
-                    handle.Attach(_save);
-                }
-
-                if (_noDataDue)
-                {
-                    // Restored from a snapshot taken while a batch's update was delivered: its no-data batch runs now.
-                    Guard(RunNoDataBatch);
-                    if (_done)
-                    {
-                        return;
-                    }
-                }
-            }
-
             // Concat: batch i + 1 is subscribed only after batch i completed; each batch ends with an end signal.
             var end = new Signal(default!, End: true);
-            var signals = batches
+            return Run(batches
                 .Select(batch => batch.Select(static v => new Signal(v, End: false)).Concat(Observable.Return(end, ImmediateScheduler.Instance)))
-                .Concat();
-            _upstream.Disposable = signals.Subscribe(this);
+                .Concat());
         }
 
-        public void OnNext(Signal signal)
+        protected override void OnStart()
         {
-            lock (_gate)
+            if (_noDataDue)
             {
-                if (_done)
-                {
-                    return;
-                }
-
-                Guard(() =>
-                {
-                    if (signal.End)
-                    {
-                        EndOfBatch();
-                    }
-                    else
-                    {
-                        Process(signal.Value);
-                    }
-                });
+                // Restored from a snapshot taken while a batch's update was delivered: its no-data batch runs now.
+                Guarded(this, static self => self.RunNoDataBatch());
             }
         }
 
-        public void OnError(Exception error)
+        protected override void OnSignal(Signal signal)
         {
-            lock (_gate)
+            if (signal.End)
             {
-                if (_done)
-                {
-                    return;
-                }
-
-                Stop();
-                _observer.OnError(error);
+                EndOfBatch();
+            }
+            else
+            {
+                Process(signal.Value);
             }
         }
 
-        public void OnCompleted()
+        protected override void OnEnd()
         {
-            lock (_gate)
+            if (Config.AtEnd == EndOfInput.Flush)
             {
-                if (_done)
-                {
-                    return;
-                }
-
-                if (_config.AtEnd == EndOfInput.Flush)
-                {
-                    Guard(RunFinalBatch);
-                    if (_done)
-                    {
-                        return;
-                    }
-                }
-
-                Stop();
-                _observer.OnCompleted();
+                RunFinalBatch();
             }
         }
 
-        public void Dispose()
+        protected override void OnIdle()
         {
-            lock (_gate)
-            {
-                Stop();
-            }
-        }
-
-        void IIdleClockOwner.OnIdle()
-        {
-            if (_numInput > 0)
+            if (_batch.Rows > 0)
             {
                 // A batch is being received: the idle batch runs after it.
                 _idleDue = true;
@@ -206,125 +96,48 @@ internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpd
             RunIdleBatch();
         }
 
-        void IIdleClockOwner.OnIdleTimer()
+        protected override void Restore(WindowState<TKey> state)
         {
-            lock (_gate)
-            {
-                if (_done)
-                {
-                    return;
-                }
-
-                Guard(() =>
-                {
-                    _idle!.Tick();
-                    PublishState();
-                });
-            }
+            _watermark = state.WatermarkTicks;
+            _maxEvent = state.MaxEventTicks;
+            Store.Load(state.Entries, static _ => { });
+            _noDataDue = state.NoDataBatchDue;
         }
 
-        private void Guard(Action action)
+        protected override void OnMissingEventTime()
         {
-            try
-            {
-                action();
-            }
-            catch (Exception ex) when (!_downstreamFaulted)
-            {
-                Fail(ex);
-            }
+            _batch.Rows++;
+            _batch.MissingTime++;
         }
 
-        private void Process(T value)
+        // Late for this window only (Spark, judged by the batch's watermark W_N).
+        protected override void OnLate() => _batch.DroppedByWatermark++;
+
+        protected override void OnUpdated(int slot)
         {
-            _stats?.AddInput();
-            _numInput++;
-            var now = _idle?.Now ?? 0;
-            var time = _config.EventTime(value);
-            long start = 0;
-            var count = 0;
-            if (time is { } t0 && t0 >= MinTicks && t0 <= MaxTicks)
-            {
-                _assigner.Assign(t0, out start, out count);
-            }
+            _updated.Add(slot);
 
-            if (time is not { } t || count <= 0 || start < MinTicks || start + ((count - 1) * _assigner.Slide) > MaxTicks - _assigner.Duration)
-            {
-                _missingTime++;
-                _stats?.AddDropped();
-                _config.Rejected?.OnNext(new Rejected<T>(value, RejectionCodes.MissingField, _config.MissingEventTimeReason));
-                _idle?.MarkInput(now);
-                return;
-            }
-
-            _eventCount++;
-            _eventSum += t;
-            _eventMin = Math.Min(_eventMin, t);
-            _eventMax = Math.Max(_eventMax, t);
-
-            var key = _config.KeySelector is { } keySelector ? keySelector(value) : default!;
-            var selectors = _config.Selectors;
-            for (var i = 0; i < _aggCount; i++)
-            {
-                _rowValues[i] = selectors[i]?.Invoke(value);
-            }
-
-            for (var w = 0; w < count; w++, start += _assigner.Slide)
-            {
-                var end = start + _assigner.Duration;
-                if (end <= _watermark && _config.Mode != WindowOutputMode.Complete)
-                {
-                    // Late for this window only (Spark, judged by the batch's watermark W_N); complete mode keeps every window.
-                    _droppedByWatermark++;
-                    Late(value, t, start, end);
-                    continue;
-                }
-
-                var slot = _store.GetSlot(start, key);
-                var accs = _store.Aggregates(slot);
-                long samples = 0;
-                for (var i = 0; i < _aggCount; i++)
-                {
-                    samples += accs[i].Add(_kinds[i], _rowValues[i], t);
-                }
-
-                _store.TimeWeightedSamples += samples;
-                if (_store.TimeWeightedSamples > _config.MaxTimeWeightedSamples)
-                {
-                    throw WindowStateStore<TKey>.Bound(nameof(EventTimeWindowOptions<T, TKey>.MaxTimeWeightedSamples), _config.MaxTimeWeightedSamples, "time-weighted samples");
-                }
-
-                _updated.Add(slot);
-
-                // Append: a window emitted provisionally by the idle batch changed, so it is emitted again when final.
-                _store.Dirty(slot) = false;
-                _completeDirty = true;
-            }
-
-            if (t > _maxEvent)
-            {
-                _maxEvent = t;
-                _stats?.SetMaxEvent(t);
-            }
-
-            _idle?.MarkInput(now);
+            // Append: a window emitted provisionally by the idle batch changed, so it is emitted again when final.
+            Store.Dirty(slot) = false;
+            CompleteDirty = true;
         }
 
-        private void Late(T value, long t, long start, long end)
+        protected override void OnProcessed(long eventTicks, long now)
         {
-            _stats?.AddLate();
-            if (_config.Rejected is { } rejected)
+            _batch.Rows++;
+            _batch.EventTimes.Add(eventTicks);
+            if (eventTicks > _maxEvent)
             {
-                var reason = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"event time {UtcTicks.Format(t)} is in window [{UtcTicks.Format(start)}, {UtcTicks.Format(end)}), final since the watermark {UtcTicks.Format(_watermark)} reached its end");
-                rejected.OnNext(new Rejected<T>(value, RejectionCodes.Late, reason));
+                _maxEvent = eventTicks;
+                Stats?.SetMaxEvent(eventTicks);
             }
+
+            Idle?.MarkInput(now);
         }
 
         private void EndOfBatch()
         {
-            if (_numInput > 0 || _config.RunEmptyBatches)
+            if (_batch.Rows > 0 || Config.RunEmptyBatches)
             {
                 RunDataBatch();
             }
@@ -333,7 +146,7 @@ internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpd
                 RunNoDataBatch();
             }
 
-            if (_idleDue && !_done)
+            if (_idleDue && !IsDone)
             {
                 _idleDue = false;
                 RunIdleBatch();
@@ -343,25 +156,20 @@ internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpd
         // Batch N: its rows are in the state; emit by the mode, evict the windows final by W_N, then W_{N+1}.
         private void RunDataBatch()
         {
-            var id = _batchId++;
+            var id = NextBatchId();
             var w = _watermark;
             var updated = _updated.Count;
             List<WindowResult<TKey>> rows;
-            switch (_config.Mode)
+            switch (Config.Mode)
             {
                 case WindowOutputMode.Append:
                     rows = Evict(w, emit: true);
                     break;
                 case WindowOutputMode.Update:
-                    _scratch.Clear();
-                    _scratch.AddRange(_updated);
-                    _store.Sort(_scratch);
-                    rows = new List<WindowResult<TKey>>(_scratch.Count);
-                    foreach (var slot in _scratch)
-                    {
-                        rows.Add(Result(slot));
-                    }
-
+                    Scratch.Clear();
+                    Scratch.AddRange(_updated);
+                    Store.Sort(Scratch);
+                    rows = Results(Scratch);
                     Evict(w, emit: false);
                     break;
                 default:
@@ -370,7 +178,7 @@ internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpd
             }
 
             var next = w;
-            if (_config.Delay is { } delay && _maxEvent != long.MinValue && _maxEvent >= long.MinValue + delay)
+            if (Config.Delay is { } delay && _maxEvent != long.MinValue && _maxEvent >= long.MinValue + delay)
             {
                 next = Math.Max(w, _maxEvent - delay);
             }
@@ -378,25 +186,15 @@ internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpd
             _watermark = next;
             if (next != long.MinValue)
             {
-                _stats?.SetWatermark(next);
+                Stats?.SetWatermark(next);
             }
 
-            _noDataDue = next > w && _config.NoDataBatches && _config.Mode != WindowOutputMode.Complete;
-            var progress = new BatchProgress(
-                id,
-                _numInput,
-                _eventCount > 0 ? _eventMin : null,
-                _eventCount > 0 ? _eventMax : null,
-                _eventCount > 0 ? (long)(_eventSum / _eventCount) : null,
-                w,
-                next,
-                _store.StateRows,
-                updated,
-                _droppedByWatermark,
-                _missingTime);
-            ResetBatch();
-            Emit(new WindowUpdate<TKey>(id, _config.Mode, w, _config.Specs, rows) { Progress = progress });
-            if (_noDataDue && !_done)
+            _noDataDue = next > w && Config.NoDataBatches && Config.Mode != WindowOutputMode.Complete;
+            var progress = _batch.Progress(id, w, next, Store.StateRows, updated);
+            _batch = new();
+            _updated.Clear();
+            Emit(new WindowUpdate<TKey>(id, Config.Mode, w, Config.Specs, rows) { Progress = progress });
+            if (_noDataDue && !IsDone)
             {
                 RunNoDataBatch();
             }
@@ -406,48 +204,38 @@ internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpd
         private void RunNoDataBatch()
         {
             _noDataDue = false;
-            var id = _batchId++;
+            var id = NextBatchId();
             var w = _watermark;
-            var rows = Evict(w, emit: _config.Mode == WindowOutputMode.Append);
-            var progress = new BatchProgress(id, 0, null, null, null, w, w, _store.StateRows, 0, 0, 0);
-            Emit(new WindowUpdate<TKey>(id, _config.Mode, w, _config.Specs, rows) { IsNoDataBatch = true, Progress = progress });
+            var rows = Evict(w, emit: Config.Mode == WindowOutputMode.Append);
+            Emit(new WindowUpdate<TKey>(id, Config.Mode, w, Config.Specs, rows) { IsNoDataBatch = true, Progress = NoDataProgress(id, w) });
         }
 
         // The idle batch: the watermark to the newest event time (never beyond), final windows evicted as usual;
         // append emits the windows still open too, provisionally (each again when final only if a row lands in it).
         private void RunIdleBatch()
         {
-            if (_maxEvent == long.MinValue && _store.StateRows == 0)
+            if (_maxEvent == long.MinValue && Store.StateRows == 0)
             {
                 return;
             }
 
-            var id = _batchId++;
-            if (_config.Delay is not null && _maxEvent > _watermark)
+            var id = NextBatchId();
+            if (Config.Delay is not null && _maxEvent > _watermark)
             {
                 _watermark = _maxEvent;
-                _stats?.SetWatermark(_watermark);
+                Stats?.SetWatermark(_watermark);
             }
 
             var w = _watermark;
             List<WindowResult<TKey>> rows;
             var provisional = false;
-            switch (_config.Mode)
+            switch (Config.Mode)
             {
                 case WindowOutputMode.Append:
                     rows = Evict(w, emit: true);
-                    _store.AllSlots(_scratch);
-                    foreach (var slot in _scratch)
-                    {
-                        ref var flag = ref _store.Dirty(slot);
-                        if (!flag)
-                        {
-                            flag = true;
-                            provisional = true;
-                            rows.Add(Result(slot));
-                        }
-                    }
-
+                    var final = rows.Count;
+                    AddProvisional(rows);
+                    provisional = rows.Count > final;
                     break;
                 case WindowOutputMode.Update:
                     rows = Evict(w, emit: false);
@@ -457,188 +245,102 @@ internal sealed class MicroBatchEventTimeWindow<T, TKey> : IObservable<WindowUpd
                     break;
             }
 
-            var progress = new BatchProgress(id, 0, null, null, null, w, w, _store.StateRows, 0, 0, 0);
-            Emit(new WindowUpdate<TKey>(id, _config.Mode, w, _config.Specs, rows) { IsNoDataBatch = true, IsProvisional = provisional, Progress = progress });
+            Emit(new WindowUpdate<TKey>(id, Config.Mode, w, Config.Specs, rows) { IsNoDataBatch = true, IsProvisional = provisional, Progress = NoDataProgress(id, w) });
         }
 
         // The end of the input: every window is final.
         private void RunFinalBatch()
         {
-            var id = _batchId++;
+            var id = NextBatchId();
             var w = _watermark;
-            List<WindowResult<TKey>> rows;
-            switch (_config.Mode)
+            var rows = Config.Mode switch
             {
-                case WindowOutputMode.Append:
-                    rows = Evict(long.MaxValue, emit: true);
-                    break;
-                case WindowOutputMode.Update:
-                    rows = Evict(long.MaxValue, emit: false);
-                    break;
-                default:
-                    rows = _completeDirty ? Table() : [];
-                    break;
-            }
-
-            var progress = new BatchProgress(id, 0, null, null, null, w, w, _store.StateRows, 0, 0, 0);
-            Emit(new WindowUpdate<TKey>(id, _config.Mode, w, _config.Specs, rows) { IsFinalBatch = true, Progress = progress });
+                WindowOutputMode.Append => Evict(long.MaxValue, emit: true),
+                WindowOutputMode.Update => Evict(long.MaxValue, emit: false),
+                _ => CompleteDirty ? Table() : [],
+            };
+            Emit(new WindowUpdate<TKey>(id, Config.Mode, w, Config.Specs, rows) { IsFinalBatch = true, Progress = NoDataProgress(id, w) });
         }
+
+        private BatchProgress NoDataProgress(long id, long watermark) => new BatchCounters().Progress(id, watermark, watermark, Store.StateRows, 0);
 
         private List<WindowResult<TKey>> Table()
         {
-            _completeDirty = false;
-            _store.AllSlots(_scratch);
-            var rows = new List<WindowResult<TKey>>(_scratch.Count);
-            foreach (var slot in _scratch)
-            {
-                rows.Add(Result(slot));
-            }
-
-            return rows;
+            CompleteDirty = false;
+            Store.AllSlots(Scratch);
+            return Results(Scratch);
         }
 
         /// <summary>Evicts the windows final by <paramref name="watermark"/> (all for <see cref="long.MaxValue"/>), returning their rows when asked (append: not those emitted provisionally and unchanged since).</summary>
         private List<WindowResult<TKey>> Evict(long watermark, bool emit)
         {
             var rows = new List<WindowResult<TKey>>();
-            if (watermark != long.MaxValue && watermark < long.MinValue + _assigner.Duration)
+            var startBefore = FinalBefore(watermark);
+            while (Store.TryTakeEarliest(startBefore, Scratch, out _))
             {
-                return rows;
-            }
-
-            var startBefore = watermark == long.MaxValue ? long.MaxValue : watermark - _assigner.Duration + 1;
-            while (_store.TryTakeEarliest(startBefore, _scratch, out _))
-            {
-                foreach (var slot in _scratch)
+                foreach (var slot in Scratch)
                 {
-                    if (emit && !_store.Dirty(slot))
+                    if (emit && !Store.Dirty(slot))
                     {
                         rows.Add(Result(slot));
                     }
 
-                    _store.Free(slot);
+                    Store.Free(slot);
                 }
             }
 
             return rows;
         }
 
-        private void ResetBatch()
-        {
-            _numInput = 0;
-            _eventCount = 0;
-            _eventMin = long.MaxValue;
-            _eventMax = long.MinValue;
-            _eventSum = 0;
-            _droppedByWatermark = 0;
-            _missingTime = 0;
-            _updated.Clear();
-        }
-
-        private WindowResult<TKey> Result(int slot)
-        {
-            var start = _store.StartOf(slot);
-            var end = start + _assigner.Duration;
-            var values = new double?[_aggCount];
-            var accs = _store.Aggregates(slot);
-            for (var i = 0; i < _aggCount; i++)
-            {
-                values[i] = accs[i].Result(_kinds[i], end);
-            }
-
-            return new WindowResult<TKey>(start, end, _store.KeyOf(slot), values);
-        }
-
         private void Emit(WindowUpdate<TKey> update)
         {
             PublishState();
-            if (_done)
-            {
-                return;
-            }
-
-            _stats?.AddOutput(update.Rows.Count);
-            try
-            {
-                _observer.OnNext(update);
-            }
-            catch
-            {
-                _downstreamFaulted = true;
-                throw;
-            }
+            Deliver(update);
         }
+    }
 
-        private WindowState<TKey> Save()
+    /// <summary>The current batch's progress counters (Spark's numInputRows, eventTime, numRowsDroppedByWatermark).</summary>
+    private struct BatchCounters()
+    {
+        public long Rows;
+        public long DroppedByWatermark;
+        public long MissingTime;
+        public EventTimeRange EventTimes = new();
+
+        public readonly BatchProgress Progress(long id, long watermark, long nextWatermark, long stateRows, long updated) => new(
+            id,
+            Rows,
+            EventTimes.Min,
+            EventTimes.Max,
+            EventTimes.Avg,
+            watermark,
+            nextWatermark,
+            stateRows,
+            updated,
+            DroppedByWatermark,
+            MissingTime);
+    }
+
+    /// <summary>The earliest, latest and mean event time of a batch's rows (Spark's progress <c>eventTime</c>); null when none has one.</summary>
+    private struct EventTimeRange()
+    {
+        private long _count;
+        private long _min = long.MaxValue;
+        private long _max = long.MinValue;
+        private Int128 _sum;
+
+        public readonly long? Min => _count > 0 ? _min : null;
+
+        public readonly long? Max => _count > 0 ? _max : null;
+
+        public readonly long? Avg => _count > 0 ? (long)(_sum / _count) : null;
+
+        public void Add(long ticks)
         {
-            lock (_gate)
-            {
-                return new WindowState<TKey>(
-                    WindowState<TKey>.CurrentVersion,
-                    _watermark,
-                    _maxEvent,
-                    _batchId,
-                    _store.Save(),
-                    [],
-                    [],
-                    _completeDirty,
-                    _noDataDue);
-            }
-        }
-
-        private void Load(WindowState<TKey> state)
-        {
-            if (state.Version != WindowState<TKey>.CurrentVersion)
-            {
-                throw new ArgumentException($"Window state version {state.Version} cannot be restored; this operator reads version {WindowState<TKey>.CurrentVersion}.", nameof(state));
-            }
-
-            _watermark = state.WatermarkTicks;
-            _maxEvent = state.MaxEventTicks;
-            _batchId = state.NextBatchId;
-            _store.Load(state.Entries, static _ => { });
-            _completeDirty = state.CompleteDirty;
-            _noDataDue = state.NoDataBatchDue;
-            if (_watermark != long.MinValue)
-            {
-                _stats?.SetWatermark(_watermark);
-            }
-
-            if (_maxEvent != long.MinValue)
-            {
-                _stats?.SetMaxEvent(_maxEvent);
-            }
-
-            PublishState();
-        }
-
-        private void PublishState() =>
-            _stats?.SetState(_store.WindowCount, _store.StateRows, _config.KeySelector is null ? (_store.StateRows > 0 ? 1 : 0) : _store.KeyCount);
-
-        private void Fail(Exception error)
-        {
-            if (_done)
-            {
-                return;
-            }
-
-            Stop();
-            _observer.OnError(error);
-        }
-
-        private void Stop()
-        {
-            if (_done)
-            {
-                return;
-            }
-
-            _done = true;
-            _config.State?.Detach(_save);
-            _upstream.Dispose();
-            _idle?.Dispose();
-            _store.Clear();
-            PublishState();
+            _count++;
+            _sum += ticks;
+            _min = Math.Min(_min, ticks);
+            _max = Math.Max(_max, ticks);
         }
     }
 }

@@ -154,11 +154,26 @@ public sealed class CrashRestartTests
             }
         }
 
-        // The last start runs to the end, from the checkpoint: it reads only what the last commit had not covered.
+        // The last start runs to the end, from the checkpoint: it reads only what the last commit had not covered. (When
+        // the last kill came before the first commit of a fresh start, which a loaded machine makes likelier, there is
+        // nothing to resume from: it must say so and read the feed from its start.)
+        var committed = Directory.Exists(Path.Combine(work, "state", scenario.Pipeline, "commits"))
+            && Directory.EnumerateFiles(Path.Combine(work, "state", scenario.Pipeline, "commits")).Any(f => !Path.GetFileName(f).StartsWith('.'));
         var last = await RunOnceAsync(scenario, work, kill: null);
         logs.Add(last.Stderr);
         var actual = Outputs(scenario, work);
-        Assert.True(last.InputRows < whole.InputRows, $"the last start should resume, not read the whole feed again ({last.InputRows} of {whole.InputRows} lines): {string.Join("; ", restarts)}\n{last.Stderr}");
+        if (last.Stderr.Contains("restored batch", StringComparison.Ordinal))
+        {
+            Assert.True(last.InputRows < whole.InputRows, $"the last start should resume, not read the whole feed again ({last.InputRows} of {whole.InputRows} lines): {string.Join("; ", restarts)}\n{last.Stderr}");
+        }
+        else
+        {
+            // Only a checkpoint without a commit (or, truncating, whose only commit was damaged) starts afresh.
+            Assert.True(!committed || truncate, $"the last start should restore the committed batch: {string.Join("; ", restarts)}\n{last.Stderr}");
+            Assert.Contains("no batch committed yet", last.Stderr, StringComparison.Ordinal);
+            Assert.Equal(whole.InputRows, last.InputRows);
+        }
+
         var resumed = logs.Count(l => l.Contains("checkpoint", StringComparison.Ordinal) && l.Contains("restored batch", StringComparison.Ordinal));
         Assert.True(resumed >= scenario.Kills / 2, $"most starts should restore a committed batch ({resumed} of {logs.Count} did): {string.Join("; ", restarts)}");
         if (truncate)
