@@ -12,6 +12,7 @@ internal static class CommandLine
           reactive --reset-checkpoint NAME                                     delete pipeline NAME's checkpoint (it starts afresh)
           reactive run spread|anomaly|aggregate --input FILE --output FILE     one-shot run over a finite input
           reactive generate bbo|hourly|bitcoin [--rows N] [--seed S] [-o FILE] deterministic sample data
+          reactive produce kinesis --stream NAME --input FILE|--generate bitcoin write a feed into a Kinesis stream
           reactive sql [--json] [--url URL] "SELECT …"                          query the running service's tables
           reactive --help
 
@@ -27,6 +28,26 @@ internal static class CommandLine
                 return RunCommand.Run(args[1..], stdout, stderr);
             case "generate":
                 return GenerateCommand.Run(args[1..], stdout, stderr);
+            case "produce":
+                {
+                    // Ctrl+C stops a paced feed between two calls.
+                    using var stop = new CancellationTokenSource();
+                    ConsoleCancelEventHandler cancel = (_, e) =>
+                    {
+                        e.Cancel = true;
+                        stop.Cancel();
+                    };
+                    Console.CancelKeyPress += cancel;
+                    try
+                    {
+                        return await ProduceCommand.RunAsync(args[1..], stdout, stderr, TimeProvider.System, stop.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Console.CancelKeyPress -= cancel;
+                    }
+                }
+
             case "sql":
                 return await Sql.SqlCommand.RunAsync(args[1..], stdout, stderr, CancellationToken.None).ConfigureAwait(false);
         }
