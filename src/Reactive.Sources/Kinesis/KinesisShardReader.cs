@@ -307,7 +307,7 @@ internal sealed class KinesisShardReader
 
     private string Explain(KinesisException e, ShardIteratorPosition position) => e.Code switch
     {
-        KinesisErrorCode.InvalidArgument when position.Type == ShardIteratorType.AfterSequenceNumber && _source.Options.Resume?.ContainsKey(_shard.ShardId) == true =>
+        KinesisErrorCode.InvalidArgument when position.Type == ShardIteratorType.AfterSequenceNumber && _source.Resume?.ContainsKey(_shard.ShardId) == true =>
             $"{_origin}: the checkpoint's sequence number {position.SequenceNumber} (KinesisSourceOptions.Resume[{_shard.ShardId}]) does not fit this shard ({e.Code}): is the checkpoint of another stream? Reset it to start over. {e.Message}",
         KinesisErrorCode.ResourceNotFound =>
             $"{_origin}: the shard or its stream was not found ({e.Code}): was the stream deleted? {e.Message}",

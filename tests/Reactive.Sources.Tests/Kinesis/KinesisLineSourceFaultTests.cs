@@ -42,8 +42,8 @@ public sealed class KinesisLineSourceFaultTests(KinesaliteFixture kinesalite) : 
         using var source = new KinesisLineSource(options);
         using var run = new SourceRun(source);
 
-        var got = await run.Records.WaitForCountAsync(10, "records");
-        await WaitUntilAsync(() => source.Shards[0].GetRecordsCalls >= 8, "a call past the last record");
+        await run.Records.WaitForCountAsync(10, "records");
+        var got = await SettledAsync(run);
 
         Assert.Equal(put.Select(p => p.SequenceNumber), got.Select(r => r.SequenceNumber));
         var calls = proxy.Calls.Where(c => c.Operation == "GetRecords").ToList();
@@ -78,8 +78,8 @@ public sealed class KinesisLineSourceFaultTests(KinesaliteFixture kinesalite) : 
         using var source = new KinesisLineSource(options);
         using var run = new SourceRun(source);
 
-        var got = await run.Records.WaitForCountAsync(5, "records");
-        await WaitUntilAsync(() => source.Shards[0].GetRecordsCalls >= 5, "calls past the last record");
+        await run.Records.WaitForCountAsync(5, "records");
+        var got = await SettledAsync(run);
 
         Assert.Equal(put.Select(p => p.SequenceNumber), got.Select(r => r.SequenceNumber));
         Assert.Equal(Enumerable.Range(1, 5).Select(i => (long)i), got.Select(r => r.LineNumber));
@@ -103,8 +103,8 @@ public sealed class KinesisLineSourceFaultTests(KinesaliteFixture kinesalite) : 
         using var source = new KinesisLineSource(SourceOptions(proxy.Url, stream));
         using var run = new SourceRun(source);
 
-        var got = await run.Records.WaitForCountAsync(3, "records");
-        await WaitUntilAsync(() => source.Shards[0].GetRecordsCalls >= 3, "a call past the last record");
+        await run.Records.WaitForCountAsync(3, "records");
+        var got = await SettledAsync(run);
 
         Assert.Equal(put.Select(p => p.SequenceNumber), got.Select(r => r.SequenceNumber));
         var iterators = proxy.Calls.Where(c => c.Operation == "GetShardIterator").Select(c => c.Body).ToList();
@@ -232,7 +232,8 @@ public sealed class KinesisLineSourceFaultTests(KinesaliteFixture kinesalite) : 
             await run.Statuses.WaitAsync(s => s.Count(x => x.Kind == SourceStatusKind.Retrying) >= 2, "retries while kinesalite is down", Deadline);
             await server.RestartAsync();
             written.AddRange(await PutAsync(client, stream, [.. Enumerable.Range(0, 20).Select(i => ($"k{i}", Encoding.UTF8.GetBytes($"after-{i}")))]));
-            var got = await run.Records.WaitForCountAsync(40, "records after the restart");
+            await run.Records.WaitForCountAsync(40, "records after the restart");
+            var got = await SettledAsync(run);
 
             Assert.Equal(written.Select(Key).Order(), got.Select(Key).Order());
             Assert.True(source.Shards.Sum(s => s.Retries) >= 1);

@@ -56,6 +56,21 @@ internal static class KinesisSourceTesting
         }
     }
 
+    /// <summary>
+    /// The records once every shard being read has made two more GetRecords calls: whatever was there to read has come,
+    /// so a duplicate or an extra record would be among them.
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> SettledAsync<T>(KinesisLineSource source, Collector<T> collector)
+    {
+        var calls = source.Shards.ToDictionary(s => s.ShardId, s => s.GetRecordsCalls);
+        await WaitUntilAsync(
+            () => source.Shards.All(s => s.State is KinesisShardState.Closed or KinesisShardState.Skipped || s.GetRecordsCalls >= calls.GetValueOrDefault(s.ShardId) + 2),
+            "two more calls on every shard");
+        return collector.Items;
+    }
+
+    public static Task<IReadOnlyList<KinesisLine>> SettledAsync(SourceRun run) => SettledAsync(run.Source, run.Records);
+
     public static KinesisShardProgress Shard(this KinesisLineSource source, string shardId) =>
         source.Shards.Single(s => s.ShardId == shardId);
 
