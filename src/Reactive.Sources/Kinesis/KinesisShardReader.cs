@@ -208,7 +208,13 @@ internal sealed class KinesisShardReader
                         e);
                 }
 
+                // The backoff, but never sooner than the pace allows after the failed call.
                 var delay = _source.NextBackoff(attempt);
+                if (lastCall is { } failed && KinesisSourceOptions.MinPollInterval - time.GetElapsedTime(failed) is var rest && rest > delay)
+                {
+                    delay = rest;
+                }
+
                 SetState(KinesisShardState.Retrying);
                 var what = throttled ? $"throttled ({e.Code})" : $"{e.Operation} failed ({e.Code})";
                 Publish(SourceStatusKind.Retrying, $"{_origin}: {what}, retrying in {delay.TotalMilliseconds:0} ms (attempt {attempt}).", attempt, delay);
