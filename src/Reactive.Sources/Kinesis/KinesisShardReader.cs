@@ -181,6 +181,8 @@ internal sealed class KinesisShardReader
                     after = _lastSequence;
                 }
 
+                // With nothing taken yet the start is used again: from LATEST, what was put while the iterator lay
+                // unused (5 minutes at least) is then not read, as Kinesis has no position in between to give.
                 iterator = null;
                 position = after is null ? _start : ShardIteratorPosition.AfterSequenceNumber(after);
                 pause = KinesisSourceOptions.MinPollInterval;
