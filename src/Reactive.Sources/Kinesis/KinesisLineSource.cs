@@ -65,6 +65,7 @@ public sealed class KinesisLineSource : ILineSource, IDisposable
         _client = client;
         _time = timeProvider ?? TimeProvider.System;
         _random = jitter ?? Random.Shared;
+        Resume = options.ResumeByShard;
         _signals = new SourceSignals(options.Stream);
         _records = Observable.Create<KinesisLine>(Start).Publish().RefCount();
     }
@@ -88,6 +89,9 @@ public sealed class KinesisLineSource : ILineSource, IDisposable
     public IReadOnlyList<KinesisShardProgress> Shards => Volatile.Read(ref _session)?.Snapshot() ?? [];
 
     internal KinesisSourceOptions Options => _options;
+
+    /// <summary>The checkpoint's last sequence number per shard id, or null without one.</summary>
+    internal IReadOnlyDictionary<string, string>? Resume { get; }
 
     internal IKinesisClient Client => _client;
 
@@ -143,7 +147,10 @@ public sealed class KinesisLineSource : ILineSource, IDisposable
         return Disposable.Create(() =>
         {
             subscription.Dispose();
-            Publish(SourceStatusKind.Stopped, Stream, $"{Stream}: stopped.");
+            if (!session.Failed)
+            {
+                Publish(SourceStatusKind.Stopped, Stream, $"{Stream}: stopped.");
+            }
         });
     }
 }
@@ -166,6 +173,9 @@ internal sealed class KinesisReadSession
         _source = source;
         Shards = Observable.Create<IObservable<KinesisLine>>(DiscoverAsync);
     }
+
+    /// <summary>Whether the run stopped with an error (its last status says why).</summary>
+    public bool Failed { get; private set; }
 
     /// <summary>Each shard's observable, as the shard is found.</summary>
     public IObservable<IObservable<KinesisLine>> Shards { get; }
@@ -241,7 +251,7 @@ internal sealed class KinesisReadSession
         lock (_gate)
         {
             // A closed shard the checkpoint does not name, one of whose descendants it names, was read (or skipped) before.
-            var readBefore = first && options.Resume is { } resume ? AncestorsOf(resume.Keys, shards) : [];
+            var readBefore = first && _source.Resume is { } resume ? AncestorsOf(resume.Keys, shards) : [];
             foreach (var shard in shards)
             {
                 if (_readers.ContainsKey(shard.ShardId))
@@ -270,7 +280,7 @@ internal sealed class KinesisReadSession
             var message = first
                 ? $"{stream}: {shards.Count} shard(s) listed; reading {Names(read)}{(skipped.Length > 0 ? $"; skipped (closed, read before or nothing new) {Names(skipped)}" : string.Empty)}."
                 : $"{stream}: new shard(s) {Names(read)}.";
-            if (first && options.Resume is { } checkpoint)
+            if (first && _source.Resume is { } checkpoint)
             {
                 var gone = checkpoint.Keys.Where(k => !shards.Any(s => s.ShardId == k)).Order(StringComparer.Ordinal).ToArray();
                 if (gone.Length > 0)
@@ -289,7 +299,7 @@ internal sealed class KinesisReadSession
     private (ShardIteratorPosition Start, bool Skip) StartOf(KinesisShard shard, bool first, HashSet<string> readBefore)
     {
         var options = _source.Options;
-        if (options.Resume is { } resume)
+        if (_source.Resume is { } resume)
         {
             if (resume.TryGetValue(shard.ShardId, out var sequence))
             {
@@ -358,6 +368,7 @@ internal sealed class KinesisReadSession
 
     internal KinesisSourceException Fail(string message, string? shardId, Exception? inner)
     {
+        Failed = true;
         _source.Publish(SourceStatusKind.GaveUp, shardId is null ? _source.Stream : $"{_source.Stream}/{shardId}", message);
         return new KinesisSourceException(message, _source.Stream, shardId, inner);
     }

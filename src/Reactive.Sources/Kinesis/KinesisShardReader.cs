@@ -181,6 +181,8 @@ internal sealed class KinesisShardReader
                     after = _lastSequence;
                 }
 
+                // With nothing taken yet the start is used again: from LATEST, what was put while the iterator lay
+                // unused (5 minutes at least) is then not read, as Kinesis has no position in between to give.
                 iterator = null;
                 position = after is null ? _start : ShardIteratorPosition.AfterSequenceNumber(after);
                 pause = KinesisSourceOptions.MinPollInterval;
@@ -208,7 +210,13 @@ internal sealed class KinesisShardReader
                         e);
                 }
 
+                // The backoff, but never sooner than the pace allows after the failed call.
                 var delay = _source.NextBackoff(attempt);
+                if (lastCall is { } failed && KinesisSourceOptions.MinPollInterval - time.GetElapsedTime(failed) is var rest && rest > delay)
+                {
+                    delay = rest;
+                }
+
                 SetState(KinesisShardState.Retrying);
                 var what = throttled ? $"throttled ({e.Code})" : $"{e.Operation} failed ({e.Code})";
                 Publish(SourceStatusKind.Retrying, $"{_origin}: {what}, retrying in {delay.TotalMilliseconds:0} ms (attempt {attempt}).", attempt, delay);
@@ -307,7 +315,7 @@ internal sealed class KinesisShardReader
 
     private string Explain(KinesisException e, ShardIteratorPosition position) => e.Code switch
     {
-        KinesisErrorCode.InvalidArgument when position.Type == ShardIteratorType.AfterSequenceNumber && _source.Options.Resume?.ContainsKey(_shard.ShardId) == true =>
+        KinesisErrorCode.InvalidArgument when position.Type == ShardIteratorType.AfterSequenceNumber && _source.Resume?.ContainsKey(_shard.ShardId) == true =>
             $"{_origin}: the checkpoint's sequence number {position.SequenceNumber} (KinesisSourceOptions.Resume[{_shard.ShardId}]) does not fit this shard ({e.Code}): is the checkpoint of another stream? Reset it to start over. {e.Message}",
         KinesisErrorCode.ResourceNotFound =>
             $"{_origin}: the shard or its stream was not found ({e.Code}): was the stream deleted? {e.Message}",

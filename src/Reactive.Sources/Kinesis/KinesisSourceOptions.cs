@@ -44,7 +44,8 @@ public sealed class KinesisSourceOptions
     public DateTimeOffset? AtTimestamp { get; set; }
 
     /// <summary>
-    /// A checkpoint: the sequence number of the last record taken, per shard id. When set it wins over
+    /// A checkpoint: the sequence number of the last record taken, per shard id (<c>shardId-000000000000</c>, or the
+    /// lines' <see cref="SourceLine.Origin"/>, <c>STREAM/shardId-000000000000</c>). When set it wins over
     /// <see cref="StartingPosition"/>: a shard in it is read from just after that record (<c>AFTER_SEQUENCE_NUMBER</c>);
     /// a listed shard not in it (one created later, or one that had no record yet) is read from its first record
     /// (<c>TRIM_HORIZON</c>). Entries for shards no longer listed (expired) are ignored, and said so in the status.
@@ -148,11 +149,22 @@ public sealed class KinesisSourceOptions
             throw new ArgumentException($"KinesisSourceOptions.AtTimestamp is only used with KinesisSourceOptions.StartingPosition at_timestamp (StartingPosition is '{StartingPosition}').", nameof(AtTimestamp));
         }
 
+        var shards = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (shard, sequence) in Resume ?? new Dictionary<string, string>())
         {
-            if (string.IsNullOrWhiteSpace(shard))
+            if (string.IsNullOrWhiteSpace(shard) || string.IsNullOrWhiteSpace(ShardIdOf(shard)))
             {
                 throw new ArgumentException("KinesisSourceOptions.Resume has an empty shard id.", nameof(Resume));
+            }
+
+            if (shard.Contains('/', StringComparison.Ordinal) && !shard.StartsWith(Stream + "/", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"KinesisSourceOptions.Resume[{shard}] is a position in another stream (KinesisSourceOptions.Stream is '{Stream}'): a checkpoint of one stream cannot resume another.", nameof(Resume));
+            }
+
+            if (!shards.Add(ShardIdOf(shard)))
+            {
+                throw new ArgumentException($"KinesisSourceOptions.Resume names shard {ShardIdOf(shard)} twice (as a shard id and as {Stream}/{ShardIdOf(shard)}).", nameof(Resume));
             }
 
             if (string.IsNullOrEmpty(sequence) || sequence.Length > 128 || !sequence.All(char.IsAsciiDigit))
@@ -212,8 +224,15 @@ public sealed class KinesisSourceOptions
         }
     }
 
+    /// <summary><see cref="Resume"/> by shard id (valid options only), or null.</summary>
+    internal IReadOnlyDictionary<string, string>? ResumeByShard =>
+        Resume?.ToDictionary(e => ShardIdOf(e.Key), e => e.Value, StringComparer.Ordinal);
+
     /// <summary>The kind of iterator <see cref="StartingPosition"/> names (valid options only).</summary>
     internal ShardIteratorType StartingType => KinesisStartingPositions.Parse(StartingPosition) ?? ShardIteratorType.Latest;
+
+    /// <summary>The shard id of a <see cref="Resume"/> key: the key, or what follows <c>STREAM/</c>.</summary>
+    private string ShardIdOf(string key) => key.StartsWith(Stream + "/", StringComparison.Ordinal) ? key[(Stream.Length + 1)..] : key;
 
     /// <summary>The wait before retry <paramref name="attempt"/> (1-based), before jitter.</summary>
     internal TimeSpan BaseBackoff(int attempt) => Backoff.Delay(InitialBackoff, MaxBackoff, BackoffMultiplier, attempt);

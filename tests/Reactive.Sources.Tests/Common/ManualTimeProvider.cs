@@ -15,6 +15,11 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>The manual clock's time in ticks, so that elapsed times (<see cref="TimeProvider.GetElapsedTime(long)"/>) move with it too.</summary>
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
     /// <summary>Timers currently scheduled (not disposed, with a due time).</summary>
     public int PendingTimers
     {

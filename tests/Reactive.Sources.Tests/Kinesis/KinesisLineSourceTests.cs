@@ -22,7 +22,8 @@ public sealed class KinesisLineSourceTests(KinesaliteFixture kinesalite) : Kines
         using var lines = new Collector<SourceLine>();
         using var subscription = source.Subscribe(lines);
 
-        var got = await lines.WaitForCountAsync(300, "lines");
+        await lines.WaitForCountAsync(300, "lines");
+        var got = await SettledAsync(source, lines);
 
         Assert.Equal(3, produced.Select(p => p.ShardId).Distinct().Count());
         Assert.Equal(300, got.Count);
@@ -56,7 +57,8 @@ public sealed class KinesisLineSourceTests(KinesaliteFixture kinesalite) : Kines
         // Each shard's LATEST iterator is made before its first GetRecords call.
         await WaitUntilAsync(() => source.Shards.Count == 2 && source.Shards.All(s => s.GetRecordsCalls > 0), "a first call on both shards");
         var after = await PutAsync(Kinesis, stream, [.. Enumerable.Range(0, 20).Select(i => ($"k{i}", Encoding.UTF8.GetBytes($"after-{i}")))]);
-        var got = await run.Records.WaitForCountAsync(20, "records put after the start");
+        await run.Records.WaitForCountAsync(20, "records put after the start");
+        var got = await SettledAsync(run);
 
         Assert.Equal(after.Select(Key).Order(), got.Select(Key).Order());
         Assert.DoesNotContain(got, r => r.Text.StartsWith("before", StringComparison.Ordinal));
@@ -90,14 +92,18 @@ public sealed class KinesisLineSourceTests(KinesaliteFixture kinesalite) : Kines
         var omitted = checkpoint.Keys.Order(StringComparer.Ordinal).Last();
         checkpoint.Remove(omitted);
         var resumed = SourceOptions(Server.Endpoint, stream, KinesisStartingPositions.Latest);
-        resumed.Resume = checkpoint;
+
+        // Keyed as a host keeps positions, by the lines' origin (STREAM/SHARDID), or by shard id.
+        var byOrigin = checkpoint.Keys.Order(StringComparer.Ordinal).First();
+        resumed.Resume = checkpoint.ToDictionary(e => e.Key == byOrigin ? $"{stream}/{e.Key}" : e.Key, e => e.Value);
         var expected = first.Concat(second)
             .Where(p => !checkpoint.TryGetValue(p.ShardId, out var last) || Sequence(p.SequenceNumber) > Sequence(last))
             .ToList();
         using var again = new KinesisLineSource(resumed);
         using var rest = new SourceRun(again);
 
-        var got = await rest.Records.WaitForCountAsync(expected.Count, "records after the checkpoint");
+        await rest.Records.WaitForCountAsync(expected.Count, "records after the checkpoint");
+        var got = await SettledAsync(rest);
 
         Assert.InRange(before.Count, 60, 299);
         Assert.Equal(before.Count, before.Select(Key).Distinct().Count());
@@ -129,7 +135,8 @@ public sealed class KinesisLineSourceTests(KinesaliteFixture kinesalite) : Kines
         await Kinesis.SplitShardAsync(stream, Parent, Middle);
         await Kinesis.WaitForStreamActiveAsync(stream, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
         written.AddRange(await Server.ProduceAsync(stream, count: 100, keys: 10));
-        var got = await run.Records.WaitForCountAsync(200, "records of the parent and its children");
+        await run.Records.WaitForCountAsync(200, "records of the parent and its children");
+        var got = await SettledAsync(run);
 
         Assert.Equal(200, got.Count);
         Assert.Equal(written.Select(Key).Order(), got.Select(Key).Order());
@@ -173,7 +180,8 @@ public sealed class KinesisLineSourceTests(KinesaliteFixture kinesalite) : Kines
         await Kinesis.MergeShardsAsync(stream, "shardId-000000000000", "shardId-000000000001");
         await Kinesis.WaitForStreamActiveAsync(stream, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
         written.AddRange(await PutAsync(Kinesis, stream, [.. Enumerable.Range(0, 30).Select(i => ($"k{i % 6}", Encoding.UTF8.GetBytes($"after-{i}")))]));
-        var got = await run.Records.WaitForCountAsync(60, "records of both parents and the child");
+        await run.Records.WaitForCountAsync(60, "records of both parents and the child");
+        var got = await SettledAsync(run);
 
         Assert.Equal(written.Select(Key).Order(), got.Select(Key).Order());
         const string Child = "shardId-000000000002";
@@ -204,7 +212,8 @@ public sealed class KinesisLineSourceTests(KinesaliteFixture kinesalite) : Kines
 
         await WaitUntilAsync(() => source.Shards.Count == 3 && source.Shards.Where(s => s.ShardId != Parent).All(s => s.GetRecordsCalls > 0), "a first call on both children");
         var after = await PutAsync(Kinesis, stream, [.. Enumerable.Range(0, 10).Select(i => ($"k{i}", Encoding.UTF8.GetBytes($"after-{i}")))]);
-        var got = await run.Records.WaitForCountAsync(10, "records put after the start");
+        await run.Records.WaitForCountAsync(10, "records put after the start");
+        var got = await SettledAsync(run);
 
         Assert.Equal(after.Select(Key).Order(), got.Select(Key).Order());
         Assert.Equal(KinesisShardState.Skipped, source.Shard(Parent).State);
@@ -227,7 +236,8 @@ public sealed class KinesisLineSourceTests(KinesaliteFixture kinesalite) : Kines
         using var source = new KinesisLineSource(options);
         using var run = new SourceRun(source);
 
-        var got = Assert.Single(await run.Records.WaitForCountAsync(1, "the late record"));
+        await run.Records.WaitForCountAsync(1, "the late record");
+        var got = Assert.Single(await SettledAsync(run));
 
         Assert.Equal("late", got.Text);
         Assert.Equal(late[0].SequenceNumber, got.SequenceNumber);
@@ -256,8 +266,9 @@ public sealed class KinesisLineSourceTests(KinesaliteFixture kinesalite) : Kines
         using var rejectedSubscription = source.Rejected.Subscribe(rejected);
         using var subscription = source.Subscribe(lines);
 
-        var got = await lines.WaitForCountAsync(3, "good records");
+        await lines.WaitForCountAsync(3, "good records");
         var letters = await rejected.WaitForCountAsync(3, "dead letters");
+        var got = await SettledAsync(source, lines);
 
         var origin = $"{stream}/{put[0].ShardId}";
         Assert.Equal(
@@ -339,7 +350,8 @@ public sealed class KinesisLineSourceTests(KinesaliteFixture kinesalite) : Kines
 
         using var again = new Collector<SourceLine>();
         using var subscription = source.Subscribe(again);
-        var got = await again.WaitForCountAsync(10, "the records again");
+        await again.WaitForCountAsync(10, "the records again");
+        var got = await SettledAsync(source, again);
 
         Assert.Equal(put.Select(p => p.SequenceNumber).Order(), got.Select(l => l.Sequence!).Order());
         Assert.True(calls > 0);

@@ -48,6 +48,15 @@ public sealed class KinesisSourceOptionsTests
     }
 
     [Fact]
+    public void Validate_ResumeByShardIdOrByOrigin_Accepted()
+    {
+        var options = Valid();
+        options.Resume = new Dictionary<string, string> { ["shardId-000000000000"] = "1", ["bitcoin-info/shardId-000000000001"] = "2" };
+
+        options.Validate();
+    }
+
+    [Fact]
     public void Validate_AtTimestampWithItsTime_Accepted()
     {
         var options = Valid();
@@ -65,6 +74,8 @@ public sealed class KinesisSourceOptionsTests
     [InlineData("AtTimestamp", "without at_timestamp", "KinesisSourceOptions.AtTimestamp is only used with")]
     [InlineData("Resume", "empty shard", "KinesisSourceOptions.Resume has an empty shard id")]
     [InlineData("Resume", "not a number", "KinesisSourceOptions.Resume[shardId-000000000000] must be a sequence number")]
+    [InlineData("Resume", "other stream", "KinesisSourceOptions.Resume[other/shardId-000000000000] is a position in another stream (KinesisSourceOptions.Stream is 'bitcoin-info')")]
+    [InlineData("Resume", "twice", "KinesisSourceOptions.Resume names shard shardId-000000000000 twice")]
     [InlineData("PollInterval", "00:00:00.199", "KinesisSourceOptions.PollInterval must be at least 200 ms")]
     [InlineData("PollInterval", "00:05:00", "KinesisSourceOptions.PollInterval must be under 4 minutes")]
     [InlineData("MaxRecordsPerCall", "0", "KinesisSourceOptions.MaxRecordsPerCall must be between 1 and 10000 (was 0)")]
@@ -142,6 +153,12 @@ public sealed class KinesisSourceOptionsTests
                 break;
             case "Resume" when value == "empty shard":
                 options.Resume = new Dictionary<string, string> { [" "] = "1" };
+                break;
+            case "Resume" when value == "other stream":
+                options.Resume = new Dictionary<string, string> { ["other/shardId-000000000000"] = "1" };
+                break;
+            case "Resume" when value == "twice":
+                options.Resume = new Dictionary<string, string> { ["shardId-000000000000"] = "1", ["bitcoin-info/shardId-000000000000"] = "2" };
                 break;
             case "Resume":
                 options.Resume = new Dictionary<string, string> { ["shardId-000000000000"] = "49x" };

@@ -56,6 +56,21 @@ internal static class KinesisSourceTesting
         }
     }
 
+    /// <summary>
+    /// The records once every shard being read has made two more GetRecords calls: whatever was there to read has come,
+    /// so a duplicate or an extra record would be among them.
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> SettledAsync<T>(KinesisLineSource source, Collector<T> collector)
+    {
+        var calls = source.Shards.ToDictionary(s => s.ShardId, s => s.GetRecordsCalls);
+        await WaitUntilAsync(
+            () => source.Shards.All(s => s.State is KinesisShardState.Closed or KinesisShardState.Skipped || s.GetRecordsCalls >= calls.GetValueOrDefault(s.ShardId) + 2),
+            "two more calls on every shard");
+        return collector.Items;
+    }
+
+    public static Task<IReadOnlyList<KinesisLine>> SettledAsync(SourceRun run) => SettledAsync(run.Source, run.Records);
+
     public static KinesisShardProgress Shard(this KinesisLineSource source, string shardId) =>
         source.Shards.Single(s => s.ShardId == shardId);
 
@@ -261,4 +276,101 @@ internal sealed class RecordingKinesisClient(IKinesisClient inner, TimeProvider 
 
     public Task MergeShardsAsync(string streamName, string shardToMerge, string adjacentShardToMerge, CancellationToken cancellationToken = default) =>
         inner.MergeShardsAsync(streamName, shardToMerge, adjacentShardToMerge, cancellationToken);
+}
+
+/// <summary>
+/// A Kinesis client in memory whose answers the test writes: the shard listings (by listing number) and each
+/// GetRecords answer (by iterator), for what neither kinesalite nor a proxy can show in virtual time (exact backoff and
+/// pace, AWS's child shards at a shard's end). Records each call with the clock's time.
+/// </summary>
+internal sealed class ScriptedKinesisClient(TimeProvider time) : IKinesisClient
+{
+    private readonly Lock _gate = new();
+    private readonly List<(string Iterator, DateTimeOffset At)> _getRecords = [];
+    private readonly List<(string Shard, ShardIteratorPosition Position)> _iterators = [];
+    private int _listings;
+
+    /// <summary>The shards of listing n (1-based).</summary>
+    public Func<int, IReadOnlyList<KinesisShard>> Shards { get; set; } = _ => [];
+
+    /// <summary>The answer to a GetRecords call with an iterator (its number among all GetRecords calls, 1-based); may throw a <see cref="KinesisException"/>.</summary>
+    public Func<int, string, GetRecordsResponse> Records { get; set; } = (_, _) => Page(null);
+
+    public int Listings => Volatile.Read(ref _listings);
+
+    public IReadOnlyList<(string Iterator, DateTimeOffset At)> GetRecordsCalls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _getRecords];
+            }
+        }
+    }
+
+    public IReadOnlyList<(string Shard, ShardIteratorPosition Position)> IteratorRequests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _iterators];
+            }
+        }
+    }
+
+    public static KinesisShard Shard(string id, string? parent = null, bool closed = false, string? adjacentParent = null) =>
+        new(id, parent, adjacentParent, new HashKeyRange("0", "1"), new SequenceNumberRange("1", closed ? "99" : null));
+
+    public static GetRecordsResponse Page(string? next, params string[] records) => new(
+        [.. records.Select(r => new KinesisRecord(r.Split(':')[0], "key", Encoding.UTF8.GetBytes(r.Split(':')[1]), DateTimeOffset.UnixEpoch))],
+        next,
+        0,
+        []);
+
+    public static KinesisException Error(KinesisErrorCode code) =>
+        new("GetRecords", code, $"{code}Exception", System.Net.HttpStatusCode.BadRequest, "Rate exceeded", null);
+
+    public Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new ListShardsResponse(Shards(Interlocked.Increment(ref _listings)), null));
+
+    public Task<string> GetShardIteratorAsync(string streamName, string shardId, ShardIteratorPosition position, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _iterators.Add((shardId, position));
+        }
+
+        return Task.FromResult($"{shardId}#0");
+    }
+
+    public Task<GetRecordsResponse> GetRecordsAsync(string shardIterator, int? limit = null, CancellationToken cancellationToken = default)
+    {
+        int number;
+        lock (_gate)
+        {
+            _getRecords.Add((shardIterator, time.GetUtcNow()));
+            number = _getRecords.Count;
+        }
+
+        try
+        {
+            return Task.FromResult(Records(number, shardIterator));
+        }
+        catch (KinesisException e)
+        {
+            return Task.FromException<GetRecordsResponse>(e);
+        }
+    }
+
+    public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<KinesisStreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<PutRecordsResponse> PutRecordsAsync(string streamName, IReadOnlyList<PutRecordsEntry> records, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task SplitShardAsync(string streamName, string shardToSplit, string newStartingHashKey, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task MergeShardsAsync(string streamName, string shardToMerge, string adjacentShardToMerge, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }
