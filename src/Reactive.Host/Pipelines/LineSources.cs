@@ -135,13 +135,14 @@ internal static class LineSources
 
     /// <summary>
     /// What a status means for health: a lost connection is <see cref="SourceCondition.Retrying"/> until the source is
-    /// connected again (connecting after a loss is still retrying; a first connection is not), out of retries
+    /// connected again (connecting after a loss is still retrying; a first connection is not), a Kinesis shard's call
+    /// retried after throttling or a fault <see cref="SourceCondition.Retrying"/> until it reads again, out of retries
     /// <see cref="SourceCondition.GaveUp"/>; a directory's unreadable file (a dead letter) or failed watcher (polling goes
     /// on) leave it as it was.
     /// </summary>
     internal static SourceCondition Condition(SourceStatusKind kind, SourceCondition previous) => kind switch
     {
-        SourceStatusKind.Disconnected or SourceStatusKind.Reconnecting => SourceCondition.Retrying,
+        SourceStatusKind.Disconnected or SourceStatusKind.Reconnecting or SourceStatusKind.Retrying => SourceCondition.Retrying,
         SourceStatusKind.GaveUp => SourceCondition.GaveUp,
         SourceStatusKind.Connecting => previous == SourceCondition.Ok ? SourceCondition.Ok : SourceCondition.Retrying,
         SourceStatusKind.FileUnreadable or SourceStatusKind.WatcherFailed => previous,
@@ -152,7 +153,7 @@ internal static class LineSources
     {
         var text = status.Message;
         ctx.Progress.SetSourceStatus(source.CanReplay ? text : $"{text} (cannot replay)", Condition(status.Kind, ctx.Progress.SourceCondition));
-        if (status.Kind is SourceStatusKind.Disconnected or SourceStatusKind.Reconnecting or SourceStatusKind.GaveUp
+        if (status.Kind is SourceStatusKind.Disconnected or SourceStatusKind.Reconnecting or SourceStatusKind.Retrying or SourceStatusKind.GaveUp
             or SourceStatusKind.FileUnreadable or SourceStatusKind.WatcherFailed)
         {
             Log.SourceWarning(ctx.Logger, ctx.Name, text);

@@ -165,6 +165,8 @@ public sealed class PipelineHealthTests
     [InlineData(SourceStatusKind.Connecting, SourceCondition.GaveUp, SourceCondition.Retrying)]
     [InlineData(SourceStatusKind.FileUnreadable, SourceCondition.Ok, SourceCondition.Ok)]
     [InlineData(SourceStatusKind.Watching, SourceCondition.Ok, SourceCondition.Ok)]
+    [InlineData(SourceStatusKind.Retrying, SourceCondition.Ok, SourceCondition.Retrying)]
+    [InlineData(SourceStatusKind.ShardReading, SourceCondition.Retrying, SourceCondition.Ok)]
     public void Condition_OfEachSourceStatus(SourceStatusKind kind, SourceCondition previous, SourceCondition expected) =>
         Assert.Equal(expected, LineSources.Condition(kind, previous));
 }
