@@ -76,7 +76,8 @@ internal static class CheckpointBench
         var directory = CreateRoot(root);
         try
         {
-            var config = new CheckpointConfig(1_000, 500, 20);
+            // 16 batches: the first window is evicted (emitted) at batch 15.
+            var config = new CheckpointConfig(1_000, 500, CheckpointCases.SteadyFromBatch + 1);
             var without = CheckpointCases.Run(config, null);
             var stateDirectory = Path.Combine(directory, "check");
             WindowChecksum with;
