@@ -215,6 +215,7 @@ internal static class RunCommand
             var late = latePath is null ? deadLetters : OpenWriter(lateFile, stdout);
             writers.AddRange(new IDisposable?[] { deadLetters, late }.OfType<IDisposable>().Distinct());
             var deadByCode = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            var nulledByCode = new SortedDictionary<string, long>(StringComparer.Ordinal);
             long lateRows = 0, rows = 0, dead = 0;
             var tooManyDeadLetters = false;
 
@@ -242,7 +243,9 @@ internal static class RunCommand
             var records = new FileRecordSource(inputs, stop.Token, maxLineLength);
             Exception? failure = null;
             long batches = 0;
-            using (compose(records, new CompositionOutputs(Dead, Late)).Subscribe(
+            void Nulled(DeadLetterReason field) => nulledByCode[field.Code] = nulledByCode.GetValueOrDefault(field.Code) + 1;
+
+            using (compose(records, new CompositionOutputs(Dead, Late, FieldNulled: Nulled)).Subscribe(
                 batch =>
                 {
                     foreach (var row in batch.Rows)
@@ -286,8 +289,9 @@ internal static class RunCommand
                 file.Commit();
             }
 
-            var codes = deadByCode.Count == 0 ? "" : " (" + string.Join(", ", deadByCode.Select(kv => $"{kv.Key} {kv.Value}")) + ")";
-            var summary = $"reactive run {pipeline}: read {lines} lines{(inputs.Count > 1 ? $" from {inputs.Count} files" : "")}, wrote {rows} results{(batches > 0 ? $" in {batches} batches" : "")}, {dead} dead letters{codes}, {lateRows} late rows";
+            static string Codes(SortedDictionary<string, long> counts) => counts.Count == 0 ? "" : " (" + string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}")) + ")";
+            var nulled = nulledByCode.Count == 0 ? "" : $", {nulledByCode.Values.Sum()} nulled fields{Codes(nulledByCode)}";
+            var summary = $"reactive run {pipeline}: read {lines} lines{(inputs.Count > 1 ? $" from {inputs.Count} files" : "")}, wrote {rows} results{(batches > 0 ? $" in {batches} batches" : "")}, {dead} dead letters{Codes(deadByCode)}, {lateRows} late rows{nulled}";
             if (stoppedBy is { } signal)
             {
                 stderr.WriteLine($"{summary}; stopped by {signal} (the outputs hold whole lines up to there)");

@@ -50,6 +50,12 @@ public sealed record PipelineProgressView(
     /// <summary>The checkpoint directory, or null.</summary>
     public string? Checkpoint { get; init; }
 
+    /// <summary>Mistyped fields the parser made null in rows it kept (a pipeline whose <c>MistypedFields</c> is <c>null</c>).</summary>
+    public long NulledFields { get; init; }
+
+    /// <summary><see cref="NulledFields"/> by the code the value would have been rejected with.</summary>
+    public IReadOnlyDictionary<string, long> NulledFieldsByCode { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Takes a snapshot of <paramref name="p"/>.</summary>
     public static PipelineProgressView From(PipelineProgress p)
     {
@@ -91,6 +97,8 @@ public sealed record PipelineProgressView(
                 _ => null,
             },
             Checkpoint = p.Checkpoint,
+            NulledFields = p.NulledFields,
+            NulledFieldsByCode = p.NulledFieldsByCode,
         };
     }
 }

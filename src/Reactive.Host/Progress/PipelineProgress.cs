@@ -58,6 +58,8 @@ public enum SourceCondition
 public sealed class PipelineProgress
 {
     private readonly ConcurrentDictionary<string, long> _deadLettersByCode = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _nulledFieldsByCode = new(StringComparer.Ordinal);
+    private long _nulledFields;
     private long _inputRows;
     private long _rowsParsed;
     private long _skippedBlank;
@@ -242,6 +244,15 @@ public sealed class PipelineProgress
 
     public IReadOnlyDictionary<string, long> DeadLettersByCode => new Dictionary<string, long>(_deadLettersByCode, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Fields the parser made null because their value did not fit their type (a pipeline whose mistyped fields are
+    /// null, as Spark's <c>from_json</c>): their rows were kept, so they are in <see cref="RowsParsed"/>, not in the dead letters.
+    /// </summary>
+    public long NulledFields => Interlocked.Read(ref _nulledFields);
+
+    /// <summary><see cref="NulledFields"/> by the code the value would have been rejected with (<c>bad_number</c>, <c>bad_date</c>, …).</summary>
+    public IReadOnlyDictionary<string, long> NulledFieldsByCode => new Dictionary<string, long>(_nulledFieldsByCode, StringComparer.Ordinal);
+
     public void SetState(PipelineState state)
     {
         _state = state;
@@ -330,6 +341,13 @@ public sealed class PipelineProgress
     public void RecordOutput(long rows = 1) => Interlocked.Add(ref _outputRows, rows);
 
     public void RecordLate(long rows = 1) => Interlocked.Add(ref _lateRows, rows);
+
+    /// <summary>Counts a mistyped field made null, by the code it would have been rejected with.</summary>
+    public void RecordNulledField(string code)
+    {
+        Interlocked.Increment(ref _nulledFields);
+        _nulledFieldsByCode.AddOrUpdate(code, 1, static (_, n) => n + 1);
+    }
 
     public void RecordDeadLetter(string code)
     {
