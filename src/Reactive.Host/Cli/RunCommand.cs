@@ -243,6 +243,7 @@ internal static class RunCommand
             var records = new FileRecordSource(inputs, stop.Token, maxLineLength);
             Exception? failure = null;
             long batches = 0;
+            Progress.PeriodAverage? lastHour = null;
             void Nulled(DeadLetterReason field) => nulledByCode[field.Code] = nulledByCode.GetValueOrDefault(field.Code) + 1;
 
             using (compose(records, new CompositionOutputs(Dead, Late, FieldNulled: Nulled)).Subscribe(
@@ -260,6 +261,8 @@ internal static class RunCommand
                         batches++;
                         stderr.WriteLine($"reactive run {pipeline}: {BatchLine(batch)}");
                     }
+
+                    lastHour = batch.LastHourAverage ?? lastHour;
                 },
                 ex =>
                 {
@@ -299,6 +302,11 @@ internal static class RunCommand
             }
 
             stderr.WriteLine(summary);
+            if (lastHour is not null)
+            {
+                stderr.WriteLine($"reactive run {pipeline}: {LastHourLine(lastHour)}");
+            }
+
             if (tooManyDeadLetters)
             {
                 stderr.WriteLine(maxDeadLetters is { } max
@@ -335,6 +343,11 @@ internal static class RunCommand
         return string.Create(CultureInfo.InvariantCulture,
             $"batch {p.BatchId}{kind}: {p.NumInputRows} input rows{times}, watermark {Time(p.WatermarkTicks)} → {Time(p.NextWatermarkTicks)}, {p.NumRowsTotal} state rows ({p.NumRowsUpdated} updated, {p.NumRowsDroppedByWatermark} dropped by watermark), {results} results");
     }
+
+    /// <summary>The last hour's averages as a line: <c>last hour [2021-01-04T04:00:00Z, 2021-01-04T05:00:00Z): 360 rows, euro_rate 29440.5, …</c>.</summary>
+    internal static string LastHourLine(Progress.PeriodAverage hour) =>
+        string.Create(CultureInfo.InvariantCulture, $"last hour [{ResultRow.FormatTime(hour.From)}, {ResultRow.FormatTime(hour.To)}): {hour.Rows} rows, ")
+        + string.Join(", ", hour.Averages.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Key} {(a.Value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "null")}")));
 
     private static void Close(List<IDisposable> writers)
     {

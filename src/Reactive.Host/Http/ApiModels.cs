@@ -56,6 +56,9 @@ public sealed record PipelineProgressView(
     /// <summary><see cref="NulledFields"/> by the code the value would have been rejected with.</summary>
     public IReadOnlyDictionary<string, long> NulledFieldsByCode { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>The last hour's average of each rate (the bitcoin pipeline), or null.</summary>
+    public PeriodAverage? LastHourAverage { get; init; }
+
     /// <summary>Takes a snapshot of <paramref name="p"/>.</summary>
     public static PipelineProgressView From(PipelineProgress p)
     {
@@ -99,6 +102,7 @@ public sealed record PipelineProgressView(
             Checkpoint = p.Checkpoint,
             NulledFields = p.NulledFields,
             NulledFieldsByCode = p.NulledFieldsByCode,
+            LastHourAverage = p.LastHourAverage,
         };
     }
 }

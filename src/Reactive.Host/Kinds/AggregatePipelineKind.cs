@@ -22,6 +22,7 @@ internal enum RowFormat
 /// <summary>
 /// The aggregate pipeline's options, Spark's <c>withWatermark(t, d).groupBy(window(t, …), keys).agg(…)</c>: how rows are
 /// read (format, schema, time field), what is computed (keys, aggregates) and the windows (<see cref="Window"/>).
+/// A kind built on the aggregate with other defaults (<see cref="BitcoinPipelineOptions"/>) sets them in its constructor.
 /// </summary>
 internal class AggregatePipelineOptions
 {
@@ -155,7 +156,7 @@ internal sealed class AggregatePipelineKind : AggregateKind<AggregatePipelineOpt
 
 /// <summary>
 /// What every kind built on the generic aggregate shares: its settings, validation, result shape and composition
-/// (parser → micro-batched event-time windows → result rows). A kind of its own
+/// (parser → micro-batched event-time windows → result rows). A kind of its own (<see cref="BitcoinPipelineKind"/>)
 /// differs only by the defaults its options type sets and what it adds to each batch (<see cref="Batch"/>).
 /// </summary>
 /// <typeparam name="TOptions">The options, with the kind's defaults.</typeparam>

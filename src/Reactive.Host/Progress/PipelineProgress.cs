@@ -89,6 +89,7 @@ public sealed class PipelineProgress
     private readonly Lock _batchLock = new();
     private readonly Queue<QueryProgress> _recent = new();
     private volatile QueryProgress? _lastProgress;
+    private volatile PeriodAverage? _lastHourAverage;
 
     /// <summary>How many batches' progress <see cref="RecentProgress"/> keeps (Spark keeps 100).</summary>
     public const int RecentProgressCount = 20;
@@ -222,6 +223,12 @@ public sealed class PipelineProgress
 
     /// <summary>The checkpoint directory, when the pipeline has one.</summary>
     public string? Checkpoint { get; set; }
+
+    /// <summary>The last hour's average of each rate as of the last batch (the bitcoin pipeline); null before the first, and for other kinds.</summary>
+    public PeriodAverage? LastHourAverage => _lastHourAverage;
+
+    /// <summary>Sets <see cref="LastHourAverage"/>.</summary>
+    public void SetLastHourAverage(PeriodAverage average) => _lastHourAverage = average;
 
     /// <summary>Records a micro-batch's progress: it is <see cref="LastProgress"/> now, kept in <see cref="RecentProgress"/>.</summary>
     public void RecordBatch(QueryProgress progress)
