@@ -20,6 +20,14 @@ internal static class Readme
         return end < 0 ? text[(start + 1)..] : text[(start + 1)..end];
     }
 
+    /// <summary>The README's opening, before its first <c>##</c> heading (the two commands, the defaults, the first queries).</summary>
+    public static string Top()
+    {
+        var text = File.ReadAllText(Path.Combine(DockerComposeTests.RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var end = text.IndexOf("\n## ", StringComparison.Ordinal);
+        return end < 0 ? text : text[..end];
+    }
+
     /// <summary>The fenced blocks of <paramref name="section"/> in order: their language (empty for none) and text.</summary>
     public static List<(string Language, string Text)> Blocks(string section)
     {
