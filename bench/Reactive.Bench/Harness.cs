@@ -28,7 +28,11 @@ internal sealed record Measurement(string Name, long Items, double MedianSeconds
 }
 
 /// <summary>A case to measure: its name, how many items one run processes, how many timed runs, and the run.</summary>
-internal sealed record BenchCase(string Name, long Items, int Repetitions, Action Run);
+internal sealed record BenchCase(string Name, long Items, int Repetitions, Action Run)
+{
+    /// <summary>Called before each run, untimed and its allocations not counted (a fresh checkpoint directory).</summary>
+    public Action? Setup { get; init; }
+}
 
 /// <summary>
 /// A deliberately simple harness: warm-up runs (JIT tiers, pools), then timed repetitions on this thread,
@@ -62,6 +66,7 @@ internal static class Harness
             var warming = Stopwatch.StartNew();
             for (var i = 0; i < warmups || warming.Elapsed.TotalSeconds < warmupSeconds; i++)
             {
+                c.Setup?.Invoke();
                 c.Run();
             }
         }
@@ -78,6 +83,7 @@ internal static class Harness
                     continue;
                 }
 
+                cases[k].Setup?.Invoke();
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 GC.Collect();

@@ -7,6 +7,7 @@ using Reactive.Bench;
 // dotnet run -c Release --project bench/Reactive.Bench -- --quick   (default; ~1-2 min)
 // dotnet run -c Release --project bench/Reactive.Bench -- --check   (tiny sizes, a few seconds; smoke test)
 // dotnet run -c Release --project bench/Reactive.Bench -- --profile (stage-by-stage cost of the product pipelines)
+// dotnet run -c Release --project bench/Reactive.Bench -- --checkpoint [--checkpoint-dir DIR] (the aggregate with and without a checkpoint per batch)
 // dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
 // dotnet run -c Release --project bench/Reactive.Bench -- --loop a|b|anomaly-a|anomaly-b (one case 60 times, for perf record)
 if (args.Length > 0 && args[0] == "--bdn")
@@ -15,12 +16,12 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms"];
+string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
         return 2;
     }
 }
@@ -76,7 +77,15 @@ if (args.Contains("--profile"))
     return 0;
 }
 
-return Runner.Run(settings, check) ? 0 : 1;
+// --checkpoint writes where the service would: a real disk by default (the temp directory), so fsync costs what it
+// costs. --check proves correctness, not cost: in memory (/dev/shm) where there is one, as fsyncs on a busy disk take seconds.
+var checkpointRoot = Array.IndexOf(args, "--checkpoint-dir") is var dirAt and >= 0 && dirAt + 1 < args.Length ? args[dirAt + 1] : null;
+if (args.Contains("--checkpoint"))
+{
+    return CheckpointBench.Run(checkpointRoot ?? Path.GetTempPath(), (int)ArgValue(args, "--batches", 40), (int)ArgValue(args, "--reps", 5), ArgValue(args, "--warmup-ms", 1000) / 1000.0) ? 0 : 1;
+}
+
+return Runner.Run(settings, check) && (!check || CheckpointBench.Check(checkpointRoot ?? (Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath()))) ? 0 : 1;
 
 static long ArgValue(string[] args, string name, long fallback)
 {

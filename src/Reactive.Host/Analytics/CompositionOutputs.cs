@@ -10,12 +10,14 @@ namespace Reactive.Host.Analytics;
 /// <param name="Stats">Progress of the generic event-time operator, when the composition has one.</param>
 /// <param name="Watermark">Told the watermark of a specialised event-time operator (spread) as it advances.</param>
 /// <param name="EventTime">Told the event time (UTC ticks) of each parsed row of the spread and anomaly pipelines (the aggregate's is in <paramref name="Stats"/>).</param>
+/// <param name="FieldNulled">Told of each mistyped field a parser made null in a row it kept (<see cref="MistypedFieldHandling.Null"/>).</param>
 internal sealed record CompositionOutputs(
     Action<DeadLetter> DeadLetter,
     Action<DeadLetter> Late,
     WindowStats? Stats = null,
     Action<DateTimeOffset>? Watermark = null,
-    Action<long>? EventTime = null)
+    Action<long>? EventTime = null,
+    Action<DeadLetterReason>? FieldNulled = null)
 {
     /// <summary>
     /// An operator's rejection of a row (its decision, code and reason) as a dead letter naming the row's source and

@@ -79,4 +79,7 @@ internal sealed record ResultBatch(IReadOnlyList<ResultRow> Rows, DateTimeOffset
 
     /// <summary>The batch at the end of a finite input, where every window became final.</summary>
     public bool FinalBatch { get; init; }
+
+    /// <summary>The last hour's average of each rate after this batch (the bitcoin pipeline), shown in the pipeline's progress; else null.</summary>
+    public Progress.PeriodAverage? LastHourAverage { get; init; }
 }

@@ -15,7 +15,8 @@ internal sealed record CheckpointMetadata(string Pipeline, string Kind, string F
 /// <summary>How many committed batches are kept, and the largest file read back.</summary>
 /// <param name="RetainBatches">The newest committed batches whose files are kept (at least 2: a damaged newest one falls back to the one before).</param>
 /// <param name="MaxFileBytes">A larger file is taken as damaged when read.</param>
-internal sealed record CheckpointOptions(int RetainBatches = 20, long MaxFileBytes = 256L * 1024 * 1024);
+/// <param name="Time">The clock of the metadata's creation time; <see cref="TimeProvider.System"/> when null.</param>
+internal sealed record CheckpointOptions(int RetainBatches = 20, long MaxFileBytes = 256L * 1024 * 1024, TimeProvider? Time = null);
 
 /// <summary>The last committed batch: its state, planned range and commit entry.</summary>
 internal sealed record RestorePoint(long BatchId, JsonElement? State, JsonNode? Offsets, JsonNode? Commit);
@@ -266,7 +267,10 @@ internal sealed class CheckpointDirectory : IDisposable
     }
 
     /// <summary>Writes batch <paramref name="id"/>'s state: a planned batch not yet committed.</summary>
-    public void WriteState(long id, JsonNode state)
+    public void WriteState(long id, JsonNode state) => WriteState(id, JsonSerializer.SerializeToUtf8Bytes(state));
+
+    /// <summary>Writes batch <paramref name="id"/>'s state from its UTF-8 JSON (an operator's snapshot, written as it is).</summary>
+    public void WriteState(long id, ReadOnlySpan<byte> state)
     {
         EnsureRecovered();
         if (id <= LastCommittedBatchId || id > LastPlannedBatchId)
@@ -274,7 +278,7 @@ internal sealed class CheckpointDirectory : IDisposable
             throw new InvalidOperationException($"state of batch {id} written out of order: batches {LastCommittedBatchId + 1}–{LastPlannedBatchId} are planned and not committed");
         }
 
-        Write(State, id, state);
+        WriteFile(PathOf(State, id), state);
         _lastStateWritten = Math.Max(_lastStateWritten, id);
     }
 
@@ -302,14 +306,26 @@ internal sealed class CheckpointDirectory : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batches, 2);
         var oldestKept = LastCommittedBatchId - batches + 1;
+        if (oldestKept <= _oldestOnDisk)
+        {
+            return;
+        }
+
+        // The folders are listed once; after that the batches below the kept ones are known by their ids.
+        var from = _oldestOnDisk < 0 ? new[] { Offsets, State, Commits }.SelectMany(Ids).DefaultIfEmpty(oldestKept).Min() : _oldestOnDisk;
         foreach (var sub in new[] { Offsets, State, Commits })
         {
-            foreach (var id in Ids(sub).Where(i => i < oldestKept))
+            for (var id = from; id < oldestKept; id++)
             {
                 File.Delete(PathOf(sub, id));
             }
         }
+
+        _oldestOnDisk = oldestKept;
     }
+
+    // The lowest batch id that may still have files (-1: not known yet).
+    private long _oldestOnDisk = -1;
 
     public void Dispose() => _lock.Dispose();
 
@@ -337,8 +353,8 @@ internal sealed class CheckpointDirectory : IDisposable
                 throw new CheckpointException(FullPath, $"the checkpoint {FullPath} has batches but no metadata file: it cannot be checked against this pipeline. Run `reactive --reset-checkpoint {_metadata.Pipeline}` to delete it and start from the beginning of the input.");
             }
 
-            expected["created"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-            WriteFile(path, expected);
+            expected["created"] = (_options.Time ?? TimeProvider.System).GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+            Write(path, expected);
             return;
         }
 
@@ -398,27 +414,36 @@ internal sealed class CheckpointDirectory : IDisposable
         }
     }
 
-    private void Write(string sub, long id, JsonNode node) => WriteFile(PathOf(sub, id), node);
+    private void Write(string sub, long id, JsonNode node) => Write(PathOf(sub, id), node);
+
+    private static void Write(string path, JsonNode node) => WriteFile(path, JsonSerializer.SerializeToUtf8Bytes(node));
 
     /// <summary>
     /// Writes <c>v1</c>, the JSON and its CRC-32 to a temporary file, flushes it to disk, renames it over
-    /// <paramref name="path"/> and flushes the directory (so the new name survives a power loss).
+    /// <paramref name="path"/> and flushes the directory (so the new name survives a power loss). The JSON is written as
+    /// it is given, without a copy (a state can be megabytes).
     /// </summary>
-    private static void WriteFile(string path, JsonNode node)
+    private static void WriteFile(string path, ReadOnlySpan<byte> json)
     {
-        var json = node.ToJsonString();
-        var bytes = Encoding.UTF8.GetBytes(json);
-        var text = $"{FormatVersion}\n{json}\n{Crc32.HashToUInt32(bytes):x8}\n";
+        Span<byte> trailer = stackalloc byte[10];
+        trailer[0] = (byte)'\n';
+        Crc32.HashToUInt32(json).TryFormat(trailer[1..], out var written, "x8", CultureInfo.InvariantCulture);
+        trailer[1 + written] = (byte)'\n';
         var temp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + TempSuffix);
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            file.Write(Encoding.UTF8.GetBytes(text));
+            file.Write(VersionLine);
+            file.Write(json);
+            file.Write(trailer[..(written + 2)]);
             file.Flush(flushToDisk: true);
         }
 
         File.Move(temp, path, overwrite: true);
         DirectorySync.Flush(Path.GetDirectoryName(path)!);
     }
+
+    // FormatVersion and its line end.
+    private static ReadOnlySpan<byte> VersionLine => "v1\n"u8;
 
     /// <summary>A file's JSON, or null with what is wrong with it (missing, too large, truncated, another version, a bad checksum).</summary>
     private JsonNode? ReadFile(string path, out string? problem)

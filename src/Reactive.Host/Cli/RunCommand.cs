@@ -215,6 +215,7 @@ internal static class RunCommand
             var late = latePath is null ? deadLetters : OpenWriter(lateFile, stdout);
             writers.AddRange(new IDisposable?[] { deadLetters, late }.OfType<IDisposable>().Distinct());
             var deadByCode = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            var nulledByCode = new SortedDictionary<string, long>(StringComparer.Ordinal);
             long lateRows = 0, rows = 0, dead = 0;
             var tooManyDeadLetters = false;
 
@@ -242,7 +243,10 @@ internal static class RunCommand
             var records = new FileRecordSource(inputs, stop.Token, maxLineLength);
             Exception? failure = null;
             long batches = 0;
-            using (compose(records, new CompositionOutputs(Dead, Late)).Subscribe(
+            Progress.PeriodAverage? lastHour = null;
+            void Nulled(DeadLetterReason field) => nulledByCode[field.Code] = nulledByCode.GetValueOrDefault(field.Code) + 1;
+
+            using (compose(records, new CompositionOutputs(Dead, Late, FieldNulled: Nulled)).Subscribe(
                 batch =>
                 {
                     foreach (var row in batch.Rows)
@@ -257,6 +261,8 @@ internal static class RunCommand
                         batches++;
                         stderr.WriteLine($"reactive run {pipeline}: {BatchLine(batch)}");
                     }
+
+                    lastHour = batch.LastHourAverage ?? lastHour;
                 },
                 ex =>
                 {
@@ -286,8 +292,9 @@ internal static class RunCommand
                 file.Commit();
             }
 
-            var codes = deadByCode.Count == 0 ? "" : " (" + string.Join(", ", deadByCode.Select(kv => $"{kv.Key} {kv.Value}")) + ")";
-            var summary = $"reactive run {pipeline}: read {lines} lines{(inputs.Count > 1 ? $" from {inputs.Count} files" : "")}, wrote {rows} results{(batches > 0 ? $" in {batches} batches" : "")}, {dead} dead letters{codes}, {lateRows} late rows";
+            static string Codes(SortedDictionary<string, long> counts) => counts.Count == 0 ? "" : " (" + string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}")) + ")";
+            var nulled = nulledByCode.Count == 0 ? "" : $", {nulledByCode.Values.Sum()} nulled fields{Codes(nulledByCode)}";
+            var summary = $"reactive run {pipeline}: read {lines} lines{(inputs.Count > 1 ? $" from {inputs.Count} files" : "")}, wrote {rows} results{(batches > 0 ? $" in {batches} batches" : "")}, {dead} dead letters{Codes(deadByCode)}, {lateRows} late rows{nulled}";
             if (stoppedBy is { } signal)
             {
                 stderr.WriteLine($"{summary}; stopped by {signal} (the outputs hold whole lines up to there)");
@@ -295,6 +302,11 @@ internal static class RunCommand
             }
 
             stderr.WriteLine(summary);
+            if (lastHour is not null)
+            {
+                stderr.WriteLine($"reactive run {pipeline}: {LastHourLine(lastHour)}");
+            }
+
             if (tooManyDeadLetters)
             {
                 stderr.WriteLine(maxDeadLetters is { } max
@@ -331,6 +343,11 @@ internal static class RunCommand
         return string.Create(CultureInfo.InvariantCulture,
             $"batch {p.BatchId}{kind}: {p.NumInputRows} input rows{times}, watermark {Time(p.WatermarkTicks)} → {Time(p.NextWatermarkTicks)}, {p.NumRowsTotal} state rows ({p.NumRowsUpdated} updated, {p.NumRowsDroppedByWatermark} dropped by watermark), {results} results");
     }
+
+    /// <summary>The last hour's averages as a line: <c>last hour [2021-01-04T04:00:00Z, 2021-01-04T05:00:00Z): 360 rows, euro_rate 29440.5, …</c>.</summary>
+    internal static string LastHourLine(Progress.PeriodAverage hour) =>
+        string.Create(CultureInfo.InvariantCulture, $"last hour [{ResultRow.FormatTime(hour.From)}, {ResultRow.FormatTime(hour.To)}): {hour.Rows} rows, ")
+        + string.Join(", ", hour.Averages.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Key} {(a.Value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "null")}")));
 
     private static void Close(List<IDisposable> writers)
     {

@@ -50,6 +50,15 @@ public sealed record PipelineProgressView(
     /// <summary>The checkpoint directory, or null.</summary>
     public string? Checkpoint { get; init; }
 
+    /// <summary>Mistyped fields the parser made null in rows it kept (a pipeline whose <c>MistypedFields</c> is <c>null</c>).</summary>
+    public long NulledFields { get; init; }
+
+    /// <summary><see cref="NulledFields"/> by the code the value would have been rejected with.</summary>
+    public IReadOnlyDictionary<string, long> NulledFieldsByCode { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The last hour's average of each rate (the bitcoin pipeline), or null.</summary>
+    public PeriodAverage? LastHourAverage { get; init; }
+
     /// <summary>A Kinesis source's shards: state, records read, milliseconds behind the tip, throttling events, retries; null for other sources.</summary>
     public IReadOnlyList<Reactive.Sources.Kinesis.KinesisShardProgress>? Shards { get; init; }
 
@@ -94,6 +103,9 @@ public sealed record PipelineProgressView(
                 _ => null,
             },
             Checkpoint = p.Checkpoint,
+            NulledFields = p.NulledFields,
+            NulledFieldsByCode = p.NulledFieldsByCode,
+            LastHourAverage = p.LastHourAverage,
             Shards = p.Shards?.Invoke(),
         };
     }

@@ -22,8 +22,9 @@ internal enum RowFormat
 /// <summary>
 /// The aggregate pipeline's options, Spark's <c>withWatermark(t, d).groupBy(window(t, …), keys).agg(…)</c>: how rows are
 /// read (format, schema, time field), what is computed (keys, aggregates) and the windows (<see cref="Window"/>).
+/// A kind built on the aggregate with other defaults (<see cref="BitcoinPipelineOptions"/>) sets them in its constructor.
 /// </summary>
-internal sealed class AggregatePipelineOptions
+internal class AggregatePipelineOptions
 {
     /// <summary>The input format.</summary>
     /// <value>The default is JSON lines (for <c>reactive run</c>: CSV when the input's name ends in <c>.csv</c>).</value>
@@ -54,6 +55,14 @@ internal sealed class AggregatePipelineOptions
     /// <summary>The declared schema (Spark DDL), or null to read the fields the query names.</summary>
     /// <value>The default is null.</value>
     public IReadOnlyList<DeclaredField>? Schema { get; set; }
+
+    /// <summary>
+    /// What a value that does not fit its field's type does: reject the row (a dead letter), or make the field null and
+    /// keep the row (Spark's <c>from_json</c>), counted in the progress's <c>nulledFields</c>. The time field is required:
+    /// a row whose time cannot be read is a dead letter either way.
+    /// </summary>
+    /// <value>The default is <see cref="MistypedFieldHandling.Reject"/>.</value>
+    public MistypedFieldHandling MistypedFields { get; set; } = MistypedFieldHandling.Reject;
 
     /// <summary>How often a live pipeline emits its results (its trigger); a one-shot run emits once, at the end.</summary>
     /// <value>The default is 5 seconds.</value>
@@ -138,7 +147,21 @@ internal sealed class AggregatePipelineOptions
 /// The general case (<c>Kind: aggregate</c>, <c>reactive run aggregate</c>): rows with a schema, event-time windows,
 /// keys, aggregates, watermark and output mode, as Spark's.
 /// </summary>
-internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOptions>
+internal sealed class AggregatePipelineKind : AggregateKind<AggregatePipelineOptions>
+{
+    public override string Name => "aggregate";
+
+    public override string Summary => "rows → aggregates over event-time windows with a watermark (Spark's groupBy(window(…)).agg(…))";
+}
+
+/// <summary>
+/// What every kind built on the generic aggregate shares: its settings, validation, result shape and composition
+/// (parser → micro-batched event-time windows → result rows). A kind of its own (<see cref="BitcoinPipelineKind"/>)
+/// differs only by the defaults its options type sets and what it adds to each batch (<see cref="Batch"/>).
+/// </summary>
+/// <typeparam name="TOptions">The options, with the kind's defaults.</typeparam>
+internal abstract class AggregateKind<TOptions> : PipelineKind<TOptions>
+    where TOptions : AggregatePipelineOptions, new()
 {
     private static readonly Dictionary<string, RowFormat> FormatNames = new()
     {
@@ -148,10 +171,6 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         ["csv"] = RowFormat.Csv,
     };
 
-    public override string Name => "aggregate";
-
-    public override string Summary => "rows → aggregates over event-time windows with a watermark (Spark's groupBy(window(…)).agg(…))";
-
     public override IReadOnlyList<string> Sources { get; } = ["generator", "replay", "socket", "directory", "kinesis"];
 
     public override bool OneShot => true;
@@ -160,7 +179,10 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
 
     public override bool MicroBatches => true;
 
-    protected override SettingsTable<AggregatePipelineOptions> Table { get; } = new SettingsTable<AggregatePipelineOptions>()
+    /// <summary>Whether the time field, the window and the aggregates must be given (the generic aggregate has no defaults for them).</summary>
+    protected virtual bool QueryRequired => true;
+
+    protected override SettingsTable<TOptions> Table { get; } = new SettingsTable<TOptions>()
         .Enum<RowFormat>("Format", "format", (o, v) => o.Format = v, aliases: FormatNames)
         .Bool("CsvHeader", "no-header", (o, v) => o.CsvHeader = v, inverted: true)
         .Text("TimeField", "time-field", (o, v) => o.TimeField = v)
@@ -194,9 +216,10 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         .Int("MaxOpenWindows", "max-open-windows", (o, v) => o.Window.MaxOpenWindows = v, min: 1)
         .Int("MaxGroups", "max-groups", (o, v) => o.Window.MaxGroups = v, min: 1)
         .Int("MaxStateRows", "max-state-rows", (o, v) => o.Window.MaxStateRows = v, min: 1)
-        .Int("MaxCompleteModeRows", "max-complete-mode-rows", (o, v) => o.Window.MaxCompleteModeRows = v, min: 1);
+        .Int("MaxCompleteModeRows", "max-complete-mode-rows", (o, v) => o.Window.MaxCompleteModeRows = v, min: 1)
+        .Enum<MistypedFieldHandling>("MistypedFields", "mistyped-fields", (o, v) => o.MistypedFields = v);
 
-    protected override void ForInput(AggregatePipelineOptions options, string input)
+    protected override void ForInput(TOptions options, string input)
     {
         if (input.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
@@ -204,11 +227,11 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         }
     }
 
-    protected override void Validate(ISettingSource source, AggregatePipelineOptions options)
+    protected override void Validate(ISettingSource source, TOptions options)
     {
         Table.Require(source, nameof(options.TimeField), options.TimeField is not null);
-        Table.Require(source, nameof(options.Window.WindowDuration), source.Text(Table.NameOf(nameof(options.Window.WindowDuration))) is not null, source is ArgSettingSource ? "--window \"10 seconds\"" : null);
-        if (source.List(Table.NameOf(nameof(options.Aggregates))).Count == 0)
+        Table.Require(source, nameof(options.Window.WindowDuration), !QueryRequired || source.Text(Table.NameOf(nameof(options.Window.WindowDuration))) is not null, source is ArgSettingSource ? "--window \"10 seconds\"" : null);
+        if (QueryRequired && source.List(Table.NameOf(nameof(options.Aggregates))).Count == 0)
         {
             source.Error(Table.NameOf(nameof(options.Aggregates)), source is ArgSettingSource
                 ? "at least one aggregate is required, e.g. --agg count --agg \"avg(value)\""
@@ -230,7 +253,7 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         Table.Validate(source, () => WindowOptions(options, System.Reactive.Concurrency.ImmediateScheduler.Instance, null, null).Validate());
     }
 
-    protected override ResultShape Shape(AggregatePipelineOptions options)
+    protected override ResultShape Shape(TOptions options)
     {
         List<ResultColumn> columns = [.. options.GroupBy.Select(k => new ResultColumn(k, ResultType.Text))];
         columns.AddRange(options.Aggregates.Select(a => new ResultColumn(a.Name, a.Kind is AggregateKind.Count or AggregateKind.CountValue ? ResultType.Integer : ResultType.Real)));
@@ -243,14 +266,14 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         return new ResultShape([new ResultSchema("window", true, columns)], mode, options.GroupBy);
     }
 
-    protected override IObservable<ResultBatch> Compose(IRecordSource input, AggregatePipelineOptions options, ComposeContext context)
+    protected override IObservable<ResultBatch> Compose(IRecordSource input, TOptions options, ComposeContext context)
     {
         var outputs = context.Outputs;
         var schema = options.RowSchema(out _)!;
         var deadLetters = Observer.Create<DeadLetter>(outputs.DeadLetter);
         Func<ILineParser<Row>> parser = options.Format == RowFormat.Csv
-            ? () => new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = options.CsvHeader })
-            : () => new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema });
+            ? () => new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = options.CsvHeader, MistypedFields = options.MistypedFields, FieldNulled = outputs.FieldNulled })
+            : () => new JsonLinesRowParser(new JsonLinesRowParserOptions { Schema = schema, MistypedFields = options.MistypedFields, FieldNulled = outputs.FieldNulled });
         var window = WindowOptions(options, context.Scheduler, outputs, schema, input);
         window.NoDataBatches = options.NoDataBatches;
         window.AtEnd = options.AtEnd;
@@ -268,18 +291,22 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
 
         return input.ParseBatches(parser, deadLetters, options.Trigger)
             .WindowByEventTime(window)
-            .Select(update => new ResultBatch([.. update.Rows.Select(r => WindowRow(r, options) with { BatchId = update.BatchId })], IsTrigger: true)
-            {
-                BatchId = update.BatchId,
-                Progress = update.Progress,
-                NoDataBatch = update.IsNoDataBatch,
-                FinalBatch = update.IsFinalBatch,
-            });
+            .Select(update => Batch(update, options));
     }
+
+    /// <summary>One micro-batch's results, from the operator's update.</summary>
+    protected virtual ResultBatch Batch(WindowUpdate<GroupKey> update, TOptions options) =>
+        new([.. update.Rows.Select(r => WindowRow(r, options) with { BatchId = update.BatchId })], IsTrigger: true)
+        {
+            BatchId = update.BatchId,
+            Progress = update.Progress,
+            NoDataBatch = update.IsNoDataBatch,
+            FinalBatch = update.IsFinalBatch,
+        };
 
     /// <summary>The operator's options for one run: the configured windows, the rows' time, keys and aggregates.</summary>
     private static EventTimeWindowOptions<Located<Row>, GroupKey> WindowOptions(
-        AggregatePipelineOptions options,
+        TOptions options,
         System.Reactive.Concurrency.IScheduler scheduler,
         CompositionOutputs? outputs,
         RowSchema? schema,
@@ -340,7 +367,7 @@ internal sealed class AggregatePipelineKind : PipelineKind<AggregatePipelineOpti
         return new GroupKey(values);
     }
 
-    private static ResultRow WindowRow(WindowResult<GroupKey> result, AggregatePipelineOptions options)
+    private static ResultRow WindowRow(WindowResult<GroupKey> result, TOptions options)
     {
         var fields = new List<KeyValuePair<string, object?>>(options.GroupBy.Count + options.Aggregates.Count);
         for (var i = 0; i < options.GroupBy.Count; i++)

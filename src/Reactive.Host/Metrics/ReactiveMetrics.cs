@@ -34,7 +34,8 @@ public sealed class ReactiveMetrics : ITableStoreObserver
         meter.CreateObservableCounter("reactive.pipeline.rows_parsed", () => Each(registry, p => p.RowsParsed), "{row}", "Lines the parser turned into rows (lines taken as text for pipelines of text).");
         meter.CreateObservableCounter("reactive.pipeline.lines_skipped", () => Skipped(registry), "{line}", "Lines the parser skipped, by reason (blank, header).");
         meter.CreateObservableCounter("reactive.pipeline.rows_rejected", () => Each(registry, p => p.RowsRejected), "{row}", "Rows an operator turned away after parsing (also in dead letters by code).");
-        meter.CreateObservableCounter("reactive.pipeline.dead_letters", () => DeadLetters(registry), "{row}", "Rows rejected, by reason code.");
+        meter.CreateObservableCounter("reactive.pipeline.dead_letters", () => ByCode(registry, p => p.DeadLettersByCode), "{row}", "Rows rejected, by reason code.");
+        meter.CreateObservableCounter("reactive.pipeline.nulled_fields", () => ByCode(registry, p => p.NulledFieldsByCode), "{field}", "Mistyped fields made null in rows that were kept, by the code they would have been rejected with.");
         meter.CreateObservableCounter("reactive.pipeline.restarts", () => Each(registry, p => (long)p.Restarts), "{restart}", "Failures after which the pipeline backed off and restarted.");
         meter.CreateObservableGauge("reactive.pipeline.state_rows", () => Each(registry, p => p.StateRows), "{row}", "Open windows and state rows held.");
         meter.CreateObservableGauge("reactive.pipeline.queue_length", () => Each(registry, p => p.QueueLength), "{item}", "Writes waiting in the queues of the pipeline's sinks.");
@@ -73,8 +74,8 @@ public sealed class ReactiveMetrics : ITableStoreObserver
         registry.All.Select(p => (p, v: value(p))).Where(x => !double.IsNaN(x.v))
             .Select(x => new Measurement<double>(x.v, new KeyValuePair<string, object?>("pipeline", x.p.Name)));
 
-    private static IEnumerable<Measurement<long>> DeadLetters(PipelineProgressRegistry registry) =>
-        registry.All.SelectMany(p => p.DeadLettersByCode.Select(kv => new Measurement<long>(
+    private static IEnumerable<Measurement<long>> ByCode(PipelineProgressRegistry registry, Func<PipelineProgress, IReadOnlyDictionary<string, long>> counts) =>
+        registry.All.SelectMany(p => counts(p).Select(kv => new Measurement<long>(
             kv.Value,
             new KeyValuePair<string, object?>("pipeline", p.Name),
             new KeyValuePair<string, object?>("code", kv.Key))));

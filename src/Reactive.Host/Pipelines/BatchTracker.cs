@@ -151,6 +151,11 @@ internal sealed class BatchTracker
         }
 
         var commit = _ctx.Time.GetElapsedTime(commitStarted);
+        if (result?.LastHourAverage is { } lastHour)
+        {
+            _ctx.Progress.SetLastHourAverage(lastHour);
+        }
+
         var total = _ctx.Time.GetElapsedTime(started);
         _ctx.Progress.RecordTrigger(total);
         Report(id, current, result, rows.Count, started, addBatch, commit, total);

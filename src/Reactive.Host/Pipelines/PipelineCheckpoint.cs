@@ -61,7 +61,7 @@ internal sealed class PipelineCheckpoint : IDisposable
         }
 
         var directory = DirectoryOf(state, definition.Name);
-        var store = CheckpointDirectory.Open(directory, new CheckpointMetadata(definition.Name, definition.Kind.Name, Fingerprint(definition)));
+        var store = CheckpointDirectory.Open(directory, new CheckpointMetadata(definition.Name, definition.Kind.Name, Fingerprint(definition)), new CheckpointOptions(RetainBatches: RetainedBatches, Time: ctx.Time));
         var checkpoint = new PipelineCheckpoint(ctx, store, directory);
         checkpoint.Recover();
         ctx.Progress.Checkpoint = directory;
@@ -111,7 +111,8 @@ internal sealed class PipelineCheckpoint : IDisposable
     /// <summary>Writes batch <paramref name="id"/>'s state, then its commit entry (the sinks already hold its results).</summary>
     public void Committed(long id, JsonElement? state, IReadOnlyDictionary<string, long> tableMarks, int rows)
     {
-        _store.WriteState(id, state is { } s ? JsonNode.Parse(s.GetRawText())! : new JsonObject());
+        // The snapshot's own UTF-8 text, without a copy.
+        _store.WriteState(id, state is { } s ? System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(s) : "{}"u8);
         var marks = new JsonObject();
         foreach (var (table, mark) in tableMarks)
         {
@@ -120,7 +121,6 @@ internal sealed class PipelineCheckpoint : IDisposable
 
         _store.WriteCommit(id, new JsonObject { ["rows"] = rows, ["tables"] = marks });
         _lastCommitted = id;
-        _store.Retain(RetainedBatches);
     }
 
     /// <summary>Committed batches whose files are kept (older ones are deleted; a damaged newest one falls back to these).</summary>

@@ -23,7 +23,8 @@ internal static class PipelineRunner
             ctx.Late,
             stats,
             ctx.Progress.SetWatermark,
-            ctx.Progress.ObserveEventTime);
+            ctx.Progress.ObserveEventTime,
+            nulled => ctx.Progress.RecordNulledField(nulled.Code));
 
         // A checkpoint when the state directory is set, the kind has state and the source can replay; it may stop
         // the pipeline here with a message naming its directory (a damaged or incompatible checkpoint).

@@ -5,7 +5,7 @@ namespace Reactive.Host.Progress;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
-        Message = "Progress {Pipeline}: state={State} inputRows={InputRows} rowsParsed={RowsParsed} skippedBlank={SkippedBlank} skippedHeader={SkippedHeader} rowsRejected={RowsRejected} inputRowsPerSecond={InputRate:F1} processedRowsPerSecond={ProcessedRate:F1} outputRows={OutputRows} maxEventTime={MaxEventTime:O} watermark={Watermark:O} stateRows={StateRows} lateRows={LateRows} deadLetters={DeadLetters} queueLength={QueueLength} sinkDroppedRows={SinkDroppedRows} sinkWaitMs={SinkWaitMs:F0} lastError={LastError}")]
+        Message = "Progress {Pipeline}: state={State} inputRows={InputRows} rowsParsed={RowsParsed} skippedBlank={SkippedBlank} skippedHeader={SkippedHeader} rowsRejected={RowsRejected} inputRowsPerSecond={InputRate:F1} processedRowsPerSecond={ProcessedRate:F1} outputRows={OutputRows} maxEventTime={MaxEventTime:O} watermark={Watermark:O} stateRows={StateRows} lateRows={LateRows} deadLetters={DeadLetters} nulledFields={NulledFields} queueLength={QueueLength} sinkDroppedRows={SinkDroppedRows} sinkWaitMs={SinkWaitMs:F0} lastError={LastError}")]
     public static partial void Progress(
         ILogger logger,
         string pipeline,
@@ -23,6 +23,7 @@ internal static partial class Log
         long stateRows,
         long lateRows,
         long deadLetters,
+        long nulledFields,
         long queueLength,
         long sinkDroppedRows,
         double sinkWaitMs,

@@ -58,6 +58,8 @@ public enum SourceCondition
 public sealed class PipelineProgress
 {
     private readonly ConcurrentDictionary<string, long> _deadLettersByCode = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _nulledFieldsByCode = new(StringComparer.Ordinal);
+    private long _nulledFields;
     private long _inputRows;
     private long _rowsParsed;
     private long _skippedBlank;
@@ -87,6 +89,7 @@ public sealed class PipelineProgress
     private readonly Lock _batchLock = new();
     private readonly Queue<QueryProgress> _recent = new();
     private volatile QueryProgress? _lastProgress;
+    private volatile PeriodAverage? _lastHourAverage;
 
     /// <summary>How many batches' progress <see cref="RecentProgress"/> keeps (Spark keeps 100).</summary>
     public const int RecentProgressCount = 20;
@@ -221,6 +224,12 @@ public sealed class PipelineProgress
     /// <summary>The checkpoint directory, when the pipeline has one.</summary>
     public string? Checkpoint { get; set; }
 
+    /// <summary>The last hour's average of each rate as of the last batch (the bitcoin pipeline); null before the first, and for other kinds.</summary>
+    public PeriodAverage? LastHourAverage => _lastHourAverage;
+
+    /// <summary>Sets <see cref="LastHourAverage"/>.</summary>
+    public void SetLastHourAverage(PeriodAverage average) => _lastHourAverage = average;
+
     /// <summary>A partitioned source's shards as they are now (Kinesis: records read, behind the tip, throttling), read when progress is read.</summary>
     public Func<IReadOnlyList<Reactive.Sources.Kinesis.KinesisShardProgress>>? Shards { get; set; }
 
@@ -244,6 +253,15 @@ public sealed class PipelineProgress
     internal Action<string, double>? BatchObserver { get; set; }
 
     public IReadOnlyDictionary<string, long> DeadLettersByCode => new Dictionary<string, long>(_deadLettersByCode, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Fields the parser made null because their value did not fit their type (a pipeline whose mistyped fields are
+    /// null, as Spark's <c>from_json</c>): their rows were kept, so they are in <see cref="RowsParsed"/>, not in the dead letters.
+    /// </summary>
+    public long NulledFields => Interlocked.Read(ref _nulledFields);
+
+    /// <summary><see cref="NulledFields"/> by the code the value would have been rejected with (<c>bad_number</c>, <c>bad_date</c>, …).</summary>
+    public IReadOnlyDictionary<string, long> NulledFieldsByCode => new Dictionary<string, long>(_nulledFieldsByCode, StringComparer.Ordinal);
 
     public void SetState(PipelineState state)
     {
@@ -333,6 +351,13 @@ public sealed class PipelineProgress
     public void RecordOutput(long rows = 1) => Interlocked.Add(ref _outputRows, rows);
 
     public void RecordLate(long rows = 1) => Interlocked.Add(ref _lateRows, rows);
+
+    /// <summary>Counts a mistyped field made null, by the code it would have been rejected with.</summary>
+    public void RecordNulledField(string code)
+    {
+        Interlocked.Increment(ref _nulledFields);
+        _nulledFieldsByCode.AddOrUpdate(code, 1, static (_, n) => n + 1);
+    }
 
     public void RecordDeadLetter(string code)
     {

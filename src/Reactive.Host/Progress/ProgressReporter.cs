@@ -45,7 +45,7 @@ public sealed class ProgressReporter : BackgroundService
 
         foreach (var p in _registry.All)
         {
-            Log.Progress(_logger, p.Name, p.State, p.InputRows, p.RowsParsed, p.SkippedBlank, p.SkippedHeader, p.RowsRejected, p.InputRowsPerSecond, p.ProcessedRowsPerSecond, p.OutputRows, p.MaxEventTime, p.Watermark, p.StateRows, p.LateRows, p.DeadLetters, p.QueueLength, p.SinkDroppedRows, p.SinkWaitTime.TotalMilliseconds, p.LastError);
+            Log.Progress(_logger, p.Name, p.State, p.InputRows, p.RowsParsed, p.SkippedBlank, p.SkippedHeader, p.RowsRejected, p.InputRowsPerSecond, p.ProcessedRowsPerSecond, p.OutputRows, p.MaxEventTime, p.Watermark, p.StateRows, p.LateRows, p.DeadLetters, p.NulledFields, p.QueueLength, p.SinkDroppedRows, p.SinkWaitTime.TotalMilliseconds, p.LastError);
         }
     }
 

@@ -5,7 +5,9 @@ namespace Reactive.Operators.Parsing;
 /// <summary>
 /// Parses CSV lines into <see cref="Row"/>s of a <see cref="RowSchema"/>: fields separated by a comma
 /// (configurable), optionally in double quotes with <c>""</c> for a quote inside. A quoted field cannot
-/// span lines. An empty field is null. Blank lines and (with a header) repeated header lines are skipped.
+/// span lines. An empty field is null; one whose text does not fit its type rejects the line, or is null
+/// (<see cref="CsvRowParserOptions.MistypedFields"/>, Spark's <c>PERMISSIVE</c> mode). Blank lines and (with a header)
+/// repeated header lines are skipped.
 /// Not thread-safe: one per input.
 /// </summary>
 public sealed class CsvRowParser : ILineParser<Row>
@@ -25,7 +27,7 @@ public sealed class CsvRowParser : ILineParser<Row>
         _schema = options.Validate();
         _hasHeader = options.HasHeader;
         _separator = (byte)options.Separator;
-        _converter = new FieldConverter(_schema);
+        _converter = new FieldConverter(_schema, options.MistypedFields, options.FieldNulled);
         _columnToField = [.. Enumerable.Range(0, _schema.Count)];
     }
 
@@ -57,6 +59,7 @@ public sealed class CsvRowParser : ILineParser<Row>
         }
 
         var row = new Row(_schema);
+        _converter.BeginLine();
         int column = 0;
         int position = 0;
         while (true)
@@ -90,7 +93,7 @@ public sealed class CsvRowParser : ILineParser<Row>
             return ParseStatus.Rejected;
         }
 
-        if (!_converter.CheckRequired(row, out reason))
+        if (!_converter.Accept(row, out reason))
         {
             return ParseStatus.Rejected;
         }

@@ -3,15 +3,29 @@ using System.Text;
 
 namespace Reactive.Operators.Parsing;
 
-/// <summary>Reads a field's text into a <see cref="Row"/> according to its <see cref="SchemaField"/>.</summary>
+/// <summary>
+/// Reads a field's text into a <see cref="Row"/> according to its <see cref="SchemaField"/>; a value that does not fit
+/// the field's type rejects the line, or, with <see cref="MistypedFieldHandling.Null"/>, makes the field null.
+/// </summary>
 internal sealed class FieldConverter
 {
     private readonly RowSchema _schema;
     private readonly LocalTimeConverter?[] _zones;
+    private readonly MistypedFieldHandling _mistyped;
+    private readonly Action<DeadLetterReason>? _nulled;
 
-    public FieldConverter(RowSchema schema)
+    // The fields nulled in the line being parsed: told only once the row is accepted, so a line rejected later (a bad
+    // field after them, malformed JSON) counts as one dead letter and no nulled field.
+    private readonly List<DeadLetterReason> _pending = [];
+
+    /// <param name="schema">The fields.</param>
+    /// <param name="mistyped">What a value that does not fit its field's type does.</param>
+    /// <param name="nulled">Told of each field nulled in a row that was accepted, or null.</param>
+    public FieldConverter(RowSchema schema, MistypedFieldHandling mistyped = MistypedFieldHandling.Reject, Action<DeadLetterReason>? nulled = null)
     {
         _schema = schema;
+        _mistyped = mistyped;
+        _nulled = nulled;
         _zones = new LocalTimeConverter?[schema.Count];
         for (int i = 0; i < schema.Count; i++)
         {
@@ -22,8 +36,51 @@ internal sealed class FieldConverter
         }
     }
 
+    /// <summary>Starts a line: forgets the fields nulled in the line before (a rejected one).</summary>
+    public void BeginLine() => _pending.Clear();
+
+    /// <summary>
+    /// A value of the wrong type for field <paramref name="index"/> (<paramref name="reason"/> says why): false when it
+    /// rejects the line; true when the field was made null instead (<see cref="MistypedFieldHandling.Null"/>, the field
+    /// not required), to be told once the row is accepted (<see cref="Accept"/>).
+    /// </summary>
+    public bool Mistyped(Row row, int index, in DeadLetterReason reason)
+    {
+        if (_mistyped != MistypedFieldHandling.Null || _schema[index].Required)
+        {
+            return false;
+        }
+
+        row.Clear(index);
+        _pending.Add(reason);
+        return true;
+    }
+
+    /// <summary>
+    /// The row is accepted when every required field has a value (else <paramref name="reason"/> says which has none);
+    /// then the fields nulled in it are told.
+    /// </summary>
+    public bool Accept(Row row, out DeadLetterReason reason)
+    {
+        if (!CheckRequired(row, out reason))
+        {
+            return false;
+        }
+
+        if (_nulled is { } nulled)
+        {
+            foreach (var field in _pending)
+            {
+                nulled(field);
+            }
+        }
+
+        _pending.Clear();
+        return true;
+    }
+
     /// <summary>Checks that every required field has a value.</summary>
-    public bool CheckRequired(Row row, out DeadLetterReason reason)
+    private bool CheckRequired(Row row, out DeadLetterReason reason)
     {
         for (int i = 0; i < _schema.Count; i++)
         {
@@ -38,8 +95,27 @@ internal sealed class FieldConverter
         return true;
     }
 
-    /// <summary>Stores <paramref name="text"/> (already unquoted/unescaped) in field <paramref name="index"/>. Empty text is null.</summary>
+    /// <summary>
+    /// Stores <paramref name="text"/> (already unquoted/unescaped) in field <paramref name="index"/>. Empty text is null.
+    /// Text that does not fit the field's type is <see cref="Mistyped"/>: false rejects the line.
+    /// </summary>
     public bool TrySet(Row row, int index, ReadOnlySpan<byte> text, out DeadLetterReason reason)
+    {
+        if (TryConvert(row, index, text, out reason))
+        {
+            return true;
+        }
+
+        if (Mistyped(row, index, reason))
+        {
+            reason = default;
+            return true;
+        }
+
+        return false;
+    }
+
+    private bool TryConvert(Row row, int index, ReadOnlySpan<byte> text, out DeadLetterReason reason)
     {
         reason = default;
         var field = _schema[index];

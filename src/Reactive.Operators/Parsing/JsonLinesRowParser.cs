@@ -8,7 +8,9 @@ namespace Reactive.Operators.Parsing;
 /// <see cref="Utf8JsonReader"/>. Properties are matched by exact name; properties the schema does not
 /// name are ignored; an absent property or a JSON <c>null</c> is null (rejected as <c>missing_field</c>
 /// when the field is required). Numbers and strings are both accepted for any scalar field (a string
-/// <c>"1.5"</c> reads as a double). Blank lines are skipped. Not thread-safe: one per input.
+/// <c>"1.5"</c> reads as a double). A value that does not fit its field's type rejects the line, or makes the
+/// field null (<see cref="JsonLinesRowParserOptions.MistypedFields"/>, Spark's <c>from_json</c>); a line that is not
+/// one JSON object is always rejected. Blank lines are skipped. Not thread-safe: one per input.
 /// </summary>
 public sealed class JsonLinesRowParser : ILineParser<Row>
 {
@@ -21,7 +23,7 @@ public sealed class JsonLinesRowParser : ILineParser<Row>
     {
         ArgumentNullException.ThrowIfNull(options);
         _schema = options.Validate();
-        _converter = new FieldConverter(_schema);
+        _converter = new FieldConverter(_schema, options.MistypedFields, options.FieldNulled);
     }
 
     /// <inheritdoc />
@@ -36,6 +38,7 @@ public sealed class JsonLinesRowParser : ILineParser<Row>
         }
 
         var row = new Row(_schema);
+        _converter.BeginLine();
         try
         {
             var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
@@ -65,6 +68,11 @@ public sealed class JsonLinesRowParser : ILineParser<Row>
                         if (!TryText(ref reader, out var text))
                         {
                             reason = new(DeadLetterCodes.BadValue, _schema[field].Name, "is not valid UTF-8");
+                            if (_converter.Mistyped(row, field, reason))
+                            {
+                                break;
+                            }
+
                             return ParseStatus.Rejected;
                         }
 
@@ -84,6 +92,12 @@ public sealed class JsonLinesRowParser : ILineParser<Row>
                         break;
                     default:
                         reason = new(DeadLetterCodes.BadValue, _schema[field].Name, "expected a scalar, not an object or array");
+                        if (_converter.Mistyped(row, field, reason))
+                        {
+                            reader.Skip();
+                            break;
+                        }
+
                         return ParseStatus.Rejected;
                 }
             }
@@ -100,7 +114,7 @@ public sealed class JsonLinesRowParser : ILineParser<Row>
             return ParseStatus.Rejected;
         }
 
-        if (!_converter.CheckRequired(row, out reason))
+        if (!_converter.Accept(row, out reason))
         {
             return ParseStatus.Rejected;
         }

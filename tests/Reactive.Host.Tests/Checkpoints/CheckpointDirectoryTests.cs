@@ -222,6 +222,25 @@ public sealed class CheckpointDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void Retention_AfterARestartWithAShorterOne_DeletesTheOlderFilesLeftOnDisk()
+    {
+        using (var store = Open(new CheckpointOptions(RetainBatches: 5)))
+        {
+            store.Recover();
+            Commit(store, 0, 8); // keeps 3..7
+        }
+
+        using var again = Open(new CheckpointOptions(RetainBatches: 2));
+        again.Recover();
+        Commit(again, 8, 10);
+
+        foreach (var sub in new[] { "offsets", "state", "commits" })
+        {
+            Assert.Equal(["8", "9"], Directory.GetFiles(Path.Combine(_path, sub)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public void LeftoverTemporaryFiles_AreDeletedAtRecovery()
     {
         using (var store = Open())

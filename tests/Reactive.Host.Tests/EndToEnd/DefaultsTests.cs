@@ -38,6 +38,18 @@ public sealed class DefaultsTests
             var progress = await http.GetFromJsonAsync<JsonElement>($"/api/pipelines/{name}");
             Assert.True(progress.GetProperty("watermark").ValueKind == JsonValueKind.String, $"{name}: {progress}");
         }
+
+        // The README's first queries, as written (against this service's address), each answer rows.
+        var top = Readme.Blocks(Readme.Top()).Where(b => b.Language == "sh").Skip(1).First();
+        var queries = Readme.Words(top.Text).Select(Readme.ReactiveArguments).OfType<string[]>().Where(a => a is ["sql", ..]).ToList();
+        Assert.Equal(2, queries.Count);
+        foreach (var query in queries)
+        {
+            var (exit, stdout, stderr) = Cli.CliRunner.Run([.. query, "--url", url.ToString()]);
+            Assert.True(exit == 0, $"{string.Join(' ', query)}: exit {exit}: {stderr}");
+            Assert.Matches(@"\(([1-9]\d*) rows?\)", stdout);
+        }
+
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
     }
 }
