@@ -56,6 +56,12 @@ internal sealed class LineBatcher(IObservable<SourceLine> lines, IScheduler sche
     /// <summary>Where the first new batch starts: the last committed position.</summary>
     public SourcePosition ResumedAt { get; init; } = SourcePosition.Start;
 
+    /// <summary>
+    /// Origins the source cannot give again after the last committed position (a directory source's file gone since the
+    /// stop): a re-run batch ending in one ends with the lines it got, since the rest of its range is lost.
+    /// </summary>
+    public IObservable<string>? Lost { get; init; }
+
     /// <summary>Told as a batch starts, before its lines are processed.</summary>
     public Action<LineBatch>? OnStarting { get; init; }
 
@@ -112,7 +118,20 @@ internal sealed class LineBatcher(IObservable<SourceLine> lines, IScheduler sche
             }
 
             var done = false;
-            return shared.Subscribe(
+
+            // Both come from the source's loop, one after the other.
+            var lost = Lost?.Subscribe(origin =>
+            {
+                while (!done && Reruns[index].End.Origin == origin)
+                {
+                    var planned = Reruns[index];
+                    index++;
+                    observer.OnNext(new LineBatch(pending, planned.Start, planned.End, planned.Id));
+                    pending = [];
+                    done = EmitEmpty();
+                }
+            });
+            var lines = shared.Subscribe(
                 line =>
                 {
                     if (done)
@@ -154,5 +173,6 @@ internal sealed class LineBatcher(IObservable<SourceLine> lines, IScheduler sche
                             $"the source ended before the end of the planned batch {Reruns[index].Id} (offset {Reruns[index].End.Offset}; was the input changed since?)"));
                     }
                 });
+            return lost is null ? lines : new System.Reactive.Disposables.CompositeDisposable(lines, lost);
         });
 }

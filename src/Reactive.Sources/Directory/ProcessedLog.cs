@@ -177,17 +177,13 @@ internal sealed class ProcessedLog
         }
 
         // Kept: all up to the committed file's Taken entry; after it the Taken entries (the order a later rollback
-        // repeats), the committed file's outcome when it is done, and the entries of files not read again.
+        // repeats) and the entries of files not read again (the committed file's outcome when it is done, files not read).
         var kept = new List<(string Name, ProcessedEntry Entry)>();
         var committedOutcome = false;
         for (var i = 0; i < _opened.Count; i++)
         {
             var (name, entry) = _opened[i];
-            var keep = i <= cut
-                || entry.State == ProcessedState.Taken
-                || (name == committed && committedDone)
-                || (entry.State != ProcessedState.Read && !again.Contains(name));
-            if (keep)
+            if (i <= cut || entry.State == ProcessedState.Taken || !again.Contains(name))
             {
                 kept.Add((name, entry));
                 committedOutcome |= i > cut && name == committed && entry.State != ProcessedState.Taken;
