@@ -93,6 +93,12 @@ internal sealed class LineBatcher(IObservable<SourceLine> lines, IScheduler sche
     /// <summary>Where the first new batch starts: the last committed position.</summary>
     public SourcePosition ResumedAt { get; init; } = SourcePosition.Start;
 
+    /// <summary>
+    /// Origins the source cannot give again after the last committed position (a directory source's file gone since the
+    /// stop): a re-run batch ending in one ends with the lines it got, since the rest of its range is lost.
+    /// </summary>
+    public IObservable<string>? Lost { get; init; }
+
     /// <summary>Told as a batch starts, before its lines are processed.</summary>
     public Action<LineBatch>? OnStarting { get; init; }
 
@@ -166,7 +172,20 @@ internal sealed class LineBatcher(IObservable<SourceLine> lines, IScheduler sche
             }
 
             var done = new StrongBox<bool>();
-            return SubscribeRerun(shared, observer, done, () => index, line =>
+
+            // Both come from the source's loop, one after the other.
+            var lost = Lost?.Subscribe(origin =>
+            {
+                while (!done.Value && Reruns[index].End.Origin == origin)
+                {
+                    var planned = Reruns[index];
+                    index++;
+                    observer.OnNext(new LineBatch(pending, planned.Start, planned.End, planned.Id));
+                    pending = [];
+                    done.Value = EmitEmpty();
+                }
+            });
+            var lines = SubscribeRerun(shared, observer, done, () => index, line =>
             {
                 var planned = Reruns[index];
                 pending.Add(line);
@@ -188,6 +207,7 @@ internal sealed class LineBatcher(IObservable<SourceLine> lines, IScheduler sche
                 pending = [];
                 done.Value = EmitEmpty();
             });
+            return lost is null ? lines : new System.Reactive.Disposables.CompositeDisposable(lines, lost);
         });
 
     /// <summary>

@@ -22,19 +22,20 @@ internal static class LineSources
     /// </summary>
     /// <param name="ctx">The pipeline.</param>
     /// <param name="stop">Stops the source.</param>
-    /// <param name="resumeAt">The position to resume after (a checkpoint's last committed one), or null for the start.</param>
-    public static IObservable<SourceLine> Open(PipelineRunContext ctx, CancellationToken stop, SourcePosition? resumeAt = null)
+    /// <param name="checkpoint">The pipeline's checkpoint: the source resumes after its last committed position; null reads from the start.</param>
+    /// <param name="lost">Told the origins whose lines after the checkpoint's position the source cannot give again (a file gone since).</param>
+    public static IObservable<SourceLine> Open(PipelineRunContext ctx, CancellationToken stop, PipelineCheckpoint? checkpoint = null, IObserver<string>? lost = null)
     {
-        var resume = resumeAt is { Offset: > 0 } or { Partitions: not null } ? resumeAt : null;
+        var resume = checkpoint?.ResumeAt is { Offset: > 0 } or { Partitions: not null } ? checkpoint.ResumeAt : null;
         // A socket loses what it sent while the service was down; the others give it again: from a checkpoint
-        // (replay, generator), the files not yet done (directory), or the start.
+        // (replay, generator, directory), the files not yet done (directory without a checkpoint), or the start.
         ctx.Progress.SourceCanReplay = ctx.Definition.Source is not SocketSourceDefinition;
         IObservable<SourceLine> lines = ctx.Definition.Source switch
         {
             SampleSourceDefinition s => SampleTextSource.Create(s.Interval, ctx.Scheduler, s.Count)
                 .Select((text, i) => new SourceLine("sample", i + 1, text)),
             SocketSourceDefinition s => Observe(ctx, LineSource.Socket(s.Options, ctx.Time)),
-            DirectorySourceDefinition s => Observe(ctx, LineSource.Directory(s.Options, ctx.Time)),
+            DirectorySourceDefinition s => Observe(ctx, LineSource.Directory(checkpoint is null ? s.Options : Checkpointed(s.Options, checkpoint), ctx.Time), lost),
             ReplaySourceDefinition s => Observe(ctx, LineSource.Replay(
                 s.Path,
                 new FileReplayOptions
@@ -61,7 +62,20 @@ internal static class LineSources
         Open(ctx, stop).Select(l => l.Text);
 
     /// <summary>Whether the source can give its lines again from a position (a checkpoint can resume it); a socket cannot.</summary>
-    public static bool CanReplay(SourceDefinition source) => source is ReplaySourceDefinition or GeneratorSourceDefinition or KinesisSourceDefinition;
+    public static bool CanReplay(SourceDefinition source) => source is ReplaySourceDefinition or GeneratorSourceDefinition or DirectorySourceDefinition or KinesisSourceDefinition;
+
+    /// <summary>
+    /// A directory source under a checkpoint: its processed log lives in the checkpoint (Spark's <c>sources/0</c>), so
+    /// that both are reset together, and is rolled back to the last committed position at start.
+    /// </summary>
+    private static DirectorySourceOptions Checkpointed(DirectorySourceOptions options, PipelineCheckpoint checkpoint)
+    {
+        var copy = Copy(options);
+        copy.ProcessedLogPath = Path.Combine(checkpoint.SourceDirectory, "processed.log");
+        var at = checkpoint.ResumeAt;
+        copy.ResumeAt = at.Offset > 0 ? new DirectoryPosition(at.Origin, at.Line, at.Offset) : DirectoryPosition.BeforeFirstFile;
+        return copy;
+    }
 
     /// <summary>
     /// A generator's lines from row <paramref name="startRow"/> (a checkpoint's position: it is seeded, so they are the
@@ -103,21 +117,26 @@ internal static class LineSources
 
     private static KinesisSourceOptions WithResume(KinesisSourceOptions options, PartitionOffsets? resume)
     {
-        var copy = (KinesisSourceOptions)typeof(KinesisSourceOptions).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(options, null)!;
+        var copy = Copy(options);
         copy.Resume = resume is null ? null : resume.Map.ToDictionary(p => p.Key[(p.Key.LastIndexOf('/') + 1)..], p => p.Value, StringComparer.Ordinal);
         return copy;
     }
 
-    // The configured options are shared by the pipeline's runs: each run starts from its own copy.
+    // A generator's options from row startRow on.
     private static T WithStart<T>(T options, long startRow)
         where T : class
     {
-        var copy = (T)typeof(T).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(options, null)!;
+        var copy = Copy(options);
         typeof(T).GetProperty("StartRow")!.SetValue(copy, startRow);
         return copy;
     }
 
-    private static IObservable<SourceLine> Observe(PipelineRunContext ctx, ILineSource source) =>
+    // The configured options are shared by the pipeline's runs: each run starts from its own copy.
+    private static T Copy<T>(T options)
+        where T : class =>
+        (T)typeof(T).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(options, null)!;
+
+    private static IObservable<SourceLine> Observe(PipelineRunContext ctx, ILineSource source, IObserver<string>? lost = null) =>
         Observable.Create<SourceLine>(observer =>
         {
             var status = source.Status.Subscribe(s => OnStatus(ctx, source, s));
@@ -128,6 +147,10 @@ internal static class LineSources
                 ctx.Progress.RecordInput();
                 ctx.Reject(r.Origin, r.LineNumber, r.Code, r.Reason, r.Raw);
                 ctx.Progress.RecordLineDeadLetter();
+                if (r.Code == LineLimits.FileLostCode)
+                {
+                    lost?.OnNext(r.Origin);
+                }
             });
             var lines = source.Subscribe(observer);
             return new CompositeDisposable(lines, status, rejected);

@@ -29,6 +29,9 @@ internal sealed class PipelineCheckpoint : IDisposable
     /// <summary>The checkpoint's directory.</summary>
     public string Directory { get; }
 
+    /// <summary>The source's own files (a directory source's processed log), as Spark's <c>sources/0</c>.</summary>
+    public string SourceDirectory => Path.Combine(Directory, "sources", "0");
+
     /// <summary>The operator state of the last committed batch, or null for a fresh start.</summary>
     public JsonElement? RestoredState { get; private set; }
 
@@ -183,12 +186,16 @@ internal sealed class PipelineCheckpoint : IDisposable
     internal static string Fingerprint(Configuration.PipelineDefinition definition)
     {
         var text = new StringBuilder();
-        // The source is identified by what it gives (the file, the generator and its seed), not by its pace.
+        // The source is identified by what it gives (the file, the directory and pattern, the generator and its seed),
+        // not by its pace.
         text.Append("kind=").Append(definition.Kind.Name);
         switch (definition.Source)
         {
             case Configuration.ReplaySourceDefinition replay:
                 text.Append(";source=replay ").Append(Path.GetFullPath(replay.Path));
+                break;
+            case Configuration.DirectorySourceDefinition directory:
+                text.Append(";source=directory ").Append(Path.GetFullPath(directory.Options.Path)).Append(' ').Append(directory.Options.Pattern);
                 break;
             case Configuration.GeneratorSourceDefinition generator:
                 text.Append(";source=generator ").Append(generator.Generator).Append('{');

@@ -37,9 +37,12 @@ internal static class PipelineRunner
         };
         sinks.Prepare();
         var tracker = new BatchTracker(ctx, checkpoint, state, sinks, console.Count > 0, consoleRows);
-        var lines = LineSources.Open(ctx, stop, checkpoint?.ResumeAt);
+        // A file of a re-run batch gone since (a directory source's file_lost) ends that batch where it is.
+        using var lost = new System.Reactive.Subjects.Subject<string>();
+        var lines = LineSources.Open(ctx, stop, checkpoint, lost);
         var batcher = new LineBatcher(lines, ctx.Scheduler)
         {
+            Lost = lost,
             Checkpointed = checkpoint is not null,
             Reruns = checkpoint?.Reruns ?? [],
             ResumedAt = checkpoint?.ResumeAt ?? SourcePosition.Start,

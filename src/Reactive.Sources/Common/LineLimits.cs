@@ -21,6 +21,12 @@ public static class LineLimits
     /// <summary>Code of the dead letter for a file that changed (grew, was rewritten) after it was taken: the change is not read.</summary>
     public const string FileChangedCode = "file_changed";
 
+    /// <summary>
+    /// Code of the dead letter for a file a checkpointed directory source must read again after a restart (its lines
+    /// after the checkpoint's position were not all committed) that is gone or shorter: those lines are lost.
+    /// </summary>
+    public const string FileLostCode = "file_lost";
+
     /// <summary>Code of the dead letter for a FIFO, device, socket (or a link to one): never opened.</summary>
     public const string FileNotRegularCode = "file_not_regular";
 

@@ -21,7 +21,9 @@ public static class LineSource
 
     /// <summary>
     /// Lines of the files that appear in a directory (Spark's file stream source), each file once, recorded in a
-    /// processed log so a restart does not read a file twice. Nothing is read before the first subscription.
+    /// processed log so a restart does not read a file twice; under a checkpoint
+    /// (<see cref="DirectorySourceOptions.ResumeAt"/>) it resumes exactly at the checkpoint's file and byte. Nothing is
+    /// read before the first subscription.
     /// </summary>
     /// <param name="options">The directory and how to watch it; validated here.</param>
     /// <param name="timeProvider">Clock for the poll timer; <see cref="TimeProvider.System"/> by default.</param>

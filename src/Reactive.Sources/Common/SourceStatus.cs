@@ -35,8 +35,8 @@ public enum SourceStatusKind
 
     /// <summary>
     /// A directory source did not read a file, or not all of it: it vanished, could not be opened (no permission, I/O
-    /// error), is not a regular file, is a link, is over the byte bound, or changed after it was taken. Each comes with a
-    /// dead letter.
+    /// error), is not a regular file, is a link, is over the byte bound, changed after it was taken, or (under a
+    /// checkpoint) is gone or shorter when it must be read again after a restart. Each comes with a dead letter.
     /// </summary>
     FileUnreadable,
 

@@ -25,7 +25,9 @@ namespace Reactive.Sources.Directory;
 /// <see cref="LoopLineSource.Rejected"/> and a <see cref="SourceStatusKind.FileUnreadable"/> status.</para>
 /// <para>A file is recorded in the processed log only after all its lines were emitted
 /// (at-least-once): a stop in the middle of a file reads it again, from its first line, on the next
-/// start. Files already present at the very first start (no log yet) are recorded as skipped unless
+/// start. Under a checkpoint (<see cref="DirectorySourceOptions.ResumeAt"/>) the log is rolled back to the
+/// checkpoint's position instead and reading resumes exactly there, so that each line is taken once with the
+/// checkpoint. Files already present at the very first start (no log yet) are recorded as skipped unless
 /// <see cref="DirectorySourceOptions.IncludeExisting"/> is set; files that arrive while the service is
 /// stopped are read at the next start. A file is identified by its name: a processed file that is
 /// changed or replaced later is not read again (it is reported as changed).</para>
@@ -43,6 +45,7 @@ internal sealed class DirectoryLineSource : LoopLineSource
     private readonly DirectorySourceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly string _logPath;
+    private int _rolledBack;
 
     /// <summary>Creates the source; nothing is read before the first subscription.</summary>
     /// <param name="options">The directory and how to watch it; validated here.</param>
@@ -109,9 +112,18 @@ internal sealed class DirectoryLineSource : LoopLineSource
             try
             {
                 var log = ProcessedLog.Open(_source._logPath);
+
+                // Under a checkpoint the log is made to agree with its position (once per source: a later subscription
+                // goes on from where the first one stopped).
+                IReadOnlyList<ReplayFile> replay = [];
+                if (_options.ResumeAt is { } resume && Interlocked.Exchange(ref _source._rolledBack, 1) == 0)
+                {
+                    replay = log.RollBack(resume.IsBeforeFirstFile ? null : System.IO.Path.GetFileName(resume.File), resume.Line, resume.Offset);
+                }
+
                 if (!log.Existed && !_options.IncludeExisting)
                 {
-                    foreach (var file in NewFiles(log))
+                    foreach (var file in NewFiles(log).Where(f => !replay.Any(r => r.Name == f.Name)))
                     {
                         log.Append(ProcessedState.Skipped, file.Name, file.Length, file.LastWriteTimeUtc);
                         Publish(SourceStatusKind.FileSkipped, file.FullName, $"{file.FullName}: skipped, it was there before the first start (set IncludeExisting to read such files).");
@@ -123,7 +135,12 @@ internal sealed class DirectoryLineSource : LoopLineSource
                     watcher = StartWatcher();
                 }
 
-                Publish(SourceStatusKind.Watching, _source.DirectoryPath, $"{_source.DirectoryPath}: watching for new files matching '{_options.Pattern}' ({(watcher is null ? "polling only" : "watcher and polling")} every {_options.PollInterval.TotalMilliseconds:0} ms); {log.Count} file(s) already processed.");
+                Publish(SourceStatusKind.Watching, _source.DirectoryPath, $"{_source.DirectoryPath}: watching for new files matching '{_options.Pattern}' ({(watcher is null ? "polling only" : "watcher and polling")} every {_options.PollInterval.TotalMilliseconds:0} ms); {log.Count} file(s) already processed{Resuming(replay)}.");
+                foreach (var file in replay)
+                {
+                    _cancellation.ThrowIfCancellationRequested();
+                    await ReadAgainAsync(log, file).ConfigureAwait(false);
+                }
 
                 while (!_cancellation.IsCancellationRequested)
                 {
@@ -466,7 +483,7 @@ internal sealed class DirectoryLineSource : LoopLineSource
         /// <summary>A processed file whose size or modification time moved since its log entry: its change is not read, and said once.</summary>
         private void CheckUnchanged(ProcessedLog log, FileInfo file, ProcessedEntry entry)
         {
-            if (entry.State is not (ProcessedState.Read or ProcessedState.Changed)
+            if (entry.State is not (ProcessedState.Read or ProcessedState.Changed or ProcessedState.Taken)
                 || (file.Length == entry.Size && file.LastWriteTimeUtc == entry.LastWriteUtc))
             {
                 return;
@@ -517,7 +534,45 @@ internal sealed class DirectoryLineSource : LoopLineSource
             _ => kind.ToString(),
         };
 
-        private async Task ReadFileAsync(ProcessedLog log, FileInfo file, FileStat taken)
+        private static string Resuming(IReadOnlyList<ReplayFile> replay) =>
+            replay.Count == 0 ? string.Empty
+            : $"; reading again {replay.Count} file(s) taken before the restart whose lines were not all committed, first {replay[0].Name}" + (replay[0].StartOffset > 0 ? $" after line {replay[0].LinesBefore} (byte {replay[0].StartOffset})" : string.Empty);
+
+        /// <summary>Reads a file of a rollback again: the bytes it had when first taken, from the resume position.</summary>
+        private async Task ReadAgainAsync(ProcessedLog log, ReplayFile again)
+        {
+            var path = System.IO.Path.Combine(_source.DirectoryPath, again.Name);
+            var now = FileStat.Of(path, _options.FollowLinks);
+            var after = again.StartOffset > 0 ? $" after line {again.LinesBefore} (byte {again.StartOffset})" : string.Empty;
+            if (now.Kind != FileKind.Regular)
+            {
+                Lost(path, $"{path} was being read when the service stopped, and its lines{after} were not all committed, but it is {(now.Kind == FileKind.Missing ? "gone" : Describe(now.Kind))} now: they cannot be read again.");
+                return;
+            }
+
+            var size = again.Size < 0 ? now.Size : again.Size;
+            if (now.Size < size || again.StartOffset > size)
+            {
+                Lost(path, $"{path} was being read when the service stopped, and its lines{after} were not all committed, but it is shorter now ({now.Size} byte(s), {size} when taken): they cannot be read again.");
+                log.Append(ProcessedState.Changed, again.Name, now.Size, now.LastWriteUtc);
+                return;
+            }
+
+            var taken = again.Size < 0 ? now : new FileStat(FileKind.Regular, again.Size, again.LastWriteUtc, null);
+            await ReadFileAsync(log, new FileInfo(path), taken, again.StartOffset, again.LinesBefore, recordTaken: again.Size < 0).ConfigureAwait(false);
+        }
+
+        /// <summary>A file of a rollback that cannot be read again: its uncommitted lines are lost, said in a dead letter.</summary>
+        private void Lost(string path, string reason)
+        {
+            _source.Signals.Reject(new SourceRejected(path, 0, LineLimits.FileLostCode, reason, string.Empty));
+            Publish(SourceStatusKind.FileUnreadable, path, reason);
+        }
+
+        private Task ReadFileAsync(ProcessedLog log, FileInfo file, FileStat taken) =>
+            ReadFileAsync(log, file, taken, 0, 0, recordTaken: _options.ResumeAt is not null);
+
+        private async Task ReadFileAsync(ProcessedLog log, FileInfo file, FileStat taken, long startOffset, long linesBefore, bool recordTaken)
         {
             if (taken.Size > _options.MaxFileBytes)
             {
@@ -528,7 +583,7 @@ internal sealed class DirectoryLineSource : LoopLineSource
             _file = file.FullName;
             var buffer = ArrayPool<byte>.Shared.Rent(_options.ReadBufferSize);
             long lines;
-            long size = 0;
+            long size = startOffset;
             try
             {
                 // Opened only if it is still a regular file (not swapped for a FIFO or a link since it was listed).
@@ -539,9 +594,17 @@ internal sealed class DirectoryLineSource : LoopLineSource
                     return;
                 }
 
-                using var framer = new LineFramer(_options.MaxLineLength);
+                using var framer = new LineFramer(_options.MaxLineLength, startOffset, linesBefore);
                 await using (stream.ConfigureAwait(false))
                 {
+                    if (recordTaken)
+                    {
+                        // Before its first line: a rollback reads the files again in this order, up to this size.
+                        log.Append(ProcessedState.Taken, file.Name, taken.Size, taken.LastWriteUtc);
+                    }
+
+                    stream.Seek(startOffset, SeekOrigin.Begin);
+
                     // Never past the size it had when taken (at most MaxFileBytes): what is written later is a change, reported below.
                     while (size < taken.Size)
                     {
@@ -587,7 +650,9 @@ internal sealed class DirectoryLineSource : LoopLineSource
             }
 
             log.Append(ProcessedState.Read, file.Name, size, taken.LastWriteUtc);
-            Publish(SourceStatusKind.FileRead, file.FullName, $"{file.FullName}: read {lines} line(s), {size} byte(s).");
+            Publish(SourceStatusKind.FileRead, file.FullName, startOffset == 0
+                ? $"{file.FullName}: read {lines} line(s), {size} byte(s)."
+                : $"{file.FullName}: read lines {linesBefore + 1} to {lines}, bytes {startOffset} to {size} (resumed after a restart).");
         }
 
         private void Publish(SourceStatusKind kind, string origin, string message) =>

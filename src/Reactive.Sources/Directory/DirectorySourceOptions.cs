@@ -24,10 +24,27 @@ public sealed class DirectorySourceOptions
 
     /// <summary>
     /// The append-only log of processed files, which keeps files from being read twice across
-    /// restarts; <see langword="null"/> or empty means <c>&lt;Path&gt;/.reactive-processed.log</c>.
+    /// restarts; <see langword="null"/> or empty means <c>&lt;Path&gt;/.reactive-processed.log</c>. With
+    /// <see cref="ResumeAt"/> it belongs to the checkpoint and should live in its directory.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ProcessedLogPath { get; set; }
+
+    /// <summary>
+    /// Reads under a checkpoint: the position its last commit covers (just past a line), or
+    /// <see cref="DirectoryPosition.BeforeFirstFile"/> when it committed nothing yet; <see langword="null"/> reads
+    /// without one. With a position the processed log also records each file as it is taken (before its first line)
+    /// and, at start, is rolled back to agree with the position, not with what was emitted before a stop: the files
+    /// taken after <see cref="DirectoryPosition.File"/> are read again, in the order they were first taken;
+    /// <see cref="DirectoryPosition.File"/> itself resumes at byte <see cref="DirectoryPosition.Offset"/> (line
+    /// <see cref="DirectoryPosition.Line"/> + 1) unless that was its end; no file is read past the size it had when
+    /// first taken. Entries of files not read (skipped, refused, unreadable, changed before being taken) are kept. A
+    /// file to read again that is gone or shorter than when it was taken is a dead letter (<c>file_lost</c>): its lines
+    /// after the position cannot be given again. Keep the log with the checkpoint (<see cref="ProcessedLogPath"/>), so
+    /// that both are reset together.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (no checkpoint: each file is read at least once).</value>
+    public DirectoryPosition? ResumeAt { get; set; }
 
     /// <summary>
     /// How often the directory is scanned, in addition to file system watcher events (which some
@@ -130,6 +147,11 @@ public sealed class DirectorySourceOptions
             throw new ArgumentException($"DirectorySourceOptions.ReadBufferSize must be between 1 and 16777216 (was {ReadBufferSize}).", nameof(ReadBufferSize));
         }
 
+        if (ResumeAt is { } resume)
+        {
+            ValidateResume(resume);
+        }
+
         if (!System.IO.Directory.Exists(Path))
         {
             if (!CreateIfMissing)
@@ -138,6 +160,25 @@ public sealed class DirectorySourceOptions
             }
 
             System.IO.Directory.CreateDirectory(Path);
+        }
+    }
+
+    private void ValidateResume(DirectoryPosition resume)
+    {
+        if (resume.File is null || resume.Line < 0 || resume.Offset < 0)
+        {
+            throw new ArgumentException($"DirectorySourceOptions.ResumeAt must have a file and a line and offset that are not negative (was {resume}).", nameof(ResumeAt));
+        }
+
+        if (resume.IsBeforeFirstFile != (resume.Offset == 0) || (resume.Line == 0) != (resume.Offset == 0))
+        {
+            throw new ArgumentException($"DirectorySourceOptions.ResumeAt is just past a line of a file (file, line and offset all set) or before the first file (none set); was {resume}.", nameof(ResumeAt));
+        }
+
+        if (!resume.IsBeforeFirstFile
+            && !string.Equals(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(resume.File)), System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(Path)), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"DirectorySourceOptions.ResumeAt: '{resume.File}' is not a file of the watched directory '{System.IO.Path.GetFullPath(Path)}' (was the checkpoint written for another directory?).", nameof(ResumeAt));
         }
     }
 }

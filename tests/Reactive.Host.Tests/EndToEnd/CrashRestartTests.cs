@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Reactive.Testing;
 
 namespace Reactive.Host.Tests.EndToEnd;
@@ -116,7 +115,7 @@ public sealed class CrashRestartTests
         var reference = ServiceProcess.NewWorkingDirectory();
         var whole = await RunOnceAsync(scenario, reference, kill: null);
         var (referenceBatches, referenceTime) = (whole.Batches, whole.Time);
-        var expected = Outputs(scenario, reference);
+        var expected = CheckpointedOutputs.Read(reference, scenario.Table, scenario.ConcatenateFiles);
         Assert.True(referenceBatches > 40, $"the feed should give many batches to kill in (gave {referenceBatches})");
         Assert.NotEmpty(expected.Rows);
 
@@ -141,7 +140,7 @@ public sealed class CrashRestartTests
             if (!killed)
             {
                 // It finished: start again from scratch so that the remaining kills still fall inside a run.
-                Assert.Equal(expected, Outputs(scenario, work));
+                Assert.Equal(expected, CheckpointedOutputs.Read(work, scenario.Table, scenario.ConcatenateFiles));
                 Directory.Delete(work, recursive: true);
                 work = ServiceProcess.NewWorkingDirectory();
                 continue;
@@ -161,7 +160,7 @@ public sealed class CrashRestartTests
             && Directory.EnumerateFiles(Path.Combine(work, "state", scenario.Pipeline, "commits")).Any(f => !Path.GetFileName(f).StartsWith('.'));
         var last = await RunOnceAsync(scenario, work, kill: null);
         logs.Add(last.Stderr);
-        var actual = Outputs(scenario, work);
+        var actual = CheckpointedOutputs.Read(work, scenario.Table, scenario.ConcatenateFiles);
         if (last.Stderr.Contains("restored batch", StringComparison.Ordinal))
         {
             Assert.True(last.InputRows < whole.InputRows, $"the last start should resume, not read the whole feed again ({last.InputRows} of {whole.InputRows} lines): {string.Join("; ", restarts)}\n{last.Stderr}");
@@ -182,11 +181,7 @@ public sealed class CrashRestartTests
             Assert.Contains(logs, l => l.Contains("is damaged", StringComparison.Ordinal));
         }
 
-        Assert.Equal(expected.Rows.Count, actual.Rows.Count);
-        Assert.Equal(expected.Rows, actual.Rows);
-        Assert.Equal(expected.Files.Count, actual.Files.Count);
-        Assert.Equal(expected.Files, actual.Files);
-        Assert.Equal(actual.Rows.Count, actual.Rows.Distinct().Count());
+        actual.AssertSameRowsAndFiles(expected);
     }
 
     /// <summary>One start of the service: how many batches its pipeline had run, for how long, whether it was killed, and its log.</summary>
@@ -255,73 +250,6 @@ public sealed class CrashRestartTests
         }
 
         throw new TimeoutException($"the pipeline did not stop within {Deadline}:\n{service.Stderr}");
-    }
-
-    private sealed record Output(IReadOnlyList<string> Rows, IReadOnlyList<string> Files)
-    {
-        public bool Equals(Output? other) => other is not null && Rows.SequenceEqual(other.Rows) && Files.SequenceEqual(other.Files);
-
-        public override int GetHashCode() => Rows.Count;
-    }
-
-    /// <summary>The durable table's rows (every column, in a total order) and the file sinks' lines.</summary>
-    private static Output Outputs(Scenario scenario, string work)
-    {
-        var rows = new List<string>();
-        using (var db = new SqliteConnection($"Data Source={Path.Combine(work, "state", "tables.db")};Mode=ReadOnly;Pooling=False"))
-        {
-            db.Open();
-            using var names = db.CreateCommand();
-            names.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE $t || '%' ORDER BY name";
-            names.Parameters.AddWithValue("$t", scenario.Table);
-            var tables = new List<string>();
-            using (var reader = names.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    tables.Add(reader.GetString(0));
-                }
-            }
-
-            Assert.NotEmpty(tables);
-            foreach (var table in tables)
-            {
-                using var select = db.CreateCommand();
-                select.CommandText = $"SELECT * FROM \"{table}\"";
-                using var reader = select.ExecuteReader();
-                var tableRows = new List<string>();
-                while (reader.Read())
-                {
-                    var values = new object[reader.FieldCount];
-                    reader.GetValues(values);
-                    // Every column but SQLite's own row id: the rows, not where they were stored.
-                    tableRows.Add(table + ": " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount)
-                        .Where(i => !reader.GetName(i).Equals("rowid", StringComparison.OrdinalIgnoreCase))
-                        .Select(i => Convert.ToString(values[i], System.Globalization.CultureInfo.InvariantCulture))));
-                }
-
-                tableRows.Sort(StringComparer.Ordinal);
-                rows.AddRange(tableRows);
-            }
-        }
-
-        var files = new List<string>();
-        var folder = Path.Combine(work, "out");
-        foreach (var directory in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
-        {
-            Assert.Empty(Directory.GetFiles(directory, "*.tmp*"));
-            var parts = Directory.GetFiles(directory, "part-*").Order(StringComparer.Ordinal).ToList();
-            if (scenario.ConcatenateFiles)
-            {
-                files.AddRange(parts.SelectMany(File.ReadAllLines).Select(l => Path.GetFileName(directory) + ": " + l));
-            }
-            else
-            {
-                files.AddRange(parts.Select(p => $"{Path.GetFileName(directory)}/{Path.GetFileName(p)}: {File.ReadAllText(p)}"));
-            }
-        }
-
-        return new Output(rows, files);
     }
 
     /// <summary>Truncates the newest file of the checkpoint's logs at a random byte (a crash in the middle of a write, a bad disk).</summary>

@@ -79,9 +79,18 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public async Task<Uri> WaitForUrlAsync(TimeSpan timeout)
     {
         await WaitForStderrAsync("Now listening on: ", timeout);
-        var line = Stderr.Split('\n').First(l => l.Contains("Now listening on: ", StringComparison.Ordinal));
-        return new Uri(line[(line.IndexOf("http", StringComparison.Ordinal))..].Trim());
+        return TryGetUrl()!;
     }
+
+    /// <summary>The address Kestrel bound, or null while it has not said yet.</summary>
+    public Uri? TryGetUrl()
+    {
+        var line = Stderr.Split('\n').FirstOrDefault(l => l.Contains("Now listening on: ", StringComparison.Ordinal));
+        return line is null ? null : new Uri(line[(line.IndexOf("http", StringComparison.Ordinal))..].Trim());
+    }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
 
     public static int FreePort()
     {

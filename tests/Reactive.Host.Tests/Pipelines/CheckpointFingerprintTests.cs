@@ -8,9 +8,8 @@ namespace Reactive.Host.Tests.Pipelines;
 /// <summary>What a checkpoint is checked against at a restart: the options its state depends on, not those a restart may change (as in Spark).</summary>
 public sealed class CheckpointFingerprintTests
 {
-    private static string Fingerprint(params (string Key, string Value)[] changes)
-    {
-        var values = new Dictionary<string, string?>
+    private static string Fingerprint(params (string Key, string Value)[] changes) => Fingerprint(
+        new Dictionary<string, string?>
         {
             ["Pipelines:g:Kind"] = "aggregate",
             ["Pipelines:g:Source:Kind"] = "generator",
@@ -22,7 +21,25 @@ public sealed class CheckpointFingerprintTests
             ["Pipelines:g:Options:Watermark"] = "1 minute",
             ["Pipelines:g:Options:Aggregates"] = "avg(euro_rate)",
             ["Pipelines:g:Options:Trigger"] = "5 seconds",
-        };
+        },
+        changes);
+
+    /// <summary>An aggregate over a directory source watching <paramref name="path"/>.</summary>
+    private static string DirectoryFingerprint(string path, params (string Key, string Value)[] changes) => Fingerprint(
+        new Dictionary<string, string?>
+        {
+            ["Pipelines:g:Kind"] = "aggregate",
+            ["Pipelines:g:Source:Kind"] = "directory",
+            ["Pipelines:g:Source:Path"] = path,
+            ["Pipelines:g:Options:TimeField"] = "timestamp",
+            ["Pipelines:g:Options:Window"] = "10 minutes",
+            ["Pipelines:g:Options:Watermark"] = "1 minute",
+            ["Pipelines:g:Options:Aggregates"] = "count",
+        },
+        changes);
+
+    private static string Fingerprint(Dictionary<string, string?> values, (string Key, string Value)[] changes)
+    {
         foreach (var (key, value) in changes)
         {
             values["Pipelines:g:" + key] = value;
@@ -59,5 +76,28 @@ public sealed class CheckpointFingerprintTests
         var difference = CheckpointDirectory.Difference(before, window);
         Assert.Contains("00:10:00", difference, StringComparison.Ordinal);
         Assert.Contains("00:05:00", difference, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DirectorySource_IdentifiedByItsFullPathAndPattern_NotByItsPace()
+    {
+        var watched = Directory.CreateTempSubdirectory("reactive-fingerprint-").FullName;
+        var other = Directory.CreateTempSubdirectory("reactive-fingerprint-").FullName;
+        try
+        {
+            var before = DirectoryFingerprint(watched);
+
+            Assert.Contains($"source=directory {watched} *", before, StringComparison.Ordinal);
+            Assert.Equal(before, DirectoryFingerprint(Path.GetRelativePath(Environment.CurrentDirectory, watched)));
+            Assert.Equal(before, DirectoryFingerprint(watched, ("Source:PollInterval", "100 milliseconds")));
+            Assert.Equal(before, DirectoryFingerprint(watched, ("Source:SettleInterval", "0 seconds")));
+            Assert.NotEqual(before, DirectoryFingerprint(watched, ("Source:Pattern", "*.csv")));
+            Assert.NotEqual(before, DirectoryFingerprint(other));
+        }
+        finally
+        {
+            Directory.Delete(watched);
+            Directory.Delete(other);
+        }
     }
 }

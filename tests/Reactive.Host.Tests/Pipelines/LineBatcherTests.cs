@@ -192,4 +192,35 @@ public sealed class LineBatcherTests
     [InlineData("007", "7", 0)]
     public void SequenceNumbers_CompareAsNumbers(string a, string b, int expected) =>
         Assert.Equal(expected, Math.Sign(PartitionOffsets.CompareSequences(a, b)));
+
+    [Fact]
+    public void Rerun_EndingInAFileTheSourceLost_EndsWithTheLinesItGot_ThenLiveBatchesFromItsPlannedEnd()
+    {
+        var scheduler = new TestScheduler();
+        var lines = new Subject<SourceLine>();
+        var lost = new Subject<string>();
+        var batches = new List<LineBatch>();
+        var resumed = new SourcePosition("a", 2, 20);
+        var batcher = new LineBatcher(lines, scheduler)
+        {
+            ResumedAt = resumed,
+            Reruns = [new PlannedBatch(4, resumed, new SourcePosition("b", 3, 30)), new PlannedBatch(5, new SourcePosition("b", 3, 30), new SourcePosition("b", 3, 30))],
+            Lost = lost,
+        };
+        using var _ = batcher.Cut(TimeSpan.FromSeconds(5)).Subscribe(batches.Add);
+
+        // The rest of a comes again; b, where batch 4 ends, is gone (a directory source's file_lost); c is new.
+        lines.OnNext(new SourceLine("a", 3, "a3") { Offset = 30 });
+        lost.OnNext("x"); // a file no planned batch ends in: nothing to do
+        lost.OnNext("b");
+        lines.OnNext(new SourceLine("c", 1, "c1") { Offset = 10 });
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(5).Ticks);
+
+        Assert.Equal([4L, null], batches.Select(b => b.PlannedId));
+        Assert.Equal(["a3"], batches[0].Lines.Select(l => l.Text));
+        Assert.Equal((resumed, new SourcePosition("b", 3, 30)), (batches[0].Start, batches[0].End));
+        Assert.Equal(["c1"], batches[1].Lines.Select(l => l.Text));
+        Assert.Equal(new SourcePosition("b", 3, 30), batches[1].Start);
+        Assert.False(lost.HasObservers);
+    }
 }

@@ -223,19 +223,7 @@ public sealed class DirectoryLineSourceTests
         options.IncludeExisting = true;
         options.ReadBufferSize = 4;
         var big = dirs.Put("big.txt", string.Concat(Enumerable.Range(1, 200).Select(i => $"{i}\n")));
-        {
-            var first = new DirectoryLineSource(options);
-            using var lines = new Collector<SourceLine>();
-            using var assigned = new ManualResetEventSlim();
-            IDisposable? subscription = null;
-            subscription = first.Subscribe(new StopAt(lines, 3, () =>
-            {
-                assigned.Wait(TimeSpan.FromSeconds(5));
-                subscription!.Dispose();
-            }));
-            assigned.Set();
-            await lines.WaitForCountAsync(3);
-        }
+        await StopAt.FirstLinesAsync(new DirectoryLineSource(options), 3);
 
         var second = new DirectoryLineSource(options);
         using var again = new Collector<SourceLine>();
@@ -458,29 +446,6 @@ public sealed class DirectoryLineSourceTests
             }
 
             inner.OnNext(value);
-        }
-
-        public void OnError(Exception error) => inner.OnError(error);
-
-        public void OnCompleted() => inner.OnCompleted();
-    }
-
-    /// <summary>Disposes the subscription from inside OnNext once <c>count</c> lines were seen.</summary>
-    private sealed class StopAt(Collector<SourceLine> inner, int count, Action stop) : IObserver<SourceLine>
-    {
-        private int _seen;
-
-        public void OnNext(SourceLine value)
-        {
-            if (++_seen <= count)
-            {
-                inner.OnNext(value);
-            }
-
-            if (_seen == count)
-            {
-                stop();
-            }
         }
 
         public void OnError(Exception error) => inner.OnError(error);
