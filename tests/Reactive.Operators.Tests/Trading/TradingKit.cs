@@ -48,6 +48,9 @@ internal static class TradingKit
         return options;
     }
 
+    /// <summary>98 and 102: a buy and a sell signal against an average of 100 with θ 2%.</summary>
+    public static readonly Dictionary<char, double> BuySell = new() { ['b'] = 98, ['s'] = 102 };
+
     public static Dictionary<char, double> Values(params (char Key, double Value)[] values) => values.ToDictionary(v => v.Key, v => v.Value);
 
     public static Dictionary<char, string> Texts(params (char Key, string Text)[] texts) => texts.ToDictionary(v => v.Key, v => v.Text);
@@ -58,6 +61,10 @@ internal static class TradingKit
         hot = scheduler.Hot(marble, rates, frameTicks: M, offset: T0);
         return hot.Select(r => new RateTick(scheduler.Clock, "EUR", r));
     }
+
+    /// <summary>Hot rates of one value at the given minutes, each stamped with its arrival time.</summary>
+    public static IObservable<RateTick> RatesAt(this TestScheduler scheduler, double rate, params int[] minutes) =>
+        scheduler.CreateHotObservable(minutes.Select(m => ReactiveTest.OnNext(At(m), rate)).ToArray()).Select(r => new RateTick(scheduler.Clock, "EUR", r));
 
     /// <summary>Hot averages from a marble, each of the 10-minute window that ends at its arrival.</summary>
     public static IObservable<WindowAverage> Averages(this TestScheduler scheduler, string marble, Dictionary<char, double> averages) =>
@@ -90,6 +97,13 @@ internal static class TradingKit
         var reduced = d.Checks.Where(c => c.Outcome == LimitOutcome.Reduced).Select(c => c.Limit).ToList();
         return string.Create(CultureInfo.InvariantCulture, $"{side} {d.Amount}") + (reduced.Count == 0 ? "" : $" ({string.Join(",", reduced)})");
     }
+
+    /// <summary>A backtest input: the average of the 10-minute window that ends at <paramref name="endMinute"/>.</summary>
+    public static TradingInput Avg(double average, double endMinute = 0) =>
+        TradingInput.Of(new WindowAverage(At(endMinute - 10), At(endMinute), "EUR", average, 10));
+
+    /// <summary>A backtest input: a rate at <paramref name="minute"/>.</summary>
+    public static TradingInput Rate(double minute, double rate) => TradingInput.Of(new RateTick(At(minute), "EUR", rate));
 
     /// <summary>The decisions of the rule, rendered.</summary>
     public static IObservable<string> RenderDecisions(this IObservable<TradingStep> steps) => steps.Decisions().Select(Render);
