@@ -39,7 +39,7 @@ public sealed class TradingOptions
     /// <value>The default value is 0.1.</value>
     public double MaxOrderAmount { get; set; } = 0.1;
 
-    /// <summary>The most bitcoin held: a buy is reduced so the position stays within it, and blocked when it is reached.</summary>
+    /// <summary>The most bitcoin held: a buy is reduced so the position stays within it, and blocked when it is reached (0: never buy).</summary>
     /// <value>The default value is 1.</value>
     public double MaxPosition { get; set; } = 1;
 
@@ -126,7 +126,7 @@ public sealed class TradingOptions
         RequireAtLeastMinimum(nameof(BuyAmount), BuyAmount);
         RequireAtLeastMinimum(nameof(SellAmount), SellAmount);
         RequireAtLeastMinimum(nameof(MaxOrderAmount), MaxOrderAmount);
-        RequireAtLeastMinimum(nameof(MaxPosition), MaxPosition);
+        RequireNonNegative(nameof(MaxPosition), MaxPosition);
         RequireNonNegative(nameof(MinEuroKept), MinEuroKept);
         RequireNonNegative(nameof(StartingEuro), StartingEuro);
         RequireNonNegative(nameof(StartingBitcoin), StartingBitcoin);
