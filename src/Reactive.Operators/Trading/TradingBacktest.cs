@@ -70,13 +70,13 @@ public readonly record struct TradingInput
 /// <param name="Buys">Buy orders.</param>
 /// <param name="Sells">Sell orders.</param>
 /// <param name="Skipped">Signals a limit or gate skipped.</param>
-/// <param name="StartingEuro">The euro at the start.</param>
-/// <param name="StartingBitcoin">The bitcoin at the start.</param>
+/// <param name="StartingEuro">The euro at the start (of a resumed run: at the restart).</param>
+/// <param name="StartingBitcoin">The bitcoin at the start (of a resumed run: at the restart).</param>
 /// <param name="FinalEuro">The euro at the end.</param>
 /// <param name="FinalBitcoin">The bitcoin at the end.</param>
 /// <param name="FirstRate">The first rate.</param>
 /// <param name="LastRate">The last rate.</param>
-/// <param name="StartingValue">Starting euro + starting bitcoin × first rate.</param>
+/// <param name="StartingValue">Starting euro + starting bitcoin × first rate (for a resumed run, not the account's original starting value).</param>
 /// <param name="FinalValue">Final euro + final bitcoin × last rate.</param>
 /// <param name="ProfitAndLoss">Final value − starting value.</param>
 /// <param name="BuyAndHoldValue">
@@ -111,6 +111,8 @@ public sealed record TradingReport(
     /// <summary>
     /// The report of the steps of one run of <see cref="TradingRule.Trade"/> with <paramref name="options"/>. It is computed
     /// from the steps' rates and decisions, not from their paper accounts' running figures, so it can be compared with them.
+    /// A run resumed from a saved <see cref="TradingOptions.State"/> is reported from the balances it resumed with, over
+    /// its own steps.
     /// </summary>
     /// <param name="steps">The steps, in order.</param>
     /// <param name="options">The options of the run (starting balances and fee rate).</param>
@@ -121,7 +123,8 @@ public sealed record TradingReport(
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(options);
         int rates = 0, buys = 0, sells = 0, skipped = 0;
-        double euro = options.StartingEuro, bitcoin = options.StartingBitcoin, fees = 0;
+        var (startEuro, startBitcoin) = options.State?.Initial is { } state ? (state.Euro, state.Bitcoin) : (options.StartingEuro, options.StartingBitcoin);
+        double euro = startEuro, bitcoin = startBitcoin, fees = 0;
         double first = 0, last = 0, start = 0, peak = 0, maxDrawdown = 0, maxFraction = 0;
         foreach (var step in steps)
         {
@@ -166,19 +169,19 @@ public sealed record TradingReport(
 
         if (rates == 0)
         {
-            return new TradingReport(0, 0, 0, 0, 0, options.StartingEuro, options.StartingBitcoin, euro, bitcoin, null, null, null, null, null, null, null, 0, 0, 0);
+            return new TradingReport(0, 0, 0, 0, 0, startEuro, startBitcoin, euro, bitcoin, null, null, null, null, null, null, null, 0, 0, 0);
         }
 
         var final = euro + (bitcoin * last);
-        var hold = (options.StartingBitcoin + (options.StartingEuro / (first * (1 + options.FeeRate)))) * last;
+        var hold = (startBitcoin + (startEuro / (first * (1 + options.FeeRate)))) * last;
         return new TradingReport(
             rates,
             buys + sells,
             buys,
             sells,
             skipped,
-            options.StartingEuro,
-            options.StartingBitcoin,
+            startEuro,
+            startBitcoin,
             euro,
             bitcoin,
             first,
@@ -239,41 +242,22 @@ public static class TradingBacktest
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
-        using var rates = new Subject<RateTick>();
-        using var averages = new Subject<WindowAverage>();
-        using var anomalies = new Subject<AnomalySignal>();
-        using var spreads = new Subject<SpreadSignal>();
+        using var feed = new TradingFeed();
         var steps = new List<TradingStep>();
         var rejected = new List<Rejected<RateTick>>();
         Exception? error = null;
-        var trade = rates.Trade(averages, options, anomalies, spreads, new Collector<Rejected<RateTick>>(rejected));
-        using (trade.Subscribe(steps.Add, e => error = e))
+        using (feed.Trade(options, new Collector<Rejected<RateTick>>(rejected)).Subscribe(steps.Add, e => error = e))
         {
             foreach (var input in inputs)
             {
-                switch (input.Kind)
-                {
-                    case TradingInputKind.Rate:
-                        rates.OnNext(input.Rate);
-                        break;
-                    case TradingInputKind.Average:
-                        averages.OnNext(input.Average);
-                        break;
-                    case TradingInputKind.Anomaly:
-                        anomalies.OnNext(input.Anomaly);
-                        break;
-                    default:
-                        spreads.OnNext(input.Spread);
-                        break;
-                }
-
+                feed.Push(input);
                 if (error is not null)
                 {
                     break;
                 }
             }
 
-            rates.OnCompleted();
+            feed.Rates.OnCompleted();
         }
 
         if (error is not null)
@@ -296,5 +280,49 @@ public static class TradingBacktest
         public void OnCompleted()
         {
         }
+    }
+}
+
+/// <summary>The rule's four inputs as subjects, fed one recorded input at a time (the backtest; tests that save state mid-run).</summary>
+internal sealed class TradingFeed : IDisposable
+{
+    public Subject<RateTick> Rates { get; } = new();
+
+    public Subject<WindowAverage> Averages { get; } = new();
+
+    public Subject<AnomalySignal> Anomalies { get; } = new();
+
+    public Subject<SpreadSignal> Spreads { get; } = new();
+
+    /// <summary>The rule over the four subjects.</summary>
+    public IObservable<TradingStep> Trade(TradingOptions options, IObserver<Rejected<RateTick>>? rejected = null) =>
+        Rates.Trade(Averages, options, Anomalies, Spreads, rejected);
+
+    /// <summary>Sends an input to its subject.</summary>
+    public void Push(TradingInput input)
+    {
+        switch (input.Kind)
+        {
+            case TradingInputKind.Rate:
+                Rates.OnNext(input.Rate);
+                break;
+            case TradingInputKind.Average:
+                Averages.OnNext(input.Average);
+                break;
+            case TradingInputKind.Anomaly:
+                Anomalies.OnNext(input.Anomaly);
+                break;
+            default:
+                Spreads.OnNext(input.Spread);
+                break;
+        }
+    }
+
+    public void Dispose()
+    {
+        Rates.Dispose();
+        Averages.Dispose();
+        Anomalies.Dispose();
+        Spreads.Dispose();
     }
 }

@@ -54,6 +54,53 @@ internal sealed class TradingBook
         _unit = (double)(1m / _scale);
     }
 
+    /// <summary>A snapshot of the book and of <paramref name="context"/>, sharing nothing with the book.</summary>
+    /// <param name="context">The newest average and gate signals, as the rule holds them now.</param>
+    public TradingState Save(TradingContext context) => new(
+        TradingState.CurrentVersion,
+        _options.RuleName,
+        _options.Currency,
+        _euro,
+        _bitcoin,
+        _fees,
+        _orders,
+        _started ? _startingValue : null,
+        _peak,
+        _maxDrawdown,
+        _started ? _newestRate : null,
+        _lastOrder,
+        [.. _recentOrders],
+        _skipTime,
+        _skippedBuys,
+        _skippedSells,
+        context.Average,
+        context.Anomaly,
+        context.Spread);
+
+    /// <summary>Loads a snapshot (validated by <see cref="TradingOptions.Validate"/>) into a new book, before its first rate.</summary>
+    public void Load(TradingState state)
+    {
+        _euro = state.Euro;
+        _bitcoin = state.Bitcoin;
+        _fees = state.FeesPaid;
+        _orders = state.Orders;
+        _started = state.StartingValue is not null;
+        _startingValue = state.StartingValue ?? 0;
+        _peak = state.PeakValue;
+        _maxDrawdown = state.MaxDrawdown;
+        _newestRate = state.NewestRateTicks ?? long.MinValue;
+        _lastOrder = state.LastOrderTicks;
+        _recentOrders.Clear();
+        foreach (var ticks in state.RecentOrderTicks)
+        {
+            _recentOrders.Enqueue(ticks);
+        }
+
+        _skipTime = state.SkippedTicks;
+        _skippedBuys = state.SkippedBuys;
+        _skippedSells = state.SkippedSells;
+    }
+
     /// <summary>
     /// Takes one rate: fires the signal against the context's average, checks the limits, books an order in the paper
     /// account, and marks the account to market at the rate. A rate it turns away changes nothing.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Reactive.Operators.EventTime;
 
 namespace Reactive.Operators.Trading;
 
@@ -93,6 +94,15 @@ public sealed class TradingOptions
     /// <value>The default value is 0.</value>
     public double FeeRate { get; set; }
 
+    /// <summary>
+    /// The state handle: the subscription starts from its <see cref="StateHandle{TSnapshot}.Initial"/> state (saved by an
+    /// earlier run, with the same <see cref="RuleName"/> and <see cref="Currency"/>) instead of the starting balances, and
+    /// <see cref="StateHandle{TSnapshot}.Save"/> snapshots it between rates, on the thread that feeds them. Null: start
+    /// from the starting balances, no snapshots.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public StateHandle<TradingState>? State { get; set; }
+
     /// <summary>Throws when an option, or a combination of options, is one the rule cannot run with, naming it.</summary>
     /// <exception cref="OptionValidationException">An option is invalid; <see cref="OptionValidationException.OptionName"/> names it.</exception>
     public void Validate()
@@ -159,6 +169,24 @@ public sealed class TradingOptions
         if (!(FeeRate >= 0 && FeeRate < 1))
         {
             throw Invalid(nameof(FeeRate), $"TradingOptions.FeeRate must be a fraction at least 0 and less than 1 (it is {FeeRate}).");
+        }
+
+        if (State?.Initial is { } state)
+        {
+            if (state.Version != TradingState.CurrentVersion)
+            {
+                throw Invalid(nameof(State), $"TradingOptions.State is of version {state.Version}; this rule reads version {TradingState.CurrentVersion}.");
+            }
+
+            if (!string.Equals(state.RuleName, RuleName, StringComparison.Ordinal) || !string.Equals(state.Currency, Currency, StringComparison.Ordinal))
+            {
+                throw Invalid(nameof(State), $"TradingOptions.State was saved by the rule '{state.RuleName}' on {state.Currency}, not '{RuleName}' on {Currency}: restore it with the rule it was saved with.");
+            }
+
+            if (state.RecentOrderTicks is null)
+            {
+                throw Invalid(nameof(State), $"TradingOptions.State has no RecentOrderTicks list.");
+            }
         }
     }
 

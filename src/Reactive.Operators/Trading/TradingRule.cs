@@ -20,6 +20,8 @@ public static class TradingRule
     /// and signals are in force from their arrival, so their order against the rates matters, as in a live run. Rates of
     /// other currencies, and averages that are not positive finite numbers, are ignored. The steps end when the rates
     /// end; an error of any input ends them with it.</para>
+    /// <para>With <see cref="TradingOptions.State"/>, the subscription starts from a saved <see cref="TradingState"/> and can
+    /// be snapshotted between rates, so a restart keeps the account, the cooldown, the hourly count and the gates.</para>
     /// </remarks>
     /// <param name="rates">The rates, in event-time order.</param>
     /// <param name="averages">The window averages (the bitcoin pipeline's results).</param>
@@ -48,25 +50,23 @@ public static class TradingRule
         var o = options.Snapshot();
         var currency = o.Currency;
 
-        // StartWith makes each gate present from the start (nothing seen yet), so the first rate is not waiting for them.
-        var average = averages
-            .Where(a => string.Equals(a.Currency, currency, StringComparison.Ordinal) && a.Average > 0 && double.IsFinite(a.Average))
-            .Scan((WindowAverage?)null, static (held, next) => held is { } h && IsOlder(next, h) ? h : next)
-            .StartWith((WindowAverage?)null);
-        var anomaly = (anomalies ?? Observable.Never<AnomalySignal>())
-            .Scan((AnomalySignal?)null, static (held, next) => held is { } h && next.TimestampTicks < h.TimestampTicks ? h : next)
-            .StartWith((AnomalySignal?)null);
-        var spread = (spreads ?? Observable.Never<SpreadSignal>())
-            .Select(static s => (SpreadSignal?)s)
-            .StartWith((SpreadSignal?)null);
-        var context = Observable.CombineLatest(average, anomaly, spread, static (a, n, s) => new TradingContext(a, n, s));
-
         return Observable.Defer(() =>
         {
             var book = new TradingBook(o);
+            var context = default(TradingContext);
+            if (o.State?.Initial is { } initial)
+            {
+                book.Load(initial);
+                context = new TradingContext(initial.Average, initial.Anomaly, initial.Spread);
+            }
+
+            // The context the book would see now, for a snapshot taken between rates.
+            var latest = context;
+            Func<TradingState> save = () => book.Save(latest);
+            o.State?.Attach(save);
             return rates
                 .Where(r => string.Equals(r.Currency, currency, StringComparison.Ordinal))
-                .WithLatestFrom(context, static (rate, ctx) => (rate, ctx))
+                .WithLatestFrom(Context(averages, anomalies, spreads, currency, context).Do(c => latest = c), static (rate, ctx) => (rate, ctx))
                 .Select(x =>
                 {
                     // Select sends what this throws (the rejected observer's exceptions) down as OnError.
@@ -79,7 +79,8 @@ public static class TradingRule
                     return step;
                 })
                 .Where(static s => s is not null)
-                .Select(static s => s!);
+                .Select(static s => s!)
+                .Finally(() => o.State?.Detach(save));
         });
     }
 
@@ -99,6 +100,28 @@ public static class TradingRule
     /// <exception cref="ArgumentNullException"><paramref name="steps"/> is null.</exception>
     public static IObservable<OrderDecision> Orders(this IObservable<TradingStep> steps) =>
         steps.Decisions().Where(static d => d.IsOrder);
+
+    // The newest average (of the currency, a positive finite number), anomaly and spread, combined; each starts as it
+    // was saved (or as none seen), so the first rate does not wait for them.
+    private static IObservable<TradingContext> Context(
+        IObservable<WindowAverage> averages,
+        IObservable<AnomalySignal>? anomalies,
+        IObservable<SpreadSignal>? spreads,
+        string currency,
+        TradingContext initial)
+    {
+        var average = averages
+            .Where(a => string.Equals(a.Currency, currency, StringComparison.Ordinal) && a.Average > 0 && double.IsFinite(a.Average))
+            .Scan(initial.Average, static (held, next) => held is { } h && IsOlder(next, h) ? h : next)
+            .StartWith(initial.Average);
+        var anomaly = (anomalies ?? Observable.Never<AnomalySignal>())
+            .Scan(initial.Anomaly, static (held, next) => held is { } h && next.TimestampTicks < h.TimestampTicks ? h : next)
+            .StartWith(initial.Anomaly);
+        var spread = (spreads ?? Observable.Never<SpreadSignal>())
+            .Select(static s => (SpreadSignal?)s)
+            .StartWith(initial.Spread);
+        return Observable.CombineLatest(average, anomaly, spread, static (a, n, s) => new TradingContext(a, n, s));
+    }
 
     // An average is older when its window ends earlier (or ends together and starts earlier).
     private static bool IsOlder(WindowAverage a, WindowAverage b) =>

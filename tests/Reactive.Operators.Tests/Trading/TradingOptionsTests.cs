@@ -75,6 +75,7 @@ public sealed class TradingOptionsTests
         Assert.Equal(10_000, o.StartingEuro);
         Assert.Equal(0, o.StartingBitcoin);
         Assert.Equal(0, o.FeeRate);
+        Assert.Null(o.State);
     }
 
     [Fact]

@@ -214,7 +214,7 @@ public sealed class TradingReferenceTests
         return double.Parse(cut, CultureInfo.InvariantCulture);
     }
 
-    private static TradingOptions RandomOptions(Random random)
+    internal static TradingOptions RandomOptions(Random random)
     {
         T Pick<T>(params T[] values) => values[random.Next(values.Length)];
         var decimals = Pick(8, 4, 2);
@@ -241,7 +241,7 @@ public sealed class TradingReferenceTests
 
     // A random walk of rates around 100 with averages, anomalies and spreads in between, and now and then a bad rate, a
     // rate out of order, a rate or an average of another currency, an older window, an anomaly from ahead.
-    private static List<TradingInput> RandomInputs(Random random, int count)
+    internal static List<TradingInput> RandomInputs(Random random, int count)
     {
         var inputs = new List<TradingInput>();
         var minute = 0.0;
