@@ -1,0 +1,3 @@
+using Reactive.WalletSimulator;
+
+return await SimulatorHost.RunAsync(args, Console.Error).ConfigureAwait(false);
