@@ -19,7 +19,7 @@ internal static class SimulatorServices
 {
     public static IServiceCollection AddWalletSimulator(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.Section)).ValidateOnStart();
+        services.AddOptions<SimulatorOptions>().Configure(o => Bind(configuration.GetSection(SimulatorOptions.Section), o)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Options(sp) is var o ? new WalletStore(o.StatePath, o.Users) : null!);
@@ -47,6 +47,22 @@ internal static class SimulatorServices
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Binds the section, refusing keys no option has (a misspelt fault rate must not leave faults off silently); a
+    /// value that does not convert or an unknown key is a configuration error like any other, naming the key.
+    /// </summary>
+    private static void Bind(IConfigurationSection section, SimulatorOptions options)
+    {
+        try
+        {
+            section.Bind(options, b => b.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new OptionsValidationException(SimulatorOptions.Section, typeof(SimulatorOptions), [ex.Message]);
+        }
     }
 
     private static SimulatorOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
