@@ -100,4 +100,18 @@ public sealed class ContractTests
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.BuyAsync(Alice, AliceKey, "0.1")).Status);
     }
+
+    [Theory]
+    [InlineData("evil.example", HttpStatusCode.BadRequest)]
+    [InlineData("localhost", HttpStatusCode.OK)]
+    public async Task HostHeader_OnlyLoopbackNamesByDefault(string host, HttpStatusCode status)
+    {
+        await using var server = await StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/info/?user_id=alice");
+        request.Headers.Host = host;
+
+        using var response = await server.Client.SendAsync(request);
+
+        Assert.Equal(status, response.StatusCode);
+    }
 }
