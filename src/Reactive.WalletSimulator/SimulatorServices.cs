@@ -22,13 +22,17 @@ internal static class SimulatorServices
         services.AddOptions<SimulatorOptions>().Configure(o => Bind(configuration.GetSection(SimulatorOptions.Section), o)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => Options(sp) is var o ? new WalletStore(o.StatePath, o.Users) : null!);
+        services.AddSingleton(sp =>
+        {
+            var o = Options(sp);
+            return new WalletStore(o.StatePath, o.Users);
+        });
         services.AddSingleton(sp => new AccessKeys(Options(sp).Users));
         services.AddSingleton<PriceFeed>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<WalletService>();
         services.AddHostedService<SimulatorStartup>();
-        services.PostConfigure<LoggerFilterOptions>(HoldHostingRequestLog);
+        services.PostConfigure<LoggerFilterOptions>(HoldUrlLogs);
         return services;
     }
 
@@ -68,15 +72,24 @@ internal static class SimulatorServices
     private static SimulatorOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
 
     /// <summary>
-    /// ASP.NET Core's request log writes every URL whole, the <c>access_key</c> of the query string with it. Held at
-    /// Warning for every provider, whatever the configuration says: a rule naming the exact category, added last, wins
-    /// over any broader or earlier rule of the same provider.
+    /// The log categories that quote a request's URL whole, the <c>access_key</c> of the query string with it:
+    /// ASP.NET Core's request log ("Request starting GET http://…") and Kestrel's log of a request line it refuses
+    /// ("Invalid request line: '…'"). The simulator's own request line (<see cref="RequestLog"/>) stands in for them.
     /// </summary>
-    private static void HoldHostingRequestLog(LoggerFilterOptions options)
+    internal static readonly string[] HeldCategories = [RequestLog.HostingCategory, "Microsoft.AspNetCore.Server.Kestrel.BadRequests"];
+
+    /// <summary>
+    /// Holds <see cref="HeldCategories"/> at Warning for every provider, whatever the configuration says: a rule naming
+    /// the exact category, added last, wins over any broader or earlier rule of the same provider.
+    /// </summary>
+    private static void HoldUrlLogs(LoggerFilterOptions options)
     {
         foreach (var provider in options.Rules.Select(r => r.ProviderName).Append(null).Distinct().ToList())
         {
-            options.Rules.Add(new LoggerFilterRule(provider, RequestLog.HostingCategory, LogLevel.Warning, null));
+            foreach (var category in HeldCategories)
+            {
+                options.Rules.Add(new LoggerFilterRule(provider, category, LogLevel.Warning, null));
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ using Reactive.WalletSimulator.Wallet;
 namespace Reactive.WalletSimulator.Configuration;
 
 /// <summary>The simulator's configuration: the section <c>Simulator</c> of appsettings.json, the environment and the command line.</summary>
-public sealed class SimulatorOptions
+internal sealed class SimulatorOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Simulator";
@@ -33,7 +33,7 @@ public sealed class SimulatorOptions
 }
 
 /// <summary>Options of the admin endpoints.</summary>
-public sealed class AdminOptions
+internal sealed class AdminOptions
 {
     /// <summary>
     /// Whether <c>/admin/price</c>, <c>/admin/faults</c> and <c>/admin/audit</c> are served. They take no key: enable them

@@ -5,7 +5,7 @@ namespace Reactive.WalletSimulator.Faults;
 /// from a random generator seeded with <see cref="Seed"/>, so a sequence of requests meets the same faults in every run.
 /// The rates are shares of requests and add up to at most 1.
 /// </summary>
-public sealed class FaultOptions
+internal sealed class FaultOptions
 {
     /// <summary>The share of requests answered 500 without executing anything.</summary>
     /// <value>The default value is 0.</value>

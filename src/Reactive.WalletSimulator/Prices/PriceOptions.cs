@@ -3,7 +3,7 @@ using Reactive.Sources.Generators;
 namespace Reactive.WalletSimulator.Prices;
 
 /// <summary>Where the bitcoin price (euro per bitcoin) comes from (<c>Simulator:Price</c>).</summary>
-public sealed class PriceOptions
+internal sealed class PriceOptions
 {
     /// <summary>The feed: <c>fixed</c> (<see cref="Euro"/>), <c>file</c> (<see cref="File"/>) or <c>generator</c> (<see cref="Generator"/>).</summary>
     /// <value>The default value is <see cref="PriceKind.Generator"/>.</value>
@@ -30,7 +30,7 @@ public sealed class PriceOptions
 }
 
 /// <summary>The price feeds.</summary>
-public enum PriceKind
+internal enum PriceKind
 {
     /// <summary>One configured price.</summary>
     Fixed,

@@ -1,7 +1,7 @@
 namespace Reactive.WalletSimulator.Wallet;
 
 /// <summary>One user of the simulator (<c>Simulator:Users:ID</c>).</summary>
-public sealed class WalletUserOptions
+internal sealed class WalletUserOptions
 {
     /// <summary>The user's access key, required with every buy and sell. Never logged nor answered.</summary>
     /// <value>There is no default: a user without a key is a configuration error.</value>
