@@ -1,3 +1,3 @@
-using Reactive.WalletSimulator;
+using Reactive.WalletSimulator.Hosting;
 
 return await SimulatorHost.RunAsync(args, Console.Error).ConfigureAwait(false);

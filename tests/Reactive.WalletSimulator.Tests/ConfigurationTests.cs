@@ -1,3 +1,5 @@
+using Reactive.WalletSimulator.Hosting;
+
 namespace Reactive.WalletSimulator.Tests;
 
 /// <summary>A bad configuration stops the simulator before it serves anything, with a message naming each bad key.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Reactive.WalletSimulator.Hosting;
 using Reactive.WalletSimulator.Http;
 using static Reactive.WalletSimulator.Tests.SimulatorServer;
 

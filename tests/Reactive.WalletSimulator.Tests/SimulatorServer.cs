@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Reactive.WalletSimulator.Hosting;
 
 namespace Reactive.WalletSimulator.Tests;
 

@@ -1,6 +1,5 @@
 using Reactive.WalletSimulator.Faults;
 using Reactive.WalletSimulator.Prices;
-using Reactive.WalletSimulator.Wallet;
 
 namespace Reactive.WalletSimulator.Configuration;
 

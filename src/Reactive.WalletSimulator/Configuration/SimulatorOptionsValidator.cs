@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using Reactive.WalletSimulator.Money;
 using Reactive.WalletSimulator.Prices;
-using Reactive.WalletSimulator.Wallet;
 
 namespace Reactive.WalletSimulator.Configuration;
 

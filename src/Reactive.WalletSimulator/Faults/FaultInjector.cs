@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Reactive.WalletSimulator.Configuration;
-
 namespace Reactive.WalletSimulator.Faults;
 
 /// <summary>What a buy or sell request meets.</summary>
@@ -29,10 +26,10 @@ internal sealed class FaultInjector
     private FaultOptions _options;
     private Random _random;
 
-    public FaultInjector(IOptions<SimulatorOptions> options)
+    public FaultInjector(FaultOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = Copy(options.Value.Faults);
+        _options = Copy(options);
         _random = new Random(_options.Seed);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Reactive.WalletSimulator.Faults;
+using Reactive.WalletSimulator.Money;
 using Reactive.WalletSimulator.Prices;
 using Reactive.WalletSimulator.Wallet;
 

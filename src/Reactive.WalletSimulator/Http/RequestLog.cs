@@ -6,7 +6,7 @@ namespace Reactive.WalletSimulator.Http;
 /// <summary>
 /// One line per request with the access key redacted. It replaces ASP.NET Core's own request log
 /// (<c>Microsoft.AspNetCore.Hosting.Diagnostics</c>), which writes whole URLs and is held at Warning
-/// (<see cref="SimulatorServices.HeldCategories"/>).
+/// (<see cref="Hosting.SimulatorServices.HeldCategories"/>).
 /// </summary>
 internal sealed class RequestLog(RequestDelegate next, ILogger<RequestLog> logger, TimeProvider time)
 {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Reactive.WalletSimulator.Money;
 using Reactive.WalletSimulator.Wallet;
 
 namespace Reactive.WalletSimulator.Http;

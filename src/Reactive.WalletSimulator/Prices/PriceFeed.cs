@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Reactive.Sources.Generators;
-using Reactive.WalletSimulator.Configuration;
 
 namespace Reactive.WalletSimulator.Prices;
 
@@ -16,10 +14,10 @@ internal sealed class PriceFeed
     private readonly Lock _gate = new();
     private decimal? _override;
 
-    public PriceFeed(IOptions<SimulatorOptions> options, TimeProvider time)
+    public PriceFeed(PriceOptions price, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var price = options.Value.Price;
+        ArgumentNullException.ThrowIfNull(price);
+        ArgumentNullException.ThrowIfNull(time);
         _time = time;
         Kind = price.Kind;
         long skipped = 0;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Reactive.WalletSimulator.Money;
 
 namespace Reactive.WalletSimulator.Prices;
 
@@ -26,7 +27,7 @@ internal sealed class PriceTimeline
     public int Count => _prices.Length;
 
     /// <summary>One price, always.</summary>
-    public static PriceTimeline Fixed(decimal price) => new([0], [Wallet.Amounts.Normalize(price)], 0);
+    public static PriceTimeline Fixed(decimal price) => new([0], [Amounts.Normalize(price)], 0);
 
     /// <summary>
     /// The timeline of the course's JSON lines (<c>timestamp</c> and <c>euro_rate</c>), their timing divided by
@@ -58,7 +59,7 @@ internal sealed class PriceTimeline
             first ??= time;
             latest = time > latest ? time : latest;
             offsets.Add((long)((latest - first.Value).Ticks / speed));
-            prices.Add(Wallet.Amounts.Normalize(price));
+            prices.Add(Amounts.Normalize(price));
         }
 
         if (prices.Count == 0)

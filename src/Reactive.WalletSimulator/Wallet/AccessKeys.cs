@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Reactive.WalletSimulator.Configuration;
 
 namespace Reactive.WalletSimulator.Wallet;
 

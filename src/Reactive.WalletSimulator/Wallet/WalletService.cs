@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Reactive.WalletSimulator.Configuration;
 using Reactive.WalletSimulator.Faults;
+using Reactive.WalletSimulator.Money;
 using Reactive.WalletSimulator.Prices;
 
 namespace Reactive.WalletSimulator.Wallet;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
+using Reactive.WalletSimulator.Configuration;
+using Reactive.WalletSimulator.Money;
 
 namespace Reactive.WalletSimulator.Wallet;
 

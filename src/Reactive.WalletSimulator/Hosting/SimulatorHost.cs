@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
-namespace Reactive.WalletSimulator;
+namespace Reactive.WalletSimulator.Hosting;
 
 /// <summary>Builds and runs the simulator.</summary>
 internal static class SimulatorHost

@@ -12,7 +12,7 @@ using Reactive.WalletSimulator.Http;
 using Reactive.WalletSimulator.Prices;
 using Reactive.WalletSimulator.Wallet;
 
-namespace Reactive.WalletSimulator;
+namespace Reactive.WalletSimulator.Hosting;
 
 /// <summary>The simulator's services and its request pipeline.</summary>
 internal static class SimulatorServices
@@ -28,8 +28,8 @@ internal static class SimulatorServices
             return new WalletStore(o.StatePath, o.Users);
         });
         services.AddSingleton(sp => new AccessKeys(Options(sp).Users));
-        services.AddSingleton<PriceFeed>();
-        services.AddSingleton<FaultInjector>();
+        services.AddSingleton(sp => new PriceFeed(Options(sp).Price, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new FaultInjector(Options(sp).Faults));
         services.AddSingleton<WalletService>();
         services.AddHostedService<SimulatorStartup>();
         services.PostConfigure<LoggerFilterOptions>(HoldUrlLogs);

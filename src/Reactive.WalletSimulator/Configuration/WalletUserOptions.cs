@@ -1,4 +1,4 @@
-namespace Reactive.WalletSimulator.Wallet;
+namespace Reactive.WalletSimulator.Configuration;
 
 /// <summary>One user of the simulator (<c>Simulator:Users:ID</c>).</summary>
 internal sealed class WalletUserOptions

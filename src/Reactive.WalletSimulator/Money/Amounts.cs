@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Reactive.WalletSimulator.Wallet;
+namespace Reactive.WalletSimulator.Money;
 
 /// <summary>Amounts of bitcoin (8 decimals, a satoshi) and euro (cents): parsing, checking and writing them.</summary>
 internal static class Amounts
