@@ -1,0 +1,3 @@
+using Reactive.WalletSimulator.Hosting;
+
+return await SimulatorHost.RunAsync(args, Console.Error).ConfigureAwait(false);

@@ -1,0 +1,135 @@
+using System.Text;
+
+namespace Reactive.WalletSimulator.Tests;
+
+/// <summary>
+/// The repository's README.md, read by the tests that run what it shows (as tests/Reactive.Host.Tests reads it): the commands of a section's <c>sh</c> blocks
+/// (a command may go on over lines inside quotes; <c># comments</c> dropped) and its output blocks, as written.
+/// </summary>
+internal static class Readme
+{
+    /// <summary>The text of the section whose heading starts with <paramref name="heading"/>, up to the next heading of its level.</summary>
+    public static string Section(string heading)
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var start = text.IndexOf("\n" + heading, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"README.md has no section '{heading}'");
+        var level = heading[..(heading.IndexOf(' ', StringComparison.Ordinal) + 1)];
+        var end = text.IndexOf("\n" + level, start + heading.Length, StringComparison.Ordinal);
+        return end < 0 ? text[(start + 1)..] : text[(start + 1)..end];
+    }
+
+    /// <summary>The fenced blocks of <paramref name="section"/> in order: their language (empty for none) and text.</summary>
+    public static List<(string Language, string Text)> Blocks(string section)
+    {
+        var blocks = new List<(string, string)>();
+        var lines = section.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].StartsWith("```", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var language = lines[i][3..].Trim();
+            var body = new StringBuilder();
+            for (i++; i < lines.Length && !lines[i].StartsWith("```", StringComparison.Ordinal); i++)
+            {
+                body.Append(lines[i]).Append('\n');
+            }
+
+            blocks.Add((language, body.ToString()));
+        }
+
+        return blocks;
+    }
+
+    /// <summary>The commands of the <c>sh</c> blocks of <paramref name="section"/>, each as its words (quotes removed, as a shell reads them).</summary>
+    public static List<string[]> Commands(string section) =>
+        [.. Blocks(section).Where(b => b.Language == "sh").SelectMany(b => Words(b.Text))];
+
+    /// <summary>Splits shell text into commands of words: single and double quotes, a newline inside quotes kept, a <c>#</c> comment outside them dropped.</summary>
+    public static IEnumerable<string[]> Words(string text)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        var inWord = false;
+        char? quote = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quote is { } q)
+            {
+                if (c == q)
+                {
+                    quote = null;
+                }
+                else
+                {
+                    word.Append(c);
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    inWord = true;
+                    break;
+                case '#' when !inWord:
+                    while (i + 1 < text.Length && text[i + 1] != '\n')
+                    {
+                        i++;
+                    }
+
+                    break;
+                case ' ' or '\t' or '\n':
+                    if (inWord)
+                    {
+                        words.Add(word.ToString());
+                        word.Clear();
+                        inWord = false;
+                    }
+
+                    if (c == '\n' && words.Count > 0)
+                    {
+                        yield return [.. words];
+                        words.Clear();
+                    }
+
+                    break;
+                default:
+                    word.Append(c);
+                    inWord = true;
+                    break;
+            }
+        }
+
+        Assert.Null(quote);
+        if (inWord)
+        {
+            words.Add(word.ToString());
+        }
+
+        if (words.Count > 0)
+        {
+            yield return [.. words];
+        }
+    }
+
+    /// <summary>The folder of Reactive.slnx, above the test's binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Reactive.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Reactive.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
