@@ -51,9 +51,11 @@ internal static class KinesisEndToEnd
     /// from <c>earliest</c>, polled and batched faster than the defaults so that a test is short.
     /// </summary>
     public static string[] BitcoinPipeline(string name, KinesaliteServer server, string stream, params string[] extra) =>
+        ["--urls", "http://127.0.0.1:0", "--pipelines", name, .. PipelineKeys(name, server, stream), .. extra];
+
+    /// <summary>The keys of such a pipeline alone, for several side by side (each then with its own <paramref name="table"/>).</summary>
+    public static string[] PipelineKeys(string name, KinesaliteServer server, string stream, string? table = null) =>
     [
-        "--urls", "http://127.0.0.1:0",
-        "--pipelines", name,
         $"--Pipelines:{name}:Kind", "bitcoin",
         $"--Pipelines:{name}:Source:Kind", "kinesis",
         $"--Pipelines:{name}:Source:Stream", stream,
@@ -62,7 +64,7 @@ internal static class KinesisEndToEnd
         $"--Pipelines:{name}:Source:PollInterval", "200 milliseconds",
         $"--Pipelines:{name}:Source:ShardDiscoveryInterval", "1 second",
         $"--Pipelines:{name}:Options:Trigger", "500 milliseconds",
-        .. extra,
+        .. table is null ? [] : new[] { $"--Pipelines:{name}:Sinks:0:Kind", "table", $"--Pipelines:{name}:Sinks:0:Table", table },
     ];
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text;
+using System.Text.Json;
 using Reactive.Host.Tests.Kinds;
 using Reactive.Sources.Kinesis;
 using Reactive.Sources.Tests.Kinesis;
@@ -158,5 +159,34 @@ public sealed class KinesisPipelineTests(KinesaliteFixture kinesalite) : IClassF
 
         await AssertTableAsync(http, Expected([.. first, .. mistyped, .. later]));
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Delivery_LatestWithoutACheckpointAtMostOnceEarliestAtLeastOnce_WithACheckpointBothExactlyOnce()
+    {
+        var stream = StreamName("delivery");
+        await ProduceAsync(kinesalite.Server, stream, Lines(Rates(10, seed: 6, Start)), createShards: 1);
+        foreach (var checkpointed in new[] { false, true })
+        {
+            var work = ServiceProcess.NewWorkingDirectory();
+            string[] args =
+            [
+                "--urls", "http://127.0.0.1:0",
+                "--pipelines", "tip,all",
+                .. PipelineKeys("tip", kinesalite.Server, stream, "bitcoin_tip"),
+                "--Pipelines:tip:Source:StartingPosition", "latest",
+                .. PipelineKeys("all", kinesalite.Server, stream, "bitcoin_all"),
+                .. checkpointed ? new[] { "--Reactive:StateDirectory", Path.Combine(work, "state") } : [],
+            ];
+            await using var service = ServiceProcess.Start(work, Credentials(), args);
+            using var http = new HttpClient { BaseAddress = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60)) };
+
+            // Latest without a checkpoint skips, at a restart, what was put while the service was down.
+            var tip = await WaitForProgressAsync(http, "tip", p => p.GetProperty("delivery").ValueKind == JsonValueKind.String, "tip's source", service);
+            var all = await WaitForProgressAsync(http, "all", p => p.GetProperty("inputRows").GetInt64() == 10, "all's records", service);
+            Assert.Equal(checkpointed ? "exactly-once" : "at-most-once", tip.GetProperty("delivery").GetString());
+            Assert.Equal(checkpointed ? "exactly-once" : "at-least-once", all.GetProperty("delivery").GetString());
+            Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+        }
     }
 }

@@ -125,13 +125,7 @@ public sealed class KinesisSecretsTests(KinesaliteFixture kinesalite) : IClassFi
         AssertNoSecret(created.Stdout, created.Stderr, missing.Stdout, missing.Stderr, badRegion.Stdout, badRegion.Stderr);
     }
 
-    /// <summary>A <c>bitcoin</c> pipeline on the class's kinesalite, into its own table (several run side by side).</summary>
-    private string[] Pipeline(string name, string stream, string table) =>
-    [
-        .. BitcoinPipeline(name, kinesalite.Server, stream).Skip(4), // without --urls and --pipelines
-        $"--Pipelines:{name}:Sinks:0:Kind", "table",
-        $"--Pipelines:{name}:Sinks:0:Table", table,
-    ];
+    private string[] Pipeline(string name, string stream, string table) => PipelineKeys(name, kinesalite.Server, stream, table);
 
     private static async Task<(int Exit, string Stdout, string Stderr)> Run(Dictionary<string, string> environment, params string[] args)
     {
