@@ -44,7 +44,7 @@ public sealed record PipelineProgressView(
     /// <summary>The last batches' progress, oldest first (Spark's <c>recentProgress</c>).</summary>
     public IReadOnlyList<QueryProgress> RecentProgress { get; init; } = [];
 
-    /// <summary>Whether a restart loses nothing and repeats nothing: <c>exactly-once</c> (a replayable source with a checkpoint), <c>at-least-once</c> (replayable, no checkpoint) or <c>at-most-once</c> (a socket).</summary>
+    /// <summary>Whether a restart loses nothing and repeats nothing: <c>exactly-once</c> (a replayable source with a checkpoint), <c>at-least-once</c> (replayable, no checkpoint) or <c>at-most-once</c> (a socket, or a Kinesis stream read from <c>latest</c> without a checkpoint).</summary>
     public string? Delivery { get; init; }
 
     /// <summary>The checkpoint directory, or null.</summary>
@@ -99,6 +99,7 @@ public sealed record PipelineProgressView(
             {
                 false => "at-most-once",
                 true when p.Checkpoint is not null => "exactly-once",
+                true when p.SourceStartsAtTip => "at-most-once",
                 true => "at-least-once",
                 _ => null,
             },

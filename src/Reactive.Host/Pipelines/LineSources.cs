@@ -30,6 +30,8 @@ internal static class LineSources
         // A socket loses what it sent while the service was down; the others give it again: from a checkpoint
         // (replay, generator, directory), the files not yet done (directory without a checkpoint), or the start.
         ctx.Progress.SourceCanReplay = ctx.Definition.Source is not SocketSourceDefinition;
+        ctx.Progress.SourceStartsAtTip = ctx.Definition.Source is KinesisSourceDefinition k
+            && string.Equals(k.Options.StartingPosition.Trim(), KinesisStartingPositions.Latest, StringComparison.OrdinalIgnoreCase);
         IObservable<SourceLine> lines = ctx.Definition.Source switch
         {
             SampleSourceDefinition s => SampleTextSource.Create(s.Interval, ctx.Scheduler, s.Count)

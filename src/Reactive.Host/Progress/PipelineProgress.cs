@@ -221,6 +221,13 @@ public sealed class PipelineProgress
     /// <summary>Whether the source can give its input again after a restart; false: at-most-once (a socket).</summary>
     public bool? SourceCanReplay { get; set; }
 
+    /// <summary>
+    /// Whether the source, without a checkpoint, starts at the newest input rather than its first (a Kinesis stream read
+    /// from <c>latest</c>): a restart then skips what arrived while the pipeline was down, so without a checkpoint it is
+    /// at-most-once although the source could replay.
+    /// </summary>
+    public bool SourceStartsAtTip { get; set; }
+
     /// <summary>The checkpoint directory, when the pipeline has one.</summary>
     public string? Checkpoint { get; set; }
 

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Reactive.Sources.Kinesis;
 
-/// <summary>Where a shard's reading stands.</summary>
+/// <summary>Where a shard's reading stands; in JSON (progress pages) by its name, as a pipeline's state is.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<KinesisShardState>))]
 public enum KinesisShardState
 {
     /// <summary>Found; its reader has not started yet.</summary>

@@ -5,6 +5,7 @@ using Reactive.Host.Progress;
 using Reactive.Host.Sql;
 using Reactive.Host.Tables;
 using Reactive.Host.Tests.Metrics;
+using Reactive.Sources.Kinesis;
 
 namespace Reactive.Host.Tests.Http;
 
@@ -262,6 +263,7 @@ public sealed class ReactiveApiTests
         p.ObserveEventTime(new DateTimeOffset(2021, 3, 1, 12, 5, 0, TimeSpan.Zero).UtcTicks); // older: the newest stays
         server.DeadLetters.Add("bitcoin", "bad_json", "not JSON", "{oops", 7, "shard-0");
         p.AttachSink("bitcoin_window", () => new SinkCounters(3, 2, TimeSpan.FromMilliseconds(1.5)));
+        p.Shards = () => [new KinesisShardProgress("shardId-000000000000", null, null, KinesisShardState.Closed, "TrimHorizon", 7, 1, "4960", 0, 3, 0, 0, 0)];
 
         using var json = JsonDocument.Parse(await server.Client.GetStringAsync("/api/pipelines/bitcoin"));
         var root = json.RootElement;
@@ -276,6 +278,9 @@ public sealed class ReactiveApiTests
         Assert.Equal(3, root.GetProperty("queueLength").GetInt64());
         Assert.Equal(2, root.GetProperty("sinkDroppedRows").GetInt64());
         Assert.Equal(1.5, root.GetProperty("sinkWaitMs").GetDouble());
+        var shard = Assert.Single(root.GetProperty("shards").EnumerateArray());
+        Assert.Equal("Closed", shard.GetProperty("state").GetString()); // by name, as the pipeline's state
+        Assert.Equal(7, shard.GetProperty("recordsRead").GetInt64());
         using var missing = await server.Client.GetAsync("/api/pipelines/nope");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }

@@ -147,6 +147,31 @@ public sealed partial class KinesaliteServer : IAsyncDisposable, IDisposable
             arguments.AddRange(["--keys", Invariant(k)]);
         }
 
+        return await RunProducerAsync(arguments);
+    }
+
+    /// <summary>
+    /// Puts each non-empty line of <paramref name="inputFile"/> as one record (partition key <c>line-N</c>, N the line's
+    /// number in the file) with the independent node producer (<c>tests/kinesis/produce.js --input</c>), into a stream it
+    /// first creates when <paramref name="createShards"/> is given.
+    /// </summary>
+    /// <returns>What it wrote, in the file's order, with the shard and sequence number each record got.</returns>
+    public async Task<IReadOnlyList<ProducedRecord>> ProduceFileAsync(string stream, string inputFile, int? createShards = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentException.ThrowIfNullOrEmpty(inputFile);
+        NodeTools.EnsureInstalled("@aws-sdk/client-kinesis", "@smithy/node-http-handler");
+        List<string> arguments = ["--endpoint", Endpoint.ToString().TrimEnd('/'), "--stream", stream, "--input", inputFile];
+        if (createShards is { } shards)
+        {
+            arguments.AddRange(["--create", Invariant(shards)]);
+        }
+
+        return await RunProducerAsync(arguments);
+    }
+
+    private static async Task<IReadOnlyList<ProducedRecord>> RunProducerAsync(List<string> arguments)
+    {
         var result = await NodeTools.RunAsync(NodeTools.KinesisScript("produce.js"), arguments, TimeSpan.FromMinutes(2));
         if (result.ExitCode != 0)
         {
