@@ -8,6 +8,7 @@ using Reactive.Bench;
 // dotnet run -c Release --project bench/Reactive.Bench -- --check   (tiny sizes, a few seconds; smoke test)
 // dotnet run -c Release --project bench/Reactive.Bench -- --profile (stage-by-stage cost of the product pipelines)
 // dotnet run -c Release --project bench/Reactive.Bench -- --checkpoint [--checkpoint-dir DIR] (the aggregate with and without a checkpoint per batch)
+// dotnet run -c Release --project bench/Reactive.Bench -- --kinesis [--shards N] [--records N] [--reps N] (kinesalite read by KinesisLineSource vs the node AWS SDK; needs npm ci)
 // dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
 // dotnet run -c Release --project bench/Reactive.Bench -- --loop a|b|anomaly-a|anomaly-b (one case 60 times, for perf record)
 if (args.Length > 0 && args[0] == "--bdn")
@@ -16,14 +17,19 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir"];
+string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
         return 2;
     }
+}
+
+if (args.Contains("--kinesis"))
+{
+    return await KinesisBench.RunAsync((int)ArgValue(args, "--shards", 4), (int)ArgValue(args, "--records", 200_000), (int)ArgValue(args, "--reps", 3)) ? 0 : 1;
 }
 
 var check = args.Contains("--check");
