@@ -1,10 +1,9 @@
 using System.Text;
-using Reactive.Host.Tests.EndToEnd;
 
 namespace Reactive.Host.Tests;
 
 /// <summary>
-/// The repository's README.md, read by the tests that run what it shows: the commands of a section's <c>sh</c> blocks
+/// The repository's README.md (this file is also compiled into tests/Reactive.WalletSimulator.Tests), read by the tests that run what it shows: the commands of a section's <c>sh</c> blocks
 /// (a command may go on over lines inside quotes; <c># comments</c> dropped) and its output blocks, as written.
 /// </summary>
 internal static class Readme
@@ -12,7 +11,7 @@ internal static class Readme
     /// <summary>The text of the section whose heading starts with <paramref name="heading"/>, up to the next heading of its level.</summary>
     public static string Section(string heading)
     {
-        var text = File.ReadAllText(Path.Combine(DockerComposeTests.RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
         var start = text.IndexOf("\n" + heading, StringComparison.Ordinal);
         Assert.True(start >= 0, $"README.md has no section '{heading}'");
         var level = heading[..(heading.IndexOf(' ', StringComparison.Ordinal) + 1)];
@@ -23,7 +22,7 @@ internal static class Readme
     /// <summary>The README's opening, before its first <c>##</c> heading (the two commands, the defaults, the first queries).</summary>
     public static string Top()
     {
-        var text = File.ReadAllText(Path.Combine(DockerComposeTests.RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
         var end = text.IndexOf("\n## ", StringComparison.Ordinal);
         return end < 0 ? text : text[..end];
     }
@@ -138,5 +137,19 @@ internal static class Readme
         }
 
         return command.Length == run.Length ? [] : command[run.Length] == "--" ? command[(run.Length + 1)..] : null;
+    }
+
+    /// <summary>The folder of Reactive.slnx, above the test's binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Reactive.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Reactive.slnx not found above " + AppContext.BaseDirectory);
     }
 }

@@ -25,16 +25,5 @@ public sealed class DockerComposeTests
         Assert.Contains("5080", stdout, StringComparison.Ordinal);
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Reactive.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Reactive.slnx not found above " + AppContext.BaseDirectory);
-    }
+    internal static string RepositoryRoot() => Readme.RepositoryRoot();
 }
