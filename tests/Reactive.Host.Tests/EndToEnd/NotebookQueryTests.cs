@@ -28,7 +28,8 @@ public sealed class NotebookQueryTests
             "--Pipelines:btc:Options:WindowAlias", "time_window",
             "--Pipelines:btc:Options:Aggregates:0", "count",
             "--Pipelines:btc:Options:Aggregates:1", "avg(euro_rate) as window_avg_euro_rate",
-            "--Pipelines:btc:Options:Aggregates:2", "count(euro_rate)");
+            "--Pipelines:btc:Options:Aggregates:2", "count(euro_rate)",
+            "--Pipelines:btc:Options:Aggregates:3", "avg(euro_rate)");
         var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
         using var http = new HttpClient { BaseAddress = url };
 
@@ -47,7 +48,7 @@ public sealed class NotebookQueryTests
             BitcoinKindTests.Close(expected[start].Euro, row[2]);
         }
 
-        // The pipeline's last hour's average finds the aliased average by its function and field.
+        // The pipeline's last hour's average finds the average by its function and field, aliased or twice.
         Assert.Equal(JsonValueKind.Number, progress.GetProperty("lastHourAverage").GetProperty("euro_rate").ValueKind);
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
     }
