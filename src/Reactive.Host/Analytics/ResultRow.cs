@@ -23,6 +23,10 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
     /// <summary>The micro-batch that produced the row (Spark's <c>batchId</c>), for kinds that run in micro-batches; written first in JSON.</summary>
     public long? BatchId { get; init; }
 
+    /// <summary>The name of the window's JSON object (Spark's <c>window(…).alias(…)</c>).</summary>
+    /// <value>The default is <c>window</c>.</value>
+    public string WindowName { get; init; } = "window";
+
     public static readonly JsonWriterOptions JsonLineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     // "yyyy-MM-ddTHH:mm:ss.fffffffZ" is 28 chars; years past 9999 cannot occur in a DateTimeOffset.
@@ -78,7 +82,7 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
 
         if (WindowStart is { } start && WindowEnd is { } end)
         {
-            json.WriteStartObject("window");
+            json.WriteStartObject(WindowName);
             Span<char> text = stackalloc char[MaxTimeLength];
             json.WriteString("start", text[..FormatTime(start, text)]);
             json.WriteString("end", text[..FormatTime(end, text)]);

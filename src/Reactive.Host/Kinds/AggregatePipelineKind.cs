@@ -49,7 +49,15 @@ internal class AggregatePipelineOptions
     /// <value>The default is none.</value>
     public IReadOnlyList<string> GroupBy { get; set; } = [];
 
-    /// <summary>The aggregates (at least one), e.g. <c>count</c>, <c>avg(price)</c>.</summary>
+    /// <summary>
+    /// The name of the window column in the results (Spark's <c>window(…).alias(…)</c>): the JSON object
+    /// <c>{"time_window":{"start":…,"end":…}}</c>; a table keeps <c>window_start</c> and <c>window_end</c>, which SQL reaches as
+    /// <c>window.start</c> or <c>time_window.start</c>.
+    /// </summary>
+    /// <value>The default is <c>window</c>.</value>
+    public string WindowAlias { get; set; } = "window";
+
+    /// <summary>The aggregates (at least one), e.g. <c>count</c>, <c>avg(price)</c>, <c>avg(price) as avg_price</c>.</summary>
     public IReadOnlyList<AggregateSpec> Aggregates { get; set; } = [];
 
     /// <summary>The declared schema (Spark DDL), or null to read the fields the query names.</summary>
@@ -189,6 +197,7 @@ internal abstract class AggregateKind<TOptions> : PipelineKind<TOptions>
         .Text("TimeFormat", "time-format", (o, v) => o.TimeFormat = v)
         .Zone("TimeZone", "time-zone", (o, v) => o.TimeZone = v)
         .List("GroupBy", "group-by", t => ((string?)t, (string?)null), (o, v) => o.GroupBy = v)
+        .Text("WindowAlias", "window-alias", (o, v) => o.WindowAlias = v)
         .List("Aggregates", "agg", t => AggregateSpec.TryParse(t, out var spec, out var error) ? (spec, null) : ((AggregateSpec?)null, error), (o, v) => o.Aggregates = v)
         .Add("Schema", "schema", (s, n, o) =>
         {
@@ -236,6 +245,28 @@ internal abstract class AggregateKind<TOptions> : PipelineKind<TOptions>
             source.Error(Table.NameOf(nameof(options.Aggregates)), source is ArgSettingSource
                 ? "at least one aggregate is required, e.g. --agg count --agg \"avg(value)\""
                 : "at least one aggregate is required, e.g. [\"count\", \"avg(value)\"]");
+        }
+
+        if (!AggregateSpec.IsColumnName(options.WindowAlias))
+        {
+            source.Error(Table.NameOf(nameof(options.WindowAlias)), $"'{options.WindowAlias}' is not a column name (ASCII letters, digits and '_', not starting with a digit)");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { options.WindowAlias };
+        foreach (var key in options.GroupBy)
+        {
+            if (!names.Add(key))
+            {
+                source.Error(Table.NameOf(nameof(options.GroupBy)), $"the result would have two columns named '{key}'");
+            }
+        }
+
+        foreach (var spec in options.Aggregates)
+        {
+            if (!names.Add(spec.Name))
+            {
+                source.Error(Table.NameOf(nameof(options.Aggregates)), $"the result would have two columns named '{spec.Name}' ({spec}); give one an alias, e.g. \"{spec.SparkName} as other_name\"");
+            }
         }
 
         if (options.RowSchema(out var schemaError) is null)
@@ -383,6 +414,6 @@ internal abstract class AggregateKind<TOptions> : PipelineKind<TOptions>
             fields.Add(new(spec.Name, boxed));
         }
 
-        return new ResultRow("window", result.WindowStart, result.WindowEnd, fields);
+        return new ResultRow("window", result.WindowStart, result.WindowEnd, fields) { WindowName = options.WindowAlias };
     }
 }

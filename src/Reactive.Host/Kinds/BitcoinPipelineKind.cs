@@ -84,8 +84,9 @@ internal sealed class BitcoinPipelineKind : AggregateKind<BitcoinPipelineOptions
 
         var aggregates = update.Aggregates;
         var count = IndexOf(aggregates, AggregateKind.Count, string.Empty);
-        var fields = aggregates.Where(a => a.Kind == AggregateKind.Avg)
-            .Select(a => (a.Field, Avg: IndexOf(aggregates, AggregateKind.Avg, a.Field), Count: IndexOf(aggregates, AggregateKind.CountValue, a.Field)))
+        // A field averaged twice (avg(f) and avg(f) as name) is one field.
+        var fields = aggregates.Where(a => a.Kind == AggregateKind.Avg).Select(a => a.Field).Distinct(StringComparer.Ordinal)
+            .Select(f => (Field: f, Avg: IndexOf(aggregates, AggregateKind.Avg, f), Count: IndexOf(aggregates, AggregateKind.CountValue, f)))
             .Where(f => f.Count >= 0)
             .ToList();
         var to = update.Rows.Max(r => r.WindowStartTicks) + slide;

@@ -6,13 +6,13 @@ namespace Reactive.Operators.Windows;
 /// One aggregate column of a window result: its function, the field it reads and its column name as Spark
 /// prints it (<c>count</c>, <c>count(value)</c>, <c>avg(value)</c>, …, <c>twa(value)</c>).
 /// </summary>
-public sealed record AggregateSpec
+public sealed partial record AggregateSpec
 {
     private AggregateSpec(AggregateKind kind, string field, string name)
     {
         Kind = kind;
         Field = field;
-        Name = name;
+        SparkName = name;
     }
 
     /// <summary>The aggregate function.</summary>
@@ -21,8 +21,14 @@ public sealed record AggregateSpec
     /// <summary>The field the aggregate reads; empty for <see cref="AggregateKind.Count"/>.</summary>
     public string Field { get; }
 
-    /// <summary>The result column name, as Spark names it (for example <c>avg(value)</c>).</summary>
-    public string Name { get; }
+    /// <summary>The result column name: the alias when there is one, else as Spark names it (for example <c>avg(value)</c>).</summary>
+    public string Name => Alias ?? SparkName;
+
+    /// <summary>The column name Spark gives the aggregate without an alias (for example <c>avg(value)</c>).</summary>
+    public string SparkName { get; }
+
+    /// <summary>The column's alias (Spark's <c>.alias(…)</c>, written <c>avg(value) as name</c>), or null.</summary>
+    public string? Alias { get; private init; }
 
     /// <summary><c>count</c>: rows, nulls included.</summary>
     public static AggregateSpec Count { get; } = new(AggregateKind.Count, string.Empty, "count");
@@ -61,6 +67,31 @@ public sealed record AggregateSpec
         return TryParse(text, out var spec, out var error) ? spec : throw new FormatException(error);
     }
 
+    /// <summary>This aggregate with the column name <paramref name="alias"/> (Spark's <c>.alias(…)</c>).</summary>
+    /// <exception cref="ArgumentException">The alias is not a column name (see <see cref="IsColumnName"/>).</exception>
+    public AggregateSpec WithAlias(string alias) => IsColumnName(alias)
+        ? new AggregateSpec(Kind, Field, SparkName) { Alias = alias }
+        : throw new ArgumentException($"'{alias}' is not a column name (ASCII letters, digits and '_', not starting with a digit).", nameof(alias));
+
+    /// <summary>Whether <paramref name="name"/> is a column name an alias may take: ASCII letters, digits and '_', not starting with a digit.</summary>
+    public static bool IsColumnName(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || char.IsAsciiDigit(name[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Parses like <see cref="Parse"/>, returning false and a readable <paramref name="error"/> on failure.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out AggregateSpec? spec, [NotNullWhen(false)] out string? error)
     {
@@ -69,6 +100,26 @@ public sealed record AggregateSpec
         {
             error = "An aggregate is empty; expected for example 'count' or 'avg(value)'.";
             return false;
+        }
+
+        // "avg(f) as name" (case-insensitive "as"): Spark's avg(f).alias("name").
+        var aliased = AliasPattern().Match(text);
+        if (aliased.Success)
+        {
+            var alias = aliased.Groups["alias"].Value;
+            if (!IsColumnName(alias))
+            {
+                error = $"The alias '{alias}' in '{text}' is not a column name (ASCII letters, digits and '_', not starting with a digit).";
+                return false;
+            }
+
+            if (!TryParse(aliased.Groups["aggregate"].Value, out var plain, out error))
+            {
+                return false;
+            }
+
+            spec = new AggregateSpec(plain.Kind, plain.Field, plain.SparkName) { Alias = alias };
+            return true;
         }
 
         var s = text.AsSpan().Trim();
@@ -139,8 +190,11 @@ public sealed record AggregateSpec
         return true;
     }
 
-    /// <inheritdoc/>
-    public override string ToString() => Name;
+    /// <summary>The aggregate as it is written: <c>avg(value)</c>, or <c>avg(value) as name</c> with an alias.</summary>
+    public override string ToString() => Alias is null ? SparkName : $"{SparkName} as {Alias}";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?<aggregate>.*?)\s+as\s+(?<alias>\S*)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex AliasPattern();
 
     private static string FunctionName(AggregateKind kind) => kind switch
     {

@@ -21,16 +21,7 @@ public sealed class BitcoinPipelineTests
         var input = Path.Combine(work, "rates.jsonl");
         var feed = BitcoinFeed.Generate(4000, seed: 2021, junk: true);
         feed.WriteTo(input);
-        await using var service = ServiceProcess.Start(
-            work,
-            null,
-            "--urls", "http://127.0.0.1:0",
-            "--pipelines", "btc",
-            "--Pipelines:btc:Kind", "bitcoin",
-            "--Pipelines:btc:Source:Kind", "replay",
-            "--Pipelines:btc:Source:Path", input,
-            "--Pipelines:btc:Source:AsFastAsPossible", "true",
-            "--Pipelines:btc:MaxRowsPerBatch", "500");
+        await using var service = StartReplay(work, input, "--Pipelines:btc:MaxRowsPerBatch", "500");
         var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
         using var http = new HttpClient { BaseAddress = url };
 
@@ -84,6 +75,20 @@ public sealed class BitcoinPipelineTests
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
     }
 
+    /// <summary>The service with the pipeline <c>btc</c> of kind <c>bitcoin</c> replaying <paramref name="input"/> as fast as possible, with <paramref name="more"/> arguments.</summary>
+    internal static ServiceProcess StartReplay(string work, string input, params string[] more) => ServiceProcess.Start(
+        work,
+        null,
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--pipelines", "btc",
+            "--Pipelines:btc:Kind", "bitcoin",
+            "--Pipelines:btc:Source:Kind", "replay",
+            "--Pipelines:btc:Source:Path", input,
+            "--Pipelines:btc:Source:AsFastAsPossible", "true",
+            .. more,
+        ]);
+
     /// <summary>The README's last-hour query, as its command gives it to <c>reactive sql</c>.</summary>
     internal static string LastHourQuery() =>
         Assert.Single(Readme.Commands(Readme.Section(Section)).Select(Readme.ReactiveArguments).OfType<string[]>(), a => a is ["sql", var q] && q.Contains("WITH h AS", StringComparison.Ordinal))[1];
@@ -113,7 +118,7 @@ public sealed class BitcoinPipelineTests
     }
 
     /// <summary>The rows of <paramref name="sql"/> once it gives <paramref name="count"/> (tables are written by their own writer, a moment after the batch).</summary>
-    private static async Task<List<JsonElement>> WaitForRowsAsync(HttpClient http, string sql, int count)
+    internal static async Task<List<JsonElement>> WaitForRowsAsync(HttpClient http, string sql, int count)
     {
         List<JsonElement> rows = [];
         for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
@@ -131,7 +136,7 @@ public sealed class BitcoinPipelineTests
         throw new TimeoutException($"'{sql}' gave {rows.Count} rows, not {count}");
     }
 
-    private static async Task<List<string>> ColumnsAsync(HttpClient http, string sql)
+    internal static async Task<List<string>> ColumnsAsync(HttpClient http, string sql)
     {
         using var response = await http.PostAsJsonAsync("/api/sql", new { sql });
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();

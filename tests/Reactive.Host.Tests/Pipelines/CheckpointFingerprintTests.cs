@@ -79,6 +79,19 @@ public sealed class CheckpointFingerprintTests
     }
 
     [Fact]
+    public void Aliases_NameTheTablesColumns_ChangeIt()
+    {
+        var before = Fingerprint();
+        var aliased = Fingerprint(("Options:Aggregates", "avg(euro_rate) as window_avg_euro_rate"));
+
+        Assert.NotEqual(before, aliased);
+        Assert.Contains("avg(euro_rate) as window_avg_euro_rate", aliased, StringComparison.Ordinal);
+        Assert.NotEqual(aliased, Fingerprint(("Options:Aggregates", "max(euro_rate) as window_avg_euro_rate")));
+        Assert.NotEqual(aliased, Fingerprint(("Options:Aggregates", "avg(euro_rate) as other")));
+        Assert.NotEqual(before, Fingerprint(("Options:WindowAlias", "time_window")));
+    }
+
+    [Fact]
     public void DirectorySource_IdentifiedByItsFullPathAndPattern_NotByItsPace()
     {
         var watched = Directory.CreateTempSubdirectory("reactive-fingerprint-").FullName;

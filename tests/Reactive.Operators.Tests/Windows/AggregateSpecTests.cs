@@ -44,6 +44,47 @@ public sealed class AggregateSpecTests
         Assert.False(string.IsNullOrEmpty(error));
     }
 
+    [Theory]
+    [InlineData("avg(euro_rate) as window_avg_euro_rate", AggregateKind.Avg, "euro_rate", "window_avg_euro_rate")]
+    [InlineData("  AVG(euro_rate)   AS   window_avg_euro_rate  ", AggregateKind.Avg, "euro_rate", "window_avg_euro_rate")]
+    [InlineData("count As n", AggregateKind.Count, "", "n")]
+    [InlineData("count(*) as rows_2", AggregateKind.Count, "", "rows_2")]
+    [InlineData("mean(value) aS _m", AggregateKind.Avg, "value", "_m")]
+    public void Parse_Alias_ColumnNamedByTheAlias(string text, AggregateKind kind, string field, string name)
+    {
+        var spec = AggregateSpec.Parse(text);
+        Assert.Equal((kind, field, name), (spec.Kind, spec.Field, spec.Name));
+        Assert.Equal(name, spec.Alias);
+        Assert.Equal($"{spec.SparkName} as {name}", spec.ToString());
+        Assert.NotEqual(AggregateSpec.Parse(spec.SparkName), spec);
+        Assert.Equal(AggregateSpec.Parse(spec.SparkName).WithAlias(name), spec);
+    }
+
+    [Theory]
+    [InlineData("avg(value) as 2x", "2x")]
+    [InlineData("avg(value) as a-b", "a-b")]
+    [InlineData("avg(value) as a.b", "a.b")]
+    [InlineData("avg(value) as \"x\"", "\"x\"")]
+    [InlineData("avg(value) as é", "é")]
+    [InlineData("avg(value) as x y", "x y")]
+    public void Parse_InvalidAlias_ErrorNamesIt(string text, string alias)
+    {
+        Assert.False(AggregateSpec.TryParse(text, out _, out var error));
+        Assert.Contains(alias.Split(' ')[^1], error, StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => AggregateSpec.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("median(value) as m")]
+    [InlineData("as m")]
+    [InlineData("avg(value) as")]
+    public void Parse_AliasOfAnInvalidAggregate_Error(string text) =>
+        Assert.False(AggregateSpec.TryParse(text, out _, out _));
+
+    [Fact]
+    public void WithAlias_NotAColumnName_ArgumentException() =>
+        Assert.Throws<ArgumentException>(() => AggregateSpec.Count.WithAlias("a b"));
+
     [Fact]
     public void Of_Kind_SparkName()
     {
