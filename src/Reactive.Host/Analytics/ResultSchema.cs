@@ -37,7 +37,12 @@ internal sealed record ResultColumn(string Name, ResultType Type);
 /// the same window and keys replaces the earlier one in a table (the spread's provisional windows of an idle flush, then
 /// final); null: every row is added.
 /// </param>
-internal sealed record ResultSchema(string Kind, bool HasWindow, IReadOnlyList<ResultColumn> Columns, IReadOnlyList<string>? Keys = null);
+internal sealed record ResultSchema(string Kind, bool HasWindow, IReadOnlyList<ResultColumn> Columns, IReadOnlyList<string>? Keys = null)
+{
+    /// <summary>The name of the window's JSON object in file sinks (Spark's <c>window(…).alias(…)</c>); tables keep <c>window_start</c> and <c>window_end</c>.</summary>
+    /// <value>The default is <c>window</c>.</value>
+    public string WindowName { get; init; } = "window";
+}
 
 /// <summary>How sinks take a pipeline's results (Spark's output modes).</summary>
 internal enum ResultMode

@@ -27,7 +27,8 @@ public sealed class BatchFileSink : IDisposable
     /// <param name="columns">The value columns, in the order rows give their values.</param>
     /// <param name="hasWindow">Whether rows carry a window.</param>
     /// <param name="format">The line format.</param>
-    public BatchFileSink(string directory, string pipeline, IReadOnlyList<string> columns, bool hasWindow, FileSinkFormat format)
+    /// <param name="windowName">The window's JSON object name (Spark's <c>window(…).alias(…)</c>).</param>
+    public BatchFileSink(string directory, string pipeline, IReadOnlyList<string> columns, bool hasWindow, FileSinkFormat format, string windowName = "window")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentException.ThrowIfNullOrWhiteSpace(pipeline);
@@ -36,7 +37,7 @@ public sealed class BatchFileSink : IDisposable
             throw new ArgumentException($"'{pipeline}' cannot be a folder name.", nameof(pipeline));
         }
 
-        _formatter = new RowLineFormatter(columns, hasWindow, format);
+        _formatter = new RowLineFormatter(columns, hasWindow, format, windowName);
         Directory = Path.Combine(directory, pipeline);
         System.IO.Directory.CreateDirectory(Directory);
         foreach (var temp in System.IO.Directory.EnumerateFiles(Directory, PartPrefix + "*" + TempSuffix))

@@ -20,9 +20,10 @@ public sealed class FileSink : IDisposable
     /// <param name="maxFileBytes">The size at which a file is rolled.</param>
     /// <param name="rollInterval">The age at which a file is rolled; zero never.</param>
     /// <param name="timeProvider">The clock.</param>
-    public FileSink(string directory, string pipeline, IReadOnlyList<string> columns, bool hasWindow, FileSinkFormat format, long maxFileBytes, TimeSpan rollInterval, TimeProvider timeProvider)
+    /// <param name="windowName">The window's JSON object name (Spark's <c>window(…).alias(…)</c>).</param>
+    public FileSink(string directory, string pipeline, IReadOnlyList<string> columns, bool hasWindow, FileSinkFormat format, long maxFileBytes, TimeSpan rollInterval, TimeProvider timeProvider, string windowName = "window")
     {
-        _formatter = new RowLineFormatter(columns, hasWindow, format);
+        _formatter = new RowLineFormatter(columns, hasWindow, format, windowName);
         Writer = new RollingFileWriter(directory, pipeline, _formatter.Extension, maxFileBytes, rollInterval, timeProvider, _formatter.Header, quotedRecords: format == FileSinkFormat.Csv);
     }
 

@@ -14,10 +14,11 @@ public sealed class FileSinkFactory(IOptions<FileSinkOptions> options, TimeProvi
     /// <param name="columns">The value columns.</param>
     /// <param name="hasWindow">Whether rows carry a window.</param>
     /// <param name="format">The format; <see cref="FileSinkOptions.Format"/> when null.</param>
-    public FileSink Create(string pipeline, IReadOnlyList<string> columns, bool hasWindow = false, FileSinkFormat? format = null)
+    /// <param name="windowName">The window's JSON object name (Spark's <c>window(…).alias(…)</c>).</param>
+    public FileSink Create(string pipeline, IReadOnlyList<string> columns, bool hasWindow = false, FileSinkFormat? format = null, string windowName = "window")
     {
         var o = options.Value;
-        return new FileSink(o.Directory, pipeline, columns, hasWindow, format ?? o.Format, o.MaxFileBytes, o.RollInterval, timeProvider);
+        return new FileSink(o.Directory, pipeline, columns, hasWindow, format ?? o.Format, o.MaxFileBytes, o.RollInterval, timeProvider, windowName);
     }
 
     /// <summary>
@@ -29,10 +30,11 @@ public sealed class FileSinkFactory(IOptions<FileSinkOptions> options, TimeProvi
     /// <param name="columns">The value columns.</param>
     /// <param name="hasWindow">Whether rows carry a window.</param>
     /// <param name="format">The format; <see cref="FileSinkOptions.Format"/> when null.</param>
-    public BatchFileSink CreateBatchFiles(string pipeline, IReadOnlyList<string> columns, bool hasWindow = false, FileSinkFormat? format = null)
+    /// <param name="windowName">The window's JSON object name (Spark's <c>window(…).alias(…)</c>).</param>
+    public BatchFileSink CreateBatchFiles(string pipeline, IReadOnlyList<string> columns, bool hasWindow = false, FileSinkFormat? format = null, string windowName = "window")
     {
         var o = options.Value;
-        return new BatchFileSink(o.Directory, pipeline, columns, hasWindow, format ?? o.Format);
+        return new BatchFileSink(o.Directory, pipeline, columns, hasWindow, format ?? o.Format, windowName);
     }
 }
 

@@ -19,15 +19,18 @@ internal sealed class RowLineFormatter : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _json;
     private readonly JsonEncodedText[] _names;
+    private readonly JsonEncodedText _windowName;
     private readonly StringBuilder _csv = new();
 
     /// <summary>Creates the formatter.</summary>
     /// <param name="columns">The value columns, in the order rows give their values.</param>
     /// <param name="hasWindow">Whether rows carry a window.</param>
     /// <param name="format">The line format.</param>
-    public RowLineFormatter(IReadOnlyList<string> columns, bool hasWindow, FileSinkFormat format)
+    /// <param name="windowName">The window's JSON object name (Spark's <c>window(…).alias(…)</c>).</param>
+    public RowLineFormatter(IReadOnlyList<string> columns, bool hasWindow, FileSinkFormat format, string windowName = "window")
     {
         ArgumentNullException.ThrowIfNull(columns);
+        _windowName = JsonEncodedText.Encode(windowName, ResultRow.JsonLineOptions.Encoder);
         _columns = columns;
         _hasWindow = hasWindow;
         Format = format;
@@ -86,7 +89,7 @@ internal sealed class RowLineFormatter : IDisposable
         _json.WriteStartObject();
         if (_hasWindow)
         {
-            _json.WriteStartObject("window");
+            _json.WriteStartObject(_windowName);
             _json.WriteString("start", MemoryTable.FormatInstant(row.WindowStart!.Value));
             _json.WriteString("end", MemoryTable.FormatInstant(row.WindowEnd!.Value));
             _json.WriteEndObject();

@@ -294,7 +294,7 @@ internal abstract class AggregateKind<TOptions> : PipelineKind<TOptions>
             WindowOutputMode.Complete => ResultMode.Complete,
             _ => ResultMode.Append,
         };
-        return new ResultShape([new ResultSchema("window", true, columns)], mode, options.GroupBy);
+        return new ResultShape([new ResultSchema("window", true, columns) { WindowName = options.WindowAlias }], mode, options.GroupBy);
     }
 
     protected override IObservable<ResultBatch> Compose(IRecordSource input, TOptions options, ComposeContext context)

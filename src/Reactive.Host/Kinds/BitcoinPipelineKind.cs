@@ -9,12 +9,19 @@ namespace Reactive.Host.Kinds;
 /// The course's bitcoin pipeline's options: the generic aggregate's (<see cref="AggregatePipelineOptions"/>), every one
 /// settable, with the notebook's defaults: JSON lines read as <c>from_json</c> with the schema <see cref="SchemaText"/>
 /// (a mistyped rate is null, not a rejected row), the time <c>yyyy-MM-dd'T'HH:mm:ss</c> in UTC, 10-minute windows sliding
-/// by 5 minutes, complete mode, and per window the rows and, per currency, the average rate and the rates averaged.
+/// by 5 minutes, complete mode, and per window the rows and, per currency, the average rate and the rates averaged; the
+/// window named <c>time_window</c> and the euro average also named <c>window_avg_euro_rate</c>, as the notebook names them.
 /// </summary>
 internal sealed class BitcoinPipelineOptions : AggregatePipelineOptions
 {
     /// <summary>The feed's schema, as the notebook declares it.</summary>
     public const string SchemaText = "timestamp TIMESTAMP, euro_rate DOUBLE, usd_rate DOUBLE, gbp_rate DOUBLE";
+
+    /// <summary>The notebook's name of the window column (<c>window(…).alias('time_window')</c>).</summary>
+    public const string NotebookWindow = "time_window";
+
+    /// <summary>The notebook's name of the euro average (<c>avg(euro_rate).alias('window_avg_euro_rate')</c>).</summary>
+    public const string NotebookAverage = "window_avg_euro_rate";
 
     /// <summary>The currencies' fields.</summary>
     public static readonly IReadOnlyList<string> Rates = ["euro_rate", "usd_rate", "gbp_rate"];
@@ -28,12 +35,16 @@ internal sealed class BitcoinPipelineOptions : AggregatePipelineOptions
         MistypedFields = MistypedFieldHandling.Null;
 
         // count(f) beside avg(f): the weights that make an average over several windows exact when some rates are null.
+        // The notebook's own names last: window(…).alias('time_window') and avg(euro_rate).alias('window_avg_euro_rate'),
+        // so its query runs as written.
         Aggregates =
         [
             AggregateSpec.Count,
             .. Rates.Select(f => AggregateSpec.Of(AggregateKind.Avg, f)),
             .. Rates.Select(f => AggregateSpec.Of(AggregateKind.CountValue, f)),
+            AggregateSpec.Of(AggregateKind.Avg, "euro_rate").WithAlias(NotebookAverage),
         ];
+        WindowAlias = NotebookWindow;
         Window.WindowDuration = TimeSpan.FromMinutes(10);
         Window.SlideDuration = TimeSpan.FromMinutes(5);
         Window.OutputMode = WindowOutputMode.Complete;

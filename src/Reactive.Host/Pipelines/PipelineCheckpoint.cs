@@ -218,6 +218,9 @@ internal sealed class PipelineCheckpoint : IDisposable
     private static readonly HashSet<string> RestartMayChange = new(StringComparer.Ordinal)
     {
         "Trigger", "TriggerInterval", "IdleTimeout", "NoDataBatches", "AtEnd", "Scheduler", "Stats", "State", "Rejected", "StartRow",
+
+        // A name of the results, not of the state (and so a checkpoint from before aliases existed still fits).
+        "WindowAlias",
     };
 
     private static void Describe(object? value, StringBuilder text, int depth)
@@ -250,7 +253,8 @@ internal sealed class PipelineCheckpoint : IDisposable
                     text.Append(zone.Id);
                     break;
                 case IEnumerable items:
-                    text.Append('[').AppendJoin(',', items.Cast<object?>().Select(i => Convert.ToString(i, CultureInfo.InvariantCulture))).Append(']');
+                    // An aggregate's alias names its column only: the state is the function and the field.
+                    text.Append('[').AppendJoin(',', items.Cast<object?>().Select(i => i is Reactive.Operators.Windows.AggregateSpec a ? a.SparkName : Convert.ToString(i, CultureInfo.InvariantCulture))).Append(']');
                     break;
                 case Delegate:
                     break;

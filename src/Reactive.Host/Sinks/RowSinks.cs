@@ -161,7 +161,7 @@ internal sealed class RowSinks : IDisposable
     private ITableSink CreateTable(TableSinkDefinition sink, ResultSchema schema)
     {
         var store = _tables ?? throw new InvalidOperationException("memory tables are not available in this run");
-        var tableSchema = new TableSchema([.. schema.Columns.Select(c => new TableColumn(ColumnName(c.Name), TypeOf(c.Type)))], schema.HasWindow);
+        var tableSchema = new TableSchema([.. schema.Columns.Select(c => new TableColumn(ColumnName(c.Name), TypeOf(c.Type)))], schema.HasWindow) { WindowName = schema.WindowName };
         var (mode, keys) = _shape.Mode switch
         {
             ResultMode.Update => (OutputMode.Update, _shape.Keys),
@@ -190,13 +190,13 @@ internal sealed class RowSinks : IDisposable
     private FileSink CreateFile(FileSinkDefinition sink, ResultSchema schema)
     {
         var factory = _files ?? throw new InvalidOperationException("file sinks are not available in this run");
-        return factory.Create(NameFor(_pipeline, schema), [.. schema.Columns.Select(c => c.Name)], schema.HasWindow, sink.Format);
+        return factory.Create(NameFor(_pipeline, schema), [.. schema.Columns.Select(c => c.Name)], schema.HasWindow, sink.Format, schema.WindowName);
     }
 
     private BatchFileSink CreateBatchFiles(FileSinkDefinition sink, ResultSchema schema)
     {
         var factory = _files ?? throw new InvalidOperationException("file sinks are not available in this run");
-        return factory.CreateBatchFiles(NameFor(_pipeline, schema), [.. schema.Columns.Select(c => c.Name)], schema.HasWindow, sink.Format);
+        return factory.CreateBatchFiles(NameFor(_pipeline, schema), [.. schema.Columns.Select(c => c.Name)], schema.HasWindow, sink.Format, schema.WindowName);
     }
 
     /// <summary>A SQL identifier for a result field: <c>avg(spread)</c> → <c>avg_spread</c>, <c>count(px)</c> → <c>count_px</c>.</summary>

@@ -174,6 +174,13 @@ public sealed class SqlQueryService : IDisposable
         Interlocked.Decrement(ref _admitted);
     }
 
+    /// <summary>
+    /// The names a query may give the window column (<c>NAME.start</c>): <c>window</c>, <c>time_window</c> and the
+    /// windowed tables' aliases, less any that is also a table's name.
+    /// </summary>
+    private string[] WindowNames() =>
+        [.. SqlRewriter.DefaultWindowNames.Concat(_store.WindowNames).Distinct(StringComparer.OrdinalIgnoreCase).Where(name => !_store.Exists(name))];
+
     private SqlResult Execute(string sql, SqlQueryLease lease, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
@@ -182,7 +189,7 @@ public sealed class SqlQueryService : IDisposable
             throw TimedOut();
         }
 
-        var rewritten = SqlRewriter.Rewrite(sql, rewriteWindowFields: !_store.Exists("window") && !_store.Exists("time_window"));
+        var rewritten = SqlRewriter.Rewrite(sql, WindowNames());
         CheckFirstKeyword(rewritten);
 
         // SQLite's own budgets: its memory in the whole process (soft limit: caches are given back; hard limit:

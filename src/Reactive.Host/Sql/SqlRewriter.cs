@@ -6,23 +6,34 @@ namespace Reactive.Host.Sql;
 /// Turns the Spark SQL spellings the course uses into SQLite: <c>SPLIT(s, p)[i]</c> becomes
 /// <c>split_at(s, p, i)</c> (SQLite has no <c>[]</c> operator), and <c>window.start</c>,
 /// <c>window.end</c>, <c>time_window.start</c>, <c>time_window.end</c> become the columns
-/// <c>window_start</c> and <c>window_end</c>. It reads the text as SQLite's tokenizer does, so
+/// <c>window_start</c> and <c>window_end</c> (and so do the same fields of a pipeline's window alias, e.g.
+/// <c>w.start</c> with <c>WindowAlias</c> <c>w</c>). It reads the text as SQLite's tokenizer does, so
 /// nothing inside a string literal, a quoted identifier or a comment is changed.
 /// </summary>
 public static class SqlRewriter
 {
+    /// <summary>The names of a window column that are rewritten unless said otherwise: <c>window</c> and the course's alias <c>time_window</c>.</summary>
+    public static readonly IReadOnlyCollection<string> DefaultWindowNames = ["window", "time_window"];
+
     /// <summary>Rewrites <paramref name="sql"/>.</summary>
     /// <param name="sql">The query.</param>
     /// <param name="rewriteWindowFields">Whether to rewrite <c>window.start</c> and the like (off when a table is named window or time_window).</param>
-    public static string Rewrite(string sql, bool rewriteWindowFields = true)
+    public static string Rewrite(string sql, bool rewriteWindowFields = true) =>
+        Rewrite(sql, rewriteWindowFields ? DefaultWindowNames : []);
+
+    /// <summary>Rewrites <paramref name="sql"/>, reading <c>NAME.start</c> and <c>NAME.end</c> as window columns for each of <paramref name="windowNames"/>.</summary>
+    /// <param name="sql">The query.</param>
+    /// <param name="windowNames">The window column's names (case-insensitive); leave out a name that is also a table's.</param>
+    public static string Rewrite(string sql, IReadOnlyCollection<string> windowNames)
     {
         ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(windowNames);
         var text = new StringBuilder(sql.Length + 16);
-        Rewrite(sql, 0, sql.Length, rewriteWindowFields, text);
+        Rewrite(sql, 0, sql.Length, windowNames, text);
         return text.ToString();
     }
 
-    private static void Rewrite(string sql, int start, int end, bool windowFields, StringBuilder text)
+    private static void Rewrite(string sql, int start, int end, IReadOnlyCollection<string> windowFields, StringBuilder text)
     {
         var i = start;
         while (i < end)
@@ -53,8 +64,7 @@ public static class SqlRewriter
                     continue;
                 }
 
-                if (windowFields
-                    && (word.Equals("window", StringComparison.OrdinalIgnoreCase) || word.Equals("time_window", StringComparison.OrdinalIgnoreCase))
+                if (IsWindowName(word, windowFields)
                     && TryWindowField(sql, wordEnd, end, out var field, out var fieldEnd))
                 {
                     text.Append("window_").Append(field);
@@ -86,7 +96,7 @@ public static class SqlRewriter
         }
     }
 
-    private static bool TryRewriteSplit(string sql, int wordEnd, int end, bool windowFields, StringBuilder text, out int next)
+    private static bool TryRewriteSplit(string sql, int wordEnd, int end, IReadOnlyCollection<string> windowFields, StringBuilder text, out int next)
     {
         next = wordEnd;
         var open = SkipSpace(sql, wordEnd, end);
@@ -124,6 +134,19 @@ public static class SqlRewriter
         text.Append(')');
         next = close + 1;
         return true;
+    }
+
+    private static bool IsWindowName(ReadOnlySpan<char> word, IReadOnlyCollection<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (word.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool TryWindowField(string sql, int wordEnd, int end, out string field, out int fieldEnd)

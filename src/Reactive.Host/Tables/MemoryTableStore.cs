@@ -207,6 +207,9 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     /// <summary>Whether a table with window columns exists.</summary>
     public bool AnyWindowed => _tables.Values.Any(t => t.Schema.HasWindow);
 
+    /// <summary>The window columns' names of the windowed tables (<see cref="TableSchema.WindowName"/>).</summary>
+    public IEnumerable<string> WindowNames => _tables.Values.Where(t => t.Schema.HasWindow).Select(t => t.Schema.WindowName);
+
     /// <summary>Completes when every write queued before the call is applied, in every table.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) =>
         Task.WhenAll(_tables.Values.Select(t => t.FlushAsync(cancellationToken)));

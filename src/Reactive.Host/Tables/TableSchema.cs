@@ -66,6 +66,10 @@ public sealed partial class TableSchema
     /// <summary>Whether rows carry a window (and the table has the four window columns).</summary>
     public bool HasWindow { get; }
 
+    /// <summary>The window column's name in queries (<c>NAME.start</c>, <c>NAME.end</c>; Spark's <c>window(…).alias(…)</c>).</summary>
+    /// <value>The default is <c>window</c>.</value>
+    public string WindowName { get; init; } = "window";
+
     /// <summary>The schema of a raw-lines table: one text column <c>value</c>.</summary>
     public static TableSchema RawLines { get; } = new([new TableColumn("value", ColumnType.Text)]);
 

@@ -29,7 +29,10 @@ public sealed class NotebookQueryTests
             "--Pipelines:btc:Options:Aggregates:0", "count",
             "--Pipelines:btc:Options:Aggregates:1", "avg(euro_rate) as window_avg_euro_rate",
             "--Pipelines:btc:Options:Aggregates:2", "count(euro_rate)",
-            "--Pipelines:btc:Options:Aggregates:3", "avg(euro_rate)");
+            "--Pipelines:btc:Options:Aggregates:3", "avg(euro_rate)",
+            "--Pipelines:btc:Sinks:0:Kind", "table",
+            "--Pipelines:btc:Sinks:0:Table", "bitcoin_window",
+            "--Pipelines:btc:Sinks:1:Kind", "jsonl");
         var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
         using var http = new HttpClient { BaseAddress = url };
 
@@ -48,8 +51,41 @@ public sealed class NotebookQueryTests
             BitcoinKindTests.Close(expected[start].Euro, row[2]);
         }
 
+        // The file sink names the window and the column as the table does (Spark's JSON of an aliased window). Complete
+        // mode writes the whole table at each trigger, so early lines hold partial averages: the names are checked here,
+        // the values above.
+        var lines = await JsonLinesAsync(Path.Combine(work, "output"), expected.Count, service);
+        foreach (var line in lines)
+        {
+            Assert.False(line.TryGetProperty("window", out _), line.ToString());
+            var window = line.GetProperty("time_window");
+            var start = DateTimeOffset.Parse(window.GetProperty("start").GetString()!, CultureInfo.InvariantCulture);
+            Assert.Equal(start + BitcoinFeed.Window, DateTimeOffset.Parse(window.GetProperty("end").GetString()!, CultureInfo.InvariantCulture));
+            Assert.Contains(start, expected.Keys);
+            Assert.Equal(JsonValueKind.Number, line.GetProperty("window_avg_euro_rate").ValueKind);
+        }
+
         // The pipeline's last hour's average finds the average by its function and field, aliased or twice.
         Assert.Equal(JsonValueKind.Number, progress.GetProperty("lastHourAverage").GetProperty("euro_rate").ValueKind);
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>The JSON lines the file sinks under <paramref name="directory"/> hold, once there are at least <paramref name="atLeast"/>.</summary>
+    private static async Task<List<JsonElement>> JsonLinesAsync(string directory, int atLeast, ServiceProcess service)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var lines = Directory.Exists(directory)
+                ? Directory.EnumerateFiles(directory, "*.jsonl", SearchOption.AllDirectories).SelectMany(File.ReadLines).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement).ToList()
+                : [];
+            if (lines.Count >= atLeast)
+            {
+                return lines;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{lines.Count} JSON lines in {directory}, not {atLeast}; the service said:\n{service.Stdout}");
+            await Task.Delay(100);
+        }
     }
 }

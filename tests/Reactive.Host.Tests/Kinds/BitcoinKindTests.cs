@@ -31,14 +31,15 @@ public sealed partial class BitcoinKindTests
         Assert.True(exit == 0, stderr);
         var windows = CliRunner.ReadJsonLines(output);
         var expected = feed.Windows();
-        Assert.Equal(expected.Select(w => w.Start), windows.Select(w => w.GetProperty("window").GetProperty("start").GetDateTime().ToUniversalTime()));
+        Assert.Equal(expected.Select(w => w.Start), windows.Select(w => w.GetProperty("time_window").GetProperty("start").GetDateTime().ToUniversalTime()));
         foreach (var (want, got) in expected.Zip(windows))
         {
-            Assert.Equal(want.Start + BitcoinFeed.Window, got.GetProperty("window").GetProperty("end").GetDateTime().ToUniversalTime());
+            Assert.Equal(want.Start + BitcoinFeed.Window, got.GetProperty("time_window").GetProperty("end").GetDateTime().ToUniversalTime());
             Assert.Equal(
                 (want.Count, want.EuroCount, want.UsdCount, want.GbpCount),
                 (got.GetProperty("count").GetInt64(), got.GetProperty("count(euro_rate)").GetInt64(), got.GetProperty("count(usd_rate)").GetInt64(), got.GetProperty("count(gbp_rate)").GetInt64()));
             Close(want.Euro, got.GetProperty("avg(euro_rate)"));
+            Close(want.Euro, got.GetProperty("window_avg_euro_rate"));
             Close(want.Usd, got.GetProperty("avg(usd_rate)"));
             Close(want.Gbp, got.GetProperty("avg(gbp_rate)"));
         }
@@ -74,11 +75,12 @@ public sealed partial class BitcoinKindTests
         Assert.Contains("read 24715 lines, ", stderr, StringComparison.Ordinal);
         var windows = CliRunner.ReadJsonLines(output);
         var expected = feed.Windows();
-        Assert.Equal(expected.Select(w => (w.Start, w.Count, w.GbpCount)), windows.Select(w => (w.GetProperty("window").GetProperty("start").GetDateTime().ToUniversalTime(), w.GetProperty("count").GetInt64(), w.GetProperty("count(gbp_rate)").GetInt64())));
+        Assert.Equal(expected.Select(w => (w.Start, w.Count, w.GbpCount)), windows.Select(w => (w.GetProperty("time_window").GetProperty("start").GetDateTime().ToUniversalTime(), w.GetProperty("count").GetInt64(), w.GetProperty("count(gbp_rate)").GetInt64())));
         foreach (var (want, got) in expected.Zip(windows))
         {
             Close(want.Gbp, got.GetProperty("avg(gbp_rate)"));
             Close(null, got.GetProperty("avg(euro_rate)"));
+            Close(null, got.GetProperty("window_avg_euro_rate"));
         }
 
         var hour = feed.LastHour();
@@ -153,7 +155,8 @@ public sealed partial class BitcoinKindTests
         Assert.Equal(["timestamp Timestamp", "euro_rate Double", "usd_rate Double", "gbp_rate Double"], options.Schema!.Select(f => $"{f.Name} {f.Type}"));
         Assert.Equal(("timestamp", "yyyy-MM-dd'T'HH:mm:ss", Reactive.Operators.Parsing.MistypedFieldHandling.Null), (options.TimeField, options.TimeFormat, options.MistypedFields));
         Assert.Equal((TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5), Reactive.Operators.Windows.WindowOutputMode.Complete), (options.Window.WindowDuration, options.Window.SlideDuration, options.Window.OutputMode));
-        Assert.Equal(["count", "avg(euro_rate)", "avg(usd_rate)", "avg(gbp_rate)", "count(euro_rate)", "count(usd_rate)", "count(gbp_rate)"], options.Aggregates.Select(a => a.Name));
+        Assert.Equal(["count", "avg(euro_rate)", "avg(usd_rate)", "avg(gbp_rate)", "count(euro_rate)", "count(usd_rate)", "count(gbp_rate)", "avg(euro_rate) as window_avg_euro_rate"], options.Aggregates.Select(a => a.ToString()));
+        Assert.Equal("time_window", options.WindowAlias);
 
         // It reads what the aggregate reads.
         Assert.Equal(PipelineKinds.Find("aggregate")!.Sources, pipeline.Kind.Sources);

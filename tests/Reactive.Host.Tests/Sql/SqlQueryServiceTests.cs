@@ -55,6 +55,25 @@ public sealed class SqlQueryServiceTests
     }
 
     [Fact]
+    public async Task WindowSpelling_ATablesOwnWindowAlias_ReadsTheWindowColumns_ATableOfThatNameTurnsItOff()
+    {
+        await using var store = NewStore();
+        using var sql = NewSql(store);
+        var schema = new TableSchema([new("avg_price", ColumnType.Real)], hasWindow: true) { WindowName = "w" };
+        var sink = store.GetOrCreate("prices_window", schema, OutputMode.Complete);
+        sink.ReplaceAll([TableRow.Windowed(At(10, 0), At(10, 10), [50.5])]);
+        await sink.FlushAsync();
+
+        Assert.Equal([["2021-03-01T10:00:00.000Z", "2021-03-01T10:10:00.000Z", 50.5]], await QueryAsync(sql, "select w.start, W.end, avg_price from prices_window"));
+
+        // A table named w: "w.start" is then its column, as SQLite reads it.
+        var other = store.GetOrCreate("w", new TableSchema([new("start", ColumnType.Text)]), OutputMode.Append);
+        other.WriteBatch([new TableRow(["s"])]);
+        await other.FlushAsync();
+        Assert.Equal([["s"]], await QueryAsync(sql, "select w.start from w"));
+    }
+
+    [Fact]
     public async Task Stddev_AsSpark_IsTheSampleStandardDeviation()
     {
         await using var store = NewStore();

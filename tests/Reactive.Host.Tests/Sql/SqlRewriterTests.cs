@@ -35,6 +35,12 @@ public sealed class SqlRewriterTests
         Assert.Equal(expected, SqlRewriter.Rewrite(sql));
 
     [Fact]
+    public void Rewrite_GivenWindowNames_RewritesThoseOnly() =>
+        Assert.Equal(
+            "select window_start, window_end, window.start, t.w_start from t",
+            SqlRewriter.Rewrite("select w.start, W . end, window.start, t.w_start from t", ["w"]));
+
+    [Fact]
     public void Rewrite_WindowFieldsOff_LeavesThemAlone() =>
         Assert.Equal("SELECT window.start FROM window", SqlRewriter.Rewrite("SELECT window.start FROM window", rewriteWindowFields: false));
 
