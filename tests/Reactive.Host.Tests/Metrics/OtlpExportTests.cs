@@ -13,7 +13,8 @@ namespace Reactive.Host.Tests.Metrics;
 
 /// <summary>
 /// <c>Telemetry:OtlpEndpoint</c>: the built service sends its metrics over OTLP/HTTP to a collector (here a real HTTP
-/// listener that takes <c>POST /v1/metrics</c>), and a bad setting stops it at start naming the key.
+/// listener that takes <c>POST /v1/metrics</c>) with the headers of <c>OTEL_EXPORTER_OTLP_HEADERS</c>, and a bad setting
+/// stops the start naming the key, not the value. (The service process's bad settings: StartupValidationTests.)
 /// </summary>
 public sealed class OtlpExportTests
 {
@@ -23,7 +24,7 @@ public sealed class OtlpExportTests
         await using var collector = await Collector.StartAsync();
         await using var service = ServiceProcess.Start(
             ServiceProcess.NewWorkingDirectory(),
-            null,
+            new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-reactive-probe=p-41" },
             "--urls", "http://127.0.0.1:0",
             "--Telemetry:OtlpEndpoint", collector.Address.ToString(),
             "--Telemetry:OtlpExportInterval", "500 milliseconds");
@@ -36,7 +37,16 @@ public sealed class OtlpExportTests
 
         Assert.Equal("/v1/metrics", body.Path);
         Assert.Equal("application/x-protobuf", body.ContentType);
+        Assert.Equal("p-41", body.Probe);
         Assert.True(Contains(body.Bytes, "reactive"), "the resource's service.name is the service's");
+
+        // The same service's /metrics, read by the strict parser: its own families beside the runtime's and Kestrel's.
+        using var http = new HttpClient { BaseAddress = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30)) };
+        var families = PrometheusTextParser.Parse(await http.GetStringAsync("/metrics"));
+        Assert.True(families["reactive_pipeline_rows_in_total"].Samples.Single(s => s.Labels["pipeline"] == "sample-wordcount").Value > 0);
+        Assert.Equal("counter", families["dotnet_gc_collections_total"].Type);
+        Assert.True(families["dotnet_process_memory_working_set_bytes"].Samples.Single().Value > 0);
+        Assert.Equal("gauge", families["kestrel_active_connections"].Type);
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
     }
 
@@ -68,7 +78,8 @@ public sealed class OtlpExportTests
 
     private static bool Contains(byte[] bytes, string text) => bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 
-    private sealed record Request(string Path, string? ContentType, byte[] Bytes);
+    /// <param name="Probe">The header <c>x-reactive-probe</c>, which OpenTelemetry's <c>OTEL_EXPORTER_OTLP_HEADERS</c> adds.</param>
+    private sealed record Request(string Path, string? ContentType, string? Probe, byte[] Bytes);
 
     /// <summary>A stand-in collector: a real HTTP listener that keeps every body posted to it and answers 200.</summary>
     private sealed class Collector : IAsyncDisposable
@@ -95,7 +106,7 @@ public sealed class OtlpExportTests
             {
                 using var buffer = new MemoryStream();
                 await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-                requests.Writer.TryWrite(new Request(context.Request.Path, context.Request.ContentType, buffer.ToArray()));
+                requests.Writer.TryWrite(new Request(context.Request.Path, context.Request.ContentType, context.Request.Headers["x-reactive-probe"].FirstOrDefault(), buffer.ToArray()));
                 return Results.Bytes([], "application/x-protobuf");
             }));
             return new Collector(app, requests, address);
