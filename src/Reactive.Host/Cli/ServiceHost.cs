@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using Reactive.Host.Configuration;
 using Reactive.Host.DeadLetters;
 using Reactive.Host.FileSinks;
@@ -59,6 +60,7 @@ internal static class ServiceHost
     {
         var builder = CreateBuilder(args);
         var catalog = PipelineCatalog.Load(builder.Configuration, out var errors);
+        Metrics.TelemetryOptions.Check(builder.Configuration, errors);
         if (errors.Count > 0)
         {
             return ReportConfigurationErrors(errors, stderr);
@@ -75,7 +77,15 @@ internal static class ServiceHost
         // SIGTERM/SIGINT/SIGQUIT from here on request a stop. The host's own console lifetime only listens once it
         // starts; a signal in between (e.g. right after "Enabled pipelines") used to end the process with 143.
         using var earlySignals = StopOnSignals(app.Lifetime);
-        app.MapReactiveApi();
+        try
+        {
+            app.MapReactiveApi();
+        }
+        catch (Exception ex) when (OptionFailures(ex) is { } failures)
+        {
+            return ReportConfigurationErrors(failures, stderr);
+        }
+
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reactive.Host");
         var enabled = catalog.Enabled.Select(p => p.Name).ToList();
         if (enabled.Count == 0)
@@ -98,6 +108,11 @@ internal static class ServiceHost
             await stderr.WriteLineAsync($"reactive: cannot listen: {ex.Message} (choose another address with --urls http://127.0.0.1:PORT)").ConfigureAwait(false);
             return 1;
         }
+        catch (Exception ex) when (OptionFailures(ex) is { } failures)
+        {
+            // An options section validated at start (Tables, Sql, Http, Telemetry, …): its message names the key.
+            return ReportConfigurationErrors(failures, stderr);
+        }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // SIGTERM or Ctrl+C while the host was still starting (e.g. binding its port): the start is cancelled.
@@ -108,6 +123,15 @@ internal static class ServiceHost
 
         return 0;
     }
+
+    /// <summary>The messages of an options validation failure (one, or several together), else null.</summary>
+    private static List<string>? OptionFailures(Exception exception) => exception switch
+    {
+        OptionsValidationException options => [.. options.Failures],
+        AggregateException { InnerExceptions: var inner } when inner.All(e => e is OptionsValidationException) =>
+            [.. inner.Cast<OptionsValidationException>().SelectMany(e => e.Failures)],
+        _ => null,
+    };
 
     private static CompositeDisposable StopOnSignals(IHostApplicationLifetime lifetime) =>
         new(new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT }.Select(signal => PosixSignalRegistration.Create(signal, context =>

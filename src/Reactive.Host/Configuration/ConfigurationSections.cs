@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Reactive.Host.DeadLetters;
 using Reactive.Host.FileSinks;
 using Reactive.Host.Http;
+using Reactive.Host.Metrics;
 using Reactive.Host.Progress;
 using Reactive.Host.Sql;
 using Reactive.Host.Tables;
@@ -40,6 +41,7 @@ internal static class ConfigurationSections
         [DeadLetterOptions.SectionName] = typeof(DeadLetterOptions),
         [FileSinkOptions.SectionName] = typeof(FileSinkOptions),
         [HttpAccessOptions.SectionName] = typeof(HttpAccessOptions),
+        [TelemetryOptions.SectionName] = typeof(TelemetryOptions),
     };
 
     /// <summary>Adds an error for every key outside the known sections, and for every unknown key of an options section.</summary>

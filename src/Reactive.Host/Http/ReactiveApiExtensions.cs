@@ -33,13 +33,13 @@ public static class ReactiveApiExtensions
     /// <c>AllowedHosts</c>, loopback names by default; the <c>Origin</c> check; CORS only for <c>Http:AllowedOrigins</c>).
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configuration">The configuration root; sections <c>Tables</c>, <c>Sql</c>, <c>Progress</c>, <c>DeadLetters</c>, <c>Http</c> and the key <c>AllowedHosts</c> are read.</param>
+    /// <param name="configuration">The configuration root; sections <c>Tables</c>, <c>Sql</c>, <c>Progress</c>, <c>DeadLetters</c>, <c>Http</c>, <c>Telemetry</c> and the key <c>AllowedHosts</c> are read.</param>
     public static IServiceCollection AddReactiveApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddReactiveProgress(configuration);
-        services.AddReactiveMetrics();
+        services.AddReactiveMetrics(configuration);
         services.AddReactiveSql(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
@@ -98,8 +98,6 @@ public static class ReactiveApiExtensions
         }
 
         // Instruments exist once their owner exists; create them now so /metrics is complete from the start.
-        _ = app.Services.GetRequiredService<ReactiveMetrics>();
-        _ = app.Services.GetRequiredService<PrometheusExporter>();
         _ = app.Services.GetRequiredService<MemoryTableStore>();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions
@@ -138,7 +136,7 @@ public static class ReactiveApiExtensions
             limit is < 0 or > 100_000
                 ? Results.Problem(statusCode: 400, title: "Bad request", detail: "limit must be between 0 and 100000.")
                 : Results.Ok(store.Recent(pipeline, limit ?? 100)));
-        app.MapGet("/metrics", static (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
+        app.MapReactiveMetrics();
         return app;
     }
 

@@ -9,11 +9,21 @@ namespace Reactive.Host.Metrics;
 /// <see cref="MeterName"/>. Pipeline counters are read from <see cref="PipelineProgressRegistry"/>
 /// and table counters from <see cref="MemoryTableStore.Tables"/> when metrics are collected; the
 /// tables' writers tell their transactions and evictions through <see cref="ITableStoreObserver"/>.
+/// OpenTelemetry exports them (<see cref="MetricsServiceCollectionExtensions.AddReactiveMetrics"/>): in Prometheus
+/// names dots become underscores, an instrument in seconds ends in <c>_seconds</c> and a counter in <c>_total</c>.
 /// </summary>
 public sealed class ReactiveMetrics : ITableStoreObserver
 {
     /// <summary>The name of the service's meter.</summary>
     public const string MeterName = "Reactive";
+
+    /// <summary>
+    /// The bucket bounds of the histograms in seconds (advice to any exporter; OpenTelemetry's own default suits
+    /// milliseconds): from half a millisecond to 30 seconds.
+    /// </summary>
+    internal static readonly IReadOnlyList<double> SecondsBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    private static readonly InstrumentAdvice<double> SecondsAdvice = new() { HistogramBucketBoundaries = SecondsBuckets };
 
     private readonly Histogram<double> _batchDuration;
     private readonly Histogram<double> _tableFlushDuration;
@@ -41,9 +51,10 @@ public sealed class ReactiveMetrics : ITableStoreObserver
         meter.CreateObservableGauge("reactive.pipeline.queue_length", () => Each(registry, p => p.QueueLength), "{item}", "Writes waiting in the queues of the pipeline's sinks.");
         meter.CreateObservableCounter("reactive.pipeline.sink_dropped_rows", () => Each(registry, p => p.SinkDroppedRows), "{row}", "Rows the pipeline's sinks dropped because their queue was full.");
         meter.CreateObservableGauge("reactive.pipeline.up", () => Each(registry, p => p.State is PipelineState.Running ? 1L : 0L), null, "1 while the pipeline runs, else 0.");
-        meter.CreateObservableGauge("reactive.pipeline.input_rate", () => EachDouble(registry, p => p.InputRowsPerSecond), "{row}/s", "Input rows per second.");
+        // "{row}/s" would be named reactive_pipeline_input_rate_per_second in Prometheus; the annotation keeps the name.
+        meter.CreateObservableGauge("reactive.pipeline.input_rate", () => EachDouble(registry, p => p.InputRowsPerSecond), "{row/s}", "Input rows per second.");
         meter.CreateObservableGauge("reactive.pipeline.watermark", () => EachDouble(registry, p => p.Watermark is { } w ? w.ToUnixTimeMilliseconds() / 1000.0 : double.NaN), "s", "The watermark, in Unix seconds.");
-        _batchDuration = meter.CreateHistogram<double>("reactive.pipeline.batch_duration", "s", "Time to process one batch (trigger).");
+        _batchDuration = meter.CreateHistogram("reactive.pipeline.batch_duration", "s", "Time to process one batch (trigger).", tags: null, SecondsAdvice);
         registry.SetBatchObserver((pipeline, seconds) => _batchDuration.Record(seconds, new KeyValuePair<string, object?>("pipeline", pipeline)));
 
         meter.CreateObservableGauge("reactive.table.rows", () => Tables(t => t.Rows), "{row}", "Rows in each memory table.");
@@ -52,7 +63,7 @@ public sealed class ReactiveMetrics : ITableStoreObserver
         meter.CreateObservableCounter("reactive.table.queue_wait", () => TablesDouble(t => t.WaitTime.TotalSeconds), "s", "Time writers waited for room in the table's queue (policy wait).");
         _tableEvicted = meter.CreateCounter<long>("reactive.table.evicted_rows", "{row}", "Oldest rows evicted to keep a memory table's row bound.");
         _tableRowsWritten = meter.CreateCounter<long>("reactive.table.rows_written", "{row}", "Rows written into memory tables.");
-        _tableFlushDuration = meter.CreateHistogram<double>("reactive.table.flush_duration", "s", "Time of one batched memory-table transaction.");
+        _tableFlushDuration = meter.CreateHistogram("reactive.table.flush_duration", "s", "Time of one batched memory-table transaction.", tags: null, SecondsAdvice);
         _tables = tables;
         tables?.AddObserver(this);
     }

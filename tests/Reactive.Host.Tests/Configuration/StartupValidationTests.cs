@@ -17,6 +17,11 @@ public sealed class StartupValidationTests
     [InlineData("Pipelines:sample-bitcoin:Options:Slide", "--Pipelines:sample-bitcoin:Options:Slide", "20 minutes")]
     [InlineData("Pipelines:spread-course:Source:Path", "--Pipelines:spread-course:Enabled", "true", "--Pipelines:spread-course:Source:Path", "no-such-quotes.csv")]
     [InlineData("Pipelines:sample-spread:Source:TimeFormat", "--Pipelines:sample-spread:Source:Kind", "replay", "--Pipelines:sample-spread:Source:Path", "quotes.csv", "--Pipelines:sample-spread:Source:TimeFormat", "unix:x")]
+    [InlineData("Telemetry:OtlpEndpoint", "--Telemetry:OtlpEndpoint", "localhost:4318")]
+    [InlineData("Telemetry:OtlpEndpoint", "--Telemetry:OtlpEndpoint", "ftp://collector:4318")]
+    [InlineData("Telemetry:OtlpProtocol", "--Telemetry:OtlpProtocol", "udp")]
+    [InlineData("Telemetry:OtlpExportInterval", "--Telemetry:OtlpExportInterval", "soon")]
+    [InlineData("Telemetry:OtlpEndpont", "--Telemetry:OtlpEndpont", "http://localhost:4318")]
     public async Task Service_SettingThatFailedEveryRun_StopsAtStartNamingTheKey(string key, params string[] args)
     {
         var directory = ServiceProcess.NewWorkingDirectory();

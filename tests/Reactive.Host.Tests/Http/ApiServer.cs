@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -50,21 +47,12 @@ internal sealed class ApiServer : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddReactiveApi(builder.Configuration);
         var app = builder.Build();
-        try
+        var address = await LoopbackApp.StartAsync(app, static app =>
         {
-            app.Urls.Add("http://127.0.0.1:0");
             app.MapReactiveApi();
             app.MapGet("/boom", static string () => throw new InvalidOperationException("secret internals at Foo.Bar()"));
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new ApiServer(app, new Uri(address), logs);
+        });
+        return new ApiServer(app, address, logs);
     }
 
     public async ValueTask DisposeAsync()

@@ -30,7 +30,16 @@ internal static partial class PrometheusTextParser
                 var space = rest.IndexOf(' ', StringComparison.Ordinal);
                 var name = space < 0 ? rest : rest[..space];
                 Assert.Matches(MetricName(), name);
-                Assert.True(helps.TryAdd(name, space < 0 ? string.Empty : rest[(space + 1)..]), $"line {lineNumber}: second HELP for {name}");
+                var help = space < 0 ? string.Empty : rest[(space + 1)..];
+                Assert.True(helps.TryAdd(name, help), $"line {lineNumber}: second HELP for {name}");
+
+                // The format fixes no order between a family's HELP and TYPE lines; OpenTelemetry writes TYPE first.
+                if (families.TryGetValue(name, out var typed))
+                {
+                    Assert.True(typed.Samples.Count == 0 && ReferenceEquals(typed, families.Values.Last()), $"line {lineNumber}: HELP for {name} after its samples");
+                    families[name] = typed with { Help = help };
+                }
+
                 continue;
             }
 

@@ -108,9 +108,8 @@ public sealed class MistypedFieldsTests
         new ProgressReporter(pipeline.Registry, Microsoft.Extensions.Options.Options.Create(new ProgressOptions()), TimeProvider.System, logger).LogProgress();
         Assert.Contains("deadLetters=2 nulledFields=3 ", Assert.Single(logger.Messages), StringComparison.Ordinal);
 
-        using var services = new ServiceCollection().AddSingleton(pipeline.Registry).AddReactiveMetrics().BuildServiceProvider();
-        _ = services.GetRequiredService<ReactiveMetrics>();
-        var family = Metrics.PrometheusTextParser.Parse(services.GetRequiredService<PrometheusExporter>().Scrape())["reactive_pipeline_nulled_fields_total"];
+        await using var metrics = await Metrics.MetricsServer.StartAsync(s => s.AddSingleton(pipeline.Registry));
+        var family = Metrics.PrometheusTextParser.Parse(await metrics.ScrapeAsync())["reactive_pipeline_nulled_fields_total"];
         Assert.Equal("counter", family.Type);
         Assert.Equal(
             new Dictionary<string, double> { ["bad_number"] = 1, ["bad_value"] = 1, ["non_finite"] = 1 },

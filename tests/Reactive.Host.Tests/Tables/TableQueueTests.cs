@@ -76,8 +76,8 @@ public sealed class TableQueueTests
         var logger = new CapturingLogger<MemoryTableStore>();
         await using var store = NewStore(TableFullPolicy.Drop, clock, logger);
         var writer = new SlowWriter(store);
-        using var services = MetricsFor(store);
-        var exporter = services.GetRequiredService<PrometheusExporter>();
+        await using var metrics = await MetricsServer.StartAsync(s => s.AddSingleton(store));
+        var services = metrics.Services;
         using var sql = NewSql(store);
         var sink = store.GetOrCreate("lossy", TableSchema.RawLines, OutputMode.Append);
         var progress = services.GetRequiredService<PipelineProgressRegistry>().GetOrAdd("raw", "rawtable");
@@ -107,7 +107,7 @@ public sealed class TableQueueTests
             Assert.Equal(2, logger.Entries.Count(e => e.Id.Id == 4005));
             Assert.Contains("11 rows dropped so far", logger.Entries.Last(e => e.Id.Id == 4005).Message, StringComparison.Ordinal);
 
-            var families = PrometheusTextParser.Parse(exporter.Scrape());
+            var families = PrometheusTextParser.Parse(await metrics.ScrapeAsync());
             Assert.Equal(11, families["reactive_table_dropped_rows_total"].Samples.Single(s => s.Labels["table"] == "lossy").Value);
             Assert.Equal(11, families["reactive_pipeline_sink_dropped_rows_total"].Samples.Single(s => s.Labels["pipeline"] == "raw").Value);
             Assert.Equal(4, families["reactive_table_queue_length"].Samples.Single(s => s.Labels["table"] == "lossy").Value);
@@ -175,16 +175,6 @@ public sealed class TableQueueTests
 
         Assert.Equal(0, sink.QueueLength);
         Assert.False(File.Exists(store.DatabasePath));
-    }
-
-    private static ServiceProvider MetricsFor(MemoryTableStore store)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(store);
-        services.AddReactiveMetrics();
-        var provider = services.BuildServiceProvider();
-        _ = provider.GetRequiredService<ReactiveMetrics>();
-        return provider;
     }
 
     private static async Task Until(Func<bool> condition)
