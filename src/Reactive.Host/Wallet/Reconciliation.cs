@@ -1,3 +1,4 @@
+using System.Globalization;
 using Reactive.Host.Trading;
 using Reactive.Operators.Trading;
 
@@ -37,7 +38,7 @@ internal static class Reconciliation
         var bitcoinDelta = (decimal)now.Bitcoin - (decimal)before.Bitcoin;
         var euroDelta = (decimal)now.Euro - (decimal)before.Euro;
         var signed = side == OrderSide.Buy ? amount : -amount;
-        var detail = $"bitcoin {before.Bitcoin} → {now.Bitcoin} (Δ {Round(bitcoinDelta, 8)}), euro {before.Euro} → {now.Euro} (Δ {Round(euroDelta, 2)}); the order moves bitcoin by {signed}";
+        var detail = string.Create(CultureInfo.InvariantCulture, $"bitcoin {before.Bitcoin} → {now.Bitcoin} (Δ {Math.Round(bitcoinDelta, 8)}), euro {before.Euro} → {now.Euro} (Δ {Math.Round(euroDelta, 2)}); the order moves bitcoin by {signed}");
         var bitcoinStill = Math.Abs(bitcoinDelta) <= BitcoinTolerance;
         var euroStill = Math.Abs(euroDelta) <= EuroTolerance;
         if (bitcoinStill && euroStill)
@@ -59,6 +60,4 @@ internal static class Reconciliation
             ? new WalletBalances(before.Bitcoin + bitcoin, before.Euro - (bitcoin * price))
             : new WalletBalances(before.Bitcoin - bitcoin, before.Euro + (bitcoin * price));
     }
-
-    private static decimal Round(decimal value, int decimals) => Math.Round(value, decimals);
 }

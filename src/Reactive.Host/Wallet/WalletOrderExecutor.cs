@@ -47,13 +47,12 @@ public sealed class WalletOrderExecutor : IOrderExecutor, IDisposable
             var open = _journal.Open(_client.UserId);
             Log.Recovering(_logger, _journal.Path, Mode, open.Count);
             var results = new List<OrderExecution>(open.Count);
+            var blocked = false;
             foreach (var entry in open)
             {
-                // Behind an order still unknown nothing is sent: the later ones are reported as they stand.
-                var result = results.Any(r => r.Status == OrderStatus.Unknown)
-                    ? entry.ToExecution()
-                    : await SettleAsync(entry, reconcileDelay: false, cancellationToken).ConfigureAwait(false);
-                results.Add(result);
+                // Behind an order still open nothing is sent: the later ones are reported as they stand.
+                results.Add(blocked ? entry.ToExecution() : await SettleAsync(entry, reconcileDelay: false, cancellationToken).ConfigureAwait(false));
+                blocked = blocked || !IsDone(entry.DecisionId);
             }
 
             return results;
@@ -97,7 +96,7 @@ public sealed class WalletOrderExecutor : IOrderExecutor, IDisposable
             foreach (var earlier in _journal.Open(_client.UserId).Where(e => e.Seq < entry.Seq))
             {
                 var settled = await SettleAsync(earlier, reconcileDelay: false, cancellationToken).ConfigureAwait(false);
-                if (settled.Status == OrderStatus.Unknown || _journal.Find(earlier.DecisionId)!.Phase != JournalPhase.Done)
+                if (!IsDone(earlier.DecisionId))
                 {
                     var waiting = _journal.Update(entry with { Detail = $"not sent: the earlier order {earlier.DecisionId} is still open ({settled.Detail})" });
                     Log.LeftOpen(_logger, entry.DecisionId, waiting.Detail);
@@ -267,6 +266,8 @@ public sealed class WalletOrderExecutor : IOrderExecutor, IDisposable
 
         return execution;
     }
+
+    private bool IsDone(string decisionId) => _journal.Find(decisionId)?.Phase == JournalPhase.Done;
 
     private static string JournalSide(JournalEntry entry) => WalletJournal.SideName(entry.Side);
 }
