@@ -26,6 +26,8 @@ public sealed class WalletFaultTests
             ["ReconcileDelay"] = "00:00:01.500",
             ["BreakDuration"] = "00:00:01",
         });
+        using var timeouts = rig.Collect<long>("reactive.wallet.timeouts");
+        using var reconciliations = rig.Collect<long>("reactive.wallet.reconciliations");
         var state = WalletRig.NewStateDirectory();
         try
         {
@@ -48,6 +50,11 @@ public sealed class WalletFaultTests
             Assert.Contains(2005, injected);
             Assert.Contains(firstCalls, e => e.Status == OrderStatus.ReconciledExecuted);
             Assert.Contains(firstCalls, e => e.Status == OrderStatus.Executed && e.Attempts > 1);
+            // A held order is given up by the attempt timeout, logged and counted; so are the findings.
+            Assert.True(WalletRig.Sum(timeouts, ("kind", "attempt")) >= 1);
+            Assert.Contains(rig.Logs.GetSnapshot(), r => r.Id.Id == 1303);
+            Assert.True(WalletRig.Sum(reconciliations, ("finding", "executed")) >= 1);
+            Assert.True(WalletRig.Sum(reconciliations, ("finding", "not_executed")) >= 1);
 
             // Whatever a run of faults left open is finished once the wallet behaves.
             await server.SetFaultsAsync();
