@@ -28,7 +28,7 @@ internal static class SimulatorServices
             return new WalletStore(o.StatePath, o.Users);
         });
         services.AddSingleton(sp => new AccessKeys(Options(sp).Users));
-        services.AddSingleton(sp => new PriceFeed(Options(sp).Price, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PriceFeed(Options(sp).Price, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PriceFeed>>()));
         services.AddSingleton(sp => new FaultInjector(Options(sp).Faults));
         services.AddSingleton<WalletService>();
         services.AddHostedService<SimulatorStartup>();
