@@ -32,6 +32,8 @@ internal static class SimulatorServices
         services.AddSingleton(sp => new FaultInjector(Options(sp).Faults));
         services.AddSingleton<WalletService>();
         services.AddHostedService<SimulatorStartup>();
+        // GET /healthz: "Healthy" once it serves (a container's HEALTHCHECK, `wallet-simulator health`).
+        services.AddHealthChecks();
         services.PostConfigure<LoggerFilterOptions>(HoldUrlLogs);
         return services;
     }
@@ -45,6 +47,7 @@ internal static class SimulatorServices
             ExceptionHandler = context => Texts.Text(new Answer(StatusCodes.Status500InternalServerError, WalletService.InternalError)).ExecuteAsync(context),
         });
         app.MapWallet();
+        app.MapHealthChecks("/healthz");
         if (Options(app.Services).Admin.Enabled)
         {
             app.MapAdmin();

@@ -88,6 +88,11 @@ internal sealed class KinesisPrice : IDisposable
                 // The consumer's messages never hold a secret.
                 Log.PriceFeedFailed(_logger, ex.Message, _options.RetryDelay);
             }
+            catch (Exception ex)
+            {
+                // Whatever else stops the reader must not end the feed for good (nor the simulator): say what, try again.
+                Log.PriceFeedFailed(_logger, $"{ex.GetType().Name} while reading {_options.Stream}", _options.RetryDelay);
+            }
 
             try
             {
