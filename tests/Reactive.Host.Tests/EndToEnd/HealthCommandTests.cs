@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Reactive.Testing.Kinesis;
+
 namespace Reactive.Host.Tests.EndToEnd;
 
 /// <summary>
@@ -55,6 +59,36 @@ public sealed class HealthCommandTests
 
         Assert.Equal(2, await check.WaitForExitAsync(Deadline));
         Assert.Contains("reactive health: --url must be an absolute http URL", check.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The kinesalite image's HEALTHCHECK (a node one-liner) against kinesalite started as the tests start it, then stopped.</summary>
+    [Fact]
+    public async Task HealthCheckOfTheKinesaliteImage_Listening_ExitsZero_Stopped_ExitsOne()
+    {
+        var stage = ComposeFile.Dockerfile().Stages["kinesalite"];
+        var health = Assert.Single(stage, i => i.StartsWith("HEALTHCHECK ", StringComparison.Ordinal));
+        var command = JsonSerializer.Deserialize<string[]>(health[(health.IndexOf(" CMD ", StringComparison.Ordinal) + 5)..])!;
+        var entrypoint = JsonSerializer.Deserialize<string[]>(Assert.Single(stage, i => i.StartsWith("ENTRYPOINT ", StringComparison.Ordinal))[11..])!;
+        Assert.Equal(["node", "kinesalite.js", "--port", "4567", "--host", "0.0.0.0"], entrypoint);
+        Assert.Contains("EXPOSE 4567", stage);
+        Assert.Equal("node", command[0]);
+        Assert.Contains("http://127.0.0.1:4567/", command[2], StringComparison.Ordinal);
+        await using var kinesalite = await KinesaliteServer.StartAsync();
+        string[] check = [command[1], command[2].Replace("127.0.0.1:4567", $"127.0.0.1:{kinesalite.Port}", StringComparison.Ordinal)];
+
+        var listening = await RunNodeAsync(check);
+        await kinesalite.StopAsync();
+        var stopped = await RunNodeAsync(check);
+
+        Assert.Equal((0, 1), (listening, stopped));
+    }
+
+    private static async Task<int> RunNodeAsync(string[] arguments)
+    {
+        using var process = Process.Start(NodeTools.NodePath ?? "node", arguments);
+        using var timeout = new CancellationTokenSource(Deadline);
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
     }
 
     private static (string[] Arguments, Uri Url) HealthCheck() => ComposeFile.HealthCheck("reactive", "reactive.dll");
