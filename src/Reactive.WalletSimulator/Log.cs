@@ -37,4 +37,16 @@ internal static partial class Log
 
     [LoggerMessage(2022, LogLevel.Warning, "Admin: faults set to {Faults}")]
     public static partial void FaultsSet(ILogger logger, string faults);
+
+    [LoggerMessage(2030, LogLevel.Information, "Price feed: {Message}")]
+    public static partial void PriceFeedReading(ILogger logger, string message);
+
+    [LoggerMessage(2031, LogLevel.Warning, "Price feed stopped: {Reason}; reading again in {Delay}, the last price holds meanwhile")]
+    public static partial void PriceFeedFailed(ILogger logger, string reason, TimeSpan delay);
+
+    [LoggerMessage(2032, LogLevel.Warning, "Price feed: record {Origin} #{Line} skipped ({Reason}); {Skipped} skipped so far")]
+    public static partial void PriceRecordSkipped(ILogger logger, string origin, long line, string reason, long skipped);
+
+    [LoggerMessage(2033, LogLevel.Debug, "Price feed: {Price} euro from {Origin} record {Sequence}")]
+    public static partial void PriceFromFeed(ILogger logger, decimal price, string origin, string sequence);
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Starts kinesalite (a Kinesis implementation) on 127.0.0.1 only, for the tests and local runs.
 //
-//   node tests/kinesis/kinesalite.js [--port N] [--create-ms MS] [--update-ms MS] [--delete-ms MS]
+//   node tests/kinesis/kinesalite.js [--port N] [--host ADDRESS] [--create-ms MS] [--update-ms MS] [--delete-ms MS]
 //                                    [--shard-limit N] [--path DIR] [--exit-with-stdin]
 //
-// --port 0 (the default) lets the system choose a free port. Once listening it prints one line,
-//   kinesalite ready on http://127.0.0.1:PORT
+// --port 0 (the default) lets the system choose a free port. --host is 127.0.0.1 by default; only a container, whose
+// network is its own, listens on 0.0.0.0 (docker-compose.yml). Once listening it prints one line,
+//   kinesalite ready on http://HOST:PORT
 // which is the signal the tests wait for. It stops on SIGTERM/SIGINT and, with --exit-with-stdin,
 // when its standard input closes (so a test host that dies takes it along). Run it with `node`, not
 // `npx`, so the PID is the server. Without --path the streams live in memory only; with it they
@@ -15,11 +16,12 @@
 const path = require('path')
 
 function parseArgs(argv) {
-  const options = { port: 0, createMs: 0, updateMs: 0, deleteMs: 0, shardLimit: 100, path: undefined, exitWithStdin: false }
+  const options = { port: 0, host: '127.0.0.1', createMs: 0, updateMs: 0, deleteMs: 0, shardLimit: 100, path: undefined, exitWithStdin: false }
   const names = {
-    '--port': 'port', '--create-ms': 'createMs', '--update-ms': 'updateMs', '--delete-ms': 'deleteMs',
+    '--port': 'port', '--host': 'host', '--create-ms': 'createMs', '--update-ms': 'updateMs', '--delete-ms': 'deleteMs',
     '--shard-limit': 'shardLimit', '--path': 'path',
   }
+  const texts = ['path', 'host']
   for (let i = 0; i < argv.length; i += 2) {
     if (argv[i] === '--exit-with-stdin') {
       options.exitWithStdin = true
@@ -30,8 +32,8 @@ function parseArgs(argv) {
     if (!key || i + 1 >= argv.length) {
       throw new Error(`unknown or incomplete option ${argv[i]} (known: ${Object.keys(names).join(', ')}, --exit-with-stdin)`)
     }
-    options[key] = key === 'path' ? argv[i + 1] : Number(argv[i + 1])
-    if (key !== 'path' && !(Number.isInteger(options[key]) && options[key] >= 0)) {
+    options[key] = texts.includes(key) ? argv[i + 1] : Number(argv[i + 1])
+    if (!texts.includes(key) && !(Number.isInteger(options[key]) && options[key] >= 0)) {
       throw new Error(`${argv[i]} needs a non-negative integer, got ${argv[i + 1]}`)
     }
   }
@@ -67,8 +69,8 @@ server.on('error', (e) => {
   process.exit(1)
 })
 
-server.listen(options.port, '127.0.0.1', () => {
-  console.log(`kinesalite ready on http://127.0.0.1:${server.address().port}`)
+server.listen(options.port, options.host, () => {
+  console.log(`kinesalite ready on http://${options.host}:${server.address().port}`)
 })
 
 function stop() {

@@ -14,6 +14,7 @@ internal static class CommandLine
           reactive generate bbo|hourly|bitcoin [--rows N] [--seed S] [-o FILE] deterministic sample data
           reactive produce kinesis --stream NAME --input FILE|--generate bitcoin write a feed into a Kinesis stream
           reactive sql [--json] [--url URL] "SELECT …"                          query the running service's tables
+          reactive health [--url http://127.0.0.1:5080/healthz]                exit 0 when the service answers healthy (HEALTHCHECK)
           reactive --help
 
         Configuration: appsettings.json, then environment variables (Pipelines__wordcount__Enabled=true),
@@ -48,6 +49,8 @@ internal static class CommandLine
                     }
                 }
 
+            case "health":
+                return await HealthCommand.RunAsync(args[1..], "reactive health", new Uri(ServiceHost.DefaultUrl + "/healthz"), stdout, stderr).ConfigureAwait(false);
             case "sql":
                 return await Sql.SqlCommand.RunAsync(args[1..], stdout, stderr, CancellationToken.None).ConfigureAwait(false);
         }

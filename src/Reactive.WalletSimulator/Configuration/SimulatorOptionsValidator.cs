@@ -65,7 +65,15 @@ internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOpti
     {
         if (!Enum.IsDefined(p.Kind))
         {
-            yield return $"{prefix}Kind must be fixed, file or generator (got {p.Kind})";
+            yield return $"{prefix}Kind must be fixed, file, generator or kinesis (got {p.Kind})";
+        }
+
+        if (p.Kind == PriceKind.Kinesis)
+        {
+            foreach (var problem in p.Kinesis.Problems(prefix + "Kinesis:"))
+            {
+                yield return problem;
+            }
         }
 
         if (p.Euro <= 0)

@@ -28,10 +28,12 @@ internal static class SimulatorServices
             return new WalletStore(o.StatePath, o.Users);
         });
         services.AddSingleton(sp => new AccessKeys(Options(sp).Users));
-        services.AddSingleton(sp => new PriceFeed(Options(sp).Price, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PriceFeed(Options(sp).Price, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PriceFeed>>()));
         services.AddSingleton(sp => new FaultInjector(Options(sp).Faults));
         services.AddSingleton<WalletService>();
         services.AddHostedService<SimulatorStartup>();
+        // GET /healthz: "Healthy" once it serves (a container's HEALTHCHECK, `wallet-simulator health`).
+        services.AddHealthChecks();
         services.PostConfigure<LoggerFilterOptions>(HoldUrlLogs);
         return services;
     }
@@ -45,6 +47,7 @@ internal static class SimulatorServices
             ExceptionHandler = context => Texts.Text(new Answer(StatusCodes.Status500InternalServerError, WalletService.InternalError)).ExecuteAsync(context),
         });
         app.MapWallet();
+        app.MapHealthChecks("/healthz");
         if (Options(app.Services).Admin.Enabled)
         {
             app.MapAdmin();

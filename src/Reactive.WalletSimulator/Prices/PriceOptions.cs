@@ -5,11 +5,14 @@ namespace Reactive.WalletSimulator.Prices;
 /// <summary>Where the bitcoin price (euro per bitcoin) comes from (<c>Simulator:Price</c>).</summary>
 internal sealed class PriceOptions
 {
-    /// <summary>The feed: <c>fixed</c> (<see cref="Euro"/>), <c>file</c> (<see cref="File"/>) or <c>generator</c> (<see cref="Generator"/>).</summary>
+    /// <summary>
+    /// The feed: <c>fixed</c> (<see cref="Euro"/>), <c>file</c> (<see cref="File"/>), <c>generator</c>
+    /// (<see cref="Generator"/>) or <c>kinesis</c> (<see cref="Kinesis"/>).
+    /// </summary>
     /// <value>The default value is <see cref="PriceKind.Generator"/>.</value>
     public PriceKind Kind { get; set; } = PriceKind.Generator;
 
-    /// <summary>The price of the <c>fixed</c> feed, in euro per bitcoin.</summary>
+    /// <summary>The price of the <c>fixed</c> feed, in euro per bitcoin; also the <c>kinesis</c> feed's until its first record.</summary>
     /// <value>The default value is 30,000.</value>
     public decimal Euro { get; set; } = 30_000;
 
@@ -27,6 +30,10 @@ internal sealed class PriceOptions
     /// <summary>The seeded generator of the <c>generator</c> feed (the service's bitcoin-rate generator: its euro rate).</summary>
     /// <value>The generator's defaults (seed 2009, a line every 10 seconds); the simulator's appsettings.json asks for 8,640 lines, a day.</value>
     public BitcoinRateGeneratorOptions Generator { get; set; } = new();
+
+    /// <summary>The stream of the <c>kinesis</c> feed and how to reach it.</summary>
+    /// <value>The stream <c>bitcoin-info</c> from <c>latest</c>, on the us-east-1 endpoint, with AWS's default credential chain.</value>
+    public KinesisPriceOptions Kinesis { get; set; } = new();
 }
 
 /// <summary>The price feeds.</summary>
@@ -40,4 +47,7 @@ internal enum PriceKind
 
     /// <summary>The seeded bitcoin-rate generator.</summary>
     Generator,
+
+    /// <summary>The newest record of a Kinesis stream of the course's JSON records.</summary>
+    Kinesis,
 }

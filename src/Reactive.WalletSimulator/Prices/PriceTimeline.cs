@@ -98,24 +98,36 @@ internal sealed class PriceTimeline
         return index;
     }
 
-    private static bool TryRead(string line, out DateTime time, out decimal price)
+    /// <summary>
+    /// The positive <c>euro_rate</c> of one of the course's JSON records (the <c>kinesis</c> feed's: no timestamp needed),
+    /// or false with the reason it has none.
+    /// </summary>
+    internal static bool TryReadEuro(string line, out decimal price, out string reason) =>
+        TryRead(line, requireTimestamp: false, out _, out price, out reason);
+
+    private static bool TryRead(string line, out DateTime time, out decimal price) =>
+        TryRead(line, requireTimestamp: true, out time, out price, out _);
+
+    private static bool TryRead(string line, bool requireTimestamp, out DateTime time, out decimal price, out string reason)
     {
         time = default;
         price = 0;
         try
         {
             using var json = JsonDocument.Parse(line);
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("euro_rate", out var rate)
-                && rate.ValueKind == JsonValueKind.Number
-                && rate.TryGetDecimal(out price)
-                && price > 0
-                && json.RootElement.TryGetProperty("timestamp", out var stamp)
-                && stamp.ValueKind == JsonValueKind.String
-                && DateTime.TryParse(stamp.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
+            var root = json.RootElement;
+            reason = root.ValueKind != JsonValueKind.Object ? "not a JSON object"
+                : !root.TryGetProperty("euro_rate", out var rate) || rate.ValueKind != JsonValueKind.Number || !rate.TryGetDecimal(out price) ? "no euro_rate number"
+                : price <= 0 ? "euro_rate is not positive"
+                : requireTimestamp && !(root.TryGetProperty("timestamp", out var stamp)
+                    && stamp.ValueKind == JsonValueKind.String
+                    && DateTime.TryParse(stamp.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time)) ? "no timestamp"
+                : string.Empty;
+            return reason.Length == 0;
         }
         catch (JsonException)
         {
+            reason = "not JSON";
             return false;
         }
     }
