@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Reactive.Host.Configuration;
+using Reactive.Host.Dashboard;
 using Reactive.Host.DeadLetters;
 using Reactive.Host.FileSinks;
 using Reactive.Host.Http;
@@ -76,6 +77,7 @@ internal static class ServiceHost
         // starts; a signal in between (e.g. right after "Enabled pipelines") used to end the process with 143.
         using var earlySignals = StopOnSignals(app.Lifetime);
         app.MapReactiveApi();
+        app.MapReactiveDashboard();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reactive.Host");
         var enabled = catalog.Enabled.Select(p => p.Name).ToList();
         if (enabled.Count == 0)
@@ -146,10 +148,12 @@ internal static class ServiceHost
         builder.Services.AddSingleton(registry);
         builder.Services.AddReactiveApi(builder.Configuration);
         builder.Services.AddReactiveFileSinks(builder.Configuration);
+        builder.Services.AddReactiveDashboard(builder.Configuration);
         builder.Services.AddSingleton(sp => new PipelineServices(
             sp.GetRequiredService<MemoryTableStore>(),
             sp.GetRequiredService<FileSinkFactory>(),
-            sp.GetRequiredService<DeadLetterStore>()));
+            sp.GetRequiredService<DeadLetterStore>(),
+            sp.GetRequiredService<DashboardFeed>()));
         builder.Services.AddSingleton(new ResultsOutput(stdout));
         foreach (var definition in catalog.Enabled)
         {
