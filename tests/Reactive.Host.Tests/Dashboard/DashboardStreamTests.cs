@@ -72,6 +72,55 @@ public sealed class DashboardStreamTests
         Assert.True(exit == 0, $"exit code {exit}\n{service.Stderr}");
     }
 
+    [RequiresExecutableFact("/usr/bin/curl")]
+    public async Task DashboardDoc_Commands_RunAsShown()
+    {
+        var doc = File.ReadAllText(Path.Combine(Readme.RepositoryRoot(), "docs", "DASHBOARD.md")).ReplaceLineEndings("\n");
+        var commands = Readme.Blocks(doc).Where(b => b.Language == "sh").SelectMany(b => Readme.Words(b.Text)).ToList();
+        Assert.Equal(3, commands.Count);
+
+        // The first: the service on its defaults (here on a free port), which serves the page.
+        Assert.Equal(Array.Empty<string>(), Readme.ReactiveArguments(commands[0]));
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, "--urls", "http://127.0.0.1:0");
+        var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = url };
+        var page = await http.GetStringAsync("/");
+        Assert.Contains("lib/uPlot.iife.min.js", page, StringComparison.Ordinal);
+        Assert.True((await http.GetByteArrayAsync("/lib/uPlot.iife.min.js")).Length > 10_000);
+        for (var until = DateTime.UtcNow + Deadline; DateTime.UtcNow < until && (await http.GetFromJsonAsync<JsonElement>("/api/dashboard/history")).GetProperty("events").GetArrayLength() < 2;)
+        {
+            await Task.Delay(200);
+        }
+
+        // The curl commands against this service's address.
+        var history = JsonDocument.Parse(Curl(commands[1], url, out var exit)).RootElement;
+        Assert.Equal(0, exit);
+        Assert.Equal(2, history.GetProperty("events").GetArrayLength());
+        Assert.Equal(history.GetProperty("events")[1].GetProperty("id").GetString(), history.GetProperty("last").GetString());
+
+        var stream = Curl(commands[2], url, out exit);
+        Assert.Equal(28, exit); // --max-time: the stream does not end by itself
+        Assert.StartsWith("event: hello\n", stream, StringComparison.Ordinal);
+        Assert.Contains($"id: {history.GetProperty("instance").GetString()}-1\n", stream, StringComparison.Ordinal);
+        await service.TerminateAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static string Curl(string[] command, Uri service, out int exit)
+    {
+        Assert.Equal("curl", command[0]);
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/curl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var word in command.Skip(1))
+        {
+            info.ArgumentList.Add(word.Replace("localhost:5080", service.Authority, StringComparison.Ordinal));
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        exit = process.ExitCode;
+        return output;
+    }
+
     private static long Sequence(string id) => long.Parse(id[(id.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Opens the stream (with <c>Last-Event-ID</c> when given) and reads until <paramref name="enough"/> says so.</summary>
