@@ -8,7 +8,7 @@ namespace Reactive.Host.Tests.Dashboard;
 /// <summary>
 /// The dashboard in a real browser (Debian's Chromium through Playwright) against the built service on its embedded
 /// defaults: the page loads without a console error, every chart gets points, the SQL box answers, and after the service
-/// is restarted (same state directory, a new process, the same address) the page resumes on its own.
+/// is cut off and when the service is restarted (same state directory, a new process) the page resumes on its own, without a gap.
 /// </summary>
 public sealed class DashboardBrowserTests
 {
@@ -22,11 +22,9 @@ public sealed class DashboardBrowserTests
     public async Task Dashboard_OnTheDefaults_ChartsFillSqlAnswersAndARestartResumes()
     {
         var work = ServiceProcess.NewWorkingDirectory();
-        var port = ServiceProcess.FreePort();
-        var url = new Uri($"http://127.0.0.1:{port}/");
         string[] args =
         [
-            "--urls", url.ToString().TrimEnd('/'),
+            "--urls", "http://127.0.0.1:0",
             "--Reactive:StateDirectory", Path.Combine(work, "state"),
             // Checkpointed per-row pipelines write their rows at each checkpoint: often, so that charts move quickly.
             "--Pipelines:sample-spread:CheckpointInterval", "1 second",
@@ -35,8 +33,13 @@ public sealed class DashboardBrowserTests
         var service = ServiceProcess.Start(work, null, args);
         try
         {
-            await service.WaitForUrlAsync(TimeSpan.FromSeconds(60));
+            var direct = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60));
+
+            // The browser goes through a forwarder, so that the test can break its network and restart the service under it.
+            await using var proxy = new TcpProxy(direct.Port);
+            var url = new Uri($"http://127.0.0.1:{proxy.Port}/");
             using var http = new HttpClient { BaseAddress = url };
+            using var directHttp = new HttpClient { BaseAddress = direct };
             var pipelines = (await http.GetFromJsonAsync<JsonElement>("/api/pipelines")).EnumerateArray().Select(p => p.GetProperty("name").GetString()!).ToList();
             Assert.Contains("sample-spread", pipelines);
 
@@ -86,7 +89,29 @@ public sealed class DashboardBrowserTests
             Assert.Equal(new[] { "minute", "second" }, expected);
             Assert.Equal(expected, shown);
 
+            // A screenshot once each result chart has a few points (the per-minute spread: one every 6 s).
+            await WaitForChartsAsync(page, charts => charts.Where(c => !c.Key.StartsWith("progress/", StringComparison.Ordinal)).All(c => c.Value.Points >= 3), "three points in each result chart", service);
             await SaveScreenshotAsync(page, work);
+
+            // The network goes away and comes back (same process): the page fills what it missed from the history.
+            proxy.Break();
+            await WaitForAsync(page, async () => await page.EvaluateAsync<int>("() => window.dashboard.reconnects()") > 0, "the page to see the stream break", service);
+            var lastSeen = Sequence(await page.EvaluateAsync<string>("() => window.dashboard.lastId()"));
+            for (var until = DateTime.UtcNow + Deadline; DateTime.UtcNow < until; await Task.Delay(250))
+            {
+                var history = await directHttp.GetFromJsonAsync<JsonElement>("/api/dashboard/history?limit=1");
+                if (Sequence(history.GetProperty("last").GetString()!) > lastSeen + 10)
+                {
+                    break;
+                }
+            }
+
+            var missedUpTo = Sequence((await directHttp.GetFromJsonAsync<JsonElement>("/api/dashboard/history?limit=1")).GetProperty("last").GetString()!);
+            Assert.True(missedUpTo > lastSeen + 10, $"the service went on while the page was cut off ({lastSeen} → {missedUpTo})");
+            proxy.Resume();
+            await WaitForAsync(page, async () => Sequence(await page.EvaluateAsync<string>("() => window.dashboard.lastId()")) > missedUpTo, "the page to catch up", service);
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => window.dashboard.gaps()"));
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => window.dashboard.restarts()"));
 
             // Restart: the same state directory and address, a new process. The page notices and resumes.
             var instance = await page.EvaluateAsync<string>("() => window.dashboard.instance()");
@@ -96,12 +121,13 @@ public sealed class DashboardBrowserTests
             Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
             await service.DisposeAsync();
             service = ServiceProcess.Start(work, null, args);
-            await service.WaitForUrlAsync(TimeSpan.FromSeconds(60));
+            proxy.Target = (await service.WaitForUrlAsync(TimeSpan.FromSeconds(60))).Port;
             await WaitForAsync(page, async () => await page.EvaluateAsync<string>("() => window.dashboard.instance()") != instance, "the page to reconnect to the new process", service);
             _ = await WaitForChartsAsync(page, charts =>
                 charts.Where(c => c.Key.StartsWith("spread/sample-spread/second/", StringComparison.Ordinal)).Max(c => c.Value.LastX ?? 0) > before
                 && charts[rateKey].LastX > rateBefore, "the charts to move on after the restart", service);
             Assert.Equal(1, await page.EvaluateAsync<int>("() => window.dashboard.restarts()"));
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => window.dashboard.gaps()"));
             Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
         }
         finally
@@ -109,6 +135,8 @@ public sealed class DashboardBrowserTests
             await service.DisposeAsync();
         }
     }
+
+    private static long Sequence(string id) => long.Parse(id[(id.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task SaveScreenshotAsync(IPage page, string work)
     {

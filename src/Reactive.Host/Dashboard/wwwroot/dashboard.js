@@ -6,7 +6,7 @@
   const MAX_POINTS = 1000;
   const COLORS = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be123c', '#4d7c0f', '#a16207'];
   const STYLE_COLORS = { points: '#dc2626', bandupper: '#94a3b8', bandlower: '#94a3b8' };
-  const state = { lastId: null, instance: null, charts: {}, cards: {}, source: null, events: 0, restarts: 0 };
+  const state = { lastId: null, instance: null, charts: {}, cards: {}, source: null, events: 0, restarts: 0, gaps: 0, reconnects: 0 };
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, attrs, ...children) => {
@@ -195,6 +195,10 @@
       state.events++;
     }
     if (id) {
+      // Within one process the ids are consecutive: a jump would be a gap in the charts.
+      const [instance, sequence] = [id.slice(0, id.lastIndexOf('-')), +id.slice(id.lastIndexOf('-') + 1)];
+      const [lastInstance, lastSequence] = state.lastId ? [state.lastId.slice(0, state.lastId.lastIndexOf('-')), +state.lastId.slice(state.lastId.lastIndexOf('-') + 1)] : [null, 0];
+      if (instance === lastInstance && sequence !== lastSequence + 1) state.gaps++;
       state.lastId = id;
       $('last-event').textContent = `event ${id}`;
     }
@@ -240,6 +244,7 @@
     source.onerror = () => {
       // Reconnect ourselves, so that the gap comes from the history endpoint whatever the browser kept.
       source.close();
+      state.reconnects++;
       setStatus('reconnecting');
       setTimeout(connect, 1000);
     };
@@ -323,6 +328,8 @@
     lastId: () => state.lastId,
     instance: () => state.instance,
     restarts: () => state.restarts,
+    reconnects: () => state.reconnects,
+    gaps: () => state.gaps,
     events: () => state.events,
   };
 
