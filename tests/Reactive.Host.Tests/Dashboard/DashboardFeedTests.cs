@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Reactive.Host.Analytics;
@@ -101,6 +103,20 @@ public sealed class DashboardFeedTests
         Assert.True(feed.History.TryParse("12345-30", out var other));
         Assert.Equal(0, other);
         Assert.False(feed.History.TryParse("thirty", out _));
+    }
+
+    [Theory]
+    [InlineData("Dashboard:UpdateInterval", "1 millisecond", "UpdateInterval")]
+    [InlineData("Dashboard:UpdateInterval", "soon", "Dashboard:UpdateInterval")]
+    [InlineData("Dashboard:HistoryEvents", "0", "HistoryEvents")]
+    [InlineData("Dashboard:MaxPointsPerUpdate", "many", "Dashboard:MaxPointsPerUpdate")]
+    public void Options_BadValue_NamesTheKey(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        using var services = new ServiceCollection().AddReactiveDashboard(configuration).BuildServiceProvider();
+
+        var error = Assert.ThrowsAny<Exception>(() => _ = services.GetRequiredService<IOptions<DashboardOptions>>().Value);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
     private static DashboardFeed NewFeed(TestScheduler scheduler, DashboardOptions options) =>

@@ -87,6 +87,11 @@ public sealed class DashboardStreamTests
         var page = await http.GetStringAsync("/");
         Assert.Contains("lib/uPlot.iife.min.js", page, StringComparison.Ordinal);
         Assert.True((await http.GetByteArrayAsync("/lib/uPlot.iife.min.js")).Length > 10_000);
+
+        // The trading panel is offered exactly when the service answers GET /api/trading.
+        using var trading = await http.GetAsync("/api/trading");
+        var features = await http.GetFromJsonAsync<JsonElement>("/api/dashboard/features");
+        Assert.Equal(trading.StatusCode != HttpStatusCode.NotFound, features.GetProperty("trading").GetBoolean());
         for (var until = DateTime.UtcNow + Deadline; DateTime.UtcNow < until && (await http.GetFromJsonAsync<JsonElement>("/api/dashboard/history")).GetProperty("events").GetArrayLength() < 2;)
         {
             await Task.Delay(200);
