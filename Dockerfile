@@ -6,9 +6,17 @@
 # has no curl or wget: each HEALTHCHECK is the app's own `health` command (an HTTP GET of its /healthz, exit 0 or 1).
 # No Docker engine runs in the project's CI: these images are not built there (docs/DEPLOYMENT.md).
 
+# The dashboard's chart library from npm (the service needs only the dependencies, uplot; the tests' node tools are
+# devDependencies).
+FROM node:20-bookworm-slim AS npm
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS source
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json NodePackages.targets package.json package-lock.json ./
+COPY --from=npm /src/node_modules/ node_modules/
 COPY src/ src/
 
 FROM source AS build-reactive

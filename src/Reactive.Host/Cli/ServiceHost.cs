@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Reactive.Host.Configuration;
+using Reactive.Host.Dashboard;
 using Reactive.Host.DeadLetters;
 using Reactive.Host.FileSinks;
 using Reactive.Host.Http;
@@ -80,6 +81,7 @@ internal static class ServiceHost
         try
         {
             app.MapReactiveApi();
+            app.MapReactiveDashboard();
         }
         catch (Exception ex) when (OptionFailures(ex) is { } failures)
         {
@@ -170,10 +172,12 @@ internal static class ServiceHost
         builder.Services.AddSingleton(registry);
         builder.Services.AddReactiveApi(builder.Configuration);
         builder.Services.AddReactiveFileSinks(builder.Configuration);
+        builder.Services.AddReactiveDashboard(builder.Configuration);
         builder.Services.AddSingleton(sp => new PipelineServices(
             sp.GetRequiredService<MemoryTableStore>(),
             sp.GetRequiredService<FileSinkFactory>(),
-            sp.GetRequiredService<DeadLetterStore>()));
+            sp.GetRequiredService<DeadLetterStore>(),
+            sp.GetRequiredService<DashboardFeed>()));
         builder.Services.AddSingleton(new ResultsOutput(stdout));
         foreach (var definition in catalog.Enabled)
         {

@@ -11,7 +11,11 @@ using Reactive.Host.Tables;
 namespace Reactive.Host.Pipelines;
 
 /// <summary>The service's shared parts a pipeline may write to; absent ones are null.</summary>
-internal sealed record PipelineServices(MemoryTableStore? Tables, FileSinkFactory? Files, DeadLetterStore? DeadLetters);
+/// <param name="Tables">The memory tables.</param>
+/// <param name="Files">The file sinks.</param>
+/// <param name="DeadLetters">The recent dead letters.</param>
+/// <param name="Results">What watches the result rows (the dashboard).</param>
+internal sealed record PipelineServices(MemoryTableStore? Tables, FileSinkFactory? Files, DeadLetterStore? DeadLetters, Sinks.IResultTap? Results = null);
 
 /// <summary>Everything one run of one pipeline needs.</summary>
 internal sealed class PipelineRunContext(

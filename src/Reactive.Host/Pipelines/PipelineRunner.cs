@@ -30,8 +30,10 @@ internal static class PipelineRunner
         // the pipeline here with a message naming its directory (a damaged or incompatible checkpoint).
         using var checkpoint = PipelineCheckpoint.Open(ctx);
         var state = checkpoint is null ? null : new KindState(checkpoint.RestoredState);
-        using var sinks = new RowSinks(definition.Name, [.. definition.Sinks.Where(s => s is not ConsoleSinkDefinition)], kind.Shape(definition.Options), ctx.Services.Tables, ctx.Services.Files, ctx.Progress)
+        var shape = kind.Shape(definition.Options);
+        using var sinks = new RowSinks(definition.Name, [.. definition.Sinks.Where(s => s is not ConsoleSinkDefinition)], shape, ctx.Services.Tables, ctx.Services.Files, ctx.Progress)
         {
+            Tap = ctx.Services.Results?.For(definition.Name, kind.Name, shape.Mode),
             Resume = checkpoint?.TableMarks,
             ExactlyOnce = checkpoint is not null,
         };

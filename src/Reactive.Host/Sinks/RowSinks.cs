@@ -46,6 +46,9 @@ internal sealed class RowSinks : IDisposable
     /// <summary>The tables' marks at the last committed batch, to resume them from (what a re-run batch wrote after is dropped); null: new tables.</summary>
     public IReadOnlyDictionary<string, long>? Resume { get; init; }
 
+    /// <summary>Sees every batch of rows written (the dashboard's <see cref="IResultTap"/>), or null.</summary>
+    public Action<IReadOnlyList<ResultRow>>? Tap { get; init; }
+
     /// <summary>Creates every table now, before the first result (a query at start finds an empty table).</summary>
     public void Prepare()
     {
@@ -70,6 +73,11 @@ internal sealed class RowSinks : IDisposable
         if (rows.Count == 0 && !perBatch)
         {
             return;
+        }
+
+        if (rows.Count > 0)
+        {
+            Tap?.Invoke(rows);
         }
 
         foreach (var sink in _sinks)
