@@ -8,12 +8,36 @@ namespace Reactive.Host.Tests;
 /// </summary>
 internal static class Readme
 {
-    /// <summary>The text of the section whose heading starts with <paramref name="heading"/>, up to the next heading of its level.</summary>
+    /// <summary>
+    /// The text of the section whose heading starts with <paramref name="heading"/>, up to the next heading of its level:
+    /// in README.md, or else in one of the reference pages under docs/ (exactly one).
+    /// </summary>
     public static string Section(string heading)
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var root = RepositoryRoot();
+        var found = new[] { Path.Combine(root, "README.md") }
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md").Order(StringComparer.Ordinal))
+            .Select(file => (File: Path.GetRelativePath(root, file), Text: SectionIn(File.ReadAllText(file).ReplaceLineEndings("\n"), heading)))
+            .Where(f => f.Text is not null)
+            .ToList();
+        Assert.True(found.Count > 0, $"neither README.md nor a page of docs/ has a section '{heading}'");
+        Assert.True(found.Count == 1 || found[0].File == "README.md", $"the section '{heading}' is in {string.Join(" and ", found.Select(f => f.File))}");
+        return found[0].Text!;
+    }
+
+    /// <summary>The reference pages under docs/ with the text of each.</summary>
+    public static IEnumerable<(string Name, string Text)> Docs() =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "docs"), "*.md").Order(StringComparer.Ordinal)
+            .Select(file => (Path.GetFileName(file), File.ReadAllText(file).ReplaceLineEndings("\n")));
+
+    private static string? SectionIn(string text, string heading)
+    {
         var start = text.IndexOf("\n" + heading, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"README.md has no section '{heading}'");
+        if (start < 0)
+        {
+            return null;
+        }
+
         var level = heading[..(heading.IndexOf(' ', StringComparison.Ordinal) + 1)];
         var end = text.IndexOf("\n" + level, start + heading.Length, StringComparison.Ordinal);
         return end < 0 ? text[(start + 1)..] : text[(start + 1)..end];

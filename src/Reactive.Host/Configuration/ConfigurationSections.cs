@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.Json;
+using Reactive.Host.Dashboard;
 using Reactive.Host.DeadLetters;
 using Reactive.Host.FileSinks;
 using Reactive.Host.Http;
@@ -42,6 +43,7 @@ internal static class ConfigurationSections
         [FileSinkOptions.SectionName] = typeof(FileSinkOptions),
         [HttpAccessOptions.SectionName] = typeof(HttpAccessOptions),
         [TelemetryOptions.SectionName] = typeof(TelemetryOptions),
+        [DashboardOptions.SectionName] = typeof(DashboardOptions),
     };
 
     /// <summary>Adds an error for every key outside the known sections, and for every unknown key of an options section.</summary>
