@@ -15,6 +15,7 @@ using Reactive.Host.Http;
 using Reactive.Host.Tables;
 using Reactive.Host.Pipelines;
 using Reactive.Host.Progress;
+using Reactive.Host.Trading;
 
 namespace Reactive.Host.Cli;
 
@@ -71,6 +72,15 @@ internal static class ServiceHost
 
         ConfigureServices(builder, catalog, stdout);
         var app = builder.Build();
+        var trading = TradingServiceCollectionExtensions.MissingExecutors(app.Services, catalog.Enabled
+            .Where(p => p.Options is Kinds.TradingPipelineOptions)
+            .Select(p => (p.Name, ((Kinds.TradingPipelineOptions)p.Options).Mode)));
+        if (trading.Count > 0)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            return ReportConfigurationErrors(trading, stderr);
+        }
+
 
         // SIGTERM/SIGINT/SIGQUIT from here on request a stop. The host's own console lifetime only listens once it
         // starts; a signal in between (e.g. right after "Enabled pipelines") used to end the process with 143.
@@ -146,10 +156,12 @@ internal static class ServiceHost
         builder.Services.AddSingleton(registry);
         builder.Services.AddReactiveApi(builder.Configuration);
         builder.Services.AddReactiveFileSinks(builder.Configuration);
+        builder.Services.AddReactiveTrading();
         builder.Services.AddSingleton(sp => new PipelineServices(
             sp.GetRequiredService<MemoryTableStore>(),
             sp.GetRequiredService<FileSinkFactory>(),
-            sp.GetRequiredService<DeadLetterStore>()));
+            sp.GetRequiredService<DeadLetterStore>(),
+            sp.GetRequiredService<TradingDesks>()));
         builder.Services.AddSingleton(new ResultsOutput(stdout));
         foreach (var definition in catalog.Enabled)
         {

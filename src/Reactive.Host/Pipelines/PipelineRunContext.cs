@@ -11,7 +11,7 @@ using Reactive.Host.Tables;
 namespace Reactive.Host.Pipelines;
 
 /// <summary>The service's shared parts a pipeline may write to; absent ones are null.</summary>
-internal sealed record PipelineServices(MemoryTableStore? Tables, FileSinkFactory? Files, DeadLetterStore? DeadLetters);
+internal sealed record PipelineServices(MemoryTableStore? Tables, FileSinkFactory? Files, DeadLetterStore? DeadLetters, Trading.TradingDesks? Trading = null);
 
 /// <summary>Everything one run of one pipeline needs.</summary>
 internal sealed class PipelineRunContext(

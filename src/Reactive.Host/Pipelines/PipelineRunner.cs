@@ -57,7 +57,7 @@ internal static class PipelineRunner
                 reason => ctx.Progress.RecordSkipped(blank: reason == Reactive.Operators.Parsing.SkipReason.Blank),
                 ctx.Progress.RecordLineDeadLetter), batcher),
             definition.Options,
-            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state));
+            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state, ctx.Services.Trading?.For(ctx.Name)));
 
         await PipelineRunContext.RunToEndAsync(results, batch =>
         {
