@@ -107,6 +107,8 @@ internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
         new("price", ResultType.Real, static d => d.Price),
         new("fee", ResultType.Real, static d => d.Fee),
         new("average", ResultType.Real, static d => d.Signal.Average),
+        new("window_start", ResultType.Time, static d => new DateTimeOffset(d.Signal.WindowStartTicks, TimeSpan.Zero)),
+        new("window_end", ResultType.Time, static d => new DateTimeOffset(d.Signal.WindowEndTicks, TimeSpan.Zero)),
         new("deviation", ResultType.Real, static d => d.Signal.Deviation),
         new("reason", ResultType.Text, static d => d.Reason),
         new("euro", ResultType.Real, static d => d.Portfolio.Euro),
@@ -206,7 +208,8 @@ internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
         }
     }
 
-    protected override ResultShape Shape(TradingPipelineOptions options) => new([Decisions, Report]);
+    // The report row is a one-shot run's last line only (a live pipeline has no end to report at): no table is made for it.
+    protected override ResultShape Shape(TradingPipelineOptions options) => new([Decisions]);
 
     protected override IObservable<ResultBatch> Compose(IRecordSource input, TradingPipelineOptions options, ComposeContext context)
     {

@@ -57,7 +57,7 @@ internal static class PipelineRunner
                 reason => ctx.Progress.RecordSkipped(blank: reason == Reactive.Operators.Parsing.SkipReason.Blank),
                 ctx.Progress.RecordLineDeadLetter), batcher),
             definition.Options,
-            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state, ctx.Services.Trading?.For(ctx.Name)));
+            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state, kind is TradingPipelineKind ? ctx.Services.Trading?.For(ctx.Name) : null));
 
         await PipelineRunContext.RunToEndAsync(results, batch =>
         {
