@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Reactive.Host.Tests.Cli;
+using Reactive.Host.Tests.EndToEnd;
+
+namespace Reactive.Host.Tests.Trading;
+
+/// <summary>The trading pipeline in the built service: <c>/api/trading</c> over real HTTP, the metrics and the progress log.</summary>
+public sealed class TradingServiceTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    /// <summary>A trading pipeline <c>t</c> on a finite generated feed (3,000 rates), its decisions into table <c>trades</c>.</summary>
+    private static string[] Pipeline(params string[] more) =>
+    [
+        "--urls", "http://127.0.0.1:0",
+        "--pipelines", "t",
+        "--Progress:LogInterval", "1 second",
+        "--Pipelines:t:Kind", "trading",
+        "--Pipelines:t:Source:Kind", "generator",
+        "--Pipelines:t:Source:Generator", "bitcoin",
+        "--Pipelines:t:Source:Seed", "7",
+        "--Pipelines:t:Source:Rows", "3000",
+        "--Pipelines:t:Source:Speed", "20000",
+        "--Pipelines:t:Options:FeeRate", "0.001",
+        "--Pipelines:t:Sinks:0:Kind", "table",
+        "--Pipelines:t:Sinks:0:Table", "trades",
+        .. more,
+    ];
+
+    [Fact]
+    public async Task Service_PaperTrading_ApiShowsTheAccountTheDecisionsRecompute_MetricsAndProgressAgree()
+    {
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, Pipeline());
+        var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = url };
+
+        // The feed ends and every order is answered by the paper executor.
+        JsonElement view = default;
+        for (var deadline = DateTime.UtcNow + Deadline; DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            var state = (await http.GetFromJsonAsync<JsonElement>("/api/pipelines/t")).GetProperty("state").GetString();
+            view = Assert.Single((await http.GetFromJsonAsync<JsonElement>("/api/trading")).EnumerateArray());
+            var answered = view.GetProperty("orders");
+            if (state == "Stopped" && answered.GetProperty("decided").GetInt64() > 0 && answered.GetProperty("queued").GetInt64() == 0)
+            {
+                break;
+            }
+        }
+
+        Assert.True(view.ValueKind == JsonValueKind.Object, service.Stderr);
+        Assert.Equal("t", view.GetProperty("pipeline").GetString());
+        Assert.Equal("paper", view.GetProperty("mode").GetString());
+        Assert.Equal(0, view.GetProperty("orders").GetProperty("queued").GetInt64());
+
+        // The decisions as the table holds them, replayed here: the account the API shows is theirs.
+        using var response = await http.PostAsJsonAsync("/api/sql", new { sql = "SELECT id, outcome, side, amount, price, fee, reason FROM trades ORDER BY timestamp" });
+        var rows = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows").EnumerateArray().ToList();
+        Assert.NotEmpty(rows);
+        double euro = 10_000, bitcoin = 0, fees = 0;
+        var orders = 0;
+        foreach (var row in rows.Where(r => r[1].GetString() == "order"))
+        {
+            orders++;
+            var (amount, price, fee) = (row[3].GetDouble(), row[4].GetDouble(), row[5].GetDouble());
+            Assert.Equal(amount * price * 0.001, fee, 1e-9);
+            fees += fee;
+            (euro, bitcoin) = row[2].GetString() == "buy"
+                ? (euro - (amount * price) - fee, Math.Round(bitcoin + amount, 8))
+                : (euro + (amount * price) - fee, Math.Round(bitcoin - amount, 8));
+        }
+
+        Assert.True(orders > 0, "the feed gave orders");
+        var balances = view.GetProperty("balances");
+        Assert.Equal(euro, balances.GetProperty("euro").GetDouble(), 1e-6);
+        Assert.Equal(bitcoin, balances.GetProperty("bitcoin").GetDouble(), 1e-9);
+        Assert.Equal(bitcoin, view.GetProperty("position").GetDouble(), 1e-9);
+        var paper = view.GetProperty("paper");
+        Assert.Equal(euro, paper.GetProperty("euro").GetDouble(), 1e-6);
+        Assert.Equal(fees, paper.GetProperty("feesPaid").GetDouble(), 1e-6);
+        Assert.Equal(euro + (bitcoin * paper.GetProperty("rate").GetDouble()) - 10_000, paper.GetProperty("profitAndLoss").GetDouble(), 1e-6);
+        Assert.Equal(orders, view.GetProperty("orders").GetProperty("executed").GetInt64());
+        Assert.Equal(rows.Count, view.GetProperty("counts").GetProperty("decisions").GetInt64());
+
+        // The last decisions, newest first, with their reasons: the table's last ones.
+        var shown = view.GetProperty("decisions").EnumerateArray().ToList();
+        Assert.Equal(Math.Min(20, rows.Count), shown.Count);
+        Assert.Equal(rows[^1][0].GetString(), shown[0].GetProperty("id").GetString());
+        Assert.Equal(rows[^1][6].GetString(), shown[0].GetProperty("reason").GetString());
+
+        // The same figures in /metrics and in the progress log.
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Equal(orders, Sum(metrics, "reactive_trading_orders_total", "status=\"executed\""));
+        Assert.Equal(rows.Count, Sum(metrics, "reactive_trading_decisions_total", "pipeline=\"t\""));
+        Assert.Equal(rows.Count(r => r[1].GetString() == "skipped"), Sum(metrics, "reactive_trading_decisions_total", "outcome=\"skipped\""));
+        Assert.Contains("reactive_trading_paper_pnl{pipeline=\"t\"}", metrics, StringComparison.Ordinal);
+        await service.WaitForStderrAsync(string.Create(CultureInfo.InvariantCulture, $"Trading t: mode=paper position={bitcoin} "), TimeSpan.FromSeconds(30));
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"executed={orders} "), service.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Theory]
+    [InlineData("simulator")]
+    [InlineData("live")]
+    public async Task Service_WalletModeWithoutWalletExecutor_StopsAtStartNamingTheKey(string mode)
+    {
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, Pipeline("--Pipelines:t:Options:Mode", mode));
+
+        Assert.Equal(2, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"Pipelines:t:Options:Mode (Trading:Mode): {mode} sends orders through the wallet client", service.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Service_BadTradingSetting_StopsAtStartNamingTheKey()
+    {
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, Pipeline("--Pipelines:t:Options:MaxOrdersPerHour", "0"));
+
+        Assert.Equal(2, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Pipelines:t:Options:MaxOrdersPerHour", service.Stderr, StringComparison.Ordinal);
+    }
+
+    // The sum of a Prometheus family's samples whose labels contain every one of the given label texts.
+    private static long Sum(string metrics, string family, params string[] labels) =>
+        (long)metrics.Split('\n')
+            .Where(l => l.StartsWith(family + "{", StringComparison.Ordinal) && labels.All(x => l.Contains(x, StringComparison.Ordinal)))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+}
