@@ -100,6 +100,74 @@ public sealed class TradingServiceTests
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task Service_KilledWhileTrading_RestartsWithoutLosingOrRepeatingADecision_PaperAccountWhole()
+    {
+        var work = ServiceProcess.NewWorkingDirectory();
+        string[] args = ["--urls", "http://127.0.0.1:0", "--pipelines", "t", "--Reactive:StateDirectory", Path.Combine(work, "state"), "--FileSinks:Directory", Path.Combine(work, "out"), .. CrashRestartTests.Trading()];
+
+        // Killed (SIGKILL) once it has committed batches and the paper executor has booked orders.
+        await using (var first = ServiceProcess.Start(work, null, args))
+        {
+            using var http = new HttpClient { BaseAddress = await first.WaitForUrlAsync(TimeSpan.FromSeconds(60)) };
+            for (var deadline = DateTime.UtcNow + Deadline; ; await Task.Delay(20))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no orders before the deadline:\n{first.Stderr}");
+                var progress = await http.GetFromJsonAsync<JsonElement>("/api/pipelines/t");
+                Assert.NotEqual("Stopped", progress.GetProperty("state").GetString());
+                var executed = (await http.GetFromJsonAsync<JsonElement>("/api/trading"))[0].GetProperty("orders").GetProperty("executed").GetInt64();
+                if (executed >= 3 && progress.TryGetProperty("lastProgress", out var last) && last.ValueKind == JsonValueKind.Object && last.GetProperty("batchId").GetInt32() >= 10)
+                {
+                    first.Signal("KILL");
+                    await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
+                    break;
+                }
+            }
+        }
+
+        await using var service = ServiceProcess.Start(work, null, args);
+        using var api = new HttpClient { BaseAddress = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60)) };
+        JsonElement view = default;
+        for (var deadline = DateTime.UtcNow + Deadline; DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            var state = (await api.GetFromJsonAsync<JsonElement>("/api/pipelines/t")).GetProperty("state").GetString();
+            view = (await api.GetFromJsonAsync<JsonElement>("/api/trading"))[0];
+            if (state == "Stopped" && view.GetProperty("orders").GetProperty("queued").GetInt64() == 0)
+            {
+                break;
+            }
+        }
+
+        Assert.Contains("restored batch", service.Stderr, StringComparison.Ordinal);
+
+        // The decisions of the two runs are the backtest's over the same rates, each once, in order.
+        var rates = CliRunner.TempFile("rates.jsonl");
+        Assert.Equal(0, CliRunner.Run("generate", "bitcoin", "--seed", "7", "--rows", "20000", "-o", rates).Exit);
+        var backtest = CliRunner.Run("run", "trading", "--input", rates, "--fee-rate", "0.001");
+        Assert.True(backtest.Exit == 0, backtest.Stderr);
+        var expected = backtest.Stdout.Split('\n').Where(l => l.Contains("\"reason\"", StringComparison.Ordinal)).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToList();
+        var decided = Directory.GetFiles(Path.Combine(work, "out", "t"), "part-*").Order(StringComparer.Ordinal)
+            .SelectMany(File.ReadAllLines).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(expected, decided.Select(d => d.GetProperty("id").GetString()).ToList());
+
+        // The paper executor of the second run started from the restored account less the orders it had not booked,
+        // then booked those again and the new ones: its balances are the account of all the decisions.
+        double euro = 10_000, bitcoin = 0;
+        foreach (var d in decided.Where(d => d.GetProperty("outcome").GetString() == "order"))
+        {
+            var (amount, price, fee) = (d.GetProperty("amount").GetDouble(), d.GetProperty("price").GetDouble(), d.GetProperty("fee").GetDouble());
+            (euro, bitcoin) = d.GetProperty("side").GetString() == "buy"
+                ? (euro - (amount * price) - fee, Math.Round(bitcoin + amount, 8))
+                : (euro + (amount * price) - fee, Math.Round(bitcoin - amount, 8));
+        }
+
+        Assert.True(view.GetProperty("orders").GetProperty("executed").GetInt64() > 0, $"the second run booked orders: {view}");
+        Assert.Equal(euro, view.GetProperty("balances").GetProperty("euro").GetDouble(), 1e-6);
+        Assert.Equal(bitcoin, view.GetProperty("balances").GetProperty("bitcoin").GetDouble(), 1e-9);
+        Assert.Equal(euro, view.GetProperty("paper").GetProperty("euro").GetDouble(), 1e-6);
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+    }
+
     [Theory]
     [InlineData("simulator")]
     [InlineData("live")]
