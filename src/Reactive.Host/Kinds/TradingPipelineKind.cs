@@ -224,6 +224,12 @@ internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
             : () => new CsvRowParser(new CsvRowParserOptions { Schema = schema, HasHeader = false, MistypedFields = MistypedFieldHandling.Reject });
         var rows = input.Parse(parser, Observer.Create<DeadLetter>(outputs.DeadLetter));
         var saved = context.State?.Restore<TradingCheckpoint>();
+        if (saved is not null && saved.Version != TradingCheckpoint.CurrentVersion)
+        {
+            // Never read a layout this code does not know as if it were empty.
+            throw new InvalidOperationException($"the trading checkpoint is of version {saved.Version}; this service reads version {TradingCheckpoint.CurrentVersion} (reset the pipeline's checkpoint: reactive --reset-checkpoint NAME)");
+        }
+
         var window = new EventTimeWindowOptions<RateTick, string>
         {
             EventTime = static r => r.TimestampTicks,

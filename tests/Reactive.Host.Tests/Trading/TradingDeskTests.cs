@@ -105,6 +105,24 @@ public sealed class TradingDeskTests
     }
 
     [Fact]
+    public void Checkpoint_WithPendingOrders_RoundTripsThroughTheCheckpointJson()
+    {
+        var (_, orders) = Decisions(4);
+        var saved = new TradingCheckpoint(TradingCheckpoint.CurrentVersion, null, null, orders);
+        var state = new Reactive.Host.Kinds.KindState(null) { Save = () => saved };
+
+        var restored = new Reactive.Host.Kinds.KindState(state.Snapshot()).Restore<TradingCheckpoint>()!;
+
+        Assert.Equal(orders.Count, restored.Pending.Count);
+        for (var i = 0; i < orders.Count; i++)
+        {
+            var (a, b) = (orders[i], restored.Pending[i]);
+            Assert.Equal((a.Id, a.Side, a.Outcome, a.Amount, a.Price, a.Fee, a.TimestampTicks, a.Reason, a.Signal, a.Portfolio), (b.Id, b.Side, b.Outcome, b.Amount, b.Price, b.Fee, b.TimestampTicks, b.Reason, b.Signal, b.Portfolio));
+            Assert.Equal(a.Checks, b.Checks);
+        }
+    }
+
+    [Fact]
     public void Desk_WalletModeWithoutExecutor_FailsNamingTheKey()
     {
         var (options, _) = Decisions(1);
