@@ -72,9 +72,12 @@ internal static class ServiceHost
 
         ConfigureServices(builder, catalog, stdout);
         var app = builder.Build();
-        var trading = TradingServiceCollectionExtensions.MissingExecutors(app.Services, catalog.Enabled
-            .Where(p => p.Options is Kinds.TradingPipelineOptions)
-            .Select(p => (p.Name, ((Kinds.TradingPipelineOptions)p.Options).Mode)));
+        var traders = catalog.Enabled.Where(p => p.Options is Kinds.TradingPipelineOptions).ToList();
+        List<string> trading =
+        [
+            .. traders.SelectMany(p => Kinds.TradingPipelineKind.GateErrors(p.Name, (Kinds.TradingPipelineOptions)p.Options, name => catalog.Enabled.FirstOrDefault(e => e.Name == name)?.Kind.Name)),
+            .. TradingServiceCollectionExtensions.MissingExecutors(app.Services, traders.Select(p => (p.Name, ((Kinds.TradingPipelineOptions)p.Options).Mode))),
+        ];
         if (trading.Count > 0)
         {
             await app.DisposeAsync().ConfigureAwait(false);

@@ -50,6 +50,17 @@ internal sealed class TradingPipelineOptions
     /// <value>The default is 20.</value>
     public int DecisionsShown { get; set; } = 20;
 
+    /// <summary>
+    /// The service's anomaly pipeline whose anomalies block buying (<see cref="TradingOptions.AnomalyHold"/>), or null for
+    /// no anomaly gate. The service only: a one-shot run has no other pipeline.
+    /// </summary>
+    /// <value>The default is null.</value>
+    public string? AnomalyPipeline { get; set; }
+
+    /// <summary>The service's spread pipeline whose per-second last spread blocks orders above <see cref="TradingOptions.MaxSpread"/>, or null for no spread gate.</summary>
+    /// <value>The default is null.</value>
+    public string? SpreadPipeline { get; set; }
+
     /// <summary>The rule: threshold, sizes, limits, fee rate, starting balances.</summary>
     public TradingOptions Rule { get; } = new();
 
@@ -79,8 +90,8 @@ internal sealed class TradingPipelineOptions
 /// final once a rate at or after its end arrived); decisions with their reasons out, and the orders to the
 /// <see cref="TradingDesk"/> of the pipeline (paper account, or the wallet in simulator and live modes). A one-shot
 /// run is a backtest in paper mode: the decisions, then a report row (P&amp;L against buy-and-hold, orders, fees,
-/// maximum drawdown), and the report as text on standard error. No anomaly or spread gate is wired (see the README of
-/// <c>src/Reactive.Host/Trading</c>).
+/// maximum drawdown), and the report as text on standard error. In the service, the anomaly and spread results of the
+/// pipelines it names gate the rule (<see cref="Gates"/>; the README of <c>src/Reactive.Host/Trading</c>).
 /// </summary>
 internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
 {
@@ -162,6 +173,8 @@ internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
         .Duration("Window", "window", (o, v) => o.Window = v)
         .Duration("Slide", "slide", (o, v) => o.Slide = v)
         .Int("DecisionsShown", null, (o, v) => o.DecisionsShown = v, min: 1, max: 10_000)
+        .Text("AnomalyPipeline", null, (o, v) => o.AnomalyPipeline = v)
+        .Text("SpreadPipeline", null, (o, v) => o.SpreadPipeline = v)
         .Text("Rule", "rule", (o, v) => o.Rule.RuleName = v, nameof(TradingOptions.RuleName))
         .Text("Currency", "currency", (o, v) => o.Rule.Currency = v)
         .Double("Threshold", "threshold", (o, v) => o.Rule.Threshold = v)
@@ -205,6 +218,21 @@ internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
         if (source is ArgSettingSource && options.Mode != TradingMode.Paper)
         {
             source.Error(Table.NameOf(nameof(options.Mode)), "reactive run trading is a backtest in paper mode; simulator and live run in the service (Pipelines:NAME:Options:Mode)");
+        }
+    }
+
+    /// <summary>
+    /// The gates a trading pipeline names that are not enabled pipelines of their kind (<c>anomaly</c>, <c>spread</c>),
+    /// each naming its key; <paramref name="enabledKind"/> gives an enabled pipeline's kind, or null.
+    /// </summary>
+    internal static IEnumerable<string> GateErrors(string pipeline, TradingPipelineOptions options, Func<string, string?> enabledKind)
+    {
+        foreach (var (key, name, kind) in new[] { ("AnomalyPipeline", options.AnomalyPipeline, "anomaly"), ("SpreadPipeline", options.SpreadPipeline, "spread") })
+        {
+            if (name is not null && enabledKind(name) != kind)
+            {
+                yield return $"Pipelines:{pipeline}:Options:{key}: '{name}' is not an enabled {kind} pipeline of this service";
+            }
         }
     }
 
@@ -255,15 +283,18 @@ internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
             state.Save = () => new TradingCheckpoint(TradingCheckpoint.CurrentVersion, window.State.Save(), ruleState.Save(), desk?.Pending() ?? []);
         }
 
+        var anomalyRows = options.AnomalyPipeline is { } anomalyPipeline ? desk?.Results?.Of(anomalyPipeline) : null;
+        var spreadRows = options.SpreadPipeline is { } spreadPipeline ? desk?.Results?.Of(spreadPipeline) : null;
         var steps = Observable.Create<TradingStep>(observer =>
         {
             var rates = new Subject<RateTick>();
+            var gates = new Gates(anomalyRows, spreadRows, options.AnomalyPipeline);
             var averages = new Subject<WindowAverage>();
             var accepted = new Subject<RateTick>();
             Located<Row> current = default;
             void Reject(string code, string reason) => outputs.Reject(new Rejected<Located<Row>>(current, code, reason), input, static r => r.ToString());
             var turnedAway = Observer.Create<Rejected<RateTick>>(r => Reject(r.Code, r.Reason));
-            var subscriptions = new CompositeDisposable(rates, averages, accepted);
+            var subscriptions = new CompositeDisposable(rates, averages, accepted, gates);
 
             // Averages first, from the rates the rule took: a rate is decided against the windows the rates before it
             // made final (none of which holds the rate itself), then it enters its own windows.
@@ -280,7 +311,7 @@ internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
             IObservable<TradingStep> trade;
             try
             {
-                trade = rates.Trade(averages, rule, rejected: turnedAway);
+                trade = rates.Trade(averages, rule, gates.Anomalies, gates.Spreads, turnedAway);
             }
             finally
             {
@@ -311,6 +342,7 @@ internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
                     else
                     {
                         outputs.EventTime?.Invoke(time);
+                        gates.Flush();
                         rates.OnNext(new RateTick(time, currency, rate));
                     }
                 },
@@ -365,6 +397,97 @@ internal sealed class TradingPipelineKind : PipelineKind<TradingPipelineOptions>
     internal static ResultRow DecisionRow(OrderDecision d) => Field<OrderDecision>.Row(Decisions.Kind, DecisionFields, d);
 
     private static ResultRow ReportRow(TradingReport r) => Field<TradingReport>.Row(Report.Kind, ReportFields, r);
+
+    /// <summary>
+    /// The anomaly and spread gates from other pipelines' results. Their rows arrive on those pipelines' threads; only the
+    /// newest of each is held (the rule keeps the newest anomaly by event time and the newest spread, so nothing it would
+    /// use is dropped) and handed to the rule on the trading pipeline's thread just before each rate (<see cref="Flush"/>):
+    /// the rule never runs on two threads, and a gate is in force from the first rate after it arrived.
+    /// </summary>
+    private sealed class Gates : IDisposable
+    {
+        private readonly Lock _gate = new();
+        private readonly Subject<AnomalySignal>? _anomalies;
+        private readonly Subject<SpreadSignal>? _spreads;
+        private readonly CompositeDisposable _subscriptions = [];
+        private AnomalySignal? _anomaly;
+        private SpreadSignal? _spread;
+
+        public Gates(IObservable<ResultRow>? anomalyRows, IObservable<ResultRow>? spreadRows, string? anomalyPipeline)
+        {
+            if (anomalyRows is not null)
+            {
+                _anomalies = new Subject<AnomalySignal>();
+                _subscriptions.Add(anomalyRows.Subscribe(row =>
+                {
+                    if (row.Kind == "anomaly" && Value(row, "timestamp") is DateTimeOffset time)
+                    {
+                        var signal = new AnomalySignal(time.UtcTicks, string.Create(CultureInfo.InvariantCulture, $"{anomalyPipeline}: price {Value(row, "price")} at z {Value(row, "z"):0.##}"));
+                        lock (_gate)
+                        {
+                            _anomaly = _anomaly is { } held && held.TimestampTicks > signal.TimestampTicks ? held : signal;
+                        }
+                    }
+                }));
+            }
+
+            if (spreadRows is not null)
+            {
+                _spreads = new Subject<SpreadSignal>();
+                _subscriptions.Add(spreadRows.Subscribe(row =>
+                {
+                    if (row.Kind == "second" && row.WindowEnd is { } end && Value(row, "last(spread)") is double spread)
+                    {
+                        lock (_gate)
+                        {
+                            _spread = new SpreadSignal(end.UtcTicks, spread);
+                        }
+                    }
+                }));
+            }
+        }
+
+        /// <summary>The anomalies for the rule, or null without an anomaly gate.</summary>
+        public IObservable<AnomalySignal>? Anomalies => _anomalies;
+
+        /// <summary>The spreads for the rule, or null without a spread gate.</summary>
+        public IObservable<SpreadSignal>? Spreads => _spreads;
+
+        /// <summary>Hands the rule what arrived since the last rate; on the rule's thread.</summary>
+        public void Flush()
+        {
+            if (_anomalies is null && _spreads is null)
+            {
+                return;
+            }
+
+            AnomalySignal? anomaly;
+            SpreadSignal? spread;
+            lock (_gate)
+            {
+                (anomaly, spread, _anomaly, _spread) = (_anomaly, _spread, null, null);
+            }
+
+            if (anomaly is { } a)
+            {
+                _anomalies!.OnNext(a);
+            }
+
+            if (spread is { } s)
+            {
+                _spreads!.OnNext(s);
+            }
+        }
+
+        public void Dispose()
+        {
+            _subscriptions.Dispose();
+            _anomalies?.Dispose();
+            _spreads?.Dispose();
+        }
+
+        private static object? Value(ResultRow row, string field) => row.Fields.FirstOrDefault(f => f.Key == field).Value;
+    }
 
     /// <summary>A result field: its name, type and how it is read from <typeparamref name="T"/>.</summary>
     private sealed record Field<T>(string Name, ResultType Type, Func<T, object?> Value)

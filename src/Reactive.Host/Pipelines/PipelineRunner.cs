@@ -62,6 +62,7 @@ internal static class PipelineRunner
         await PipelineRunContext.RunToEndAsync(results, batch =>
         {
             tracker.OnResult(batch);
+            ctx.Services.Trading?.Results.Publish(ctx.Name, batch);
             if (batch.Time is { } time)
             {
                 Log.BatchEmitted(ctx.Logger, ctx.Name, time, ctx.Progress.InputRows, ctx.Progress.OutputRows, ctx.Progress.DeadLetters);

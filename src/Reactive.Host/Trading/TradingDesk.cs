@@ -57,6 +57,9 @@ internal sealed class TradingDesk : IDisposable
     /// <summary>The pipeline's name.</summary>
     public string Pipeline { get; }
 
+    /// <summary>The service's pipelines' results (the gates' source), or null outside the service.</summary>
+    public PipelineResults? Results { get; init; }
+
     /// <summary>The mode it was started in.</summary>
     public TradingMode Mode { get; private set; }
 

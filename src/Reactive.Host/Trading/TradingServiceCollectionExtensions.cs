@@ -24,12 +24,15 @@ internal sealed class TradingDesks : IDisposable
         _metrics = meters is null ? null : new TradingMetrics(meters, () => _desks.Values);
     }
 
+    /// <summary>The pipelines' results, for the trading pipelines' gates.</summary>
+    public PipelineResults Results { get; } = new();
+
     /// <summary>The desks, by pipeline name.</summary>
     public IEnumerable<TradingDesk> All => _desks.Values.OrderBy(d => d.Pipeline, StringComparer.Ordinal);
 
     /// <summary>The desk of <paramref name="pipeline"/>, made on first use.</summary>
     public TradingDesk For(string pipeline) =>
-        _desks.GetOrAdd(pipeline, name => new TradingDesk(name, _ => _services.GetService<IOrderExecutor>(), _metrics, _loggers.CreateLogger("Reactive.Trading")));
+        _desks.GetOrAdd(pipeline, name => new TradingDesk(name, _ => _services.GetService<IOrderExecutor>(), _metrics, _loggers.CreateLogger("Reactive.Trading")) { Results = Results });
 
     public void Dispose()
     {

@@ -27,11 +27,12 @@ public sealed class TradingKindTests
             ("Rule", "mr2"), ("Currency", "GBP"), ("Threshold", "0.02"), ("BuyAmount", "0.03"), ("SellAmount", "0.04"),
             ("MaxOrderAmount", "0.5"), ("MaxPosition", "3"), ("MinEuroKept", "50"), ("MinimumOrderAmount", "0.001"), ("AmountDecimals", "6"),
             ("Cooldown", "2 minutes"), ("MaxOrdersPerHour", "9"), ("AnomalyHold", "30 minutes"), ("MaxSpread", "12.5"), ("MaxAverageAge", "1 hour"),
-            ("StartingEuro", "2000"), ("StartingBitcoin", "0.25"), ("FeeRate", "0.0026"));
+            ("StartingEuro", "2000"), ("StartingBitcoin", "0.25"), ("FeeRate", "0.0026"), ("AnomalyPipeline", "prices"), ("SpreadPipeline", "quotes"));
 
         Assert.Empty(errors);
         var o = Assert.IsType<TradingPipelineOptions>(Assert.Single(catalog.Pipelines).Options);
         Assert.Equal((TradingFeedFormat.Bitcoincharts, TradingMode.Simulator, TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(10), 7), (o.Format, o.Mode, o.Window, o.Slide, o.DecisionsShown));
+        Assert.Equal(("prices", "quotes"), (o.AnomalyPipeline, o.SpreadPipeline));
         var r = o.Rule;
         Assert.Equal(("mr2", "GBP", 0.02, 0.03, 0.04, 0.5, 3.0, 50.0, 0.001, 6), (r.RuleName, r.Currency, r.Threshold, r.BuyAmount, r.SellAmount, r.MaxOrderAmount, r.MaxPosition, r.MinEuroKept, r.MinimumOrderAmount, r.AmountDecimals));
         Assert.Equal((TimeSpan.FromMinutes(2), 9, TimeSpan.FromMinutes(30), (double?)12.5, TimeSpan.FromHours(1)), (r.Cooldown, r.MaxOrdersPerHour, r.AnomalyHold, r.MaxSpread, r.MaxAverageAge));

@@ -168,6 +168,64 @@ public sealed class TradingServiceTests
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task Service_AnomalyGate_AnomaliesOfTheNamedPipelineBlockBuys()
+    {
+        // Hourly prices from mid-December 2020 at 1,000 hours a second: their anomalies soon lie ahead of the rates
+        // (January 2021 at 600x), and the rule blocks a buy older than a known anomaly or within AnomalyHold after it.
+        string[] prices =
+        [
+            "--Pipelines:prices:Kind", "anomaly",
+            "--Pipelines:prices:Source:Kind", "generator",
+            "--Pipelines:prices:Source:Generator", "hourly",
+            "--Pipelines:prices:Source:StartDate", "2020-12-15",
+            "--Pipelines:prices:Source:Speed", "3600000",
+            "--Pipelines:prices:Options:TimeZone", "UTC",
+        ];
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, Gated("prices", ["--Pipelines:t:Options:AnomalyPipeline", "prices", .. prices]));
+        using var http = new HttpClient { BaseAddress = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60)) };
+
+        var blocked = await WaitForRowsAsync(http, service, 1, "SELECT side, reason FROM trades WHERE reason LIKE '%blocked by%anomaly: anomaly at % (prices: price %'");
+        Assert.All(blocked, b => Assert.Equal("buy", b[0].GetString()));
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Service_SpreadGate_ASpreadAboveMaxSpreadBlocksOrders()
+    {
+        // Generated quotes' per-second spreads (cents) against a MaxSpread below any of them.
+        string[] quotes =
+        [
+            "--Pipelines:t:Options:SpreadPipeline", "quotes",
+            "--Pipelines:t:Options:MaxSpread", "0.000001",
+            "--Pipelines:quotes:Kind", "spread",
+            "--Pipelines:quotes:Source:Kind", "generator",
+            "--Pipelines:quotes:Source:Generator", "bbo",
+            "--Pipelines:quotes:Source:Speed", "10",
+            "--Pipelines:quotes:Options:WatermarkDelay", "0 seconds",
+            "--Pipelines:quotes:Options:IncludeLockedAndCrossed", "true",
+        ];
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, Gated("quotes", quotes));
+        using var http = new HttpClient { BaseAddress = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60)) };
+
+        var blocked = await WaitForRowsAsync(http, service, 2, "SELECT side, timestamp FROM trades WHERE outcome = 'skipped' AND reason LIKE '%blocked by%spread: the spread at % above MaxSpread 1E-06%' ORDER BY timestamp");
+        Assert.Contains(blocked, b => b[0].GetString() == "buy");
+
+        // Once a spread came, no order passes: none after the first blocked one.
+        using var after = await http.PostAsJsonAsync("/api/sql", new { sql = $"SELECT count(*) FROM trades WHERE outcome = 'order' AND timestamp > '{blocked[0][1].GetString()}'" });
+        Assert.Equal(0, (await after.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows")[0][0].GetInt64());
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Service_GateNamingAPipelineOfAnotherKind_StopsAtStartNamingTheKey()
+    {
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, Pipeline("--Pipelines:t:Options:SpreadPipeline", "t"));
+
+        Assert.Equal(2, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Pipelines:t:Options:SpreadPipeline: 't' is not an enabled spread pipeline of this service", service.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("simulator")]
     [InlineData("live")]
@@ -186,6 +244,31 @@ public sealed class TradingServiceTests
 
         Assert.Equal(2, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("Pipelines:t:Options:MaxOrdersPerHour", service.Stderr, StringComparison.Ordinal);
+    }
+
+    // The trading pipeline beside the gate pipeline named, on a longer, slower feed (50,000 rates at 600x: the gate's
+    // pipeline has time to publish while the rates still come).
+    private static string[] Gated(string gate, string[] more)
+    {
+        var args = Pipeline(more);
+        args[Array.IndexOf(args, "--pipelines") + 1] = "t," + gate;
+        args[Array.IndexOf(args, "--Pipelines:t:Source:Rows") + 1] = "50000";
+        args[Array.IndexOf(args, "--Pipelines:t:Source:Speed") + 1] = "600";
+        return args;
+    }
+
+    // Polls a query of the decisions' table until it answers at least `count` rows (the gate has blocked something).
+    private static async Task<List<JsonElement>> WaitForRowsAsync(HttpClient http, ServiceProcess service, int count, string sql)
+    {
+        List<JsonElement> rows = [];
+        for (var deadline = DateTime.UtcNow + Deadline; rows.Count < count && DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            using var response = await http.PostAsJsonAsync("/api/sql", new { sql });
+            rows = [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows").EnumerateArray()];
+        }
+
+        Assert.True(rows.Count >= count, $"{rows.Count} rows of {sql}:\n{service.Stderr}");
+        return rows;
     }
 
     // The sum of a Prometheus family's samples whose labels contain every one of the given label texts.
