@@ -87,4 +87,7 @@ internal sealed record ResultBatch(IReadOnlyList<ResultRow> Rows, DateTimeOffset
 
     /// <summary>The last hour's average of each rate after this batch (the bitcoin pipeline), shown in the pipeline's progress; else null.</summary>
     public Progress.PeriodAverage? LastHourAverage { get; init; }
+
+    /// <summary>Lines a one-shot run prints on standard error after its summary (the trading backtest's report), or null.</summary>
+    public string? Summary { get; init; }
 }

@@ -63,7 +63,7 @@ internal static class RunCommand
         var a = new ArgSettingSource(args.Skip(1), kind?.Flags ?? []);
         var inputs = a.List(new SettingName("Input", "input"));
         var input = inputs.Count > 0 ? inputs[0] : null;
-        var output = a.Value("output", alias: "o");
+        var output = a.Value("output", alias: "o") ?? kind?.DefaultOutput;
         var deadLetterPath = a.Value("dead-letters");
         var latePath = a.Value("late");
         var maxLineLength = ReadMaxLineLength(a);
@@ -244,6 +244,7 @@ internal static class RunCommand
             Exception? failure = null;
             long batches = 0;
             Progress.PeriodAverage? lastHour = null;
+            string? report = null;
             void Nulled(DeadLetterReason field) => nulledByCode[field.Code] = nulledByCode.GetValueOrDefault(field.Code) + 1;
 
             using (compose(records, new CompositionOutputs(Dead, Late, FieldNulled: Nulled)).Subscribe(
@@ -263,6 +264,7 @@ internal static class RunCommand
                     }
 
                     lastHour = batch.LastHourAverage ?? lastHour;
+                    report = batch.Summary ?? report;
                 },
                 ex =>
                 {
@@ -305,6 +307,11 @@ internal static class RunCommand
             if (lastHour is not null)
             {
                 stderr.WriteLine($"reactive run {pipeline}: {LastHourLine(lastHour)}");
+            }
+
+            if (report is not null)
+            {
+                stderr.WriteLine(report);
             }
 
             if (tooManyDeadLetters)

@@ -17,6 +17,8 @@ using Reactive.Host.Http;
 using Reactive.Host.Tables;
 using Reactive.Host.Pipelines;
 using Reactive.Host.Progress;
+using Reactive.Host.Trading;
+using Reactive.Host.Wallet;
 
 namespace Reactive.Host.Cli;
 
@@ -74,6 +76,20 @@ internal static class ServiceHost
 
         ConfigureServices(builder, catalog, stdout);
         var app = builder.Build();
+        var traders = catalog.Enabled.Where(p => p.Options is Kinds.TradingPipelineOptions).ToList();
+        List<string> trading =
+        [
+            .. traders.SelectMany(p => Kinds.TradingPipelineKind.GateErrors(p.Name, (Kinds.TradingPipelineOptions)p.Options, name => catalog.Enabled.FirstOrDefault(e => e.Name == name)?.Kind.Name)),
+            .. catalog.Host.StateDirectory is null
+                ? JournalErrors(traders)
+                : TradingServiceCollectionExtensions.MissingExecutors(app.Services, traders.Select(p => (p.Name, ((Kinds.TradingPipelineOptions)p.Options).Mode))),
+        ];
+        if (trading.Count > 0)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            return ReportConfigurationErrors(trading, stderr);
+        }
+
 
         // SIGTERM/SIGINT/SIGQUIT from here on request a stop. The host's own console lifetime only listens once it
         // starts; a signal in between (e.g. right after "Enabled pipelines") used to end the process with 143.
@@ -173,11 +189,14 @@ internal static class ServiceHost
         builder.Services.AddReactiveApi(builder.Configuration);
         builder.Services.AddReactiveFileSinks(builder.Configuration);
         builder.Services.AddReactiveDashboard(builder.Configuration);
+        builder.Services.AddReactiveTrading();
+        AddWalletExecutors(builder, catalog);
         builder.Services.AddSingleton(sp => new PipelineServices(
             sp.GetRequiredService<MemoryTableStore>(),
             sp.GetRequiredService<FileSinkFactory>(),
             sp.GetRequiredService<DeadLetterStore>(),
-            sp.GetRequiredService<DashboardFeed>()));
+            sp.GetRequiredService<DashboardFeed>(),
+            sp.GetRequiredService<TradingDesks>()));
         builder.Services.AddSingleton(new ResultsOutput(stdout));
         foreach (var definition in catalog.Enabled)
         {
@@ -192,4 +211,31 @@ internal static class ServiceHost
                 sp.GetRequiredService<ILoggerFactory>()));
         }
     }
+
+    /// <summary>
+    /// The wallet client and, per wallet mode an enabled trading pipeline uses (<c>simulator</c>, <c>live</c>), the
+    /// journaled <see cref="Wallet.WalletOrderExecutor"/> the trading desks send its orders to (keyed by the mode's name);
+    /// its journal is <c>STATE/wallet-MODE/wallet-orders.db</c>. Nothing is registered when every trader is in paper mode.
+    /// </summary>
+    private static void AddWalletExecutors(WebApplicationBuilder builder, Catalog catalog)
+    {
+        var modes = catalog.Enabled.Select(p => p.Options).OfType<Kinds.TradingPipelineOptions>()
+            .Select(o => o.Mode).Where(m => m != TradingMode.Paper).Distinct().ToList();
+        if (modes.Count == 0 || catalog.Host.StateDirectory is not { } state)
+        {
+            return;
+        }
+
+        builder.Services.AddWalletClient(builder.Configuration);
+        foreach (var name in modes.Select(TradingDesk.ModeName))
+        {
+            builder.Services.AddKeyedSingleton<IOrderExecutor>(name, (sp, _) =>
+                sp.GetRequiredService<Wallet.WalletOrderExecutorFactory>().Create(Path.Combine(state, "wallet-" + name), name));
+        }
+    }
+
+    /// <summary>A wallet mode journals its orders in <c>Reactive:StateDirectory</c>: without one it cannot promise an order is never placed twice.</summary>
+    private static IEnumerable<string> JournalErrors(IEnumerable<PipelineDefinition> traders) =>
+        traders.Where(p => ((Kinds.TradingPipelineOptions)p.Options).Mode != TradingMode.Paper)
+            .Select(p => $"Pipelines:{p.Name}:Options:Mode: {TradingDesk.ModeName(((Kinds.TradingPipelineOptions)p.Options).Mode)} journals every order before it is sent, in Reactive:StateDirectory, which is not set; set it (e.g. --Reactive:StateDirectory state), or use paper");
 }

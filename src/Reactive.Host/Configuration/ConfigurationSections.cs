@@ -44,6 +44,9 @@ internal static class ConfigurationSections
         [HttpAccessOptions.SectionName] = typeof(HttpAccessOptions),
         [TelemetryOptions.SectionName] = typeof(TelemetryOptions),
         [DashboardOptions.SectionName] = typeof(DashboardOptions),
+
+        // Trading:Wallet, the wallet client's settings (WalletOptions, validated at start with the key named).
+        ["Trading"] = null,
     };
 
     /// <summary>Adds an error for every key outside the known sections, and for every unknown key of an options section.</summary>

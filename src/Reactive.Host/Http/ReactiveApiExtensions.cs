@@ -78,7 +78,7 @@ public static class ReactiveApiExtensions
     /// <summary>
     /// Adds the JSON error handling middleware and maps the endpoints: <c>GET /healthz</c>,
     /// <c>GET /healthz/live</c>, <c>GET /api/pipelines</c>, <c>GET /api/pipelines/{name}</c>,
-    /// <c>GET /api/tables</c>, <c>POST /api/sql</c>, <c>GET /api/deadletters</c>, <c>GET /metrics</c>.
+    /// <c>GET /api/tables</c>, <c>POST /api/sql</c>, <c>GET /api/deadletters</c>, <c>GET /api/trading</c> (and <c>/api/trading/{name}</c>), <c>GET /metrics</c>.
     /// Call it first after <c>builder.Build()</c>, before other middleware, so errors anywhere become problem details.
     /// A request whose <c>Origin</c> is neither the service's own nor in <c>Http:AllowedOrigins</c> is refused (403)
     /// before it reads or runs anything.
@@ -136,6 +136,12 @@ public static class ReactiveApiExtensions
             limit is < 0 or > 100_000
                 ? Results.Problem(statusCode: 400, title: "Bad request", detail: "limit must be between 0 and 100000.")
                 : Results.Ok(store.Recent(pipeline, limit ?? 100)));
+        api.MapGet("/trading", static (IServiceProvider services) =>
+            services.GetService<Trading.TradingDesks>() is { } desks ? desks.All.Select(d => d.View()).ToList() : []);
+        api.MapGet("/trading/{name}", static (string name, IServiceProvider services) =>
+            services.GetService<Trading.TradingDesks>()?.All.FirstOrDefault(d => d.Pipeline == name) is { } desk
+                ? Results.Ok(desk.View())
+                : Results.Problem(statusCode: 404, title: "No such trading pipeline", detail: $"There is no trading pipeline named '{name}' (or it has not started)."));
         app.MapReactiveMetrics();
         return app;
     }

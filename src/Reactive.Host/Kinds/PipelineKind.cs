@@ -10,7 +10,8 @@ namespace Reactive.Host.Kinds;
 /// <param name="Outputs">Where dead letters, late rows and progress go.</param>
 /// <param name="ConsoleRows">The records a console batch shows (what a sampling batch keeps).</param>
 /// <param name="State">The operator state of a checkpointed run (what it starts from, how it is saved), or null.</param>
-internal sealed record ComposeContext(IScheduler Scheduler, bool OneShot, CompositionOutputs Outputs, int ConsoleRows = 10, KindState? State = null);
+/// <param name="Trading">The trading desk of a trading pipeline in the service (where its orders go), or null.</param>
+internal sealed record ComposeContext(IScheduler Scheduler, bool OneShot, CompositionOutputs Outputs, int ConsoleRows = 10, KindState? State = null, Trading.TradingDesk? Trading = null);
 
 /// <summary>
 /// The operator state of a checkpointed pipeline: the snapshot it starts from (read from the checkpoint) and how the
@@ -63,6 +64,9 @@ internal interface IPipelineKind
 
     /// <summary>Whether <c>reactive run NAME</c> runs it over a file.</summary>
     bool OneShot { get; }
+
+    /// <summary>The <c>--output</c> of <c>reactive run NAME</c> when none is given (<c>-</c>: standard output), or null when it is required.</summary>
+    string? DefaultOutput { get; }
 
     /// <summary>
     /// Whether its operators' state is checkpointed (<see cref="ComposeContext.State"/>) when its source can replay:
@@ -118,6 +122,8 @@ internal abstract class PipelineKind<TOptions> : IPipelineKind
     public virtual IReadOnlyList<string> Sinks { get; } = ["console", "table", "jsonl", "csv"];
 
     public virtual bool OneShot => false;
+
+    public virtual string? DefaultOutput => null;
 
     public virtual bool Checkpoints => false;
 

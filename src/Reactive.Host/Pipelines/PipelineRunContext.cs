@@ -15,7 +15,8 @@ namespace Reactive.Host.Pipelines;
 /// <param name="Files">The file sinks.</param>
 /// <param name="DeadLetters">The recent dead letters.</param>
 /// <param name="Results">What watches the result rows (the dashboard).</param>
-internal sealed record PipelineServices(MemoryTableStore? Tables, FileSinkFactory? Files, DeadLetterStore? DeadLetters, Sinks.IResultTap? Results = null);
+/// <param name="Trading">The trading pipelines' desks (orders to the wallet, /api/trading).</param>
+internal sealed record PipelineServices(MemoryTableStore? Tables, FileSinkFactory? Files, DeadLetterStore? DeadLetters, Sinks.IResultTap? Results = null, Trading.TradingDesks? Trading = null);
 
 /// <summary>Everything one run of one pipeline needs.</summary>
 internal sealed class PipelineRunContext(

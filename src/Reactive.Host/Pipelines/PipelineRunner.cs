@@ -59,11 +59,12 @@ internal static class PipelineRunner
                 reason => ctx.Progress.RecordSkipped(blank: reason == Reactive.Operators.Parsing.SkipReason.Blank),
                 ctx.Progress.RecordLineDeadLetter), batcher),
             definition.Options,
-            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state));
+            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state, kind is TradingPipelineKind ? ctx.Services.Trading?.For(ctx.Name) : null));
 
         await PipelineRunContext.RunToEndAsync(results, batch =>
         {
             tracker.OnResult(batch);
+            ctx.Services.Trading?.Results.Publish(ctx.Name, batch);
             if (batch.Time is { } time)
             {
                 Log.BatchEmitted(ctx.Logger, ctx.Name, time, ctx.Progress.InputRows, ctx.Progress.OutputRows, ctx.Progress.DeadLetters);

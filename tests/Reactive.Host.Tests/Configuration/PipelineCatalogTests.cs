@@ -124,10 +124,10 @@ public sealed class PipelineCatalogTests
 
         Assert.Empty(errors);
         // Nothing else running is needed: every enabled pipeline reads embedded or generated data.
-        Assert.Equal(["sample-anomaly", "sample-bitcoin", "sample-spread", "sample-wordcount"], catalog.Enabled.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["sample-anomaly", "sample-bitcoin", "sample-spread", "sample-trading", "sample-wordcount"], catalog.Enabled.Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.All(catalog.Enabled, p => Assert.True(p.Source is SampleSourceDefinition or GeneratorSourceDefinition, p.Name));
         Assert.Equal(
-            ["anomalies", "bitcoin_window", "spread"],
+            ["anomalies", "bitcoin_window", "spread", "trading_decisions"],
             catalog.Enabled.SelectMany(p => p.Sinks).OfType<TableSinkDefinition>().Select(t => t.Table).Order(StringComparer.Ordinal));
         Assert.Contains(catalog.Pipelines, p => p.Name == "wordcount" && p.Source is SocketSourceDefinition { Options.Port: 9999 });
     }

@@ -15,6 +15,7 @@ public sealed class StartupValidationTests
     [InlineData("Pipelines:sample-anomaly:Options:MaxBaselineSize", "--Pipelines:sample-anomaly:Options:MaxBaselineSize", "5")]
     [InlineData("Pipelines:sample-spread:Options:Emit", "--Pipelines:sample-spread:Options:EmitSeconds", "false", "--Pipelines:sample-spread:Options:EmitMinutes", "false")]
     [InlineData("Pipelines:sample-bitcoin:Options:Slide", "--Pipelines:sample-bitcoin:Options:Slide", "20 minutes")]
+    [InlineData("Pipelines:sample-trading:Options:Threshold", "--Pipelines:sample-trading:Options:Threshold", "1.5")]
     [InlineData("Pipelines:spread-course:Source:Path", "--Pipelines:spread-course:Enabled", "true", "--Pipelines:spread-course:Source:Path", "no-such-quotes.csv")]
     [InlineData("Pipelines:sample-spread:Source:TimeFormat", "--Pipelines:sample-spread:Source:Kind", "replay", "--Pipelines:sample-spread:Source:Path", "quotes.csv", "--Pipelines:sample-spread:Source:TimeFormat", "unix:x")]
     [InlineData("Telemetry:OtlpEndpoint", "--Telemetry:OtlpEndpoint", "localhost:4318")]

@@ -7,13 +7,13 @@ namespace Reactive.Host.Tests.EndToEnd;
 public sealed class DefaultsTests
 {
     [Fact]
-    public async Task Service_EmbeddedDefaults_FillSpreadAnomalyAndBitcoinTables()
+    public async Task Service_EmbeddedDefaults_FillSpreadAnomalyBitcoinAndTradingTables()
     {
         await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, "--urls", "http://127.0.0.1:0");
         var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
         using var http = new HttpClient { BaseAddress = url };
 
-        var wanted = new[] { "anomalies", "bitcoin_window", "spread" };
+        var wanted = new[] { "anomalies", "bitcoin_window", "spread", "trading_decisions" };
         Dictionary<string, long> rows = [];
         for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(250))
         {
@@ -38,6 +38,16 @@ public sealed class DefaultsTests
             var progress = await http.GetFromJsonAsync<JsonElement>($"/api/pipelines/{name}");
             Assert.True(progress.GetProperty("watermark").ValueKind == JsonValueKind.String, $"{name}: {progress}");
         }
+
+        // The trading pipeline trades in paper mode on the generated rates: /api/trading shows its decisions with
+        // their reasons, and each one is a row of trading_decisions.
+        var trading = (await http.GetFromJsonAsync<JsonElement>("/api/trading")).EnumerateArray().Single(t => t.GetProperty("pipeline").GetString() == "sample-trading");
+        Assert.Equal("paper", trading.GetProperty("mode").GetString());
+        var decision = trading.GetProperty("decisions")[0];
+        Assert.False(string.IsNullOrEmpty(decision.GetProperty("reason").GetString()), trading.ToString());
+        using var found = await http.PostAsJsonAsync("/api/sql", new { sql = $"SELECT count(*) FROM trading_decisions WHERE id = '{decision.GetProperty("id").GetString()}'" });
+        Assert.Equal(1, (await found.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows")[0][0].GetInt64());
+        Assert.Matches(@"trading 2021-01-0\d \d\d:\d\d:\d\d (order|skipped) (buy|sell) ", service.Stdout);
 
         // The README's first queries, as written (against this service's address), each answer rows.
         var top = Readme.Blocks(Readme.Top()).Where(b => b.Language == "sh").Skip(1).First();

@@ -113,8 +113,8 @@ public sealed partial class DockerComposeTests
     }
 
     /// <summary>
-    /// The trading section's keys are those of the trading pipeline's options (<c>Trading:Mode</c>, <c>Trading:Wallet</c>
-    /// {BaseUrl, UserId, AccessKey}); the wallet they name is the compose file's simulator, with that user and that key.
+    /// A trading pipeline in simulator mode, and the wallet client's section (<c>Trading:Wallet</c> {BaseUrl, UserId,
+    /// AccessKey}); the wallet they name is the compose file's simulator, with that user and that key.
     /// </summary>
     [RequiresExecutableFact(Tools.DockerCompose)]
     public async Task ComposeFile_Trading_PointsAtTheSimulator_WithAUserAndKeyItHas()
@@ -124,8 +124,10 @@ public sealed partial class DockerComposeTests
         var simulator = compose.Environment("wallet-simulator");
 
         var trading = reactive.Where(e => e.Key.StartsWith("Trading__", StringComparison.Ordinal)).ToDictionary(e => e.Key, e => e.Value);
-        Assert.Equal(["Trading__Mode", "Trading__Wallet__AccessKey", "Trading__Wallet__BaseUrl", "Trading__Wallet__UserId"], trading.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("simulator", trading["Trading__Mode"]);
+        Assert.Equal(["Trading__Wallet__AccessKey", "Trading__Wallet__BaseUrl", "Trading__Wallet__UserId"], trading.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("trading", reactive["Pipelines__trading__Kind"]);
+        Assert.Equal("simulator", reactive["Pipelines__trading__Options__Mode"]);
+        Assert.Equal("false", reactive["Pipelines__sample-trading__Enabled"]);
         var wallet = new Uri(trading["Trading__Wallet__BaseUrl"]);
         Assert.Contains(wallet.Host, compose.Services);
         Assert.Contains($"127.0.0.1:{wallet.Port}:{wallet.Port}/tcp", compose.List(wallet.Host, "ports"));
