@@ -37,7 +37,8 @@ public sealed partial class ResilienceTests
         {
             using var health = await http.GetAsync("/healthz");
             (status, body) = (health.StatusCode, await health.Content.ReadAsStringAsync());
-            if (status == System.Net.HttpStatusCode.ServiceUnavailable)
+            // A connecting source is Degraded, also 503: wait for the backoff itself.
+            if (status == System.Net.HttpStatusCode.ServiceUnavailable && body.Contains("Unhealthy", StringComparison.Ordinal))
             {
                 break;
             }

@@ -243,12 +243,13 @@ public sealed class TradingServiceTests
     [Theory]
     [InlineData("simulator")]
     [InlineData("live")]
-    public async Task Service_WalletModeWithoutWalletExecutor_StopsAtStartNamingTheKey(string mode)
+    public async Task Service_WalletModeWithoutAStateDirectory_StopsAtStartNamingTheKey(string mode)
     {
+        // The wallet's orders are journaled before they are sent; without a state directory there is nowhere durable.
         await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, Pipeline("--Pipelines:t:Options:Mode", mode));
 
         Assert.Equal(2, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains($"Pipelines:t:Options:Mode: {mode} sends orders through the wallet client", service.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Pipelines:t:Options:Mode: {mode} journals every order before it is sent, in Reactive:StateDirectory, which is not set", service.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
