@@ -55,7 +55,7 @@ internal static class ServiceHost
         return builder;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool verbose = false)
     {
         var builder = CreateBuilder(args);
         var catalog = PipelineCatalog.Load(builder.Configuration, out var errors);

@@ -134,7 +134,9 @@ internal static class PipelineCatalog
         if (selection is not null)
         {
             var names = selection.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var unknown = names.Where(n => !pipelines.Any(p => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase))).ToList();
+            // A configured pipeline whose section has errors (a bad Kind) is named by those errors, not as missing.
+            var configured = configuration.GetSection("Pipelines").GetChildren().Select(c => c.Key).ToList();
+            var unknown = names.Where(n => !configured.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
             if (names.Length == 0)
             {
                 errors.Add("--pipelines: names no pipeline (give a comma-separated list of names from --list-pipelines)");
@@ -142,7 +144,7 @@ internal static class PipelineCatalog
 
             foreach (var name in unknown)
             {
-                errors.Add($"--pipelines: no pipeline named '{name}' is configured (configured: {string.Join(", ", pipelines.Select(p => p.Name))})");
+                errors.Add($"--pipelines: no pipeline named '{name}' is configured (configured: {string.Join(", ", configured)}){Cli.CliErrors.Suggest(name, configured)}");
             }
 
             pipelines = [.. pipelines.Select(p => p with { Enabled = names.Contains(p.Name, StringComparer.OrdinalIgnoreCase) })];

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
@@ -25,13 +26,10 @@ public static class SqlCommand
 
     private const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>The lines of its help after <c>usage:</c>.</summary>
     private const string Help = """
-        Usage: reactive sql "SELECT …" [--json] [--url URL]
-
-          Runs one read-only SELECT on the running service's memory tables and prints the rows.
-          --json      print the service's JSON answer instead of a table
-          --url URL   the service's address (default: $REACTIVE_URL, else the first of
-                      $ASPNETCORE_URLS, else http://127.0.0.1:5080)
+          reactive sql "SELECT …" [--json] [--url URL]
+        Runs one read-only SELECT on the running service's memory tables and prints the rows.
         """;
 
     /// <summary>Runs the command.</summary>
@@ -40,63 +38,44 @@ public static class SqlCommand
     /// <param name="stderr">Where errors go.</param>
     /// <param name="cancellationToken">Stops the request.</param>
     /// <returns>0 when the query ran, 1 when it failed, 2 on a bad command line, 3 when the service is unreachable.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        return Cli.CommandLine.RunAsync(args.Length > 0 && args[0] == "sql" ? args : ["sql", .. args], stdout, stderr, cancellationToken);
+    }
 
-        var json = false;
-        string? url = null;
-        var sql = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+    /// <summary><c>reactive sql</c>: the query's words as its arguments, <c>--json</c> and <c>--url</c>.</summary>
+    internal static Cli.CliCommand Create(TextWriter stdout, TextWriter stderr)
+    {
+        var words = new Argument<string[]>("SQL") { Arity = ArgumentArity.OneOrMore, Description = "one SELECT; its words are joined by spaces" };
+        var jsonOption = new Option<bool>("--json") { Arity = ArgumentArity.Zero, Description = "print the service's JSON answer instead of a table" };
+        var urlOption = new Option<string>("--url")
         {
-            var arg = args[i];
-            if (i == 0 && arg == "sql")
-            {
-                continue;
-            }
-
-            if (arg is "--json")
-            {
-                json = true;
-            }
-            else if (arg is "--url")
-            {
-                if (i + 1 >= args.Length)
-                {
-                    await stderr.WriteLineAsync("--url needs a value, like --url http://127.0.0.1:5080").ConfigureAwait(false);
-                    return Usage;
-                }
-
-                url = args[++i];
-            }
-            else if (arg.StartsWith("--url=", StringComparison.Ordinal))
-            {
-                url = arg["--url=".Length..];
-            }
-            else if (arg is "-h" or "--help")
-            {
-                await stdout.WriteLineAsync(Help).ConfigureAwait(false);
-                return Ok;
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                await stderr.WriteLineAsync($"Unknown option {arg}.\n{Help}").ConfigureAwait(false);
-                return Usage;
-            }
-            else
-            {
-                sql.Add(arg);
-            }
-        }
-
-        if (sql.Count == 0)
+            HelpName = "URL",
+            Description = "the service's address (default: $REACTIVE_URL, else the first of $ASPNETCORE_URLS, else http://127.0.0.1:5080)",
+        };
+        var command = new Cli.CliCommand("sql", "reactive sql", Help) { Description = "Queries the running service's tables." };
+        command.Arguments.Add(words);
+        command.Options.Add(jsonOption);
+        command.Options.Add(urlOption);
+        words.Validators.Add(result =>
         {
-            await stderr.WriteLineAsync(Help).ConfigureAwait(false);
-            return Usage;
-        }
+            // The query is never an option: "--jsno" is a misspelt --json, not SQL.
+            if (result.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } token)
+            {
+                result.AddError($"{token.Value}: not an argument of 'sql'{Cli.CliErrors.Suggest(token.Value, ["--json", "--url", "--help"])}");
+            }
+        });
+        command.HintWhenMissing(urlOption, "needs a value, like --url http://127.0.0.1:5080");
+        command.SetAction((result, cancellation) =>
+            QueryAsync(string.Join(' ', result.GetValue(words) ?? []), result.GetValue(jsonOption), result.GetValue(urlOption), stdout, stderr, cancellation));
+        return command;
+    }
 
+    private static async Task<int> QueryAsync(string sql, bool json, string? url, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         url ??= DefaultServiceUrl();
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
@@ -108,7 +87,7 @@ public static class SqlCommand
         HttpResponseMessage response;
         try
         {
-            response = await client.PostAsJsonAsync("/api/sql", new { sql = string.Join(' ', sql) }, cancellationToken).ConfigureAwait(false);
+            response = await client.PostAsJsonAsync("/api/sql", new { sql }, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
