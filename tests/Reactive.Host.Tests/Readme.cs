@@ -8,12 +8,15 @@ namespace Reactive.Host.Tests;
 /// </summary>
 internal static class Readme
 {
-    /// <summary>The text of the section whose heading starts with <paramref name="heading"/>, up to the next heading of its level.</summary>
-    public static string Section(string heading)
+    /// <summary>
+    /// The text of the section whose heading starts with <paramref name="heading"/>, up to the next heading of its level,
+    /// in README.md or another file of the repository (<c>docs/CLI.md</c>).
+    /// </summary>
+    public static string Section(string heading, string file = "README.md")
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), file)).ReplaceLineEndings("\n");
         var start = text.IndexOf("\n" + heading, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"README.md has no section '{heading}'");
+        Assert.True(start >= 0, $"{file} has no section '{heading}'");
         var level = heading[..(heading.IndexOf(' ', StringComparison.Ordinal) + 1)];
         var end = text.IndexOf("\n" + level, start + heading.Length, StringComparison.Ordinal);
         return end < 0 ? text[(start + 1)..] : text[(start + 1)..end];

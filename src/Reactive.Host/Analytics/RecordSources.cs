@@ -144,6 +144,9 @@ internal sealed class FileRecordSource(IReadOnlyList<string> paths, Cancellation
     /// <summary>Lines read so far (header, blank and rejected lines included), over all files.</summary>
     public long Lines { get; private set; }
 
+    /// <summary>Header and blank lines skipped so far (not rows), over all files.</summary>
+    public long Skipped { get; private set; }
+
     /// <summary>Told after each file was read: its path and its lines.</summary>
     public Action<string, long>? FileRead { get; init; }
 
@@ -179,8 +182,10 @@ internal sealed class FileRecordSource(IReadOnlyList<string> paths, Cancellation
             using (stream)
             {
                 var rows = new IntoObservers<T>(observer, deadLetters);
-                lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop).Lines;
+                var counts = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop);
+                lines = counts.Lines;
                 Lines += lines;
+                Skipped += counts.Skipped;
             }
 
             FileRead?.Invoke(path, lines);

@@ -353,6 +353,13 @@ internal static class RunCommand
                 return ExitTooManyDeadLetters;
             }
 
+            // Without a bound of the user's, a wrong input (every row rejected) fails however short it is.
+            if (maxDeadLetters is null && dead > 0 && dead >= lines - records.Skipped)
+            {
+                stderr.WriteLine($"reactive run {pipeline}: every row was rejected: is it the right input for {pipeline}? (--max-dead-letters N allows it)");
+                return ExitTooManyDeadLetters;
+            }
+
             if (dead > 0 && deadLetterPath is null)
             {
                 stderr.WriteLine("reactive run: give --dead-letters FILE to keep the rejected rows with their reasons");
@@ -429,7 +436,7 @@ internal static class RunCommand
     internal const long DefaultDeadLetterFloor = 1_000;
 
     /// <summary>The exit code of a run stopped for too many rejected rows.</summary>
-    internal const int ExitTooManyDeadLetters = 4;
+    internal const int ExitTooManyDeadLetters = ExitCodes.TooManyDeadLetters;
 
     private sealed class NonClosingWriter(TextWriter inner) : TextWriter
     {
