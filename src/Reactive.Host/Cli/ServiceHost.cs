@@ -57,6 +57,8 @@ internal static class ServiceHost
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool verbose = false)
     {
+        // A first line at once: loading the configuration and the host takes a moment, silence looks like a hang.
+        await stderr.WriteLineAsync($"reactive: starting the service (pid {Environment.ProcessId}; stop it with Ctrl+C)").ConfigureAwait(false);
         var builder = CreateBuilder(args);
         var catalog = PipelineCatalog.Load(builder.Configuration, out var errors);
         if (errors.Count > 0)
@@ -67,6 +69,14 @@ internal static class ServiceHost
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // Checked before anything starts: a taken address is one line and exit 2, not a pipeline started then killed.
+        var urls = builder.Configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrl;
+        if (AddressCheck.FirstTaken(urls) is var (url, reason))
+        {
+            await stderr.WriteLineAsync(CannotListen(url, reason)).ConfigureAwait(false);
+            return ExitCodes.Usage;
         }
 
         ConfigureServices(builder, catalog, stdout);
@@ -95,8 +105,14 @@ internal static class ServiceHost
         }
         catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
         {
-            await stderr.WriteLineAsync($"reactive: cannot listen: {ex.Message} (choose another address with --urls http://127.0.0.1:PORT)").ConfigureAwait(false);
-            return 1;
+            // Taken between the check and the bind: the same one line (no pipeline has started: they wait for the server).
+            await stderr.WriteLineAsync(CannotListen(urls, ex.Message)).ConfigureAwait(false);
+            if (verbose)
+            {
+                await stderr.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -108,6 +124,9 @@ internal static class ServiceHost
 
         return 0;
     }
+
+    private static string CannotListen(string url, string reason) =>
+        $"reactive: cannot listen on {url}: {reason}; stop that program, or choose another address: --urls http://127.0.0.1:PORT";
 
     private static CompositeDisposable StopOnSignals(IHostApplicationLifetime lifetime) =>
         new(new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT }.Select(signal => PosixSignalRegistration.Create(signal, context =>
@@ -151,9 +170,9 @@ internal static class ServiceHost
             sp.GetRequiredService<FileSinkFactory>(),
             sp.GetRequiredService<DeadLetterStore>()));
         builder.Services.AddSingleton(new ResultsOutput(stdout));
-        foreach (var definition in catalog.Enabled)
-        {
-            builder.Services.AddSingleton<IHostedService>(sp => new PipelineService(
+        // The pipelines start once the server has bound its addresses (ServiceStart), not before.
+        builder.Services.AddSingleton<IHostedService>(sp => new ServiceStart(
+            [.. catalog.Enabled.Select(definition => new PipelineService(
                 definition,
                 sp.GetRequiredService<HostSettings>(),
                 sp.GetRequiredService<PipelineProgressRegistry>(),
@@ -161,7 +180,6 @@ internal static class ServiceHost
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ResultsOutput>(),
                 sp.GetRequiredService<PipelineServices>(),
-                sp.GetRequiredService<ILoggerFactory>()));
-        }
+                sp.GetRequiredService<ILoggerFactory>()))]));
     }
 }
