@@ -3,6 +3,8 @@ using System.Reactive.Disposables;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -97,6 +99,33 @@ internal static class ServiceHost
             Log.EnabledPipelines(logger, string.Join(", ", enabled));
         }
 
+        // Once the server listens and the pipelines run: say who and where this instance is, for `reactive sql`.
+        var instance = app.Services.GetRequiredService<ServiceInstance>();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? urls;
+            try
+            {
+                var path = instance.Write(catalog.Host.RunStateDirectory, address, enabled);
+                Log.InstanceStarted(logger, instance.Id, address, path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.InstanceFileFailed(logger, catalog.Host.RunStateDirectory, ex.Message);
+            }
+        });
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            try
+            {
+                instance.Remove(catalog.Host.RunStateDirectory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.InstanceFileFailed(logger, catalog.Host.RunStateDirectory, ex.Message);
+            }
+        });
+
         // Taken before RunAsync: the host disposes its lifetime on the way out, and the token stays readable.
         var stopping = app.Lifetime.ApplicationStopping;
         try
@@ -155,6 +184,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton<IScheduler>(DefaultScheduler.Instance);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(catalog.Host);
+        builder.Services.AddSingleton(new ServiceInstance());
         // Every enabled pipeline is known from the start, so health is "starting" until each one runs.
         var registry = new PipelineProgressRegistry();
         foreach (var definition in catalog.Enabled)

@@ -10,8 +10,7 @@ namespace Reactive.Host.Cli;
 /// address is taken stops before any pipeline reads a line. Stops them when the host stops.
 /// </summary>
 /// <param name="pipelines">The enabled pipelines.</param>
-/// <param name="started">Called once they run (e.g. to write the instance file).</param>
-internal sealed class ServiceStart(IReadOnlyList<PipelineService> pipelines, Func<CancellationToken, Task>? started = null) : IHostedLifecycleService, IDisposable
+internal sealed class ServiceStart(IReadOnlyList<PipelineService> pipelines) : IHostedLifecycleService, IDisposable
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -22,11 +21,6 @@ internal sealed class ServiceStart(IReadOnlyList<PipelineService> pipelines, Fun
         foreach (var pipeline in pipelines)
         {
             await pipeline.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (started is not null)
-        {
-            await started(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -19,7 +19,8 @@ internal sealed class HostSettings
             }
         })
         .Duration("ShutdownTimeout", null, (o, v) => o.ShutdownTimeout = v)
-        .Text("StateDirectory", null, (o, v) => o.StateDirectory = v);
+        .Text("StateDirectory", null, (o, v) => o.StateDirectory = v)
+        .Text("DataDirectory", null, (o, v) => o.DataDirectory = v);
 
     /// <summary>The binding table of <c>Reactive:Restart</c>.</summary>
     internal static readonly SettingsTable<HostSettings> RestartTable = new SettingsTable<HostSettings>()
@@ -48,6 +49,17 @@ internal sealed class HostSettings
     /// </summary>
     /// <value>The default is null.</value>
     public string? StateDirectory { get; set; }
+
+    /// <summary>
+    /// Where the service keeps its files (<c>Reactive:DataDirectory</c>), relative to the working directory: the folder the
+    /// directory source watches by default (<c>incoming/</c>) and the service's run state (<c>state/</c>: which instance runs
+    /// where, read by <c>reactive sql</c>).
+    /// </summary>
+    /// <value>The default is <c>data</c>.</value>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Where the running service says who and where it is: <see cref="StateDirectory"/> when set, else <c>DataDirectory/state</c>.</summary>
+    public string RunStateDirectory => StateDirectory ?? Path.Combine(DataDirectory, "state");
 
     public TimeZoneInfo ResolveTimeZone(TimeProvider time) =>
         TimeZoneId is null or "local" ? time.LocalTimeZone : TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);

@@ -47,14 +47,17 @@ public static class SqlCommand
     }
 
     /// <summary><c>reactive sql</c>: the query's words as its arguments, <c>--json</c> and <c>--url</c>.</summary>
-    internal static Cli.CliCommand Create(TextWriter stdout, TextWriter stderr)
+    /// <param name="stdout">Where rows go.</param>
+    /// <param name="stderr">Where errors and who answered go.</param>
+    /// <param name="configuration">Configuration keys of the command line (<c>--Reactive:DataDirectory d</c>): where the service's instance file is.</param>
+    internal static Cli.CliCommand Create(TextWriter stdout, TextWriter stderr, IReadOnlyList<string> configuration)
     {
         var words = new Argument<string[]>("SQL") { Arity = ArgumentArity.OneOrMore, Description = "one SELECT; its words are joined by spaces" };
         var jsonOption = new Option<bool>("--json") { Arity = ArgumentArity.Zero, Description = "print the service's JSON answer instead of a table" };
         var urlOption = new Option<string>("--url")
         {
             HelpName = "URL",
-            Description = "the service's address (default: $REACTIVE_URL, else the first of $ASPNETCORE_URLS, else http://127.0.0.1:5080)",
+            Description = "the service's address (default: $REACTIVE_URL, else the service started in this folder (its data/state/instance.json), else the first of $ASPNETCORE_URLS, else http://127.0.0.1:5080)",
         };
         var command = new Cli.CliCommand("sql", "reactive sql", Help) { Description = "Queries the running service's tables." };
         command.Arguments.Add(words);
@@ -70,13 +73,14 @@ public static class SqlCommand
         });
         command.HintWhenMissing(urlOption, "needs a value, like --url http://127.0.0.1:5080");
         command.SetAction((result, cancellation) =>
-            QueryAsync(string.Join(' ', result.GetValue(words) ?? []), result.GetValue(jsonOption), result.GetValue(urlOption), stdout, stderr, cancellation));
+            QueryAsync(string.Join(' ', result.GetValue(words) ?? []), result.GetValue(jsonOption), result.GetValue(urlOption), configuration, stdout, stderr, cancellation));
         return command;
     }
 
-    private static async Task<int> QueryAsync(string sql, bool json, string? url, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> QueryAsync(string sql, bool json, string? url, IReadOnlyList<string> configuration, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        url ??= DefaultServiceUrl();
+        var expected = url is null ? ServiceFinder.FromInstanceFile(configuration) : null;
+        url ??= Environment.GetEnvironmentVariable("REACTIVE_URL") is { Length: > 0 } variable ? variable : expected?.Url ?? DefaultServiceUrl();
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
             await stderr.WriteLineAsync($"'{url}' is not an http(s) address.").ConfigureAwait(false);
@@ -85,16 +89,39 @@ public static class SqlCommand
 
         using var client = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(11) };
         HttpResponseMessage response;
+        string answeredBy;
         try
         {
+            // Which service answers, before it is asked anything: another program on the port is refused.
+            var (instance, refusal) = await ServiceFinder.IdentifyAsync(client, cancellationToken).ConfigureAwait(false);
+            if (instance is null)
+            {
+                await stderr.WriteLineAsync($"reactive sql: {baseUri} is not a Reactive service ({refusal}); give the service's address with --url").ConfigureAwait(false);
+                return Unreachable;
+            }
+
+            if (expected is not null && expected.Id != instance.Id)
+            {
+                await stderr.WriteLineAsync($"reactive sql: the instance file names reactive {expected.Id}, but reactive {instance.Id} answers at {baseUri} (the file is stale)").ConfigureAwait(false);
+            }
+
+            answeredBy = $"-- answered by reactive {instance.Id} at {baseUri.Authority}, pipelines: {(instance.Pipelines.Count == 0 ? "none" : string.Join(", ", instance.Pipelines))}";
             response = await client.PostAsJsonAsync("/api/sql", new { sql }, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
-            await stderr.WriteLineAsync($"Cannot reach the service at {baseUri}: {ex.Message} (is it running? use --url)").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"Cannot reach the service at {baseUri}: {ex.Message} (is it running? start it with `reactive`, or give its address with --url)").ConfigureAwait(false);
             return Unreachable;
         }
 
+        // Said last, on standard error: the rows (or --json's document) stay as they were on standard output.
+        var exit = await ShowAsync(response, json, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        await stderr.WriteLineAsync(answeredBy).ConfigureAwait(false);
+        return exit;
+    }
+
+    private static async Task<int> ShowAsync(HttpResponseMessage response, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

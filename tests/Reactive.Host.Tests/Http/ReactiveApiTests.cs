@@ -57,7 +57,9 @@ public sealed class ReactiveApiTests
 
             """.ReplaceLineEndings("\n"),
             stdout.ToString().ReplaceLineEndings("\n"));
-        Assert.Equal(string.Empty, stderr.ToString());
+        // Which service answered, on standard error only (the id is the one the service itself says it is).
+        var instance = await server.Client.GetFromJsonAsync<JsonElement>("/api/instance");
+        Assert.Equal($"-- answered by reactive {instance.GetProperty("id").GetString()} at {server.Address.Authority}, pipelines: none\n", stderr.ToString().ReplaceLineEndings("\n"));
     }
 
     [Fact]
