@@ -127,6 +127,9 @@ internal static class PipelineCatalog
 {
     public const string SelectionKey = "pipelines";
 
+    /// <summary>The folder a directory source without a <c>Path</c> watches, under <c>Reactive:DataDirectory</c>.</summary>
+    public const string DefaultIncoming = "incoming";
+
     public static Catalog Load(IConfiguration configuration, out List<string> errors)
     {
         errors = [];
@@ -139,6 +142,15 @@ internal static class PipelineCatalog
             if (definition is not null)
             {
                 pipelines.Add(definition);
+            }
+        }
+
+        // A directory source without a Path watches incoming/ in the data directory.
+        foreach (var p in pipelines)
+        {
+            if (p.Source is DirectorySourceDefinition { Options: { Path.Length: 0 } options })
+            {
+                options.Path = Path.Combine(host.DataDirectory, DefaultIncoming);
             }
         }
 

@@ -22,7 +22,7 @@ public sealed class SqlInstanceTests
         await using var service = ServiceProcess.Start(work, null, "--urls", "http://127.0.0.1:0", "--pipelines", "sample-wordcount");
         var url = await service.WaitForUrlAsync(Deadline);
         var file = Path.Combine(work, "data", "state", "instance.json");
-        await WaitForAsync(() => File.Exists(file), Deadline, "the instance file");
+        await ServiceProcess.WaitForAsync(() => File.Exists(file), Deadline, "the instance file");
         using var http = new HttpClient { BaseAddress = url };
         var id = (await http.GetFromJsonAsync<JsonElement>("/api/instance")).GetProperty("id").GetString()!;
         using (var written = JsonDocument.Parse(File.ReadAllText(file)))
@@ -63,15 +63,5 @@ public sealed class SqlInstanceTests
         Assert.Equal(3, exit);
         Assert.Equal("", stdout);
         Assert.Contains("is not a Reactive service (GET /api/instance answered 404)", stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"waited {timeout} for {what}");
-            await Task.Delay(50);
-        }
     }
 }
