@@ -27,13 +27,13 @@ internal static class GenerateCommand
             Description = "Writes deterministic sample data in the course's formats.",
             SubcommandNoun = "data kind",
         };
-        generate.Subcommands.Add(Kind("bbo", "BBO quotes (CSV), for the spread pipeline", SourceDefinitions.Bbo, () => new BboQuoteGeneratorOptions(), o => o.Validate(), BboQuoteGenerator.Write, stdout, stderr));
-        generate.Subcommands.Add(Kind("hourly", "hourly electricity prices (CSV), for the anomaly pipeline", SourceDefinitions.Hourly, () => new HourlyPriceGeneratorOptions(), o => o.Validate(), HourlyPriceGenerator.Write, stdout, stderr));
-        generate.Subcommands.Add(Kind("bitcoin", "bitcoin rates (JSON lines), for the bitcoin pipeline", SourceDefinitions.Bitcoin, () => new BitcoinRateGeneratorOptions(), o => o.Validate(), BitcoinRateGenerator.Write, stdout, stderr));
+        generate.Subcommands.Add(Kind("bbo", "BBO quotes (CSV), for the spread pipeline", SourceDefinitions.Bbo, () => new BboQuoteGeneratorOptions(), o => o.Validate(), o => o.Rows, BboQuoteGenerator.Write, stdout, stderr));
+        generate.Subcommands.Add(Kind("hourly", "hourly electricity prices (CSV), for the anomaly pipeline", SourceDefinitions.Hourly, () => new HourlyPriceGeneratorOptions(), o => o.Validate(), o => o.Rows, HourlyPriceGenerator.Write, stdout, stderr));
+        generate.Subcommands.Add(Kind("bitcoin", "bitcoin rates (JSON lines), for the bitcoin pipeline", SourceDefinitions.Bitcoin, () => new BitcoinRateGeneratorOptions(), o => o.Validate(), o => o.Rows, BitcoinRateGenerator.Write, stdout, stderr));
         return generate;
     }
 
-    private static CliCommand Kind<T>(string name, string description, SettingsTable<T> table, Func<T> create, Action<T> validate, Action<Stream, T> write, TextWriter stdout, TextWriter stderr)
+    private static CliCommand Kind<T>(string name, string description, SettingsTable<T> table, Func<T> create, Action<T> validate, Func<T, long> rows, Action<Stream, T> write, TextWriter stdout, TextWriter stderr)
     {
         var command = new CliCommand(name, "reactive generate", Usage) { Description = description };
         var output = new Option<string>("--output", "-o") { HelpName = "FILE", Description = "where to write (- : standard output, the default)" };
@@ -59,12 +59,12 @@ internal static class GenerateCommand
                 return ExitCodes.Usage;
             }
 
-            return Write(result.GetValue(output) ?? "-", s => write(s, options), stdout);
+            return Write(result.GetValue(output) ?? "-", s => write(s, options), $"reactive generate {name}", rows(options), stdout, stderr);
         });
         return command;
     }
 
-    private static int Write(string output, Action<Stream> write, TextWriter stdout)
+    private static int Write(string output, Action<Stream> write, string label, long rows, TextWriter stdout, TextWriter stderr)
     {
         if (output == "-")
         {
@@ -77,10 +77,54 @@ internal static class GenerateCommand
         {
             // Under a temporary name until it is whole: a failed or stopped run leaves no half file under the final name.
             using var file = new StagedFile(output);
-            write(file.Stream);
+            var counted = new LineCountingStream(file.Stream);
+            using (TerminalProgress.StartIfTerminal(stderr, label, null, () => (counted.Bytes, counted.Lines), totalRows: rows))
+            {
+                write(counted);
+            }
+
             file.Commit();
         }
 
         return 0;
+    }
+
+    /// <summary>Writes through to a stream, counting bytes and lines (for the progress bar; read from its timer thread).</summary>
+    private sealed class LineCountingStream(Stream inner) : Stream
+    {
+        public long Bytes;
+
+        public long Lines;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            Bytes += buffer.Length;
+            Lines += buffer.Count((byte)'\n');
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

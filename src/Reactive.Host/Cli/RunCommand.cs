@@ -279,6 +279,10 @@ internal static class RunCommand
             }
 
             var records = new FileRecordSource(inputs, stop.Token, maxLineLength);
+
+            // On a terminal, a bar of the bytes read (of the files' total), rows/s and time left; nothing in a pipe.
+            long? totalBytes = inputs.Contains(FileRecordSource.StandardInput) ? null : inputs.Sum(f => new FileInfo(f).Length);
+            using var bar = TerminalProgress.StartIfTerminal(stderr, $"reactive run {pipeline}", totalBytes, () => (records.Counts.Bytes, records.Counts.Rows));
             Exception? failure = null;
             long batches = 0;
             Progress.PeriodAverage? lastHour = null;
@@ -297,7 +301,15 @@ internal static class RunCommand
                     {
                         // Spark's StreamingQueryProgress of each micro-batch, one line each.
                         batches++;
-                        stderr.WriteLine($"reactive run {pipeline}: {BatchLine(batch)}");
+                        var line = $"reactive run {pipeline}: {BatchLine(batch)}";
+                        if (bar is null)
+                        {
+                            stderr.WriteLine(line);
+                        }
+                        else
+                        {
+                            bar.WriteLine(line);
+                        }
                     }
 
                     lastHour = batch.LastHourAverage ?? lastHour;
@@ -310,6 +322,7 @@ internal static class RunCommand
             {
             }
 
+            bar?.Dispose(); // the bar's line cleared before the summary
             var lines = records.Lines;
             if (failure is not null)
             {
