@@ -262,14 +262,17 @@ internal sealed class ReadCounts
     public long Rows;
 }
 
-/// <summary>A read-only stream that adds what it reads to <see cref="ReadCounts.Bytes"/>; leaves the inner stream open.</summary>
+/// <summary>
+/// A stream that adds the bytes read or written to <see cref="ReadCounts.Bytes"/> (and the lines written to
+/// <see cref="ReadCounts.Rows"/>: what a generator writes is one row a line); leaves the inner stream open.
+/// </summary>
 internal sealed class CountingStream(Stream inner, ReadCounts counts) : Stream
 {
-    public override bool CanRead => true;
+    public override bool CanRead => inner.CanRead;
 
     public override bool CanSeek => false;
 
-    public override bool CanWrite => false;
+    public override bool CanWrite => inner.CanWrite;
 
     public override long Length => inner.Length;
 
@@ -289,15 +292,20 @@ internal sealed class CountingStream(Stream inner, ReadCounts counts) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Flush()
-    {
-    }
+    public override void Flush() => inner.Flush();
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        inner.Write(buffer);
+        counts.Bytes += buffer.Length;
+        counts.Rows += buffer.Count((byte)'\n');
+    }
 
     private int Count(int read)
     {

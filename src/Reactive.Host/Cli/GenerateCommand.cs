@@ -77,8 +77,9 @@ internal static class GenerateCommand
         {
             // Under a temporary name until it is whole: a failed or stopped run leaves no half file under the final name.
             using var file = new StagedFile(output);
-            var counted = new LineCountingStream(file.Stream);
-            using (TerminalProgress.StartIfTerminal(stderr, label, null, () => (counted.Bytes, counted.Lines), totalRows: rows))
+            var counts = new Analytics.ReadCounts();
+            using (var counted = new Analytics.CountingStream(file.Stream, counts))
+            using (TerminalProgress.StartIfTerminal(stderr, label, null, () => (counts.Bytes, counts.Rows), totalRows: rows))
             {
                 write(counted);
             }
@@ -87,44 +88,5 @@ internal static class GenerateCommand
         }
 
         return 0;
-    }
-
-    /// <summary>Writes through to a stream, counting bytes and lines (for the progress bar; read from its timer thread).</summary>
-    private sealed class LineCountingStream(Stream inner) : Stream
-    {
-        public long Bytes;
-
-        public long Lines;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => inner.Length;
-
-        public override long Position
-        {
-            get => inner.Position;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            inner.Write(buffer);
-            Bytes += buffer.Length;
-            Lines += buffer.Count((byte)'\n');
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
