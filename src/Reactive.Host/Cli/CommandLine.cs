@@ -114,7 +114,7 @@ internal static class CommandLine
         root.Subcommands.Add(RunCommand.Create(stdout, stderr));
         root.Subcommands.Add(GenerateCommand.Create(stdout, stderr));
         root.Subcommands.Add(ProduceCommand.Create(stderr));
-        root.Subcommands.Add(Sql.SqlCommand.Create(stdout, stderr, configuration));
+        root.Subcommands.Add(SqlCommand.Create(stdout, stderr, configuration));
         root.SetAction(async (result, _) =>
         {
             List<string> args = [.. configuration];

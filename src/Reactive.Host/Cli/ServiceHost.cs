@@ -14,6 +14,7 @@ using Reactive.Host.Configuration;
 using Reactive.Host.DeadLetters;
 using Reactive.Host.FileSinks;
 using Reactive.Host.Http;
+using Reactive.Host.Instances;
 using Reactive.Host.Tables;
 using Reactive.Host.Pipelines;
 using Reactive.Host.Progress;

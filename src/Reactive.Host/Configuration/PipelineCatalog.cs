@@ -168,7 +168,7 @@ internal static class PipelineCatalog
 
             foreach (var name in unknown)
             {
-                errors.Add($"--pipelines: no pipeline named '{name}' is configured (configured: {string.Join(", ", configured)}){Cli.CliErrors.Suggest(name, configured)}");
+                errors.Add($"--pipelines: no pipeline named '{name}' is configured (configured: {string.Join(", ", configured)}){Suggestions.Nearest(name, configured)}");
             }
 
             pipelines = [.. pipelines.Select(p => p with { Enabled = names.Contains(p.Name, StringComparer.OrdinalIgnoreCase) })];

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Reactive.Host.Progress;
+using Reactive.Host.Cli;
 using Reactive.Host.Sql;
 using Reactive.Host.Tables;
 using Reactive.Host.Tests.Metrics;

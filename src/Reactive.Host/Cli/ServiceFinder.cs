@@ -1,11 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Reactive.Host.Cli;
+using Reactive.Host.Instances;
 using Reactive.Host.Configuration;
 using Reactive.Host.Settings;
 
-namespace Reactive.Host.Sql;
+namespace Reactive.Host.Cli;
 
 /// <summary>Which service <c>reactive sql</c> asks: the one started in this folder (its instance file), and whether what answers is one.</summary>
 internal static class ServiceFinder

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Reactive.Host.Progress;
 
-namespace Reactive.Host.Cli;
+namespace Reactive.Host.Instances;
 
 /// <summary>
 /// Who a running service is: a random id, its address and pipelines. It writes them to <c>instance.json</c> in its run
@@ -36,11 +36,9 @@ internal sealed class ServiceInstance
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
-        using (var file = new StagedFile(path))
-        {
-            JsonSerializer.Serialize(file.Stream, new Description(ServiceName, Id, url, Environment.ProcessId, pipelines), Json);
-            file.Commit();
-        }
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(new Description(ServiceName, Id, url, Environment.ProcessId, pipelines), Json));
+        File.Move(temporary, path, overwrite: true);
 
         return path;
     }

@@ -1,10 +1,12 @@
 using System.CommandLine;
+using Reactive.Host.Instances;
+using Reactive.Host.Settings;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Reactive.Host.Sql;
+namespace Reactive.Host.Cli;
 
 /// <summary>
 /// <c>reactive sql "SELECT …" [--json] [--url http://127.0.0.1:5080]</c>: runs a query against the
@@ -43,14 +45,14 @@ public static class SqlCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        return Cli.CommandLine.RunAsync(args.Length > 0 && args[0] == "sql" ? args : ["sql", .. args], stdout, stderr, cancellationToken);
+        return CommandLine.RunAsync(args.Length > 0 && args[0] == "sql" ? args : ["sql", .. args], stdout, stderr, cancellationToken);
     }
 
     /// <summary><c>reactive sql</c>: the query's words as its arguments, <c>--json</c> and <c>--url</c>.</summary>
     /// <param name="stdout">Where rows go.</param>
     /// <param name="stderr">Where errors and who answered go.</param>
     /// <param name="configuration">Configuration keys of the command line (<c>--Reactive:DataDirectory d</c>): where the service's instance file is.</param>
-    internal static Cli.CliCommand Create(TextWriter stdout, TextWriter stderr, IReadOnlyList<string> configuration)
+    internal static CliCommand Create(TextWriter stdout, TextWriter stderr, IReadOnlyList<string> configuration)
     {
         var words = new Argument<string[]>("SQL") { Arity = ArgumentArity.OneOrMore, Description = "one SELECT; its words are joined by spaces" };
         var jsonOption = new Option<bool>("--json") { Arity = ArgumentArity.Zero, Description = "print the service's JSON answer instead of a table" };
@@ -59,7 +61,7 @@ public static class SqlCommand
             HelpName = "URL",
             Description = "the service's address (default: $REACTIVE_URL, else the service started in this folder (its data/state/instance.json), else the first of $ASPNETCORE_URLS, else http://127.0.0.1:5080)",
         };
-        var command = new Cli.CliCommand("sql", "reactive sql", Help) { Description = "Queries the running service's tables." };
+        var command = new CliCommand("sql", "reactive sql", Help) { Description = "Queries the running service's tables." };
         command.Arguments.Add(words);
         command.Options.Add(jsonOption);
         command.Options.Add(urlOption);
@@ -68,7 +70,7 @@ public static class SqlCommand
             // The query is never an option: "--jsno" is a misspelt --json, not SQL.
             if (result.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } token)
             {
-                result.AddError($"{token.Value}: not an argument of 'sql'{Cli.CliErrors.Suggest(token.Value, ["--json", "--url", "--help"])}");
+                result.AddError($"{token.Value}: not an argument of 'sql'{Suggestions.Nearest(token.Value, ["--json", "--url", "--help"])}");
             }
         });
         command.HintWhenMissing(urlOption, "needs a value, like --url http://127.0.0.1:5080");
