@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(1013, LogLevel.Warning, "Pipeline {Pipeline} checkpoint {Directory}: {Warning}")]
     public static partial void CheckpointWarning(ILogger logger, string pipeline, string directory, string warning);
+
+    [LoggerMessage(1020, LogLevel.Information, "Reactive instance {Id} listens at {Address} (told in {Path}, where reactive sql finds it)")]
+    public static partial void InstanceStarted(ILogger logger, string id, string address, string path);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Cannot write or remove the instance file in {Directory}: {Reason} (reactive sql then needs --url)")]
+    public static partial void InstanceFileFailed(ILogger logger, string directory, string reason);
 }

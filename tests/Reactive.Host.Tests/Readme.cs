@@ -25,6 +25,14 @@ internal static class Readme
         return found[0].Text!;
     }
 
+    /// <summary>The text of the section whose heading starts with <paramref name="heading"/> in <paramref name="file"/> (e.g. <c>docs/CLI.md</c>).</summary>
+    public static string Section(string heading, string file)
+    {
+        var text = SectionIn(File.ReadAllText(Path.Combine(RepositoryRoot(), file)).ReplaceLineEndings("\n"), heading);
+        Assert.True(text is not null, $"{file} has no section '{heading}'");
+        return text;
+    }
+
     /// <summary>The reference pages under docs/ with the text of each.</summary>
     public static IEnumerable<(string Name, string Text)> Docs() =>
         Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "docs"), "*.md").Order(StringComparer.Ordinal)

@@ -144,6 +144,12 @@ internal sealed class FileRecordSource(IReadOnlyList<string> paths, Cancellation
     /// <summary>Lines read so far (header, blank and rejected lines included), over all files.</summary>
     public long Lines { get; private set; }
 
+    /// <summary>Header and blank lines skipped so far (not rows), over all files.</summary>
+    public long Skipped { get; private set; }
+
+    /// <summary>Bytes and rows read so far, readable from another thread (a progress display) while the files are read.</summary>
+    public ReadCounts Counts { get; } = new();
+
     /// <summary>Told after each file was read: its path and its lines.</summary>
     public Action<string, long>? FileRead { get; init; }
 
@@ -177,10 +183,13 @@ internal sealed class FileRecordSource(IReadOnlyList<string> paths, Cancellation
             // Subscribe as it is: Rx has detached this observer by then, so OnError would be lost.
             long lines;
             using (stream)
+            using (var counted = new CountingStream(stream, Counts))
             {
-                var rows = new IntoObservers<T>(observer, deadLetters);
-                lines = LineParsing.ParseStream(stream, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop).Lines;
+                var rows = new IntoObservers<T>(observer, deadLetters, Counts);
+                var counts = LineParsing.ParseStream(counted, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop);
+                lines = counts.Lines;
                 Lines += lines;
+                Skipped += counts.Skipped;
             }
 
             FileRead?.Invoke(path, lines);
@@ -228,10 +237,79 @@ internal sealed class FileRecordSource(IReadOnlyList<string> paths, Cancellation
         }
     }
 
-    private readonly struct IntoObservers<T>(IObserver<Located<T>> rows, IObserver<DeadLetter> deadLetters) : IRowHandler<T>
+    private readonly struct IntoObservers<T>(IObserver<Located<T>> rows, IObserver<DeadLetter> deadLetters, ReadCounts counts) : IRowHandler<T>
     {
-        public void OnRow(in T row, in LinePosition position) => rows.OnNext(new Located<T>(row, position));
+        public void OnRow(in T row, in LinePosition position)
+        {
+            counts.Rows++;
+            rows.OnNext(new Located<T>(row, position));
+        }
 
         public void OnDeadLetter(DeadLetter deadLetter) => deadLetters.OnNext(deadLetter);
+    }
+}
+
+/// <summary>
+/// What a <see cref="FileRecordSource"/> has read so far: written by the reading thread only, read by a progress display
+/// on another (a long is never torn on a 64-bit runtime; a value a moment old is fine there).
+/// </summary>
+internal sealed class ReadCounts
+{
+    /// <summary>Bytes read from the files.</summary>
+    public long Bytes;
+
+    /// <summary>Rows parsed.</summary>
+    public long Rows;
+}
+
+/// <summary>
+/// A stream that adds the bytes read or written to <see cref="ReadCounts.Bytes"/> (and the lines written to
+/// <see cref="ReadCounts.Rows"/>: what a generator writes is one row a line); leaves the inner stream open.
+/// </summary>
+internal sealed class CountingStream(Stream inner, ReadCounts counts) : Stream
+{
+    public override bool CanRead => inner.CanRead;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => inner.CanWrite;
+
+    public override long Length => inner.Length;
+
+    public override long Position
+    {
+        get => inner.Position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() => inner.Flush();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        inner.Write(buffer);
+        counts.Bytes += buffer.Length;
+        counts.Rows += buffer.Count((byte)'\n');
+    }
+
+    private int Count(int read)
+    {
+        counts.Bytes += read;
+        return read;
     }
 }

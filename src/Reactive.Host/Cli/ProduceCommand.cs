@@ -16,7 +16,6 @@ namespace Reactive.Host.Cli;
 internal static class ProduceCommand
 {
     public const string Usage = """
-        usage:
           reactive produce kinesis --stream NAME (--input FILE [--input-format lines|bitcoincharts] | --generate bitcoin [--rows N] [--seed S] [--start …] [--interval …])
                                    [--endpoint URL] [--region us-east-1] [--create-shards N] [--rate RECORDS_PER_SECOND] [--partition-key KEY] [--batch-size 500]
         Each line of --input is one record (blank lines skipped); --input-format bitcoincharts turns bitcoincharts.com
@@ -30,23 +29,43 @@ internal static class ProduceCommand
 
     private const int MaxAttempts = 8;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken cancellation)
+    /// <summary><c>reactive produce kinesis</c>: its options made from its binding table and the bitcoin generator's.</summary>
+    public static CliCommand Create(TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h")
+        var produce = new CliCommand("produce", "reactive produce", Usage)
         {
-            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
-            return args.Length == 0 ? 2 : 0;
-        }
-
-        if (args[0] != "kinesis")
+            Description = "Writes a recorded or generated feed into a stream.",
+            SubcommandNoun = "target",
+        };
+        var kinesis = new CliCommand("kinesis", "reactive produce kinesis", Usage) { Description = "into a Kinesis stream (AWS, kinesalite, LocalStack)" };
+        CliOptions.AddTo(kinesis, CliOptions.From(Settings.Arguments, ""));
+        CliOptions.AddTo(kinesis, CliOptions.From(SourceDefinitions.Bitcoin.Arguments, "Pipelines:NAME:Source:"));
+        kinesis.SetAction(async (result, _) =>
         {
-            await stderr.WriteLineAsync($"reactive produce: unknown target '{args[0]}' (one of: kinesis)").ConfigureAwait(false);
-            return 2;
-        }
+            // Ctrl+C stops a paced feed between two calls.
+            using var stop = new CancellationTokenSource();
+            ConsoleCancelEventHandler cancel = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            Console.CancelKeyPress += cancel;
+            try
+            {
+                return await RunAsync(new ArgSettingSource(result), stderr, TimeProvider.System, stop.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= cancel;
+            }
+        });
+        produce.Subcommands.Add(kinesis);
+        return produce;
+    }
 
-        var a = new ArgSettingSource(args.Skip(1), []);
+    private static async Task<int> RunAsync(ArgSettingSource a, TextWriter stderr, TimeProvider time, CancellationToken cancellation)
+    {
         var plan = Read(a);
-        a.RejectUnknown("produce kinesis");
         if (a.Errors.Count > 0 || plan is null)
         {
             foreach (var error in a.Errors)
@@ -54,7 +73,7 @@ internal static class ProduceCommand
                 await stderr.WriteLineAsync($"reactive produce kinesis: {error}").ConfigureAwait(false);
             }
 
-            return 2;
+            return ExitCodes.Usage;
         }
 
         try

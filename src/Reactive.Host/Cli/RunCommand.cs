@@ -22,13 +22,12 @@ namespace Reactive.Host.Cli;
 /// </summary>
 internal static class RunCommand
 {
-    /// <summary>The usage, made from the kinds' binding tables (each argument beside the configuration key it also is).</summary>
+    /// <summary>The lines of the usage every <c>run</c> help starts with (each kind's options follow, made from its binding table).</summary>
     public static string Usage { get; } = MakeUsage();
 
     private static string MakeUsage()
     {
         var text = new StringBuilder("""
-            usage:
               reactive run KIND --input FILE|DIR [--input FILE …] --output FILE [--dead-letters FILE] [--late FILE]
                                 [--max-line-length N] [--max-dead-letters N] [settings of the kind]
             --input - reads standard input, --output - writes to standard output. Each input file is one micro-batch, in
@@ -39,44 +38,84 @@ internal static class RunCommand
         foreach (var kind in PipelineKinds.All.Where(k => k.OneShot))
         {
             text.Append(CultureInfo.InvariantCulture, $"  reactive run {kind.Name} --input FILE --output FILE: {kind.Summary}\n");
-            foreach (var name in kind.SettingNames.Where(n => n.Arg is not null))
-            {
-                var argument = name.IsFlag ? $"--{name.Arg}" : $"--{name.Arg} VALUE";
-                text.Append(CultureInfo.InvariantCulture, $"      {argument,-32} ({name.Key})\n");
-            }
         }
 
         return text.ToString();
     }
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The files and bounds of a run (not settings of a kind): <c>--input</c>, <c>--output</c>, … .</summary>
+    private sealed class RunFiles
     {
-        // `run --help`, and `run spread --help` as people type it once they know the pipeline.
-        if (args.Length == 0 || args.Any(arg => arg is "--help" or "-h"))
+        public IReadOnlyList<string> Inputs { get; set; } = [];
+
+        public string? Output { get; set; }
+
+        public string? DeadLetters { get; set; }
+
+        public string? Late { get; set; }
+
+        public int MaxLineLength { get; set; } = LineParsing.DefaultMaxLineLength;
+
+        public long? MaxDeadLetters { get; set; }
+    }
+
+    private static readonly SettingsTable<RunFiles> Files = new SettingsTable<RunFiles>()
+        .List("Input", "input", t => ((string?)t, (string?)null), (o, v) => o.Inputs = v)
+        .Text("Output", "output", (o, v) => o.Output = v)
+        .Text("DeadLetters", "dead-letters", (o, v) => o.DeadLetters = v)
+        .Text("Late", "late", (o, v) => o.Late = v)
+        .Int("MaxLineLength", "max-line-length", (o, v) => o.MaxLineLength = v, 1, int.MaxValue - 64)
+        .Long("MaxDeadLetters", "max-dead-letters", (o, v) => o.MaxDeadLetters = v, 0);
+
+    private static readonly Dictionary<string, (string HelpName, string Description)> FileHelp = new(StringComparer.Ordinal)
+    {
+        ["--input"] = ("FILE|DIR", "what to read (- : standard input); repeat for more files, each one micro-batch"),
+        ["--output"] = ("FILE", "where the results go, as JSON lines (- : standard output)"),
+        ["--dead-letters"] = ("FILE", "where rejected rows go, each with its reason"),
+        ["--late"] = ("FILE", "where rows behind the watermark go (default: with the dead letters)"),
+        ["--max-line-length"] = ("N", $"a longer line is a dead letter (default {LineParsing.DefaultMaxLineLength})"),
+        ["--max-dead-letters"] = ("N", "stop with exit 4 past this many rejected rows (default: 1 % of the lines, at least 1000; or every row)"),
+    };
+
+    /// <summary><c>reactive run</c> and one subcommand per one-shot kind, its options made from the kind's binding table.</summary>
+    public static CliCommand Create(TextWriter stdout, TextWriter stderr)
+    {
+        var run = new CliCommand("run", "reactive run", Usage)
         {
-            stdout.WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
+            Description = "Runs a pipeline kind over a finite input (files or standard input) and exits.",
+            SubcommandNoun = "pipeline",
+        };
+        foreach (var kind in PipelineKinds.All.Where(k => k.OneShot))
+        {
+            var command = new CliCommand(kind.Name, "reactive run", Usage) { Description = kind.Summary };
+            var files = CliOptions.From(Files.Arguments, "").ToList();
+            foreach (var option in files)
+            {
+                (option.HelpName, option.Description) = FileHelp[option.Name];
+            }
+
+            files.First(o => o.Name == "--output").Aliases.Add("-o");
+            CliOptions.AddTo(command, files);
+            CliOptions.AddTo(command, CliOptions.From(kind.Arguments, "Pipelines:NAME:Options:"));
+            command.SetAction(result => Run(kind, new ArgSettingSource(result), stdout, stderr));
+            run.Subcommands.Add(command);
         }
 
-        var pipeline = args[0];
-        var kind = PipelineKinds.Find(pipeline) is { OneShot: true } found ? found : null;
-        var a = new ArgSettingSource(args.Skip(1), kind?.Flags ?? []);
-        var inputs = a.List(new SettingName("Input", "input"));
+        return run;
+    }
+
+    private static int Run(IPipelineKind kind, ArgSettingSource a, TextWriter stdout, TextWriter stderr)
+    {
+        var pipeline = kind.Name;
+        var given = Files.Bind(a, new RunFiles());
+        var inputs = given.Inputs;
         var input = inputs.Count > 0 ? inputs[0] : null;
-        var output = a.Value("output", alias: "o") ?? kind?.DefaultOutput;
-        var deadLetterPath = a.Value("dead-letters");
-        var latePath = a.Value("late");
-        var maxLineLength = ReadMaxLineLength(a);
-        var maxDeadLetters = ReadMaxDeadLetters(a);
-        object? options = null;
-        if (kind is null)
-        {
-            a.Errors.Insert(0, $"unknown pipeline '{pipeline}' (one of: {string.Join(", ", PipelineKinds.All.Where(k => k.OneShot).Select(k => k.Name))})");
-        }
-        else
-        {
-            options = kind.Bind(a, input);
-        }
+        var output = given.Output ?? kind.DefaultOutput;
+        var deadLetterPath = given.DeadLetters;
+        var latePath = given.Late;
+        var maxLineLength = given.MaxLineLength;
+        var maxDeadLetters = given.MaxDeadLetters;
+        var options = kind.Bind(a, input);
 
         var files = new List<string>();
         if (input is null)
@@ -140,7 +179,6 @@ internal static class RunCommand
             outputs.Add((arg, file));
         }
 
-        a.RejectUnknown($"run {pipeline}");
         if (a.Errors.Count > 0)
         {
             foreach (var error in a.Errors)
@@ -153,11 +191,11 @@ internal static class RunCommand
         }
 
         IObservable<ResultBatch> Compose(IRecordSource records, CompositionOutputs outputs) =>
-            kind!.Compose(records, options!, new ComposeContext(new HistoricalScheduler(), OneShot: true, outputs));
+            kind.Compose(records, options, new ComposeContext(new HistoricalScheduler(), OneShot: true, outputs));
 
         try
         {
-            return Execute(pipeline, files, output!, deadLetterPath, latePath, maxLineLength, maxDeadLetters, Compose, kind!.SettingFor, stdout, stderr);
+            return Execute(pipeline, files, output!, deadLetterPath, latePath, maxLineLength, maxDeadLetters, Compose, kind.SettingFor, stdout, stderr);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -241,6 +279,10 @@ internal static class RunCommand
             }
 
             var records = new FileRecordSource(inputs, stop.Token, maxLineLength);
+
+            // On a terminal, a bar of the bytes read (of the files' total), rows/s and time left; nothing in a pipe.
+            long? totalBytes = inputs.Contains(FileRecordSource.StandardInput) ? null : inputs.Sum(f => new FileInfo(f).Length);
+            using var bar = TerminalProgress.StartIfTerminal(stderr, $"reactive run {pipeline}", totalBytes, () => (records.Counts.Bytes, records.Counts.Rows));
             Exception? failure = null;
             long batches = 0;
             Progress.PeriodAverage? lastHour = null;
@@ -260,7 +302,15 @@ internal static class RunCommand
                     {
                         // Spark's StreamingQueryProgress of each micro-batch, one line each.
                         batches++;
-                        stderr.WriteLine($"reactive run {pipeline}: {BatchLine(batch)}");
+                        var line = $"reactive run {pipeline}: {BatchLine(batch)}";
+                        if (bar is null)
+                        {
+                            stderr.WriteLine(line);
+                        }
+                        else
+                        {
+                            bar.WriteLine(line);
+                        }
                     }
 
                     lastHour = batch.LastHourAverage ?? lastHour;
@@ -274,6 +324,7 @@ internal static class RunCommand
             {
             }
 
+            bar?.Dispose(); // the bar's line cleared before the summary
             var lines = records.Lines;
             if (failure is not null)
             {
@@ -319,6 +370,13 @@ internal static class RunCommand
                 stderr.WriteLine(maxDeadLetters is { } max
                     ? $"reactive run {pipeline}: stopped: more than --max-dead-letters {max} rows were rejected"
                     : $"reactive run {pipeline}: stopped: more than {DefaultDeadLetterFloor} rows and 1 % of the lines were rejected (is it the right input? --max-dead-letters N allows more)");
+                return ExitTooManyDeadLetters;
+            }
+
+            // Without a bound of the user's, a wrong input (every row rejected) fails however short it is.
+            if (maxDeadLetters is null && dead > 0 && dead >= lines - records.Skipped)
+            {
+                stderr.WriteLine($"reactive run {pipeline}: every row was rejected: is it the right input for {pipeline}? (--max-dead-letters N allows it)");
                 return ExitTooManyDeadLetters;
             }
 
@@ -398,13 +456,7 @@ internal static class RunCommand
     internal const long DefaultDeadLetterFloor = 1_000;
 
     /// <summary>The exit code of a run stopped for too many rejected rows.</summary>
-    internal const int ExitTooManyDeadLetters = 4;
-
-    private static long? ReadMaxDeadLetters(ArgSettingSource a) =>
-        SettingsTable<object>.ReadLong(a, new SettingName("MaxDeadLetters", "max-dead-letters"), 0);
-
-    private static int ReadMaxLineLength(ArgSettingSource a) =>
-        SettingsTable<object>.ReadInt(a, new SettingName("MaxLineLength", "max-line-length"), 1, int.MaxValue - 64) ?? LineParsing.DefaultMaxLineLength;
+    internal const int ExitTooManyDeadLetters = ExitCodes.TooManyDeadLetters;
 
     private sealed class NonClosingWriter(TextWriter inner) : TextWriter
     {

@@ -3,6 +3,8 @@ using System.Reactive.Disposables;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +16,7 @@ using Reactive.Host.Dashboard;
 using Reactive.Host.DeadLetters;
 using Reactive.Host.FileSinks;
 using Reactive.Host.Http;
+using Reactive.Host.Instances;
 using Reactive.Host.Tables;
 using Reactive.Host.Pipelines;
 using Reactive.Host.Progress;
@@ -59,8 +62,10 @@ internal static class ServiceHost
         return builder;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool verbose = false)
     {
+        // A first line at once: loading the configuration and the host takes a moment, silence looks like a hang.
+        await stderr.WriteLineAsync($"reactive: starting the service (pid {Environment.ProcessId}; stop it with Ctrl+C)").ConfigureAwait(false);
         var builder = CreateBuilder(args);
         var catalog = PipelineCatalog.Load(builder.Configuration, out var errors);
         Metrics.TelemetryOptions.Check(builder.Configuration, errors);
@@ -72,6 +77,14 @@ internal static class ServiceHost
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // Checked before anything starts: a taken address is one line and exit 2, not a pipeline started then killed.
+        var urls = builder.Configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrl;
+        if (AddressCheck.FirstTaken(urls) is var (url, reason))
+        {
+            await stderr.WriteLineAsync(CannotListen(url, reason)).ConfigureAwait(false);
+            return ExitCodes.Usage;
         }
 
         ConfigureServices(builder, catalog, stdout);
@@ -115,6 +128,33 @@ internal static class ServiceHost
             Log.EnabledPipelines(logger, string.Join(", ", enabled));
         }
 
+        // Once the server listens and the pipelines run: say who and where this instance is, for `reactive sql`.
+        var instance = app.Services.GetRequiredService<ServiceInstance>();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? urls;
+            try
+            {
+                var path = instance.Write(catalog.Host.RunStateDirectory, address, enabled);
+                Log.InstanceStarted(logger, instance.Id, address, path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.InstanceFileFailed(logger, catalog.Host.RunStateDirectory, ex.Message);
+            }
+        });
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            try
+            {
+                instance.Remove(catalog.Host.RunStateDirectory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.InstanceFileFailed(logger, catalog.Host.RunStateDirectory, ex.Message);
+            }
+        });
+
         // Taken before RunAsync: the host disposes its lifetime on the way out, and the token stays readable.
         var stopping = app.Lifetime.ApplicationStopping;
         try
@@ -123,8 +163,14 @@ internal static class ServiceHost
         }
         catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
         {
-            await stderr.WriteLineAsync($"reactive: cannot listen: {ex.Message} (choose another address with --urls http://127.0.0.1:PORT)").ConfigureAwait(false);
-            return 1;
+            // Taken between the check and the bind: the same one line (no pipeline has started: they wait for the server).
+            await stderr.WriteLineAsync(CannotListen(urls, ex.Message)).ConfigureAwait(false);
+            if (verbose)
+            {
+                await stderr.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Usage;
         }
         catch (Exception ex) when (OptionFailures(ex) is { } failures)
         {
@@ -150,6 +196,9 @@ internal static class ServiceHost
             [.. inner.Cast<OptionsValidationException>().SelectMany(e => e.Failures)],
         _ => null,
     };
+
+    private static string CannotListen(string url, string reason) =>
+        $"reactive: cannot listen on {url}: {reason}; stop that program, or choose another address: --urls http://127.0.0.1:PORT";
 
     private static CompositeDisposable StopOnSignals(IHostApplicationLifetime lifetime) =>
         new(new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT }.Select(signal => PosixSignalRegistration.Create(signal, context =>
@@ -178,6 +227,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton<IScheduler>(DefaultScheduler.Instance);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(catalog.Host);
+        builder.Services.AddSingleton(new ServiceInstance());
         // Every enabled pipeline is known from the start, so health is "starting" until each one runs.
         var registry = new PipelineProgressRegistry();
         foreach (var definition in catalog.Enabled)
@@ -198,9 +248,9 @@ internal static class ServiceHost
             sp.GetRequiredService<DashboardFeed>(),
             sp.GetRequiredService<TradingDesks>()));
         builder.Services.AddSingleton(new ResultsOutput(stdout));
-        foreach (var definition in catalog.Enabled)
-        {
-            builder.Services.AddSingleton<IHostedService>(sp => new PipelineService(
+        // The pipelines start once the server has bound its addresses (ServiceStart), not before.
+        builder.Services.AddSingleton<IHostedService>(sp => new ServiceStart(
+            [.. catalog.Enabled.Select(definition => new PipelineService(
                 definition,
                 sp.GetRequiredService<HostSettings>(),
                 sp.GetRequiredService<PipelineProgressRegistry>(),
@@ -208,8 +258,7 @@ internal static class ServiceHost
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ResultsOutput>(),
                 sp.GetRequiredService<PipelineServices>(),
-                sp.GetRequiredService<ILoggerFactory>()));
-        }
+                sp.GetRequiredService<ILoggerFactory>()))]));
     }
 
     /// <summary>

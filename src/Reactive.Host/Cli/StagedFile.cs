@@ -5,7 +5,7 @@ namespace Reactive.Host.Cli;
 /// run ends (also when a signal stopped it: its lines are whole). A run that failed, or a process that was killed,
 /// never leaves a half-written file under the final name; the final file, if one was there, stays as it was.
 /// </summary>
-internal sealed class StagedFile : IDisposable
+internal sealed partial class StagedFile : IDisposable
 {
     private readonly string _temporary;
     private bool _done;
@@ -52,10 +52,24 @@ internal sealed class StagedFile : IDisposable
         File.Delete(_temporary);
     }
 
-    /// <summary>The file a path names once links are followed (to compare an output with the input).</summary>
+    /// <summary>
+    /// The file a path names, to compare an output with the input: its device and inode on Linux (so a hard link or a
+    /// symbolic link to the input is the input), else its full path once symbolic links are followed (also for a file
+    /// that does not exist yet).
+    /// </summary>
     public static string Identity(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
+        if (OperatingSystem.IsLinux() && File.Exists(full))
+        {
+            // struct stat begins with st_dev and st_ino (8 bytes each) on x86_64 and arm64 alike; 256 bytes hold it all.
+            var buffer = new byte[256];
+            if (Stat(full, buffer) == 0)
+            {
+                return $"inode {BitConverter.ToUInt64(buffer, 0)}:{BitConverter.ToUInt64(buffer, 8)}";
+            }
+        }
+
         try
         {
             return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
@@ -65,4 +79,7 @@ internal sealed class StagedFile : IDisposable
             return full;
         }
     }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "stat", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    private static partial int Stat(string path, [System.Runtime.InteropServices.Out] byte[] buffer);
 }

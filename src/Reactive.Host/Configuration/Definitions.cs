@@ -288,11 +288,10 @@ internal static class SourceDefinitions
 
     private static DirectorySourceDefinition ReadDirectory(ConfigSettingSource s)
     {
-        // In the service a watched folder is made when missing (the course's ./incoming), unless told otherwise.
+        // In the service a watched folder is made when missing (the course's ./incoming), unless told otherwise. Without
+        // a Path it is incoming/ under Reactive:DataDirectory (PipelineCatalog sets it, knowing that directory).
         var options = new DirectorySourceOptions { CreateIfMissing = true };
-        Directory.Require(s, "Path", s.Text("Path") is not null);
         Directory.Bind(s, options);
-        if (options.Path.Length > 0)
         {
             // Validate() also makes a missing directory: the directory is checked (and made) for enabled pipelines only
             // (PipelineCatalog, then the source), so the other options are checked here on a directory that exists.

@@ -19,7 +19,8 @@ internal sealed class HostSettings
             }
         })
         .Duration("ShutdownTimeout", null, (o, v) => o.ShutdownTimeout = v)
-        .Text("StateDirectory", null, (o, v) => o.StateDirectory = v);
+        .Text("StateDirectory", null, (o, v) => o.StateDirectory = v)
+        .Text("DataDirectory", null, (o, v) => o.DataDirectory = v);
 
     /// <summary>The binding table of <c>Reactive:Restart</c>.</summary>
     internal static readonly SettingsTable<HostSettings> RestartTable = new SettingsTable<HostSettings>()
@@ -48,6 +49,17 @@ internal sealed class HostSettings
     /// </summary>
     /// <value>The default is null.</value>
     public string? StateDirectory { get; set; }
+
+    /// <summary>
+    /// Where the service keeps its files (<c>Reactive:DataDirectory</c>), relative to the working directory: the folder the
+    /// directory source watches by default (<c>incoming/</c>) and the service's run state (<c>state/</c>: which instance runs
+    /// where, read by <c>reactive sql</c>).
+    /// </summary>
+    /// <value>The default is <c>data</c>.</value>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Where the running service says who and where it is: <see cref="StateDirectory"/> when set, else <c>DataDirectory/state</c>.</summary>
+    public string RunStateDirectory => StateDirectory ?? Path.Combine(DataDirectory, "state");
 
     public TimeZoneInfo ResolveTimeZone(TimeProvider time) =>
         TimeZoneId is null or "local" ? time.LocalTimeZone : TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
@@ -115,6 +127,9 @@ internal static class PipelineCatalog
 {
     public const string SelectionKey = "pipelines";
 
+    /// <summary>The folder a directory source without a <c>Path</c> watches, under <c>Reactive:DataDirectory</c>.</summary>
+    public const string DefaultIncoming = "incoming";
+
     public static Catalog Load(IConfiguration configuration, out List<string> errors)
     {
         errors = [];
@@ -130,11 +145,22 @@ internal static class PipelineCatalog
             }
         }
 
+        // A directory source without a Path watches incoming/ in the data directory.
+        foreach (var p in pipelines)
+        {
+            if (p.Source is DirectorySourceDefinition { Options: { Path.Length: 0 } options })
+            {
+                options.Path = Path.Combine(host.DataDirectory, DefaultIncoming);
+            }
+        }
+
         var selection = configuration[SelectionKey];
         if (selection is not null)
         {
             var names = selection.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var unknown = names.Where(n => !pipelines.Any(p => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase))).ToList();
+            // A configured pipeline whose section has errors (a bad Kind) is named by those errors, not as missing.
+            var configured = configuration.GetSection("Pipelines").GetChildren().Select(c => c.Key).ToList();
+            var unknown = names.Where(n => !configured.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
             if (names.Length == 0)
             {
                 errors.Add("--pipelines: names no pipeline (give a comma-separated list of names from --list-pipelines)");
@@ -142,7 +168,7 @@ internal static class PipelineCatalog
 
             foreach (var name in unknown)
             {
-                errors.Add($"--pipelines: no pipeline named '{name}' is configured (configured: {string.Join(", ", pipelines.Select(p => p.Name))})");
+                errors.Add($"--pipelines: no pipeline named '{name}' is configured (configured: {string.Join(", ", configured)}){Suggestions.Nearest(name, configured)}");
             }
 
             pipelines = [.. pipelines.Select(p => p with { Enabled = names.Contains(p.Name, StringComparer.OrdinalIgnoreCase) })];

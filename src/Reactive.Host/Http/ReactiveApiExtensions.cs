@@ -132,6 +132,7 @@ public static class ReactiveApiExtensions
             t.Columns,
         }).ToList());
         api.MapPost("/sql", RunSqlAsync);
+        Instances.ServiceInstance.Map(app);
         api.MapGet("/deadletters", static (DeadLetterStore store, string? pipeline, int? limit) =>
             limit is < 0 or > 100_000
                 ? Results.Problem(statusCode: 400, title: "Bad request", detail: "limit must be between 0 and 100000.")

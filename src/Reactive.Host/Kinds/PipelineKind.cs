@@ -80,8 +80,8 @@ internal interface IPipelineKind
     /// <summary>How a replayed file of its input dates its lines (a replay source's default <c>TimeFormat</c>), or null.</summary>
     string? ReplayTimeFormat { get; }
 
-    /// <summary>The command-line arguments of its settings that take no value.</summary>
-    IEnumerable<string> Flags { get; }
+    /// <summary>Its settings that have a command-line argument: the options of <c>reactive run NAME</c> are made from them.</summary>
+    IEnumerable<SettingArgument> Arguments { get; }
 
     /// <summary>Its settings (key, argument), for listings and usage.</summary>
     IEnumerable<SettingName> SettingNames { get; }
@@ -131,7 +131,7 @@ internal abstract class PipelineKind<TOptions> : IPipelineKind
 
     public virtual string? ReplayTimeFormat => null;
 
-    public IEnumerable<string> Flags => Table.Flags;
+    public IEnumerable<SettingArgument> Arguments => Table.Arguments;
 
     public IEnumerable<SettingName> SettingNames => Table.Settings.Select(s => s.Name);
 

@@ -1,48 +1,33 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
 namespace Reactive.Host.Settings;
 
 /// <summary>
-/// Settings read from the arguments of a command (<c>--name value</c>, <c>--name=value</c>, flags, <c>-o</c>), with
-/// errors that name the argument collected instead of thrown; arguments nobody asked about are reported by
-/// <see cref="RejectUnknown"/>.
+/// Settings read from the options of a parsed command (System.CommandLine's <see cref="ParseResult"/>, options made
+/// from the binding tables by <see cref="Cli.CliOptions"/>), each option's text given back to the table that reads it;
+/// errors that name the argument are collected instead of thrown. Unknown arguments never get here: the parser refuses them.
 /// </summary>
 internal sealed class ArgSettingSource : ISettingSource
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
 
-    /// <param name="args">The arguments after the command's words.</param>
-    /// <param name="flagNames">The arguments that take no value.</param>
-    public ArgSettingSource(IEnumerable<string> args, IEnumerable<string> flagNames)
+    /// <param name="result">The parsed command line; the options of its command are read.</param>
+    public ArgSettingSource(ParseResult result)
     {
-        var flags = flagNames.ToHashSet(StringComparer.Ordinal);
-        var list = args.ToList();
-        for (var i = 0; i < list.Count; i++)
+        foreach (var option in result.CommandResult.Children.OfType<OptionResult>().Where(o => !o.Implicit))
         {
-            var arg = list[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) && !(arg.StartsWith('-') && arg.Length == 2))
+            var name = option.Option.Name.TrimStart('-');
+            if (option.Option.Arity.MaximumNumberOfValues == 0)
             {
-                Errors.Add($"unexpected argument '{arg}'");
+                _flags.Add(name);
                 continue;
             }
 
-            var name = arg.Length == 2 ? arg[1..] : arg[2..];
-            var eq = name.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
+            foreach (var token in option.Tokens)
             {
-                Add(name[..eq], name[(eq + 1)..]);
-            }
-            else if (flags.Contains(name))
-            {
-                _flags.Add(name);
-            }
-            else if (i + 1 < list.Count)
-            {
-                Add(name, list[++i]);
-            }
-            else
-            {
-                Errors.Add($"{arg}: needs a value");
+                Add(name, token.Value);
             }
         }
     }
@@ -69,7 +54,6 @@ internal sealed class ArgSettingSource : ISettingSource
             return null;
         }
 
-        _known.Add(arg);
         if (name.IsFlag)
         {
             return _flags.Contains(arg) ? "true" : null;
@@ -85,28 +69,14 @@ internal sealed class ArgSettingSource : ISettingSource
             return [];
         }
 
-        _known.Add(arg);
         return _values.GetValueOrDefault(arg) ?? [];
     }
 
-    /// <summary>The value of an argument that is not a setting of a pipeline (<c>--input</c>), or of its alias (<c>-o</c>).</summary>
-    public string? Value(string arg, string? alias = null)
-    {
-        _known.Add(arg);
-        if (alias is not null)
-        {
-            _known.Add(alias);
-        }
-
-        return (_values.GetValueOrDefault(arg) ?? (alias is null ? null : _values.GetValueOrDefault(alias)))?.LastOrDefault();
-    }
+    /// <summary>The value of an argument by its name without dashes (<c>output</c>, also when written as its alias <c>-o</c>).</summary>
+    public string? Value(string arg) => _values.GetValueOrDefault(arg)?.LastOrDefault();
 
     /// <summary>Whether a flag that is not a setting of a pipeline was given.</summary>
-    public bool Flag(string arg)
-    {
-        _known.Add(arg);
-        return _flags.Contains(arg);
-    }
+    public bool Flag(string arg) => _flags.Contains(arg);
 
     public string Display(SettingName name) => name.Arg is { } arg ? Dashed(arg) : name.Key;
 
@@ -118,15 +88,6 @@ internal sealed class ArgSettingSource : ISettingSource
     /// <summary>Records an error about an argument that is not a setting (<c>--input</c>).</summary>
     public void Error(string arg, string message) =>
         Errors.Add($"{Dashed(arg)}: {SecretKeys.Redact(arg, _values.GetValueOrDefault(arg)?.LastOrDefault()?.Trim(), message)}");
-
-    /// <summary>Reports every argument that no read asked for.</summary>
-    public void RejectUnknown(string command)
-    {
-        foreach (var name in _values.Keys.Concat(_flags).Where(n => !_known.Contains(n)))
-        {
-            Errors.Add($"{Dashed(name)}: not an argument of '{command}'");
-        }
-    }
 
     private static string Dashed(string arg) => (arg.Length == 1 ? "-" : "--") + arg;
 }

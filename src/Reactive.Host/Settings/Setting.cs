@@ -9,10 +9,13 @@ namespace Reactive.Host.Settings;
 /// A setting that is not given leaves the property as it is: the defaults live in the options types, and only there.
 /// </summary>
 /// <typeparam name="TOptions">The options object the table fills.</typeparam>
-internal sealed class Setting<TOptions>(SettingName name, string option, Action<ISettingSource, SettingName, TOptions> bind)
+internal sealed class Setting<TOptions>(SettingName name, string option, Action<ISettingSource, SettingName, TOptions> bind, SettingArgument argument)
 {
     /// <summary>The setting's key and argument.</summary>
     public SettingName Name => name;
+
+    /// <summary>How the setting is written on the command line (its value's name in help, whether it repeats, its choices).</summary>
+    public SettingArgument Argument => argument;
 
     /// <summary>The options property the setting sets, as <see cref="OptionValidationException.OptionName"/> names it.</summary>
     public string Option => option;
@@ -26,6 +29,16 @@ internal sealed class Setting<TOptions>(SettingName name, string option, Action<
         }
     }
 }
+
+/// <summary>
+/// How a setting is written on the command line, for the parser's options and help: made by the table's typed rows, so a
+/// kind's arguments come from its binding table and nowhere else.
+/// </summary>
+/// <param name="Name">The setting (its <see cref="SettingName.Arg"/> is the option's name without dashes).</param>
+/// <param name="HelpName">The value's name in help (<c>N</c>, <c>DURATION</c>, <c>append|update|complete</c>); null for a flag.</param>
+/// <param name="Repeats">The option may be given more than once, each a value of a list.</param>
+/// <param name="Choices">The accepted values, when they are a fixed set (for completion).</param>
+internal sealed record SettingArgument(SettingName Name, string? HelpName, bool Repeats = false, IReadOnlyList<string>? Choices = null);
 
 /// <summary>How durations may be signed.</summary>
 internal enum DurationRule
@@ -52,8 +65,8 @@ internal sealed class SettingsTable<TOptions>
     /// <summary>The settings, in the order they were declared.</summary>
     public IReadOnlyList<Setting<TOptions>> Settings => _settings;
 
-    /// <summary>The command-line flags (arguments that take no value).</summary>
-    public IEnumerable<string> Flags => _settings.Where(s => s.Name.IsFlag && s.Name.Arg is not null).Select(s => s.Name.Arg!);
+    /// <summary>The settings that have a command-line argument, as the parser's options are made from them.</summary>
+    public IEnumerable<SettingArgument> Arguments => _settings.Where(s => s.Name.Arg is not null).Select(s => s.Argument);
 
     /// <summary>The setting that sets the options property <paramref name="option"/>.</summary>
     public SettingName NameOf(string option) => _settings.First(s => s.Option == option).Name;
@@ -124,9 +137,26 @@ internal sealed class SettingsTable<TOptions>
     public static string MessageOf(ArgumentException ex) => ex.Message.Split(" (Parameter '")[0];
 
     /// <summary>Adds a row.</summary>
-    public SettingsTable<TOptions> Add(string key, string? arg, Action<ISettingSource, SettingName, TOptions> bind, string? option = null, bool flag = false)
+    /// <param name="key">The configuration key.</param>
+    /// <param name="arg">The command-line argument without its dashes, or null.</param>
+    /// <param name="bind">Reads the setting's text from a source into the options.</param>
+    /// <param name="option">The options property it sets (default: <paramref name="key"/>).</param>
+    /// <param name="flag">On the command line it takes no value.</param>
+    /// <param name="helpName">The value's name in help (default <c>VALUE</c>).</param>
+    /// <param name="repeats">On the command line it may be given more than once (a list).</param>
+    /// <param name="choices">The accepted values, when they are a fixed set.</param>
+    public SettingsTable<TOptions> Add(
+        string key,
+        string? arg,
+        Action<ISettingSource, SettingName, TOptions> bind,
+        string? option = null,
+        bool flag = false,
+        string? helpName = null,
+        bool repeats = false,
+        IReadOnlyList<string>? choices = null)
     {
-        _settings.Add(new Setting<TOptions>(new SettingName(key, arg, flag), option ?? key, bind));
+        var name = new SettingName(key, arg, flag);
+        _settings.Add(new Setting<TOptions>(name, option ?? key, bind, new SettingArgument(name, flag ? null : helpName ?? "VALUE", repeats, choices)));
         return this;
     }
 
@@ -148,7 +178,7 @@ internal sealed class SettingsTable<TOptions>
             {
                 set(o, value);
             }
-        }, option);
+        }, option, helpName: "N");
 
     /// <summary>A whole-number setting that may pass 2³¹ (a byte bound), within <paramref name="min"/> and <paramref name="max"/>.</summary>
     public SettingsTable<TOptions> Long(string key, string? arg, Action<TOptions, long> set, long min = long.MinValue, long max = long.MaxValue, string? option = null) =>
@@ -158,7 +188,7 @@ internal sealed class SettingsTable<TOptions>
             {
                 set(o, value);
             }
-        }, option);
+        }, option, helpName: "N");
 
     /// <summary>A number setting: finite, within <paramref name="min"/> and <paramref name="max"/>.</summary>
     public SettingsTable<TOptions> Double(string key, string? arg, Action<TOptions, double> set, double min = double.MinValue, double max = double.MaxValue, string? option = null) =>
@@ -181,7 +211,7 @@ internal sealed class SettingsTable<TOptions>
             {
                 set(o, value);
             }
-        }, option);
+        }, option, helpName: "NUMBER");
 
     /// <summary>
     /// A true/false setting; on the command line a flag (present: <c>!inverted</c>), e.g. <c>--exclude-locked-crossed</c>
@@ -224,7 +254,7 @@ internal sealed class SettingsTable<TOptions>
                     s.Error(n, $"'{text}' is not on or off");
                     break;
             }
-        }, option);
+        }, option, helpName: "on|off", choices: ["on", "off"]);
 
     /// <summary>A duration (Spark's interval words, <c>10 seconds</c>, or TimeSpan text).</summary>
     public SettingsTable<TOptions> Duration(string key, string? arg, Action<TOptions, TimeSpan> set, DurationRule rule = DurationRule.Positive, string? option = null) =>
@@ -234,7 +264,7 @@ internal sealed class SettingsTable<TOptions>
             {
                 set(o, value);
             }
-        }, option);
+        }, option, helpName: "DURATION");
 
     /// <summary>A time zone by IANA id (<c>local</c>: the machine's).</summary>
     public SettingsTable<TOptions> Zone(string key, string? arg, Action<TOptions, TimeZoneInfo> set, string? option = null) =>
@@ -244,7 +274,7 @@ internal sealed class SettingsTable<TOptions>
             {
                 set(o, zone);
             }
-        }, option);
+        }, option, helpName: "ZONE");
 
     /// <summary>One of an enum's names, in any case.</summary>
     public SettingsTable<TOptions> Enum<TEnum>(string key, string? arg, Action<TOptions, TEnum> set, string? option = null, IReadOnlyDictionary<string, TEnum>? aliases = null)
@@ -266,10 +296,14 @@ internal sealed class SettingsTable<TOptions>
             }
             else
             {
-                var names = System.Enum.GetNames<TEnum>().Select(x => x.ToLowerInvariant()).Concat(aliases?.Keys ?? []).Distinct().ToList();
+                var names = EnumNames(aliases);
                 s.Error(n, $"'{text}' is not {string.Join(", ", names[..^1])} or {names[^1]}");
             }
-        }, option);
+        }, option, helpName: string.Join('|', EnumNames(aliases)), choices: EnumNames(aliases));
+
+    private static List<string> EnumNames<TEnum>(IReadOnlyDictionary<string, TEnum>? aliases)
+        where TEnum : struct, System.Enum =>
+        [.. System.Enum.GetNames<TEnum>().Select(x => x.ToLowerInvariant()).Concat(aliases?.Keys ?? []).Distinct()];
 
     /// <summary>A list of texts, each checked by <paramref name="parse"/> (null error: accepted).</summary>
     public SettingsTable<TOptions> List<TItem>(string key, string? arg, Func<string, (TItem? Item, string? Error)> parse, Action<TOptions, IReadOnlyList<TItem>> set, string? option = null) =>
@@ -296,7 +330,7 @@ internal sealed class SettingsTable<TOptions>
             }
 
             set(o, items);
-        }, option);
+        }, option, repeats: true);
 
     /// <summary>Reads a whole number within <paramref name="min"/> and <paramref name="max"/>; null (error recorded) when it is not one.</summary>
     public static int? ReadInt(ISettingSource s, SettingName n, int min = int.MinValue, int max = int.MaxValue) =>

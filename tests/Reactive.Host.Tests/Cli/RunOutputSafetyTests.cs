@@ -38,6 +38,26 @@ public sealed class RunOutputSafetyTests
     }
 
     [Fact]
+    public async Task Run_OutputIsAHardLinkToTheInput_IsRefusedAndTheInputKept()
+    {
+        var input = HourlyPrices(100);
+        var before = File.ReadAllBytes(input);
+        var link = Path.Combine(Path.GetDirectoryName(input)!, "same.jsonl");
+        using (var ln = System.Diagnostics.Process.Start("ln", [input, link]))
+        {
+            await ln.WaitForExitAsync();
+            Assert.Equal(0, ln.ExitCode);
+        }
+
+        var (exit, _, stderr) = CliRunner.Run("run", "anomaly", "--input", input, "--output", link);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("reactive run: --output: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("is the input file", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(input));
+    }
+
+    [Fact]
     public void Run_TwoOutputsInOneFile_IsRefused()
     {
         var input = HourlyPrices(10);

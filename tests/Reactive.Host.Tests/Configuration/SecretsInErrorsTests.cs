@@ -42,7 +42,7 @@ public sealed class SecretsInErrorsTests
     [Fact]
     public void ArgSource_BadValueOfASecretArgument_NamesTheArgumentNotTheValue()
     {
-        var source = new ArgSettingSource(["--api-token", Secret], []);
+        var source = Reactive.Host.Cli.CliOptions.Parse(Table.Arguments, "--api-token", Secret);
 
         Table.Bind(source, new Target());
 

@@ -127,6 +127,17 @@ internal sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"Waited {timeout} for {what}.\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}");
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds, or fails naming <paramref name="what"/>.</summary>
+    public static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"waited {timeout} for {what}");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task WaitForStderrAsync(string text, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

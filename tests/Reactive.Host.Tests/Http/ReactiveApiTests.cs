@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Reactive.Host.Progress;
+using Reactive.Host.Cli;
 using Reactive.Host.Sql;
 using Reactive.Host.Tables;
 using Reactive.Host.Tests.Metrics;
@@ -57,7 +58,9 @@ public sealed class ReactiveApiTests
 
             """.ReplaceLineEndings("\n"),
             stdout.ToString().ReplaceLineEndings("\n"));
-        Assert.Equal(string.Empty, stderr.ToString());
+        // Which service answered, on standard error only (the id is the one the service itself says it is).
+        var instance = await server.Client.GetFromJsonAsync<JsonElement>("/api/instance");
+        Assert.Equal($"-- answered by reactive {instance.GetProperty("id").GetString()} at {server.Address.Authority}, pipelines: none\n", stderr.ToString().ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -173,7 +173,7 @@ public sealed class SqlBudgetTests
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var exit = await Reactive.Host.Sql.SqlCommand.RunAsync(["SELECT zeroblob(300000000)", "--url", server.Address.ToString()], stdout, stderr, CancellationToken.None);
+        var exit = await Reactive.Host.Cli.SqlCommand.RunAsync(["SELECT zeroblob(300000000)", "--url", server.Address.ToString()], stdout, stderr, CancellationToken.None);
 
         Assert.Equal(1, exit);
         Assert.Contains("Sql:MaxValueBytes", stderr.ToString(), StringComparison.Ordinal);

@@ -1,9 +1,12 @@
+using System.CommandLine;
+using Reactive.Host.Instances;
+using Reactive.Host.Settings;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Reactive.Host.Sql;
+namespace Reactive.Host.Cli;
 
 /// <summary>
 /// <c>reactive sql "SELECT …" [--json] [--url http://127.0.0.1:5080]</c>: runs a query against the
@@ -25,13 +28,10 @@ public static class SqlCommand
 
     private const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>The lines of its help after <c>usage:</c>.</summary>
     private const string Help = """
-        Usage: reactive sql "SELECT …" [--json] [--url URL]
-
-          Runs one read-only SELECT on the running service's memory tables and prints the rows.
-          --json      print the service's JSON answer instead of a table
-          --url URL   the service's address (default: $REACTIVE_URL, else the first of
-                      $ASPNETCORE_URLS, else http://127.0.0.1:5080)
+          reactive sql "SELECT …" [--json] [--url URL]
+        Runs one read-only SELECT on the running service's memory tables and prints the rows.
         """;
 
     /// <summary>Runs the command.</summary>
@@ -40,64 +40,49 @@ public static class SqlCommand
     /// <param name="stderr">Where errors go.</param>
     /// <param name="cancellationToken">Stops the request.</param>
     /// <returns>0 when the query ran, 1 when it failed, 2 on a bad command line, 3 when the service is unreachable.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        return CommandLine.RunAsync(args.Length > 0 && args[0] == "sql" ? args : ["sql", .. args], stdout, stderr, cancellationToken);
+    }
 
-        var json = false;
-        string? url = null;
-        var sql = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+    /// <summary><c>reactive sql</c>: the query's words as its arguments, <c>--json</c> and <c>--url</c>.</summary>
+    /// <param name="stdout">Where rows go.</param>
+    /// <param name="stderr">Where errors and who answered go.</param>
+    /// <param name="configuration">Configuration keys of the command line (<c>--Reactive:DataDirectory d</c>): where the service's instance file is.</param>
+    internal static CliCommand Create(TextWriter stdout, TextWriter stderr, IReadOnlyList<string> configuration)
+    {
+        var words = new Argument<string[]>("SQL") { Arity = ArgumentArity.OneOrMore, Description = "one SELECT; its words are joined by spaces" };
+        var jsonOption = new Option<bool>("--json") { Arity = ArgumentArity.Zero, Description = "print the service's JSON answer instead of a table" };
+        var urlOption = new Option<string>("--url")
         {
-            var arg = args[i];
-            if (i == 0 && arg == "sql")
-            {
-                continue;
-            }
-
-            if (arg is "--json")
-            {
-                json = true;
-            }
-            else if (arg is "--url")
-            {
-                if (i + 1 >= args.Length)
-                {
-                    await stderr.WriteLineAsync("--url needs a value, like --url http://127.0.0.1:5080").ConfigureAwait(false);
-                    return Usage;
-                }
-
-                url = args[++i];
-            }
-            else if (arg.StartsWith("--url=", StringComparison.Ordinal))
-            {
-                url = arg["--url=".Length..];
-            }
-            else if (arg is "-h" or "--help")
-            {
-                await stdout.WriteLineAsync(Help).ConfigureAwait(false);
-                return Ok;
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                await stderr.WriteLineAsync($"Unknown option {arg}.\n{Help}").ConfigureAwait(false);
-                return Usage;
-            }
-            else
-            {
-                sql.Add(arg);
-            }
-        }
-
-        if (sql.Count == 0)
+            HelpName = "URL",
+            Description = "the service's address (default: $REACTIVE_URL, else the service started in this folder (its data/state/instance.json), else the first of $ASPNETCORE_URLS, else http://127.0.0.1:5080)",
+        };
+        var command = new CliCommand("sql", "reactive sql", Help) { Description = "Queries the running service's tables." };
+        command.Arguments.Add(words);
+        command.Options.Add(jsonOption);
+        command.Options.Add(urlOption);
+        words.Validators.Add(result =>
         {
-            await stderr.WriteLineAsync(Help).ConfigureAwait(false);
-            return Usage;
-        }
+            // The query is never an option: "--jsno" is a misspelt --json, not SQL.
+            if (result.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } token)
+            {
+                result.AddError($"{token.Value}: not an argument of 'sql'{Suggestions.Nearest(token.Value, ["--json", "--url", "--help"])}");
+            }
+        });
+        command.HintWhenMissing(urlOption, "needs a value, like --url http://127.0.0.1:5080");
+        command.SetAction((result, cancellation) =>
+            QueryAsync(string.Join(' ', result.GetValue(words) ?? []), result.GetValue(jsonOption), result.GetValue(urlOption), configuration, stdout, stderr, cancellation));
+        return command;
+    }
 
-        url ??= DefaultServiceUrl();
+    private static async Task<int> QueryAsync(string sql, bool json, string? url, IReadOnlyList<string> configuration, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var expected = url is null ? ServiceFinder.FromInstanceFile(configuration) : null;
+        url ??= Environment.GetEnvironmentVariable("REACTIVE_URL") is { Length: > 0 } variable ? variable : expected?.Url ?? DefaultServiceUrl();
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
             await stderr.WriteLineAsync($"'{url}' is not an http(s) address.").ConfigureAwait(false);
@@ -106,16 +91,39 @@ public static class SqlCommand
 
         using var client = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(11) };
         HttpResponseMessage response;
+        string answeredBy;
         try
         {
-            response = await client.PostAsJsonAsync("/api/sql", new { sql = string.Join(' ', sql) }, cancellationToken).ConfigureAwait(false);
+            // Which service answers, before it is asked anything: another program on the port is refused.
+            var (instance, refusal) = await ServiceFinder.IdentifyAsync(client, cancellationToken).ConfigureAwait(false);
+            if (instance is null)
+            {
+                await stderr.WriteLineAsync($"reactive sql: {baseUri} is not a Reactive service ({refusal}); give the service's address with --url").ConfigureAwait(false);
+                return Unreachable;
+            }
+
+            if (expected is not null && expected.Id != instance.Id)
+            {
+                await stderr.WriteLineAsync($"reactive sql: the instance file names reactive {expected.Id}, but reactive {instance.Id} answers at {baseUri} (the file is stale)").ConfigureAwait(false);
+            }
+
+            answeredBy = $"-- answered by reactive {instance.Id} at {baseUri.Authority}, pipelines: {(instance.Pipelines.Count == 0 ? "none" : string.Join(", ", instance.Pipelines))}";
+            response = await client.PostAsJsonAsync("/api/sql", new { sql }, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
-            await stderr.WriteLineAsync($"Cannot reach the service at {baseUri}: {ex.Message} (is it running? use --url)").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"Cannot reach the service at {baseUri}: {ex.Message} (is it running? start it with `reactive`, or give its address with --url)").ConfigureAwait(false);
             return Unreachable;
         }
 
+        // Said last, on standard error: the rows (or --json's document) stay as they were on standard output.
+        var exit = await ShowAsync(response, json, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        await stderr.WriteLineAsync(answeredBy).ConfigureAwait(false);
+        return exit;
+    }
+
+    private static async Task<int> ShowAsync(HttpResponseMessage response, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

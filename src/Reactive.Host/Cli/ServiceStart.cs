@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Reactive.Host.Pipelines;
+
+namespace Reactive.Host.Cli;
+
+/// <summary>
+/// Starts the pipelines once the host has started, that is once the HTTP server has bound its addresses: a service whose
+/// address is taken stops before any pipeline reads a line. Stops them when the host stops.
+/// </summary>
+/// <param name="pipelines">The enabled pipelines.</param>
+internal sealed class ServiceStart(IReadOnlyList<PipelineService> pipelines) : IHostedLifecycleService, IDisposable
+{
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var pipeline in pipelines)
+        {
+            await pipeline.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(pipelines.Select(p => p.StopAsync(cancellationToken)));
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        foreach (var pipeline in pipelines)
+        {
+            pipeline.Dispose();
+        }
+    }
+}
+
+/// <summary>Finds out, before anything starts, whether the service's HTTP addresses can be bound.</summary>
+internal static class AddressCheck
+{
+    /// <summary>
+    /// The first of <paramref name="urls"/> (<c>;</c>-separated, as <c>--urls</c> takes them) whose port is taken, with
+    /// the reason; null when each can be bound (port 0, any free port, always can).
+    /// </summary>
+    public static (string Url, string Reason)? FirstTaken(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!TryEndpoint(url, out var endpoint) || endpoint.Port == 0)
+            {
+                continue; // Kestrel reports what it cannot parse; port 0 is any free port
+            }
+
+            using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                // As Kestrel binds on Linux: a port left in TIME_WAIT by a stopped service is free, a listening one is not.
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(endpoint);
+                socket.Listen();
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied or SocketError.AddressNotAvailable)
+            {
+                return (url, ex.SocketErrorCode switch
+                {
+                    SocketError.AddressAlreadyInUse => "the address is in use (another program, or another reactive, listens there)",
+                    SocketError.AccessDenied => "binding the port needs privileges (use a port above 1023)",
+                    _ => "the address is not one of this machine's",
+                });
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryEndpoint(string url, out IPEndPoint endpoint)
+    {
+        endpoint = new IPEndPoint(IPAddress.Loopback, 0);
+        var host = url.Replace("://*", "://wildcard", StringComparison.Ordinal).Replace("://+", "://wildcard", StringComparison.Ordinal);
+        if (!Uri.TryCreate(host, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        var address = uri.Host switch
+        {
+            "wildcard" => IPAddress.Any,
+            "localhost" => IPAddress.Loopback,
+            _ => IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : IPAddress.Any,
+        };
+        endpoint = new IPEndPoint(address, uri.Port);
+        return true;
+    }
+}
