@@ -159,9 +159,15 @@ internal static class Readme
         }
     }
 
-    /// <summary>The <c>reactive</c> arguments of a <c>dotnet run --project src/Reactive.Host -- ARGS</c> command, or null for another command.</summary>
+    /// <summary>The <c>reactive</c> arguments of a <c>reactive ARGS</c> or <c>dotnet run --project src/Reactive.Host -- ARGS</c> command, or null for another command.</summary>
     public static string[]? ReactiveArguments(string[] command)
     {
+        // The command the README's set-up gives (the script at the root, docs/CLI.md), as the README and docs write it.
+        if (command is ["reactive" or "./reactive", .. var words])
+        {
+            return words;
+        }
+
         string[] run = ["dotnet", "run", "--project", "src/Reactive.Host"];
         if (!command.Take(run.Length).SequenceEqual(run))
         {
