@@ -12,8 +12,8 @@ public sealed class CommandLineTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Theory]
-    [InlineData("frobnicate", "reactive: unknown command 'frobnicate' (one of: run, generate, produce, sql)")]
-    [InlineData("rnu", "reactive: unknown command 'rnu' (one of: run, generate, produce, sql) (did you mean run?)")]
+    [InlineData("frobnicate", "reactive: unknown command 'frobnicate' (one of: run, generate, produce, sql, health)")]
+    [InlineData("rnu", "reactive: unknown command 'rnu' (one of: run, generate, produce, sql, health) (did you mean run?)")]
     public async Task Reactive_UnknownCommand_ExitTwoWithoutStartingTheService(string word, string expected)
     {
         await using var process = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, word, "--urls", "http://127.0.0.1:0");
@@ -49,7 +49,7 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData("reactive run: --inptu: not an argument of 'run spread' (did you mean --input?)", "run", "spread", "--inptu", "q.csv")]
-    [InlineData("reactive run: unknown pipeline 'sprad' (one of: aggregate, anomaly, bitcoin, spread) (did you mean spread?)", "run", "sprad", "--input", "q.csv")]
+    [InlineData("reactive run: unknown pipeline 'sprad' (one of: aggregate, anomaly, bitcoin, spread, trading) (did you mean spread?)", "run", "sprad", "--input", "q.csv")]
     [InlineData("reactive generate: --sed: not an argument of 'generate hourly' (did you mean --seed?)", "generate", "hourly", "--sed", "4")]
     [InlineData("reactive sql: --jsno: not an argument of 'sql' (did you mean --json?)", "sql", "--jsno", "SELECT 1")]
     [InlineData("reactive: --list-pipeline: not an argument of 'reactive' (did you mean --list-pipelines?)", "--list-pipeline")]

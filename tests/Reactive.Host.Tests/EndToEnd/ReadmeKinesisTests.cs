@@ -120,7 +120,7 @@ public sealed partial class ReadmeKinesisTests
                         break;
                 }
 
-                ran.Add(command[0] == "dotnet" ? string.Join(' ', Readme.ReactiveArguments(command)!.Take(1)) : command[0]);
+                ran.Add(command[0] is "dotnet" or "reactive" ? string.Join(' ', Readme.ReactiveArguments(command)!.Take(1)) : command[0]);
             }
 
             Assert.Equal(["node", "export", "produce", "--pipelines", "sql", "curl", "produce", "--pipelines", "sql"], ran);
