@@ -40,6 +40,8 @@ internal static class Readme
 
     private static string? SectionIn(string text, string heading)
     {
+        // A heading on the first line counts too.
+        text = "\n" + text;
         var start = text.IndexOf("\n" + heading, StringComparison.Ordinal);
         if (start < 0)
         {
@@ -91,6 +93,8 @@ internal static class Readme
     /// <summary>Splits shell text into commands of words: single and double quotes, a newline inside quotes kept, a <c>#</c> comment outside them dropped.</summary>
     public static IEnumerable<string[]> Words(string text)
     {
+        // A backslash at a line's end continues the command on the next line, as in a shell.
+        text = text.Replace("\\\n", " ", StringComparison.Ordinal);
         var words = new List<string>();
         var word = new StringBuilder();
         var inWord = false;

@@ -48,19 +48,27 @@ public sealed partial class DocExamplesTests
         var blocks = 0;
         foreach (var page in Pages)
         {
-            var heading = string.Empty;
+            // The headings the line is under, by level: a test that runs a section runs its subsections.
+            var headings = new SortedDictionary<int, string>();
             var lines = File.ReadAllLines(Path.Combine(root, page));
             for (var i = 0; i < lines.Length; i++)
             {
                 if (lines[i].StartsWith('#'))
                 {
-                    heading = lines[i];
+                    var level = lines[i].TakeWhile(c => c == '#').Count();
+                    foreach (var deeper in headings.Keys.Where(k => k >= level).ToList())
+                    {
+                        headings.Remove(deeper);
+                    }
+
+                    headings[level] = lines[i];
                 }
                 else if (lines[i] is "```sh" or "```bash" or "```shell")
                 {
                     blocks++;
                     var first = i + 1 < lines.Length ? lines[i + 1] : string.Empty;
-                    var covered = RunBy.Where(r => r.File == page && heading.StartsWith(r.Heading, StringComparison.Ordinal)).ToList();
+                    var heading = headings.Count == 0 ? string.Empty : headings.Values.Last();
+                    var covered = RunBy.Where(r => r.File == page && headings.Values.Any(h => h.StartsWith(r.Heading, StringComparison.Ordinal))).ToList();
                     if (first.TrimStart().StartsWith('#') && first.Contains("not run by the tests", StringComparison.Ordinal))
                     {
                         continue;
@@ -140,7 +148,10 @@ public sealed partial class DocExamplesTests
         var work = ServiceProcess.NewWorkingDirectory();
         await using var service = ServiceProcess.Start(work, null, [.. Readme.ReactiveArguments(commands[0])!, "--urls", "http://127.0.0.1:0"]);
         await service.WaitForUrlAsync(TimeSpan.FromSeconds(60));
-        await WaitAsync(() => Directory.Exists(Path.Combine(work, "data", "incoming")), "the watched folder data/incoming", service);
+
+        // The first (empty) batch: the pipeline runs, its source watches (a file there before it started would be skipped).
+        await service.WaitForStdoutAsync(o => o.Contains("Time: ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the first batch");
+        Assert.True(Directory.Exists(Path.Combine(work, "data", "incoming")), "the watched folder data/incoming");
 
         // The second command as the README writes it, by a shell in the service's folder.
         var move = Assert.Single(Readme.Blocks(Readme.Section("## Quickstart: files moved into a directory")), b => b.Language == "sh").Text
