@@ -77,6 +77,7 @@ internal static class LiveBench
         await feed.AcceptAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         var cpu0 = service.CpuSeconds();
         var load0 = ServiceProcess.LoadAverage();
+        var gc0 = await GcAsync(service).ConfigureAwait(false);
         t0 = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
         feed.Run(rate, count, t0);
         var sendSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
@@ -87,11 +88,12 @@ internal static class LiveBench
         }
 
         var cpu = service.CpuSeconds() - cpu0;
+        var gc = await GcAsync(service).ConfigureAwait(false);
         var progress = await service.ProgressAsync().ConfigureAwait(false);
         var got = Interlocked.Read(ref receivedCount);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"\n{rate:N0} quotes/s: {count:N0} quotes in {sendSeconds:F2} s (first {warm:N0} = {warmupSeconds:0.#} s warm-up, not recorded), {got:N0} per-quote results back, " +
-            $"feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule; service CPU {cpu / sendSeconds:F2} cores; load average {load0} → {ServiceProcess.LoadAverage()}; " +
+            $"feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule; service CPU {cpu / sendSeconds:F2} cores, GC pauses {(gc.Pause - gc0.Pause) * 100 / sendSeconds:F1} % of the time, {gc.Gen2 - gc0.Gen2:F0} gen2 GCs, {(gc.Allocated - gc0.Allocated) / count:F0} B allocated per quote (the whole process); load average {load0} → {ServiceProcess.LoadAverage()}; " +
             $"progress rowsParsed {progress.GetProperty("rowsParsed").GetInt64():N0}, outputRows {progress.GetProperty("outputRows").GetInt64():N0}, deadLetters {progress.GetProperty("deadLetters").GetInt64()}"));
         Print("corrected (from the intended send time)", corrected);
         Print("uncorrected (from the write to the socket)", raw);
@@ -121,14 +123,15 @@ internal static class LiveBench
         _ = service.Output.CopyToAsync(Stream.Null);
         await feed.AcceptAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         Console.WriteLine($"\nHighest sustained rate: spread pipeline (EmitQuotes) → table live_spread, {seconds:0.#} s per rate; sustained = feed ≤ 100 ms behind schedule and every quote parsed ≤ 1 s after the last was sent");
-        Console.WriteLine("  | rate/s | sent/s | feed behind ms | parsed after end s | max backlog (sent − parsed) | table queue max | service CPU cores | load avg | sustained |");
-        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine("  | rate/s | sent/s | feed behind ms | parsed after end s | max backlog (sent − parsed) | table queue max | service CPU cores | GC pause % | gen0/1/2 GCs per s | allocated B/quote | load avg | sustained |");
+        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         double best = 0;
         foreach (var rate in ladder)
         {
             var count = (long)(rate * seconds);
             var cpu0 = service.CpuSeconds();
             var load0 = ServiceProcess.LoadAverage();
+            var gc0 = await GcAsync(service).ConfigureAwait(false);
             long maxBacklog = 0;
             long maxQueue = 0;
             using var sampling = new CancellationTokenSource();
@@ -159,13 +162,15 @@ internal static class LiveBench
                 await Task.Delay(50).ConfigureAwait(false);
             }
 
-            var cpu = (service.CpuSeconds() - cpu0) / (sendSeconds + (drained ?? 0));
+            var wall = sendSeconds + (drained ?? 0);
+            var cpu = (service.CpuSeconds() - cpu0) / wall;
+            var gc = await GcAsync(service).ConfigureAwait(false);
             await sampling.CancelAsync().ConfigureAwait(false);
             await sampler.ConfigureAwait(false);
             var behindMs = feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency;
             var ok = behindMs <= 100 && drained is <= 1.0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  | {rate:N0} | {count / sendSeconds:N0} | {behindMs:F1} | {(drained is { } d ? d.ToString("F2", CultureInfo.InvariantCulture) : "> 60")} | {maxBacklog:N0} | {maxQueue:N0} | {cpu:F2} | {load0} → {ServiceProcess.LoadAverage()} | {(ok ? "yes" : "no")} |"));
+                $"  | {rate:N0} | {count / sendSeconds:N0} | {behindMs:F1} | {(drained is { } d ? d.ToString("F2", CultureInfo.InvariantCulture) : "> 60")} | {maxBacklog:N0} | {maxQueue:N0} | {cpu:F2} | {(gc.Pause - gc0.Pause) * 100 / wall:F1} | {(gc.Gen0 - gc0.Gen0) / wall:F0}/{(gc.Gen1 - gc0.Gen1) / wall:F1}/{(gc.Gen2 - gc0.Gen2) / wall:F1} | {(gc.Allocated - gc0.Allocated) / count:F0} | {load0} → {ServiceProcess.LoadAverage()} | {(ok ? "yes" : "no")} |"));
             if (!ok)
             {
                 break;
@@ -260,6 +265,13 @@ internal static class LiveBench
         }
 
         return true;
+    }
+
+    private static async Task<(double Pause, double Gen0, double Gen1, double Gen2, double Allocated)> GcAsync(ServiceProcess service)
+    {
+        var metrics = await service.Http.GetStringAsync("metrics").ConfigureAwait(false);
+        static double Count(string metrics, string generation) => double.TryParse(GenCount(metrics, generation), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
+        return (ServiceProcess.Metric(metrics, "dotnet_gc_pause_time_seconds_total"), Count(metrics, "gen0"), Count(metrics, "gen1"), Count(metrics, "gen2"), ServiceProcess.Metric(metrics, "dotnet_gc_heap_total_allocated_bytes_total"));
     }
 
     private static string GenCount(string metrics, string generation)

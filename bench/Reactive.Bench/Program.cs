@@ -37,7 +37,7 @@ if (args.Contains("--kinesis"))
 var check = args.Contains("--check");
 if (args.Contains("--live"))
 {
-    return await LiveBench.RunAsync(check, Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 20), Rates(args, "--ladder", [100_000, 200_000, 300_000, 500_000, 700_000, 1_000_000, 1_500_000, 2_000_000])) ? 0 : 1;
+    return await LiveBench.RunAsync(check, Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 20), Rates(args, "--ladder", [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000])) ? 0 : 1;
 }
 
 if (args.Contains("--soak"))
