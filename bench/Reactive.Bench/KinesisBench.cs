@@ -20,7 +20,7 @@ internal static class KinesisBench
     {
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDBENCH");
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "bench-secret");
-        var root = RepositoryRoot();
+        var root = ServiceProcess.RepositoryRoot();
         using var kinesalite = StartKinesalite(root, out var endpoint);
         try
         {
@@ -198,18 +198,5 @@ internal static class KinesisBench
 
         process.Dispose();
         throw new InvalidOperationException("kinesalite exited before its ready line (run `npm ci` at the repository root)");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Reactive.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("the repository root (Reactive.slnx) was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -9,6 +9,8 @@ using Reactive.Bench;
 // dotnet run -c Release --project bench/Reactive.Bench -- --profile (stage-by-stage cost of the product pipelines)
 // dotnet run -c Release --project bench/Reactive.Bench -- --checkpoint [--checkpoint-dir DIR] (the aggregate with and without a checkpoint per batch)
 // dotnet run -c Release --project bench/Reactive.Bench -- --kinesis [--shards N] [--records N] [--reps N] (kinesalite read by KinesisLineSource vs the node AWS SDK; needs npm ci)
+// dotnet run -c Release --project bench/Reactive.Bench -- --live [--live-seconds N] [--rates 10000,100000] [--ladder ...] (the real service under load; --check: a few seconds)
+// dotnet run -c Release --project bench/Reactive.Bench -- --soak [--soak-seconds N] [--soak-rate N] (RSS, heap, GC, threads of the service under load)
 // dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
 // dotnet run -c Release --project bench/Reactive.Bench -- --loop a|b|anomaly-a|anomaly-b (one case 60 times, for perf record)
 if (args.Length > 0 && args[0] == "--bdn")
@@ -17,12 +19,12 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records"];
+string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --live [--check] [--live-seconds N --rates A,B --ladder A,B,…] | --soak [--soak-seconds N --soak-rate N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
         return 2;
     }
 }
@@ -33,6 +35,16 @@ if (args.Contains("--kinesis"))
 }
 
 var check = args.Contains("--check");
+if (args.Contains("--live"))
+{
+    return await LiveBench.RunAsync(check, Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 20), Rates(args, "--ladder", [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000])) ? 0 : 1;
+}
+
+if (args.Contains("--soak"))
+{
+    return await LiveBench.SoakAsync(ArgValue(args, "--soak-rate", 100_000), (int)ArgValue(args, "--soak-seconds", 600)) ? 0 : 1;
+}
+
 var settings = check
     ? new Settings(Quotes: 20_000, Series: 4, RowsPerSeries: 2_000, Warmups: 1, WarmupSeconds: 0, Repetitions: 1, NaiveRepetitions: 1)
     : new Settings(Quotes: ArgValue(args, "--quotes", 1_000_000), Series: (int)ArgValue(args, "--series", 200), RowsPerSeries: ArgValue(args, "--rows", 10_000), Warmups: 1, WarmupSeconds: ArgValue(args, "--warmup-ms", 1500) / 1000.0, Repetitions: (int)ArgValue(args, "--reps", 9), NaiveRepetitions: (int)ArgValue(args, "--naive-reps", 3));
@@ -92,6 +104,12 @@ if (args.Contains("--checkpoint"))
 }
 
 return Runner.Run(settings, check) && (!check || CheckpointBench.Check(checkpointRoot ?? (Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath()))) ? 0 : 1;
+
+static double[] Rates(string[] args, string name, double[] fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? [.. args[i + 1].Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))] : fallback;
+}
 
 static long ArgValue(string[] args, string name, long fallback)
 {

@@ -80,21 +80,25 @@ internal sealed class RowSinks : IDisposable
             Tap?.Invoke(rows);
         }
 
-        foreach (var sink in _sinks)
+        // Converted once for every sink. A per-row kind writes one row at a time: no LINQ grouping, iterators or
+        // enumerators for it (measured with bench --live: they were a sixth of the service's allocations per quote).
+        (string Kind, TableRow[] Rows)[]? byKind = null;
+        for (var s = 0; s < _sinks.Count; s++)
         {
+            var sink = _sinks[s];
             switch (sink)
             {
                 case TableSinkDefinition:
-                    foreach (var group in rows.GroupBy(r => r.Kind))
+                    foreach (var (kind, kindRows) in byKind ??= ByKind(rows))
                     {
-                        var target = (ITableSink)Target(sink, group.Key);
+                        var target = (ITableSink)Target(sink, kind);
                         if (_shape.Mode == ResultMode.Complete)
                         {
-                            target.ReplaceAll([.. group.Select(ToTableRow)]);
+                            target.ReplaceAll(kindRows);
                         }
                         else
                         {
-                            target.WriteBatch([.. group.Select(ToTableRow)]);
+                            target.WriteBatch(kindRows);
                         }
                     }
 
@@ -108,10 +112,10 @@ internal sealed class RowSinks : IDisposable
 
                     break;
                 case FileSinkDefinition:
-                    foreach (var group in rows.GroupBy(r => r.Kind))
+                    foreach (var (kind, kindRows) in byKind ??= ByKind(rows))
                     {
-                        var target = (FileSink)Target(sink, group.Key);
-                        target.WriteBatch([.. group.Select(ToTableRow)]);
+                        var target = (FileSink)Target(sink, kind);
+                        target.WriteBatch(kindRows);
                         target.Flush();
                     }
 
@@ -227,8 +231,46 @@ internal sealed class RowSinks : IDisposable
         _ => ColumnType.Real,
     };
 
-    internal static TableRow ToTableRow(ResultRow row) =>
-        new([.. row.Fields.Select(f => ToSql(f.Value))], row.WindowStart, row.WindowEnd);
+    internal static TableRow ToTableRow(ResultRow row)
+    {
+        var fields = row.Fields;
+        var values = new object?[fields.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = ToSql(fields[i].Value);
+        }
+
+        return new TableRow(values, row.WindowStart, row.WindowEnd);
+    }
+
+    /// <summary>The rows as table rows, by kind in the order each kind first appears (one group, without LINQ, when all share a kind).</summary>
+    private static (string Kind, TableRow[] Rows)[] ByKind(IReadOnlyList<ResultRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var kind = rows[0].Kind;
+        var oneKind = true;
+        for (var i = 1; i < rows.Count && oneKind; i++)
+        {
+            oneKind = rows[i].Kind == kind;
+        }
+
+        if (!oneKind)
+        {
+            return [.. rows.GroupBy(r => r.Kind).Select(g => (g.Key, g.Select(ToTableRow).ToArray()))];
+        }
+
+        var converted = new TableRow[rows.Count];
+        for (var i = 0; i < converted.Length; i++)
+        {
+            converted[i] = ToTableRow(rows[i]);
+        }
+
+        return [(kind, converted)];
+    }
 
     private static object? ToSql(object? value) => value switch
     {

@@ -95,14 +95,16 @@ internal sealed class MemoryTable : ITableSink
     {
         ArgumentNullException.ThrowIfNull(rows);
         EnsureNotComplete();
-        foreach (var row in rows)
+
+        // Index loops: foreach over the interface would box an enumerator per batch (a batch is one row for per-row kinds).
+        for (var i = 0; i < rows.Count; i++)
         {
-            Validate(row);
+            Validate(rows[i]);
         }
 
-        foreach (var row in rows)
+        for (var i = 0; i < rows.Count; i++)
         {
-            Enqueue(new WriteOp(WriteKind.Row, row, null, null), 1);
+            Enqueue(new WriteOp(WriteKind.Row, rows[i], null, null), 1);
         }
     }
 

@@ -1,0 +1,372 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using HdrHistogram;
+
+namespace Reactive.Bench;
+
+/// <summary>
+/// <c>--live</c>: the real service under load. Latency from a quote line leaving <see cref="QuoteFeed"/> to its per-quote
+/// result on the service's standard output (the console sink, written just before the same row goes to the table), at fixed
+/// rates, into HdrHistograms; the highest rate the spread pipeline with a table sink sustains; <c>--soak</c>: memory, GC
+/// and threads over minutes with the default pipelines beside it.
+/// </summary>
+internal static class LiveBench
+{
+    private static readonly byte[] TimestampKey = Encoding.ASCII.GetBytes("\"timestamp\":\"");
+
+    public static async Task<bool> RunAsync(bool check, double[] latencyRates, double seconds, double[] ladder)
+    {
+        Console.WriteLine($"Live service: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
+        if (check)
+        {
+            // A smoke test: a tiny rate for 2 s; every quote must come back once.
+            var smoke = await LatencyAsync(2_000, warmupSeconds: 0.5, seconds: 2).ConfigureAwait(false);
+            return smoke;
+        }
+
+        var ok = true;
+        foreach (var rate in latencyRates)
+        {
+            ok &= await LatencyAsync(rate, warmupSeconds: 5, seconds).ConfigureAwait(false);
+        }
+
+        var sustained = await ThroughputAsync(ladder, seconds).ConfigureAwait(false);
+        if (sustained > 0 && !latencyRates.Contains(sustained))
+        {
+            Console.WriteLine($"\nLatency at the highest sustained rate ({sustained:N0}/s, table sink only) with the console sink added:");
+            ok &= await LatencyAsync(sustained, warmupSeconds: 5, seconds).ConfigureAwait(false);
+        }
+
+        return ok;
+    }
+
+    /// <summary>One service, one rate: warm-up, then <paramref name="seconds"/> recorded; every quote must come back.</summary>
+    private static async Task<bool> LatencyAsync(double rate, double warmupSeconds, double seconds)
+    {
+        var warm = (long)(rate * warmupSeconds);
+        var count = warm + (long)(rate * seconds);
+        using var feed = new QuoteFeed { SendTimes = new long[count] };
+        using var service = ServiceProcess.Start(feed.Port, onlyLive: true, console: true);
+        var corrected = new LongHistogram(1, 600_000_000_000L, 3);
+        var raw = new LongHistogram(1, 600_000_000_000L, 3);
+        var received = new bool[count];
+        long receivedCount = 0;
+        long t0 = 0;
+        var perQuote = Stopwatch.Frequency / rate;
+        var toNs = 1e9 / Stopwatch.Frequency;
+        var reader = new Thread(() => ReadResults(service.Output, (quote, now) =>
+        {
+            if (quote < 0 || quote >= count || received[quote])
+            {
+                return;
+            }
+
+            received[quote] = true;
+            Interlocked.Increment(ref receivedCount);
+            if (quote >= warm)
+            {
+                corrected.RecordValue(Math.Max(1, (long)((now - (t0 + (quote * perQuote))) * toNs)));
+                raw.RecordValue(Math.Max(1, (long)((now - feed.SendTimes![quote]) * toNs)));
+            }
+        }))
+        { IsBackground = true, Name = "results" };
+        reader.Start();
+
+        await feed.AcceptAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+        var cpu0 = service.CpuSeconds();
+        var load0 = ServiceProcess.LoadAverage();
+        var gc0 = await GcAsync(service).ConfigureAwait(false);
+        t0 = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
+        feed.Run(rate, count, t0);
+        var sendSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        var deadline = Stopwatch.StartNew();
+        while (Interlocked.Read(ref receivedCount) < count && deadline.Elapsed < TimeSpan.FromSeconds(60) && !service.HasExited)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        var cpu = service.CpuSeconds() - cpu0;
+        var gc = await GcAsync(service).ConfigureAwait(false);
+        var progress = await service.ProgressAsync().ConfigureAwait(false);
+        var got = Interlocked.Read(ref receivedCount);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"\n{rate:N0} quotes/s: {count:N0} quotes in {sendSeconds:F2} s (first {warm:N0} = {warmupSeconds:0.#} s warm-up, not recorded), {got:N0} per-quote results back, " +
+            $"feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule; service CPU {cpu / sendSeconds:F2} cores, GC pauses {(gc.Pause - gc0.Pause) * 100 / sendSeconds:F1} % of the time, {gc.Gen2 - gc0.Gen2:F0} gen2 GCs, {(gc.Allocated - gc0.Allocated) / count:F0} B allocated per quote (the whole process); load average {load0} → {ServiceProcess.LoadAverage()}; " +
+            $"progress rowsParsed {progress.GetProperty("rowsParsed").GetInt64():N0}, outputRows {progress.GetProperty("outputRows").GetInt64():N0}, deadLetters {progress.GetProperty("deadLetters").GetInt64()}"));
+        Print("corrected (from the intended send time)", corrected);
+        Print("uncorrected (from the write to the socket)", raw);
+        if (got != count)
+        {
+            Console.Error.WriteLine($"  LOST: {count - got:N0} quotes had no per-quote result within 60 s. Service log:\n{service.LogTail()}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void Print(string what, LongHistogram h) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  {what,-44}: p50 {Ms(h.GetValueAtPercentile(50))} ms  p99 {Ms(h.GetValueAtPercentile(99))} ms  p99.9 {Ms(h.GetValueAtPercentile(99.9))} ms  max {Ms(h.GetMaxValue())} ms  ({h.TotalCount:N0} quotes)"));
+
+    private static string Ms(long ns) => (ns / 1e6).ToString(ns < 10_000_000 ? "F3" : "F1", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The rate ladder with a table sink only: each rate for <paramref name="seconds"/> on one connection; sustained when the
+    /// feed never fell more than 100 ms behind its schedule (TCP back-pressure would hold it back) and the service had parsed
+    /// every quote within 1 s of the last one sent. Returns the highest sustained rate.
+    /// </summary>
+    private static async Task<double> ThroughputAsync(double[] ladder, double seconds)
+    {
+        using var feed = new QuoteFeed();
+        using var service = ServiceProcess.Start(feed.Port, onlyLive: true, console: false);
+        _ = service.Output.CopyToAsync(Stream.Null);
+        await feed.AcceptAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+        Console.WriteLine($"\nHighest sustained rate: spread pipeline (EmitQuotes) → table live_spread, {seconds:0.#} s per rate; sustained = feed ≤ 100 ms behind schedule and every quote parsed ≤ 1 s after the last was sent");
+        Console.WriteLine("  | rate/s | sent/s | feed behind ms | parsed after end s | max backlog (sent − parsed) | table queue max | service CPU cores | GC pause % | gen0/1/2 GCs per s | allocated B/quote | load avg | sustained |");
+        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        double best = 0;
+        foreach (var rate in ladder)
+        {
+            var count = (long)(rate * seconds);
+            var cpu0 = service.CpuSeconds();
+            var load0 = ServiceProcess.LoadAverage();
+            var gc0 = await GcAsync(service).ConfigureAwait(false);
+            long maxBacklog = 0;
+            long maxQueue = 0;
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    var p = await service.ProgressAsync().ConfigureAwait(false);
+                    maxBacklog = Math.Max(maxBacklog, feed.Sent - p.GetProperty("rowsParsed").GetInt64());
+                    maxQueue = Math.Max(maxQueue, p.GetProperty("queueLength").GetInt64());
+                    await Task.Delay(500).ConfigureAwait(false);
+                }
+            });
+            var t0 = Stopwatch.GetTimestamp();
+            feed.Run(rate, count, t0);
+            var sendSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            var end = Stopwatch.StartNew();
+            double? drained = null;
+            while (end.Elapsed < TimeSpan.FromSeconds(60) && !service.HasExited)
+            {
+                var p = await service.ProgressAsync().ConfigureAwait(false);
+                if (p.GetProperty("rowsParsed").GetInt64() >= feed.Sent)
+                {
+                    drained = end.Elapsed.TotalSeconds;
+                    break;
+                }
+
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+
+            var wall = sendSeconds + (drained ?? 0);
+            var cpu = (service.CpuSeconds() - cpu0) / wall;
+            var gc = await GcAsync(service).ConfigureAwait(false);
+            await sampling.CancelAsync().ConfigureAwait(false);
+            await sampler.ConfigureAwait(false);
+            var behindMs = feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency;
+            var ok = behindMs <= 100 && drained is <= 1.0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  | {rate:N0} | {count / sendSeconds:N0} | {behindMs:F1} | {(drained is { } d ? d.ToString("F2", CultureInfo.InvariantCulture) : "> 60")} | {maxBacklog:N0} | {maxQueue:N0} | {cpu:F2} | {(gc.Pause - gc0.Pause) * 100 / wall:F1} | {(gc.Gen0 - gc0.Gen0) / wall:F0}/{(gc.Gen1 - gc0.Gen1) / wall:F1}/{(gc.Gen2 - gc0.Gen2) / wall:F1} | {(gc.Allocated - gc0.Allocated) / count:F0} | {load0} → {ServiceProcess.LoadAverage()} | {(ok ? "yes" : "no")} |"));
+            if (!ok)
+            {
+                break;
+            }
+
+            best = rate;
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// <c>--soak</c>: the default pipelines plus the live spread pipeline (table sink) fed at <paramref name="rate"/>, an SSE
+    /// client on the dashboard's stream; RSS, managed heap, GC pause time and threads every 10 s.
+    /// </summary>
+    public static async Task<bool> SoakAsync(double rate, int seconds)
+    {
+        using var feed = new QuoteFeed();
+        using var service = ServiceProcess.Start(feed.Port, onlyLive: false, console: false);
+        _ = service.Output.CopyToAsync(Stream.Null);
+        await feed.AcceptAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+        long sseEvents = 0;
+        using var sseStop = new CancellationTokenSource();
+        var sse = Task.Run(async () =>
+        {
+            using var stream = await service.Http.GetStreamAsync("api/dashboard/events", sseStop.Token).ConfigureAwait(false);
+            using var lines = new StreamReader(stream);
+            while (await lines.ReadLineAsync(sseStop.Token).ConfigureAwait(false) is { } line)
+            {
+                if (line.StartsWith("id:", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref sseEvents);
+                }
+            }
+        });
+        using var feeding = new CancellationTokenSource();
+        var t0 = Stopwatch.GetTimestamp();
+        var sender = new Thread(() => feed.Run(rate, (long)(rate * seconds), t0, feeding.Token)) { IsBackground = true, Name = "feed" };
+        sender.Start();
+        Console.WriteLine($"Soak: pid {service.Pid}, default pipelines + live spread (EmitQuotes, table sink) at {rate:N0} quotes/s for {seconds} s, SSE client on /api/dashboard/events; a sample every 10 s");
+        Console.WriteLine("  | t s | RSS MB | managed heap MB | GC pause s (total) | gen0/1/2 GCs | threads | pool threads | quotes parsed | backlog | SSE events | load avg |");
+        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var samples = new List<(double T, double Rss, double Heap, long Threads)>();
+        for (var next = 0; next <= seconds && !service.HasExited; next += 10)
+        {
+            var wait = TimeSpan.FromSeconds(next) - Stopwatch.GetElapsedTime(t0);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait).ConfigureAwait(false);
+            }
+
+            var metrics = await service.Http.GetStringAsync("metrics").ConfigureAwait(false);
+            var p = await service.ProgressAsync().ConfigureAwait(false);
+            var parsed = p.GetProperty("rowsParsed").GetInt64();
+            var rss = service.Status("VmRSS") / 1024.0;
+            var threads = service.Status("Threads");
+            var heap = ServiceProcess.Metric(metrics, "dotnet_gc_last_collection_heap_size_bytes") / 1e6;
+            var pause = ServiceProcess.Metric(metrics, "dotnet_gc_pause_time_seconds_total");
+            var gcs = string.Join('/', new[] { "gen0", "gen1", "gen2" }.Select(g => GenCount(metrics, g)));
+            var pool = ServiceProcess.Metric(metrics, "dotnet_thread_pool_thread_count");
+            samples.Add((next, rss, heap, threads));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  | {next} | {rss:F1} | {heap:F1} | {pause:F3} | {gcs} | {threads} | {pool} | {parsed:N0} | {feed.Sent - parsed:N0} | {Interlocked.Read(ref sseEvents):N0} | {ServiceProcess.LoadAverage()} |"));
+        }
+
+        await feeding.CancelAsync().ConfigureAwait(false);
+        sender.Join();
+        await sseStop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await sse.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (HttpRequestException e)
+        {
+            Console.WriteLine($"  SSE client: {e.Message}");
+        }
+
+        if (service.HasExited || samples.Count < 2)
+        {
+            Console.Error.WriteLine($"The service exited during the soak. Log:\n{service.LogTail()}");
+            return false;
+        }
+
+        var after = samples.Where(s => s.T >= 60).ToList();
+        if (after.Count >= 2)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  after the first minute ({after[0].T:0} s → {after[^1].T:0} s): RSS {after[^1].Rss - after[0].Rss:+0.0;-0.0} MB (max {after.Max(s => s.Rss):F1}), managed heap {after[^1].Heap - after[0].Heap:+0.0;-0.0} MB (max {after.Max(s => s.Heap):F1}), threads {after[0].Threads} → {after[^1].Threads} (max {after.Max(s => s.Threads)}); feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind"));
+        }
+
+        return true;
+    }
+
+    private static async Task<(double Pause, double Gen0, double Gen1, double Gen2, double Allocated)> GcAsync(ServiceProcess service)
+    {
+        var metrics = await service.Http.GetStringAsync("metrics").ConfigureAwait(false);
+        static double Count(string metrics, string generation) => double.TryParse(GenCount(metrics, generation), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
+        return (ServiceProcess.Metric(metrics, "dotnet_gc_pause_time_seconds_total"), Count(metrics, "gen0"), Count(metrics, "gen1"), Count(metrics, "gen2"), ServiceProcess.Metric(metrics, "dotnet_gc_heap_total_allocated_bytes_total"));
+    }
+
+    private static string GenCount(string metrics, string generation)
+    {
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (line.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal) && line.Contains($"\"{generation}\"", StringComparison.Ordinal))
+            {
+                return line[(line.LastIndexOf(' ') + 1)..];
+            }
+        }
+
+        return "?";
+    }
+
+    /// <summary>
+    /// Reads the service's standard output; for each per-quote result (a JSON line with <c>"timestamp":"…Z"</c>) calls
+    /// <paramref name="onQuote"/> with its quote number and the Stopwatch time its bytes were read.
+    /// </summary>
+    private static void ReadResults(Stream output, Action<long, long> onQuote)
+    {
+        var buffer = new byte[1 << 20];
+        var filled = 0;
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = output.Read(buffer, filled, buffer.Length - filled);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            if (n == 0)
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            filled += n;
+            var span = buffer.AsSpan(0, filled);
+            int end;
+            var consumed = 0;
+            while ((end = span[consumed..].IndexOf((byte)'\n')) >= 0)
+            {
+                var line = span.Slice(consumed, end);
+                consumed += end + 1;
+                var at = line.IndexOf(TimestampKey);
+                if (at >= 0 && TryParseUtc(line[(at + TimestampKey.Length)..], out var ticks))
+                {
+                    onQuote(QuoteFeed.QuoteOf(ticks), now);
+                }
+            }
+
+            span[consumed..].CopyTo(buffer);
+            filled -= consumed;
+        }
+    }
+
+    /// <summary><c>yyyy-MM-ddTHH:mm:ss[.f…]Z</c> → UTC ticks.</summary>
+    private static bool TryParseUtc(ReadOnlySpan<byte> s, out long ticks)
+    {
+        ticks = 0;
+        if (s.Length < 20 || s[4] != '-' || s[10] != 'T')
+        {
+            return false;
+        }
+
+        static int D(ReadOnlySpan<byte> s, int i, int n)
+        {
+            var v = 0;
+            for (var k = 0; k < n; k++)
+            {
+                v = (v * 10) + (s[i + k] - '0');
+            }
+
+            return v;
+        }
+
+        var date = new DateTime(D(s, 0, 4), D(s, 5, 2), D(s, 8, 2), D(s, 11, 2), D(s, 14, 2), D(s, 17, 2), DateTimeKind.Utc);
+        long fraction = 0;
+        var i = 19;
+        if (s[i] == '.')
+        {
+            var scale = TimeSpan.TicksPerSecond;
+            for (i++; i < s.Length && s[i] is >= (byte)'0' and <= (byte)'9'; i++)
+            {
+                scale /= 10;
+                fraction += (s[i] - '0') * scale;
+            }
+        }
+
+        ticks = date.Ticks + fraction;
+        return true;
+    }
+}
