@@ -139,6 +139,53 @@ public sealed class TradingWalletTests(FaultedWalletRun run, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task Simulator_OrderLeftOpenByAnOutage_SettledBeforeTheNextOrder_DeskShowsItsOutcome()
+    {
+        const int rows = 5000;
+        var state = Path.Combine(ServiceProcess.NewWorkingDirectory(), "state");
+        // Every buy and sell answered 500, nothing executed: each send is reconciled as not executed, and after three
+        // sends the order is left open (unknown). The feed lasts about 50 s, so orders keep coming once the wallet is back.
+        await using var simulator = await WalletEndToEnd.StartSimulatorAsync(errorRate: 1, 0, 0, TimeSpan.Zero);
+        var args = WalletEndToEnd.ServiceArgs(state, simulator.Address, rows, speed: 1_000, ("ReconcileDelay", "00:00:00.200"), ("BreakerFailureRatio", "1"));
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), WalletEndToEnd.Environment(), args);
+        using var http = new HttpClient { BaseAddress = await service.WaitForUrlAsync(TimeSpan.FromSeconds(90)), Timeout = TimeSpan.FromSeconds(60) };
+
+        // The first order, sent three times and reconciled as not executed each time, is shown unknown (open).
+        string open;
+        for (var deadline = DateTime.UtcNow + Deadline; ; await Task.Delay(100))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no order left open:\n{service.Stderr}");
+            var orders = JsonDocument.Parse(await http.GetStringAsync("/api/trading/t")).RootElement.GetProperty("orders");
+            var unknown = orders.GetProperty("open").EnumerateArray().Where(o => o.GetProperty("state").GetString() == "unknown").Select(o => o.GetProperty("id").GetString()).ToList();
+            if (unknown.Count > 0)
+            {
+                var first = WalletEndToEnd.ReadJournal(state)[0];
+                Assert.True(first.Phase != "done" && first.Sends >= 3, $"{first}");
+                open = first.DecisionId;
+                Assert.True(unknown.Contains(open), $"the desk shows {string.Join(", ", unknown)} unknown, not {open}: {orders}");
+                break;
+            }
+        }
+
+        await simulator.SetFaultsAsync();
+
+        // The wallet is back: the open order is settled before the next one, and the desk says how it ended.
+        await WalletEndToEnd.WaitUntilSettledAsync(service, http, [], Deadline);
+        var journal = WalletEndToEnd.ReadJournal(state);
+        var settled = Assert.Single(journal, j => j.DecisionId == open);
+        Assert.Equal(("done", "Executed"), (settled.Phase, settled.Status));
+        Assert.True(settled.Sends > 3, $"sent {settled.Sends} times");
+        Assert.Contains($"order {open} buy 0.01: Executed after {settled.Sends} attempts", service.Stderr, StringComparison.Ordinal);
+
+        // Each decision executed once, the open one too.
+        var backtest = WalletEndToEnd.BacktestOrders(rows);
+        var audit = await WalletEndToEnd.AuditAsync(simulator);
+        Assert.Equal(backtest.Select(o => o.Id).Order(StringComparer.Ordinal), audit.Select(a => a.Key!).Order(StringComparer.Ordinal));
+        Assert.Equal(WalletEndToEnd.Expected(backtest.Select(o => (o.Side, o.Amount))), await simulator.BalanceAsync(WalletEndToEnd.User));
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task Simulator_WithoutStateDirectory_ExitsTwoWithOneLineNamingTheModeKey()
     {
         var args = WalletEndToEnd.ServiceArgs("unused", new Uri("http://127.0.0.1:9/"), 100, 1000).ToList();
