@@ -84,7 +84,8 @@ public sealed class TradingWalletTests(FaultedWalletRun run, ITestOutputHelper o
     {
         const int rows = 3000;
         var state = Path.Combine(ServiceProcess.NewWorkingDirectory(), "state");
-        // Every buy or sell is held 10 s: the first order is journaled and sent, and its answer does not come.
+        // Every buy or sell is held 10 s: the first order is journaled and sent, and its answer does not come (orders go
+        // one at a time, so the request held is the first order's).
         await using var simulator = await WalletEndToEnd.StartSimulatorAsync(0, 0, delayRate: 1, delay: TimeSpan.FromSeconds(10));
         var args = WalletEndToEnd.ServiceArgs(state, simulator.Address, rows, speed: 20_000, ("AttemptTimeout", "00:00:30"), ("ReconcileDelay", "00:00:30"));
 
@@ -95,7 +96,8 @@ public sealed class TradingWalletTests(FaultedWalletRun run, ITestOutputHelper o
             {
                 Assert.False(first.HasExited, first.Stderr);
                 Assert.True(DateTime.UtcNow < deadline, $"no order journaled as sent:\n{first.Stderr}");
-                if (WalletEndToEnd.ReadJournal(state).FirstOrDefault(j => j.Phase == "sent") is { } sent)
+                // Journaled as sent, and the wallet holds the request (the journal is written before the request leaves).
+                if (WalletEndToEnd.ReadJournal(state).FirstOrDefault(j => j.Phase == "sent") is { } sent && simulator.Logs.GetSnapshot().Any(r => r.Id.Id == 2005))
                 {
                     held = sent;
                     break;

@@ -132,7 +132,7 @@ internal static class WalletEndToEnd
 
     /// <summary>
     /// Polls <c>/api/pipelines/t</c> and <c>/api/trading</c> until the pipeline stopped and the desk has nothing queued or
-    /// unknown; every answer (and <c>/metrics</c>) is added to <paramref name="seen"/>. Returns the last view.
+    /// unknown, having answered some order; every answer (and <c>/metrics</c>) is added to <paramref name="seen"/>. Returns the last view.
     /// </summary>
     public static async Task<JsonElement> WaitUntilSettledAsync(ServiceProcess service, HttpClient http, List<string> seen, TimeSpan timeout)
     {
@@ -148,8 +148,9 @@ internal static class WalletEndToEnd
             var state = JsonDocument.Parse(await http.GetStringAsync("/api/pipelines/t")).RootElement.GetProperty("state").GetString();
             view = Assert.Single(JsonDocument.Parse(trading).RootElement.EnumerateArray());
             var orders = view.GetProperty("orders");
-            if (state == "Stopped" && orders.GetProperty("queued").GetInt64() == 0 && orders.GetProperty("open").GetArrayLength() == 0
-                && orders.GetProperty("decided").GetInt64() > 0)
+            // Some order answered: a restarted run may decide nothing new (its orders were decided before the kill).
+            var answered = orders.GetProperty("executed").GetInt64() + orders.GetProperty("rejected").GetInt64() + orders.GetProperty("reconciled").GetInt64();
+            if (state == "Stopped" && orders.GetProperty("queued").GetInt64() == 0 && orders.GetProperty("open").GetArrayLength() == 0 && answered > 0)
             {
                 return view;
             }
