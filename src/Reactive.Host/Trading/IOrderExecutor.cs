@@ -47,7 +47,7 @@ public interface IOrderExecutor
 
     /// <summary>
     /// Finishes or reconciles what an earlier run left open (journaled, outcome unknown) before any new order is sent;
-    /// called once at start.
+    /// called at start, and again by the trading desk before a newer order while an order's outcome is still unknown.
     /// </summary>
     Task<IReadOnlyList<OrderExecution>> RecoverAsync(CancellationToken cancellationToken);
 

@@ -222,6 +222,7 @@ internal sealed class TradingDesk : IDisposable
 
             await foreach (var order in _orders.Reader.ReadAllAsync(stop).ConfigureAwait(false))
             {
+                await SettleOpenAsync(executor, stop).ConfigureAwait(false);
                 OrderExecution outcome;
                 try
                 {
@@ -245,6 +246,39 @@ internal sealed class TradingDesk : IDisposable
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The service stops.
+        }
+    }
+
+    /// <summary>
+    /// Before a newer order, the orders left open (outcome unknown) are settled through the executor's recovery, oldest
+    /// first — the wallet executor would settle them anyway before sending the newer one, and would not say how they
+    /// ended: the desk records it here instead of showing them open until a restart. Those still open stay as they were.
+    /// </summary>
+    private async Task SettleOpenAsync(IOrderExecutor executor, CancellationToken stop)
+    {
+        lock (_gate)
+        {
+            if (_open.Count == 0)
+            {
+                return;
+            }
+        }
+
+        IReadOnlyList<OrderExecution> settled;
+        try
+        {
+            settled = await executor.RecoverAsync(stop).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            // Only the type, as for an order; the newer order's own call meets the open ones again.
+            Log.ExecutorFailed(_logger, Pipeline, ModeName(Mode), "(open orders)", ex.GetType().Name);
+            return;
+        }
+
+        foreach (var outcome in settled.Where(o => o.Status != OrderStatus.Unknown))
+        {
+            Record(outcome, null);
         }
     }
 

@@ -153,7 +153,9 @@ public sealed class WalletOrderExecutor : IOrderExecutor, IDisposable
 
             if (sends == _options.MaxSendsPerCall)
             {
-                Log.LeftOpen(_logger, entry.DecisionId, $"{sends} sends in this call, none executed; it is sent again before any later order");
+                // Still open (it is sent again): unknown, not the last send's "not executed", which would read as final.
+                entry = _journal.Update(entry with { Status = OrderStatus.Unknown, Detail = $"{sends} sends in this call, none executed; it is sent again before any later order" });
+                Log.LeftOpen(_logger, entry.DecisionId, entry.Detail);
                 return entry.ToExecution();
             }
 
