@@ -175,7 +175,6 @@ public sealed partial class DocExamplesTests
         await using (var service = ServiceProcess.Start(work, new Dictionary<string, string> { ["Pipelines__wordcount__Enabled"] = "true" }, "--urls", "http://127.0.0.1:0"))
         {
             await service.WaitForStderrAsync("Enabled pipelines:", TimeSpan.FromSeconds(60));
-            await WaitAsync(() => EnabledLine(service.Stderr) is not null, "the enabled pipelines' line", service);
             Assert.Contains("wordcount", EnabledLine(service.Stderr)!.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries));
             Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(20)));
         }
@@ -184,9 +183,9 @@ public sealed partial class DocExamplesTests
         var second = Readme.ReactiveArguments(commands[1])!;
         await using (var service = ServiceProcess.Start(work, null, [.. second, "--urls", "http://127.0.0.1:0"]))
         {
-            await WaitAsync(() => EnabledLine(service.Stderr) is not null, "the enabled pipelines' line", service);
+            await service.WaitForStderrAsync("Enabled pipelines:", TimeSpan.FromSeconds(60));
             Assert.Equal(["wordcount"], EnabledLine(service.Stderr)!.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries));
-            await WaitAsync(() => service.Stderr.Contains(":9998", StringComparison.Ordinal), "the socket source naming port 9998", service);
+            await service.WaitForStderrAsync(":9998", TimeSpan.FromSeconds(60));
             Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(20)));
         }
 
@@ -264,19 +263,6 @@ public sealed partial class DocExamplesTests
                 ncat.Kill();
             }
         }
-    }
-
-    private static async Task WaitAsync(Func<bool> done, string what, ServiceProcess service)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(100))
-        {
-            if (done())
-            {
-                return;
-            }
-        }
-
-        Assert.Fail($"waited 60 s for {what}\n--- stdout ---\n{service.Stdout}\n--- stderr ---\n{service.Stderr}");
     }
 
     private static async Task<(int Exit, string Output)> ShellAsync(string command, string directory)
