@@ -1,6 +1,6 @@
 namespace Reactive.Host.Dashboard;
 
-/// <summary>How a series is drawn: a line, points only (marks such as anomalies or locked quotes), or a band's edge.</summary>
+/// <summary>How a series is drawn: a line, points only (marks such as anomalies, locked quotes, buys and sells), or a band's edge.</summary>
 internal enum SeriesStyle
 {
     /// <summary>A line through the points.</summary>
@@ -14,6 +14,12 @@ internal enum SeriesStyle
 
     /// <summary>The lower edge of a band.</summary>
     BandLower,
+
+    /// <summary>Points only, as marks of a buy (drawn green).</summary>
+    Buy,
+
+    /// <summary>Points only, as marks of a sell (drawn red).</summary>
+    Sell,
 }
 
 /// <summary>A series of a chart.</summary>
@@ -37,7 +43,7 @@ internal sealed class ChartBuffer(string key, string pipeline, string group, str
     /// <summary>The pipeline it shows.</summary>
     public string Pipeline => pipeline;
 
-    /// <summary>What it shows: <c>spread</c>, <c>anomaly</c>, <c>windows</c> or <c>lasthour</c>.</summary>
+    /// <summary>What it shows: <c>spread</c>, <c>anomaly</c>, <c>windows</c>, <c>lasthour</c> or <c>trading</c>.</summary>
     public string Group => group;
 
     /// <summary>Its title.</summary>

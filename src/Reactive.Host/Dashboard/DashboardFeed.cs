@@ -48,6 +48,19 @@ internal sealed class DashboardFeed : IResultTap, IHostedService, IDisposable
         new("mean − k·sd", SeriesStyle.BandLower),
     ];
 
+    private static readonly IReadOnlyList<ChartSeries> TradingRateSeries =
+    [
+        new("rate", SeriesStyle.Line),
+        new("window average", SeriesStyle.Line),
+        new("buy", SeriesStyle.Buy),
+        new("sell", SeriesStyle.Sell),
+    ];
+
+    private static readonly IReadOnlyList<ChartSeries> TradingValueSeries =
+    [
+        new("P&L", SeriesStyle.Line),
+    ];
+
     private readonly DashboardOptions _options;
     private readonly PipelineProgressRegistry _registry;
     private readonly DeadLetterStore _deadLetters;
@@ -87,6 +100,7 @@ internal sealed class DashboardFeed : IResultTap, IHostedService, IDisposable
         {
             "spread" => rows => Spread(pipeline, rows),
             "anomaly" => rows => Anomaly(pipeline, rows),
+            "trading" => rows => Trading(pipeline, rows),
             _ => rows => Windows(pipeline, rows, mode),
         };
         return rows =>
@@ -176,6 +190,32 @@ internal sealed class DashboardFeed : IResultTap, IHostedService, IDisposable
                 mean is { } m && threshold is { } t ? m - (t - m) : null,
             ]);
             _changed.OnNext(chart);
+        }
+    }
+
+    /// <summary>
+    /// A trading pipeline's decisions (one per signal, an order or skipped): the rate that fired and its window average, each
+    /// order marked at its price (buys and sells apart), and the rule's paper P&amp;L after each decision, over event time.
+    /// </summary>
+    private void Trading(string pipeline, IReadOnlyList<ResultRow> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (row.Kind != "decision" || Field(row, "timestamp") is not DateTimeOffset time
+                || Chart($"trading/{pipeline}/rate", pipeline, "trading", $"{pipeline}: signals (rate, window average), orders marked", TradingRateSeries) is not { } rates
+                || Chart($"trading/{pipeline}/pnl", pipeline, "trading", $"{pipeline}: paper P&L at each decision", TradingValueSeries) is not { } value)
+            {
+                continue;
+            }
+
+            var x = Seconds(time);
+            var price = Number(row, "price");
+            var order = Text(row, "outcome") == "order";
+            var side = Text(row, "side");
+            rates.Add([x, price, Number(row, "average"), order && side == "buy" ? price : null, order && side == "sell" ? price : null]);
+            value.Add([x, Number(row, "pnl")]);
+            _changed.OnNext(rates);
+            _changed.OnNext(value);
         }
     }
 

@@ -70,6 +70,7 @@ public sealed class DashboardBrowserTests
             [
                 .. pipelines.Select(p => $"progress/{p}/rate"),
                 "spread/sample-spread/second/", "spread/sample-spread/minute/", "anomaly/sample-anomaly", "windows/sample-bitcoin/",
+                "trading/sample-trading/rate", "trading/sample-trading/pnl",
             ];
             var charts = await WaitForChartsAsync(page, charts => wantedPrefixes.All(w => charts.Any(c => c.Key.StartsWith(w, StringComparison.Ordinal) && c.Value.Values > 0)), "every chart to get points", service);
             Assert.All(charts, c => Assert.True(c.Value.Points > 0, $"chart {c.Key} has points"));
@@ -77,6 +78,14 @@ public sealed class DashboardBrowserTests
             {
                 Assert.True(errors.Count == 0, "console errors: " + string.Join("\n", errors));
             }
+
+            // The trading panel: each desk of /api/trading as a card with its mode, and its decisions once it has some.
+            var desk = (await http.GetFromJsonAsync<JsonElement>("/api/trading"))[0];
+            var deskName = desk.GetProperty("pipeline").GetString()!;
+            var card = $".trading-card[data-pipeline='{deskName}']";
+            await page.WaitForSelectorAsync($"{card} table tbody tr", new PageWaitForSelectorOptions { Timeout = (float)Deadline.TotalMilliseconds });
+            Assert.StartsWith(desk.GetProperty("mode").GetString()!, await page.InnerTextAsync($"{card} h3 .state"), StringComparison.Ordinal);
+            Assert.Contains("paper P&L", await page.InnerTextAsync(card), StringComparison.Ordinal);
 
             // The SQL box answers as POST /api/sql does.
             const string Query = "SELECT DISTINCT kind FROM spread ORDER BY kind";

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Options;
 using Reactive.Host.Analytics;
 using Reactive.Host.Dashboard;
 using Reactive.Host.DeadLetters;
+using Reactive.Host.Kinds;
 using Reactive.Host.Progress;
+using Reactive.Operators.Trading;
 using Reactive.Testing;
 
 namespace Reactive.Host.Tests.Dashboard;
@@ -105,6 +107,46 @@ public sealed class DashboardFeedTests
         Assert.False(feed.History.TryParse("thirty", out _));
     }
 
+    [Fact]
+    public async Task Trading_Decisions_RateAndAverageAtEachSignal_OrdersMarkedBySide_PnlAfterEach()
+    {
+        var scheduler = new TestScheduler();
+        using var feed = NewFeed(scheduler, new DashboardOptions());
+        await feed.StartAsync(CancellationToken.None);
+        var tap = feed.For("t", "trading", ResultMode.Append)!;
+
+        // A buy, a sell the limits skipped, a sell: (minute, side, outcome, rate, window average, P&L after it).
+        var decisions = new (int Minute, OrderSide Side, DecisionOutcome Outcome, double Rate, double Average, double Pnl)[]
+        {
+            (0, OrderSide.Buy, DecisionOutcome.Order, 95, 100, 0),
+            (1, OrderSide.Sell, DecisionOutcome.Skipped, 106, 100, 11),
+            (2, OrderSide.Sell, DecisionOutcome.Order, 108, 101, 13),
+        };
+        tap([.. decisions.Select(d => TradingPipelineKind.DecisionRow(Decision(d.Minute, d.Side, d.Outcome, d.Rate, d.Average, d.Pnl)))]);
+        scheduler.AdvanceTo(Interval * 2);
+
+        var rates = Assert.Single(Charts(feed, "trading/t/rate"));
+        Assert.Equal(["rate", "window average", "buy", "sell"], rates.GetProperty("series").EnumerateArray().Select(s => s.GetProperty("label").GetString()));
+        Assert.Equal(["line", "line", "buy", "sell"], rates.GetProperty("series").EnumerateArray().Select(s => s.GetProperty("style").GetString()));
+        var points = rates.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(decisions.Select(d => (double)(Start.AddMinutes(d.Minute).ToUnixTimeSeconds())), points.Select(p => p[0].GetDouble()));
+        Assert.Equal(decisions.Select(d => d.Rate), points.Select(p => p[1].GetDouble()));
+        Assert.Equal(decisions.Select(d => d.Average), points.Select(p => p[2].GetDouble()));
+
+        // Marks only for orders, at the rate, in the column of their side.
+        double? Mark(JsonElement point, int column) => point[column].ValueKind == JsonValueKind.Number ? point[column].GetDouble() : null;
+        Assert.Equal(decisions.Select(d => d is { Outcome: DecisionOutcome.Order, Side: OrderSide.Buy } ? d.Rate : (double?)null), points.Select(p => Mark(p, 3)));
+        Assert.Equal(decisions.Select(d => d is { Outcome: DecisionOutcome.Order, Side: OrderSide.Sell } ? d.Rate : (double?)null), points.Select(p => Mark(p, 4)));
+
+        var pnl = Assert.Single(Charts(feed, "trading/t/pnl"));
+        Assert.Equal(decisions.Select(d => d.Pnl), pnl.GetProperty("points").EnumerateArray().Select(p => p[1].GetDouble()));
+
+        // The report row of a backtest is not a decision: no point.
+        tap([new ResultRow("report", null, null, [new("pnl", 1.0)])]);
+        scheduler.AdvanceTo(Interval * 4);
+        Assert.Single(Charts(feed, "trading/t/rate"));
+    }
+
     [Theory]
     [InlineData("Dashboard:UpdateInterval", "1 millisecond", "UpdateInterval")]
     [InlineData("Dashboard:UpdateInterval", "soon", "Dashboard:UpdateInterval")]
@@ -117,6 +159,17 @@ public sealed class DashboardFeedTests
 
         var error = Assert.ThrowsAny<Exception>(() => _ = services.GetRequiredService<IOptions<DashboardOptions>>().Value);
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    private static readonly DateTimeOffset Start = new(2026, 12, 4, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A decision of the rule at <see cref="Start"/> + <paramref name="minute"/>, with the paper P&amp;L after it.</summary>
+    private static OrderDecision Decision(int minute, OrderSide side, DecisionOutcome outcome, double rate, double average, double pnl)
+    {
+        var ticks = Start.AddMinutes(minute).UtcTicks;
+        var amount = outcome == DecisionOutcome.Order ? 0.01 : 0;
+        return new OrderDecision($"d{minute}", "dashboard-tests", "EUR", ticks, side, outcome, amount, 0.01, rate, 0,
+            new TradingSignal(rate, average, ticks, ticks, (rate - average) / average, 0.01), [], "test", new PaperPortfolio { ProfitAndLoss = pnl });
     }
 
     private static DashboardFeed NewFeed(TestScheduler scheduler, DashboardOptions options) =>

@@ -5,7 +5,8 @@
 (function () {
   const MAX_POINTS = 1000;
   const COLORS = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be123c', '#4d7c0f', '#a16207'];
-  const STYLE_COLORS = { points: '#dc2626', bandupper: '#94a3b8', bandlower: '#94a3b8' };
+  const STYLE_COLORS = { points: '#dc2626', buy: '#16a34a', sell: '#dc2626', bandupper: '#94a3b8', bandlower: '#94a3b8' };
+  const MARKS = ['points', 'buy', 'sell'];
   const state = { lastId: null, instance: null, charts: {}, cards: {}, source: null, events: 0, restarts: 0, gaps: 0, reconnects: 0 };
 
   const $ = (id) => document.getElementById(id);
@@ -53,8 +54,8 @@
 
   function seriesOptions(s, i, spark) {
     const color = STYLE_COLORS[s.style] || COLORS[i % COLORS.length];
-    const o = { label: s.label, stroke: color, width: spark ? 1 : 1.5, spanGaps: s.style !== 'points' };
-    if (s.style === 'points') {
+    const o = { label: s.label, stroke: color, width: spark ? 1 : 1.5, spanGaps: !MARKS.includes(s.style) };
+    if (MARKS.includes(s.style)) {
       o.paths = () => null;
       o.points = { show: true, size: 7, fill: color, stroke: color };
     } else {
@@ -98,6 +99,7 @@
   // ---- events ----
 
   function onChart(d) {
+    if (d.group === 'trading') $('trading-section').hidden = false;
     const container = $(d.group === 'lasthour' ? 'windows' : d.group) || $('windows');
     const chart = state.charts[d.chart] || makeChart(d.chart, container, d.title, d.series, {});
     merge(chart, d.points);
@@ -250,32 +252,50 @@
     };
   }
 
-  // ---- trading: shown when the service has /api/trading ----
+  // ---- trading: shown when the service has /api/trading: per trading pipeline its account, its orders and its last decisions ----
 
-  function render(value) {
-    if (Array.isArray(value)) {
-      if (value.length === 0) return el('span', { class: 'muted' }, 'none');
-      if (value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
-        const keys = [...new Set(value.flatMap((v) => Object.keys(v)))];
-        return table(keys, value.map((v) => keys.map((k) => v[k])));
-      }
-      return el('span', {}, value.map((v) => JSON.stringify(v)).join(', '));
-    }
-    if (value && typeof value === 'object') {
-      const rows = Object.entries(value).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, render(v))));
-      return el('table', {}, el('tbody', {}, ...rows));
-    }
-    return document.createTextNode(value == null ? 'null' : String(value));
+  const money = (v) => (v == null ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: 2 }));
+  const coins = (v) => (v == null ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: 8 }));
+  const LAST = 8;
+
+  function figures(pairs) {
+    return el('dl', { class: 'figures' }, ...pairs.flatMap(([k, v, cls]) => [el('dt', {}, k), el('dd', { class: cls || '' }, v)]));
+  }
+
+  function tradingCard(t) {
+    const paper = t.paper || {};
+    const orders = t.orders || {};
+    const balances = t.balances || {};
+    const pnl = paper.profitAndLoss;
+    const node = el('div', { class: 'card trading-card', 'data-pipeline': t.pipeline },
+      el('h3', {}, t.pipeline, el('span', { class: 'state' }, `${t.mode} · ${t.currency}${t.started ? '' : ' · starting'}`)),
+      figures([
+        ['position (bitcoin)', coins(t.position)],
+        [`balances`, `${coins(balances.bitcoin)} BTC, ${money(balances.euro)} ${t.currency}`],
+        ['paper value', `${money(paper.value)} ${t.currency}`],
+        ['paper P&L', `${pnl >= 0 ? '+' : ''}${money(pnl)} ${t.currency}`, pnl >= 0 ? 'gain' : 'loss'],
+        ['fees, max drawdown', `${money(paper.feesPaid)}, ${money(paper.maxDrawdown)}`],
+        ['orders', `${orders.decided ?? 0} decided, ${orders.executed ?? 0} executed, ${orders.rejected ?? 0} rejected, ${orders.reconciled ?? 0} reconciled, ${orders.unknown ?? 0} unknown, ${orders.queued ?? 0} queued`],
+        ['open orders', String((orders.open || []).length)],
+      ]));
+    const recent = (orders.recent || []).slice(-LAST).reverse();
+    node.append(el('h4', {}, 'last orders'), recent.length === 0
+      ? el('p', { class: 'empty' }, 'None yet.')
+      : table(['id', 'side', 'amount', 'status', 'detail'], recent.map((o) => [o.id.slice(0, 8), o.side, o.amount, o.status, o.detail]), (i) => (i === 2 ? 'num' : (i === 4 ? 'reason' : ''))));
+    const decisions = (t.decisions || []).slice(0, LAST);
+    node.append(el('h4', {}, 'last decisions'), decisions.length === 0
+      ? el('p', { class: 'empty' }, 'None yet.')
+      : table(['time', 'outcome', 'side', 'price', 'reason'], decisions.map((d) => [d.timestamp, d.outcome, d.side, d.price, d.reason]), (i) => (i === 3 ? 'num' : (i === 4 ? 'reason' : ''))));
+    return node;
   }
 
   async function pollTrading() {
     try {
       const response = await fetch('/api/trading', { cache: 'no-store' });
-      if (response.status === 404) {
-        $('trading-section').hidden = true;
-      } else if (response.ok) {
+      if (response.ok) {
         $('trading-section').hidden = false;
-        $('trading').replaceChildren(render(await response.json()));
+        const desks = await response.json();
+        $('trading-account').replaceChildren(...(Array.isArray(desks) ? desks : [desks]).map(tradingCard));
       }
     } catch (e) {
       // The service is down: the stream's status says so.
