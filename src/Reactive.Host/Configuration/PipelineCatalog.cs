@@ -188,7 +188,38 @@ internal static class PipelineCatalog
             }
         }
 
+        TableWriterErrors(pipelines.Where(p => p.Enabled), errors);
         return new Catalog(host, pipelines);
+    }
+
+    /// <summary>
+    /// A memory table has one writer: two enabled pipelines (or two sinks of one) naming the same table would fight over
+    /// its columns, output mode and checkpointed rows, so the second is refused at start, naming its key and the first.
+    /// </summary>
+    private static void TableWriterErrors(IEnumerable<PipelineDefinition> enabled, List<string> errors)
+    {
+        var writers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var p in enabled)
+        {
+            for (var i = 0; i < p.Sinks.Count; i++)
+            {
+                if (p.Sinks[i] is not TableSinkDefinition { Table: var table })
+                {
+                    continue;
+                }
+
+                // A kind that takes no sinks (rawtable) names its table in its options.
+                var key = $"Pipelines:{p.Name}:" + (p.Kind.Sinks.Count == 0 ? "Options:Table" : $"Sinks:{i}:Table");
+                if (writers.TryGetValue(table, out var first))
+                {
+                    errors.Add($"{key}: table '{table}' is written already by {first}; a table has one writer pipeline: give this one another table name (query both together with UNION ALL in SQL)");
+                }
+                else
+                {
+                    writers[table] = key;
+                }
+            }
+        }
     }
 
     private static HostSettings ReadHost(ConfigSettingSource s)

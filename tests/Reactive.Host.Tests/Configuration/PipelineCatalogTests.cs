@@ -133,6 +133,27 @@ public sealed class PipelineCatalogTests
     }
 
     [Fact]
+    public void Load_TwoEnabledPipelinesWritingOneTable_TheSecondIsRefusedNamingBothKeys()
+    {
+        (string, string)[] two =
+        [
+            ("Pipelines:a:Kind", "spread"), ("Pipelines:a:Source:Kind", "generator"), ("Pipelines:a:Source:Generator", "bbo"),
+            ("Pipelines:a:Sinks:0:Kind", "console"), ("Pipelines:a:Sinks:1:Kind", "table"), ("Pipelines:a:Sinks:1:Table", "prices"),
+            ("Pipelines:b:Kind", "rawtable"), ("Pipelines:b:Source:Kind", "socket"), ("Pipelines:b:Source:Host", "127.0.0.1"),
+            ("Pipelines:b:Source:Port", "9999"), ("Pipelines:b:Options:Table", "PRICES"),
+        ];
+
+        Load(out var errors, two);
+        Assert.Equal(["Pipelines:b:Options:Table: table 'PRICES' is written already by Pipelines:a:Sinks:1:Table; a table has one writer pipeline: give this one another table name (query both together with UNION ALL in SQL)"], errors);
+
+        // Only enabled pipelines count: the same two with b disabled, or not selected, load.
+        Load(out errors, [.. two, ("Pipelines:b:Enabled", "false")]);
+        Assert.Empty(errors);
+        Load(out errors, [.. two, ("pipelines", "a")]);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public void Load_MissingDirectoryWithoutCreateIfMissing_NamesThePath()
     {
         var missing = Path.Combine(Path.GetTempPath(), "reactive-missing-" + Guid.NewGuid().ToString("N"));
