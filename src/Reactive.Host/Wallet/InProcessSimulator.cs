@@ -12,8 +12,8 @@ namespace Reactive.Host.Wallet;
 
 /// <summary>
 /// The in-process wallet simulator's settings (section <c>Trading:Simulator</c>): whether the <c>simulator</c> trading
-/// mode trades against a simulator the service starts inside its own process instead of the one
-/// <c>Trading:Wallet:BaseUrl</c> names.
+/// mode trades against a simulator the service starts inside its own process when <c>Trading:Wallet:BaseUrl</c> names
+/// no other wallet.
 /// </summary>
 public sealed class InProcessSimulatorOptions
 {
@@ -22,7 +22,8 @@ public sealed class InProcessSimulatorOptions
 
     /// <summary>
     /// Whether a <c>simulator</c>-mode pipeline trades against a simulator started inside the service (on 127.0.0.1, a
-    /// free port, real HTTP). It starts only when an enabled pipeline is in <c>simulator</c> mode.
+    /// free port, real HTTP). It starts only when an enabled pipeline is in <c>simulator</c> mode and
+    /// <c>Trading:Wallet:BaseUrl</c> names no other wallet.
     /// </summary>
     /// <value>The default is <see langword="false"/>; the embedded appsettings.json turns it on for <c>sample-trading</c>.</value>
     public bool InProcess { get; set; }
@@ -51,7 +52,7 @@ public sealed class InProcessSimulatorOptions
 internal sealed class InProcessSimulator : IAsyncDisposable
 {
     /// <summary>How much of the generated rates the simulator holds: this long at the pipeline's speed, then they repeat.</summary>
-    internal static readonly TimeSpan PricedPeriod = TimeSpan.FromHours(6);
+    internal static readonly TimeSpan PricedPeriod = TimeSpan.FromHours(1);
 
     private readonly EmbeddedSimulator _simulator;
     private readonly string? _temporary;
@@ -109,15 +110,12 @@ internal sealed class InProcessSimulator : IAsyncDisposable
             }
         }
 
+        // A wallet named by Trading:Wallet:BaseUrl is the one traded against (a remote simulator, as in compose).
         var modes = catalog.Enabled.Select(p => p.Options).OfType<TradingPipelineOptions>().Select(o => o.Mode).ToHashSet();
-        if (!options.InProcess || !modes.Contains(TradingMode.Simulator))
+        if (!options.InProcess || !modes.Contains(TradingMode.Simulator)
+            || !string.IsNullOrEmpty(configuration[$"{WalletOptions.SectionName}:{nameof(WalletOptions.BaseUrl)}"]))
         {
             return null;
-        }
-
-        if (!string.IsNullOrEmpty(configuration[$"{WalletOptions.SectionName}:{nameof(WalletOptions.BaseUrl)}"]))
-        {
-            errors.Add($"{InProcessSimulatorOptions.SectionName}:InProcess: true starts a wallet simulator in this process, and {WalletOptions.SectionName}:BaseUrl names another; set {InProcessSimulatorOptions.SectionName}:InProcess to false to trade against that one");
         }
 
         if (modes.Contains(TradingMode.Live))
