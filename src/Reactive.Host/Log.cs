@@ -54,5 +54,5 @@ internal static partial class Log
     public static partial void InstanceFileFailed(ILogger logger, string directory, string reason);
 
     [LoggerMessage(1022, LogLevel.Information, "In-process wallet simulator at {Address}, user {User}, priced by {Price}; wallet and order journal: {Storage}")]
-    public static partial void InProcessSimulator(ILogger logger, string address, string user, string price, string storage);
+    public static partial void InProcessSimulatorStarted(ILogger logger, string address, string user, string price, string storage);
 }

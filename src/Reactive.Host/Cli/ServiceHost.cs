@@ -136,7 +136,7 @@ internal static class ServiceHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reactive.Host");
         if (simulator is not null)
         {
-            Log.InProcessSimulator(logger, simulator.Address.ToString(), simulator.UserId, simulator.Price,
+            Log.InProcessSimulatorStarted(logger, simulator.Address.ToString(), simulator.UserId, simulator.Price,
                 simulator.Temporary ? "temporary (deleted at stop; set Reactive:StateDirectory to keep them)" : simulator.JournalRoot);
         }
 
