@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(1021, LogLevel.Warning, "Cannot write or remove the instance file in {Directory}: {Reason} (reactive sql then needs --url)")]
     public static partial void InstanceFileFailed(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(1022, LogLevel.Information, "In-process wallet simulator at {Address}, user {User}, priced by {Price}; wallet and order journal: {Storage}")]
+    public static partial void InProcessSimulatorStarted(ILogger logger, string address, string user, string price, string storage);
 }

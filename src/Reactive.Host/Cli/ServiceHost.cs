@@ -87,13 +87,29 @@ internal static class ServiceHost
             return ExitCodes.Usage;
         }
 
-        ConfigureServices(builder, catalog, stdout);
+        // The in-process wallet simulator (Trading:Simulator:InProcess), when a pipeline trades in simulator mode: started
+        // before the service is built, so that the wallet client's settings name its address; stopped after the service.
+        var simulatorErrors = new List<string>();
+        var simulatorSettings = InProcessSimulator.Settings(builder.Configuration, catalog, simulatorErrors);
+        if (simulatorErrors.Count > 0)
+        {
+            return ReportConfigurationErrors(simulatorErrors, stderr);
+        }
+
+        await using var simulator = simulatorSettings is null ? null : await InProcessSimulator.StartAsync(simulatorSettings, catalog, CancellationToken.None).ConfigureAwait(false);
+        if (simulator is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(simulator.WalletSettings());
+        }
+
+        var journalRoot = simulator?.JournalRoot ?? catalog.Host.StateDirectory;
+        ConfigureServices(builder, catalog, stdout, journalRoot, simulator);
         var app = builder.Build();
         var traders = catalog.Enabled.Where(p => p.Options is Kinds.TradingPipelineOptions).ToList();
         List<string> trading =
         [
             .. traders.SelectMany(p => Kinds.TradingPipelineKind.GateErrors(p.Name, (Kinds.TradingPipelineOptions)p.Options, name => catalog.Enabled.FirstOrDefault(e => e.Name == name)?.Kind.Name)),
-            .. catalog.Host.StateDirectory is null
+            .. journalRoot is null
                 ? JournalErrors(traders)
                 : TradingServiceCollectionExtensions.MissingExecutors(app.Services, traders.Select(p => (p.Name, ((Kinds.TradingPipelineOptions)p.Options).Mode))),
         ];
@@ -118,6 +134,12 @@ internal static class ServiceHost
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reactive.Host");
+        if (simulator is not null)
+        {
+            Log.InProcessSimulatorStarted(logger, simulator.Address.ToString(), simulator.UserId, simulator.Price,
+                simulator.Temporary ? "temporary (deleted at stop; set Reactive:StateDirectory to keep them)" : simulator.JournalRoot);
+        }
+
         var enabled = catalog.Enabled.Select(p => p.Name).ToList();
         if (enabled.Count == 0)
         {
@@ -218,7 +240,7 @@ internal static class ServiceHost
         return 2;
     }
 
-    private static void ConfigureServices(WebApplicationBuilder builder, Catalog catalog, TextWriter stdout)
+    private static void ConfigureServices(WebApplicationBuilder builder, Catalog catalog, TextWriter stdout, string? journalRoot, InProcessSimulator? simulator)
     {
         // Results go to standard output; every log line goes to standard error, as Spark's do.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -240,7 +262,7 @@ internal static class ServiceHost
         builder.Services.AddReactiveFileSinks(builder.Configuration);
         builder.Services.AddReactiveDashboard(builder.Configuration);
         builder.Services.AddReactiveTrading();
-        AddWalletExecutors(builder, catalog);
+        AddWalletExecutors(builder, catalog, journalRoot, simulator);
         builder.Services.AddSingleton(sp => new PipelineServices(
             sp.GetRequiredService<MemoryTableStore>(),
             sp.GetRequiredService<FileSinkFactory>(),
@@ -264,13 +286,16 @@ internal static class ServiceHost
     /// <summary>
     /// The wallet client and, per wallet mode an enabled trading pipeline uses (<c>simulator</c>, <c>live</c>), the
     /// journaled <see cref="Wallet.WalletOrderExecutor"/> the trading desks send its orders to (keyed by the mode's name);
-    /// its journal is <c>STATE/wallet-MODE/wallet-orders.db</c>. Nothing is registered when every trader is in paper mode.
+    /// its journal is <c>JOURNALS/wallet-MODE/wallet-orders.db</c>, <c>JOURNALS</c> being <c>Reactive:StateDirectory</c> or
+    /// the in-process simulator's temporary folder; with the in-process simulator, simulator mode's orders are priced at
+    /// their decisions' rates (<see cref="InProcessSimulator.PricedByDecisions"/>). Nothing is registered when every
+    /// trader is in paper mode.
     /// </summary>
-    private static void AddWalletExecutors(WebApplicationBuilder builder, Catalog catalog)
+    private static void AddWalletExecutors(WebApplicationBuilder builder, Catalog catalog, string? journalRoot, InProcessSimulator? simulator)
     {
         var modes = catalog.Enabled.Select(p => p.Options).OfType<Kinds.TradingPipelineOptions>()
             .Select(o => o.Mode).Where(m => m != TradingMode.Paper).Distinct().ToList();
-        if (modes.Count == 0 || catalog.Host.StateDirectory is not { } state)
+        if (modes.Count == 0 || journalRoot is not { } state)
         {
             return;
         }
@@ -279,7 +304,10 @@ internal static class ServiceHost
         foreach (var name in modes.Select(TradingDesk.ModeName))
         {
             builder.Services.AddKeyedSingleton<IOrderExecutor>(name, (sp, _) =>
-                sp.GetRequiredService<Wallet.WalletOrderExecutorFactory>().Create(Path.Combine(state, "wallet-" + name), name));
+            {
+                var executor = sp.GetRequiredService<Wallet.WalletOrderExecutorFactory>().Create(Path.Combine(state, "wallet-" + name), name);
+                return simulator is not null && name == WalletOrderExecutorFactory.SimulatorMode ? simulator.PricedByDecisions(executor) : executor;
+            });
         }
     }
 

@@ -47,6 +47,8 @@ internal static class ConfigurationSections
 
         // Trading:Wallet, the wallet client's settings (WalletOptions, validated at start with the key named).
         ["Trading"] = null,
+        // A subsection checked as a section of its own.
+        [Wallet.InProcessSimulatorOptions.SectionName] = typeof(Wallet.InProcessSimulatorOptions),
     };
 
     /// <summary>Adds an error for every key outside the known sections, and for every unknown key of an options section.</summary>
@@ -66,20 +68,30 @@ internal static class ConfigurationSections
                 {
                     foreach (var key in Leaves(provider, section).Where(reported.Add))
                     {
-                        errors.Add($"{key}: not a setting of the service (known sections: {string.Join(", ", Known.Keys.Where(k => char.IsUpper(k[0])).Order(StringComparer.Ordinal))})");
+                        errors.Add($"{key}: not a setting of the service (known sections: {string.Join(", ", Known.Keys.Where(k => char.IsUpper(k[0]) && !k.Contains(':', StringComparison.Ordinal)).Order(StringComparer.Ordinal))})");
                     }
                 }
-                else if (type is not null)
+                else
                 {
-                    var properties = type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                    foreach (var child in provider.GetChildKeys([], section).Distinct(StringComparer.OrdinalIgnoreCase).Where(c => !properties.Contains(c)))
+                    // The section itself when bound to a type, and each of its subsections that is.
+                    foreach (var (checkedSection, checkedType) in Known.Where(k => k.Value is not null
+                                 && (k.Key.Equals(section, StringComparison.OrdinalIgnoreCase) || k.Key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))))
                     {
-                        if (reported.Add($"{section}:{child}"))
-                        {
-                            errors.Add($"{section}:{child}: unknown key for the {section} section (known keys: {string.Join(", ", properties.Order(StringComparer.Ordinal))})");
-                        }
+                        CheckKeys(provider, checkedSection, checkedType!, reported, errors);
                     }
                 }
+            }
+        }
+    }
+
+    private static void CheckKeys(IConfigurationProvider provider, string section, Type type, HashSet<string> reported, List<string> errors)
+    {
+        var properties = type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in provider.GetChildKeys([], section).Distinct(StringComparer.OrdinalIgnoreCase).Where(c => !properties.Contains(c)))
+        {
+            if (reported.Add($"{section}:{child}"))
+            {
+                errors.Add($"{section}:{child}: unknown key for the {section} section (known keys: {string.Join(", ", properties.Order(StringComparer.Ordinal))})");
             }
         }
     }

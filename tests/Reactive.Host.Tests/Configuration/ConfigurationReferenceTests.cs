@@ -70,6 +70,7 @@ public sealed partial class ConfigurationReferenceTests
     [InlineData("Sql")]
     [InlineData("Telemetry")]
     [InlineData("Dashboard")]
+    [InlineData("Trading:Simulator")]
     public void EveryServiceSectionsKeys_OneRowEach(string section) =>
         Assert.Equal(KnownKeys(SectionErrors(section), $"{section}:Zzz"), DocumentedKeys($"### `{section}`"));
 

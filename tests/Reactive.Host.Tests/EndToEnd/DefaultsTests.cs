@@ -39,10 +39,11 @@ public sealed class DefaultsTests
             Assert.True(progress.GetProperty("watermark").ValueKind == JsonValueKind.String, $"{name}: {progress}");
         }
 
-        // The trading pipeline trades in paper mode on the generated rates: /api/trading shows its decisions with
-        // their reasons, and each one is a row of trading_decisions.
+        // The trading pipeline trades on the generated rates against the in-process wallet simulator
+        // (InProcessSimulatorTests): /api/trading shows its decisions with their reasons, and each one is a row of
+        // trading_decisions.
         var trading = (await http.GetFromJsonAsync<JsonElement>("/api/trading")).EnumerateArray().Single(t => t.GetProperty("pipeline").GetString() == "sample-trading");
-        Assert.Equal("paper", trading.GetProperty("mode").GetString());
+        Assert.Equal("simulator", trading.GetProperty("mode").GetString());
         var decision = trading.GetProperty("decisions")[0];
         Assert.False(string.IsNullOrEmpty(decision.GetProperty("reason").GetString()), trading.ToString());
         using var found = await http.PostAsJsonAsync("/api/sql", new { sql = $"SELECT count(*) FROM trading_decisions WHERE id = '{decision.GetProperty("id").GetString()}'" });

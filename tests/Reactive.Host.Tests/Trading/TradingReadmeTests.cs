@@ -65,7 +65,7 @@ public sealed class TradingReadmeTests
         }
 
         Assert.True(trading.GetProperty("orders").GetProperty("executed").GetInt64() > 0, $"{trading}\n{service.Stderr}");
-        Assert.Equal("paper", trading.GetProperty("mode").GetString());
+        Assert.Equal("simulator", trading.GetProperty("mode").GetString());
         Assert.NotEmpty(trading.GetProperty("decisions").EnumerateArray());
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
     }

@@ -246,7 +246,8 @@ public sealed class TradingServiceTests
     public async Task Service_WalletModeWithoutAStateDirectory_StopsAtStartNamingTheKey(string mode)
     {
         // The wallet's orders are journaled before they are sent; without a state directory there is nowhere durable.
-        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, Pipeline("--Pipelines:t:Options:Mode", mode));
+        // (The in-process simulator, with its temporary journal, off: the wallet is another process's.)
+        await using var service = ServiceProcess.Start(ServiceProcess.NewWorkingDirectory(), null, Pipeline("--Pipelines:t:Options:Mode", mode, "--Trading:Simulator:InProcess", "false"));
 
         Assert.Equal(2, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains($"Pipelines:t:Options:Mode: {mode} journals every order before it is sent, in Reactive:StateDirectory, which is not set", service.Stderr, StringComparison.Ordinal);
