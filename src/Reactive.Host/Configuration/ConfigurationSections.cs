@@ -9,6 +9,7 @@ using Reactive.Host.Metrics;
 using Reactive.Host.Progress;
 using Reactive.Host.Sql;
 using Reactive.Host.Tables;
+using Reactive.Host.Wallet;
 
 namespace Reactive.Host.Configuration;
 
@@ -45,8 +46,15 @@ internal static class ConfigurationSections
         [TelemetryOptions.SectionName] = typeof(TelemetryOptions),
         [DashboardOptions.SectionName] = typeof(DashboardOptions),
 
-        // Trading:Wallet, the wallet client's settings (WalletOptions, validated at start with the key named).
+        // Trading:Wallet, the wallet client's settings (WalletOptions, validated at start with the key named): checked
+        // below (Nested); other keys under Trading are left to their readers.
         ["Trading"] = null,
+    };
+
+    // Subsections of a section left to its readers, bound to an options type: their unknown keys are errors too.
+    private static readonly Dictionary<string, Type> Nested = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [WalletOptions.SectionName] = typeof(WalletOptions),
     };
 
     /// <summary>Adds an error for every key outside the known sections, and for every unknown key of an options section.</summary>
@@ -71,15 +79,26 @@ internal static class ConfigurationSections
                 }
                 else if (type is not null)
                 {
-                    var properties = type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                    foreach (var child in provider.GetChildKeys([], section).Distinct(StringComparer.OrdinalIgnoreCase).Where(c => !properties.Contains(c)))
-                    {
-                        if (reported.Add($"{section}:{child}"))
-                        {
-                            errors.Add($"{section}:{child}: unknown key for the {section} section (known keys: {string.Join(", ", properties.Order(StringComparer.Ordinal))})");
-                        }
-                    }
+                    CheckKeys(provider, section, type, reported, errors);
                 }
+            }
+
+            foreach (var (section, type) in Nested)
+            {
+                CheckKeys(provider, section, type, reported, errors);
+            }
+        }
+    }
+
+    /// <summary>An error for each key directly under <paramref name="section"/> that is no settable property of <paramref name="type"/>.</summary>
+    private static void CheckKeys(IConfigurationProvider provider, string section, Type type, HashSet<string> reported, List<string> errors)
+    {
+        var properties = type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in provider.GetChildKeys([], section).Distinct(StringComparer.OrdinalIgnoreCase).Where(c => !properties.Contains(c)))
+        {
+            if (reported.Add($"{section}:{child}"))
+            {
+                errors.Add($"{section}:{child}: unknown key for the {section} section (known keys: {string.Join(", ", properties.Order(StringComparer.Ordinal))})");
             }
         }
     }
