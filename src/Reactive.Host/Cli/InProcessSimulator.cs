@@ -218,6 +218,8 @@ internal sealed class PricedExecutor(WalletOrderExecutor inner, InProcessSimulat
 
     public string Mode => inner.Mode;
 
+    public TimeSpan? ReconcileInterval => inner.ReconcileInterval;
+
     public Task<IReadOnlyList<OrderExecution>> RecoverAsync(CancellationToken cancellationToken) => inner.RecoverAsync(cancellationToken);
 
     public async Task<OrderExecution> ExecuteAsync(OrderDecision decision, CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ using Reactive.Host.Metrics;
 using Reactive.Host.Progress;
 using Reactive.Host.Sql;
 using Reactive.Host.Tables;
+using Reactive.Host.Wallet;
 
 namespace Reactive.Host.Configuration;
 
@@ -45,9 +46,10 @@ internal static class ConfigurationSections
         [TelemetryOptions.SectionName] = typeof(TelemetryOptions),
         [DashboardOptions.SectionName] = typeof(DashboardOptions),
 
-        // Trading:Wallet, the wallet client's settings (WalletOptions, validated at start with the key named).
+        // Other keys under Trading are left to their readers; its subsections bound to an options type are checked as
+        // sections of their own: the wallet client's (validated at start with the key named) and the in-process simulator's.
         ["Trading"] = null,
-        // A subsection checked as a section of its own.
+        [WalletOptions.SectionName] = typeof(WalletOptions),
         [Wallet.InProcessSimulatorOptions.SectionName] = typeof(Wallet.InProcessSimulatorOptions),
     };
 
@@ -64,7 +66,7 @@ internal static class ConfigurationSections
         {
             foreach (var section in provider.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                if (!Known.TryGetValue(section, out var type))
+                if (!Known.ContainsKey(section))
                 {
                     foreach (var key in Leaves(provider, section).Where(reported.Add))
                     {
@@ -84,6 +86,7 @@ internal static class ConfigurationSections
         }
     }
 
+    /// <summary>An error for each key directly under <paramref name="section"/> that is no settable property of <paramref name="type"/>.</summary>
     private static void CheckKeys(IConfigurationProvider provider, string section, Type type, HashSet<string> reported, List<string> errors)
     {
         var properties = type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);

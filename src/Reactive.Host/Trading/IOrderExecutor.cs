@@ -46,8 +46,15 @@ public interface IOrderExecutor
     string Mode { get; }
 
     /// <summary>
+    /// How often the trading desk settles the orders left open (<see cref="OrderStatus.Unknown"/>) through
+    /// <see cref="RecoverAsync"/> while no newer order comes, or null when an executor never leaves one open.
+    /// </summary>
+    TimeSpan? ReconcileInterval { get; }
+
+    /// <summary>
     /// Finishes or reconciles what an earlier run left open (journaled, outcome unknown) before any new order is sent;
-    /// called at start, and again by the trading desk before a newer order while an order's outcome is still unknown.
+    /// called at start, and again by the trading desk while an order's outcome is still unknown: before a newer order,
+    /// and every <see cref="ReconcileInterval"/> while none comes.
     /// </summary>
     Task<IReadOnlyList<OrderExecution>> RecoverAsync(CancellationToken cancellationToken);
 

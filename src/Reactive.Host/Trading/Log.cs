@@ -10,7 +10,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 4602, Level = LogLevel.Information, Message = "Trading {Pipeline} ({Mode}): order {DecisionId} {Side} {Amount}: {Status} after {Attempts} attempts: {Detail}")]
     public static partial void Executed(ILogger logger, string pipeline, string mode, string decisionId, string side, double amount, string status, int attempts, string detail);
 
-    [LoggerMessage(EventId = 4603, Level = LogLevel.Error, Message = "Trading {Pipeline} ({Mode}): the executor failed on order {DecisionId} ({ErrorType}); the order is left open, to be reconciled at the next start")]
+    [LoggerMessage(EventId = 4603, Level = LogLevel.Error, Message = "Trading {Pipeline} ({Mode}): the executor failed on order {DecisionId} ({ErrorType}); the order is left open, to be settled before the next order or at the next idle reconciliation")]
     public static partial void ExecutorFailed(ILogger logger, string pipeline, string mode, string decisionId, string errorType);
 
     [LoggerMessage(EventId = 4604, Level = LogLevel.Information, Message = "Trading {Pipeline}: mode={Mode} position={Position} euro={Euro} paperPnl={PaperPnl:F2} paperValue={PaperValue:F2} decisions={Decisions} orders={Orders} skipped={Skipped} queued={Queued} executed={ExecutedOrders} rejected={RejectedOrders} reconciled={ReconciledOrders} unknown={UnknownOrders}")]

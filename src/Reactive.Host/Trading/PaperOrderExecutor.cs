@@ -35,6 +35,10 @@ internal sealed class PaperOrderExecutor : IOrderExecutor
     /// <inheritdoc />
     public string Mode => "paper";
 
+    /// <inheritdoc/>
+    /// <value>None: a paper order is booked or refused at once, never left open.</value>
+    public TimeSpan? ReconcileInterval => null;
+
     /// <summary>
     /// The executor of a pipeline (re)starting: the paper account the rule resumed with (its saved state, else the
     /// starting balances) before the orders still <paramref name="pending"/> in the checkpoint, which are sent to it again.

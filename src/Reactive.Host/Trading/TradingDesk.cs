@@ -11,10 +11,17 @@ namespace Reactive.Host.Trading;
 /// what <c>/api/trading</c>, the progress log and the metrics show: the last decisions, the orders' outcomes, the
 /// balances the executor reported and the rule's paper account. The channel is unbounded because the rule bounds the
 /// orders itself (<see cref="TradingOptions.MaxOrdersPerHour"/> per hour of event time); its length is the open orders.
+/// While an order's outcome is unknown the desk settles it through the executor's recovery before the next order, and
+/// every <see cref="IOrderExecutor.ReconcileInterval"/> while none comes (timed by <see cref="Time"/>). Each decision and
+/// each order is counted once: a decision decided again (a pipeline restarted in the process re-runs its uncommitted
+/// batch) or an order answered again (recovered at start and pending in the checkpoint too) changes no figure.
 /// </summary>
 internal sealed class TradingDesk : IDisposable
 {
     private const int OutcomesKept = 50;
+
+    /// <summary>How many decision ids are remembered to count each decision and each outcome once.</summary>
+    private const int RememberedIds = 100_000;
 
     private readonly Lock _gate = new();
     private readonly Channel<OrderDecision> _orders = Channel.CreateUnbounded<OrderDecision>(new UnboundedChannelOptions { SingleReader = true });
@@ -23,6 +30,8 @@ internal sealed class TradingDesk : IDisposable
     private readonly Queue<OrderExecution> _outcomes = new();
     private readonly Queue<OrderExecution> _reconciled = new();
     private readonly Dictionary<string, OrderExecution> _open = new(StringComparer.Ordinal);
+    private readonly RecentIds _decided = new(RememberedIds);
+    private readonly RecentIds _settled = new(RememberedIds);
     private readonly CancellationTokenSource _stop = new();
     private readonly TradingMetrics? _metrics;
     private readonly ILogger _logger;
@@ -39,7 +48,6 @@ internal sealed class TradingDesk : IDisposable
     private long _executed;
     private long _rejected;
     private long _reconciledCount;
-    private long _unknown;
 
     /// <summary>A desk for <paramref name="pipeline"/>.</summary>
     /// <param name="pipeline">The pipeline's name.</param>
@@ -60,6 +68,9 @@ internal sealed class TradingDesk : IDisposable
     /// <summary>The service's pipelines' results (the gates' source), or null outside the service.</summary>
     public PipelineResults? Results { get; init; }
 
+    /// <summary>The clock of the idle reconciliation.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The mode it was started in.</summary>
     public TradingMode Mode { get; private set; }
 
@@ -69,7 +80,8 @@ internal sealed class TradingDesk : IDisposable
     /// <summary>
     /// Called by the pipeline's composition when it starts (each run: the first one makes the executor and starts the
     /// sending task, a restart after a failure keeps them). The orders <paramref name="pending"/> in the checkpoint are
-    /// sent again first, under their ids (an executor answers an id seen before with its first outcome).
+    /// sent again first, under their ids (an executor answers an id seen before with its first outcome), except those
+    /// this desk has already queued or seen answered.
     /// </summary>
     /// <exception cref="InvalidOperationException">The mode needs the wallet executor and the service has none.</exception>
     public void Start(TradingMode mode, TradingOptions rule, TradingState? restored, IReadOnlyList<OrderDecision> pending, int shown)
@@ -87,8 +99,10 @@ internal sealed class TradingDesk : IDisposable
                 _loop = Task.Run(() => RunAsync(_executor, _stop.Token));
             }
 
-            foreach (var order in pending.Where(p => _pending.All(q => q.Id != p.Id)))
+            foreach (var order in pending.Where(p => !_settled.Contains(p.Id) && _pending.All(q => q.Id != p.Id)))
             {
+                // Decided by an earlier run: not counted as a decision of this one, and not counted again if decided again.
+                _decided.Add(order.Id);
                 _pending.Add(order);
                 _orders.Writer.TryWrite(order);
             }
@@ -98,11 +112,19 @@ internal sealed class TradingDesk : IDisposable
     /// <summary>The rule's step for each rate: its paper account marked at the rate (no allocation: the step is kept).</summary>
     public void Stepped(TradingStep step) => Volatile.Write(ref _lastStep, step);
 
-    /// <summary>A decision: recorded, counted, logged, and when an order, queued for the executor. Never blocks.</summary>
+    /// <summary>
+    /// A decision: recorded, counted, logged, and when an order, queued for the executor. Never blocks. A decision seen
+    /// before (the same id, decided again by a restarted run of the pipeline) is already recorded: nothing changes.
+    /// </summary>
     public void Decided(OrderDecision decision)
     {
         lock (_gate)
         {
+            if (!_decided.Add(decision.Id))
+            {
+                return;
+            }
+
             _decisions.Enqueue(decision);
             while (_decisions.Count > _shown)
             {
@@ -158,7 +180,7 @@ internal sealed class TradingDesk : IDisposable
                     _executed,
                     _rejected,
                     _reconciledCount,
-                    _unknown,
+                    _open.Count,
                     [.. _pending.Select(d => new OpenOrderView(d.Id, Side(d.Side), d.Amount, d.Price, "queued")), .. _open.Values.Select(e => new OpenOrderView(e.DecisionId, Side(e.Side), e.Amount, null, "unknown"))],
                     [.. _reconciled.Select(OrderOutcomeView.From)],
                     [.. _outcomes.Select(OrderOutcomeView.From)]),
@@ -220,9 +242,20 @@ internal sealed class TradingDesk : IDisposable
                 Record(outcome, null);
             }
 
-            await foreach (var order in _orders.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            while (await NextOrderAsync(executor, stop).ConfigureAwait(false))
             {
+                if (!_orders.Reader.TryRead(out var order))
+                {
+                    continue;
+                }
+
                 await SettleOpenAsync(executor, stop).ConfigureAwait(false);
+                if (Answered(order))
+                {
+                    // Answered already (recovered at start, and pending in the checkpoint as well): not sent again.
+                    continue;
+                }
+
                 OrderExecution outcome;
                 try
                 {
@@ -235,7 +268,7 @@ internal sealed class TradingDesk : IDisposable
                 catch (Exception ex)
                 {
                     // Only the type: an executor's message could quote a request. The order stays open; the wallet
-                    // executor's journal reconciles it at the next start.
+                    // executor's journal reconciles it before the next order, at the next idle reconciliation or start.
                     Log.ExecutorFailed(_logger, Pipeline, ModeName(Mode), order.Id, ex.GetType().Name);
                     outcome = new OrderExecution(order.Id, order.Side, order.Amount, OrderStatus.Unknown, $"the executor failed ({ex.GetType().Name})", 1, null);
                 }
@@ -250,7 +283,60 @@ internal sealed class TradingDesk : IDisposable
     }
 
     /// <summary>
-    /// Before a newer order, the orders left open (outcome unknown) are settled through the executor's recovery, oldest
+    /// Waits until an order can be read (true) or the channel is completed (false). While orders are open and the
+    /// executor has a <see cref="IOrderExecutor.ReconcileInterval"/>, they are settled each interval meanwhile: an order
+    /// whose answer was lost at the end of a feed does not wait for a newer order or a restart.
+    /// </summary>
+    private async Task<bool> NextOrderAsync(IOrderExecutor executor, CancellationToken stop)
+    {
+        while (true)
+        {
+            if (executor.ReconcileInterval is not { } every || OpenCount() == 0)
+            {
+                return await _orders.Reader.WaitToReadAsync(stop).ConfigureAwait(false);
+            }
+
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var order = _orders.Reader.WaitToReadAsync(idle.Token).AsTask();
+            var tick = Task.Delay(every, Time, idle.Token);
+            var first = await Task.WhenAny(order, tick).ConfigureAwait(false);
+            if (first == order || order.IsCompleted)
+            {
+                await idle.CancelAsync().ConfigureAwait(false);
+                return await order.ConfigureAwait(false);
+            }
+
+            await idle.CancelAsync().ConfigureAwait(false);
+            stop.ThrowIfCancellationRequested();
+            await SettleOpenAsync(executor, stop).ConfigureAwait(false);
+        }
+    }
+
+    private int OpenCount()
+    {
+        lock (_gate)
+        {
+            return _open.Count;
+        }
+    }
+
+    /// <summary>Whether <paramref name="order"/> has its final outcome already; if so it is no longer pending.</summary>
+    private bool Answered(OrderDecision order)
+    {
+        lock (_gate)
+        {
+            if (!_settled.Contains(order.Id))
+            {
+                return false;
+            }
+
+            _pending.RemoveAll(p => p.Id == order.Id);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Before a newer order, and every reconciliation interval while none comes, the orders left open (outcome unknown) are settled through the executor's recovery, oldest
     /// first — the wallet executor would settle them anyway before sending the newer one, and would not say how they
     /// ended: the desk records it here instead of showing them open until a restart. Those still open stay as they were.
     /// </summary>
@@ -282,13 +368,19 @@ internal sealed class TradingDesk : IDisposable
         }
     }
 
+    /// <summary>
+    /// Records an outcome: a final one (anything but <see cref="OrderStatus.Unknown"/>) is counted once per order, however
+    /// often the executor reports it; an unknown one keeps the order open until its final outcome comes.
+    /// </summary>
     private void Record(OrderExecution outcome, OrderDecision? order)
     {
+        var final = outcome.Status != OrderStatus.Unknown;
         lock (_gate)
         {
-            if (order is not null)
+            _pending.RemoveAll(p => p.Id == outcome.DecisionId || (order is not null && p.Id == order.Id));
+            if (_settled.Contains(outcome.DecisionId))
             {
-                _pending.Remove(order);
+                return;
             }
 
             switch (outcome.Status)
@@ -303,25 +395,27 @@ internal sealed class TradingDesk : IDisposable
                     _reconciledCount++;
                     Keep(_reconciled, outcome);
                     break;
-                default:
-                    _unknown++;
-                    break;
             }
 
-            if (outcome.Status == OrderStatus.Unknown)
+            if (final)
             {
-                _open[outcome.DecisionId] = outcome;
+                _open.Remove(outcome.DecisionId);
+                _settled.Add(outcome.DecisionId);
             }
             else
             {
-                _open.Remove(outcome.DecisionId);
+                _open[outcome.DecisionId] = outcome;
             }
 
             Keep(_outcomes, outcome);
             _balances = outcome.Balances ?? _balances;
         }
 
-        _metrics?.Executed(Pipeline, outcome);
+        if (final)
+        {
+            _metrics?.Executed(Pipeline, outcome);
+        }
+
         Log.Executed(_logger, Pipeline, ModeName(Mode), outcome.DecisionId, Side(outcome.Side), outcome.Amount, outcome.Status.ToString(), outcome.Attempts, outcome.Detail);
     }
 
@@ -331,6 +425,32 @@ internal sealed class TradingDesk : IDisposable
         while (queue.Count > OutcomesKept)
         {
             queue.Dequeue();
+        }
+    }
+
+    /// <summary>The last <c>capacity</c> ids added, for "seen before?" (the oldest is forgotten first).</summary>
+    private sealed class RecentIds(int capacity)
+    {
+        private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+        private readonly Queue<string> _order = new();
+
+        public bool Contains(string id) => _ids.Contains(id);
+
+        /// <summary>Adds <paramref name="id"/>; false when it was there already.</summary>
+        public bool Add(string id)
+        {
+            if (!_ids.Add(id))
+            {
+                return false;
+            }
+
+            _order.Enqueue(id);
+            if (_order.Count > capacity)
+            {
+                _ids.Remove(_order.Dequeue());
+            }
+
+            return true;
         }
     }
 }

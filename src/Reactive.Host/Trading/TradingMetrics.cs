@@ -20,7 +20,7 @@ internal sealed class TradingMetrics
     {
         var meter = meterFactory.Create(ReactiveMetrics.MeterName);
         _decisions = meter.CreateCounter<long>("reactive.trading.decisions", "{decision}", "Decisions of the trading rule, by outcome (order, skipped) and side.");
-        _orders = meter.CreateCounter<long>("reactive.trading.orders", "{order}", "Orders answered by the executor, by side and status (executed, rejected, reconciled_executed, reconciled_not_executed, unknown).");
+        _orders = meter.CreateCounter<long>("reactive.trading.orders", "{order}", "Orders settled by the executor, each once, by side and final status (executed, rejected, reconciled_executed, reconciled_not_executed); orders still unknown are in open_orders.");
         _skipped = meter.CreateCounter<long>("reactive.trading.skipped", "{decision}", "Signals skipped, by each limit or gate that blocked them.");
         meter.CreateObservableGauge("reactive.trading.paper_pnl", () => Each(desks(), d => d.Gauges().ProfitAndLoss), null, "The paper account's P&L (value at the newest rate − starting value).");
         meter.CreateObservableGauge("reactive.trading.position", () => Each(desks(), d => d.Gauges().Position), "{bitcoin}", "The bitcoin held (the executor's balance, else the paper account's).");
@@ -44,7 +44,7 @@ internal sealed class TradingMetrics
         }
     }
 
-    /// <summary>Counts an order's outcome.</summary>
+    /// <summary>Counts an order's final outcome (the desk calls it once per order).</summary>
     public void Executed(string pipeline, OrderExecution e) =>
         _orders.Add(1, new("pipeline", pipeline), new("side", TradingDesk.Side(e.Side)), new("status", OrderOutcomeView.StatusName(e.Status)));
 

@@ -32,7 +32,11 @@ internal sealed class TradingDesks : IDisposable
 
     /// <summary>The desk of <paramref name="pipeline"/>, made on first use.</summary>
     public TradingDesk For(string pipeline) =>
-        _desks.GetOrAdd(pipeline, name => new TradingDesk(name, Executor, _metrics, _loggers.CreateLogger("Reactive.Trading")) { Results = Results });
+        _desks.GetOrAdd(pipeline, name => new TradingDesk(name, Executor, _metrics, _loggers.CreateLogger("Reactive.Trading"))
+        {
+            Results = Results,
+            Time = _services.GetService<TimeProvider>() ?? TimeProvider.System,
+        });
 
     /// <summary>The service's executor of <paramref name="mode"/>: the one registered under the mode's name, else the one registered without a key.</summary>
     private IOrderExecutor? Executor(TradingMode mode) =>

@@ -39,8 +39,8 @@ internal sealed record DecisionCountsView(long Decisions, long Orders, long Skip
 /// <param name="Queued">Decided and not yet answered by the executor.</param>
 /// <param name="Executed">Executed.</param>
 /// <param name="Rejected">Refused by the wallet (or the paper account).</param>
-/// <param name="Reconciled">Whose unknown outcome was settled by reading the wallet's balances against the journal.</param>
-/// <param name="Unknown">Still unknown (left open, reconciled at the next start).</param>
+/// <param name="Reconciled">Whose unknown outcome was settled by reading the wallet's balances against the journal (each order once).</param>
+/// <param name="Unknown">Whose outcome is unknown now (left open: settled before the next order, or by the idle reconciliation).</param>
 /// <param name="Open">The queued and unknown orders.</param>
 /// <param name="ReconciledOrders">The latest reconciled orders.</param>
 /// <param name="Recent">The latest outcomes, oldest first.</param>

@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(1315, LogLevel.Information, "Wallet journal {Path} ({Mode}): {Open} orders left open by an earlier run")]
     public static partial void Recovering(ILogger logger, string path, string mode, int open);
+
+    [LoggerMessage(1316, LogLevel.Information, "Order {DecisionId}: unknown after {Sends} sends ({Earlier}), reconciled: {Status}")]
+    public static partial void ReconciledLater(ILogger logger, string decisionId, int sends, string earlier, string status);
 }

@@ -62,6 +62,14 @@ public sealed class WalletOptions
     /// <value>The default is 2 seconds.</value>
     public TimeSpan ReconcileDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often, while the journal has orders open (their outcome unknown) and no new order comes, the trading desk
+    /// settles them through <see cref="WalletOrderExecutor.RecoverAsync"/>: an order whose answer was lost at the end of a
+    /// feed is reconciled without waiting for a newer order or a restart.
+    /// </summary>
+    /// <value>The default is 5 seconds.</value>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How many requests one call of the executor may send for one order (reconciled as not executed in between).</summary>
     /// <value>The default is 3.</value>
     public int MaxSendsPerCall { get; set; } = 3;
@@ -127,6 +135,7 @@ public sealed class WalletOptions
             throw new OptionValidationException(nameof(ReconcileDelay), $"must not be negative (got {ReconcileDelay})");
         }
 
+        Positive(ReconcileInterval, nameof(ReconcileInterval));
         if (MaxSendsPerCall is < 1 or > 10)
         {
             throw new OptionValidationException(nameof(MaxSendsPerCall), $"must be between 1 and 10 (got {MaxSendsPerCall})");

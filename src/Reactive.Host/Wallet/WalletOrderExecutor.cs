@@ -20,6 +20,7 @@ public sealed class WalletOrderExecutor : IOrderExecutor, IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _recovered;
 
     internal WalletOrderExecutor(string mode, WalletClient client, WalletJournal journal, WalletOptions options, WalletMetrics metrics, ILogger logger, TimeProvider time)
     {
@@ -45,13 +46,21 @@ public sealed class WalletOrderExecutor : IOrderExecutor, IDisposable
         try
         {
             var open = _journal.Open(_client.UserId);
-            Log.Recovering(_logger, _journal.Path, Mode, open.Count);
+            // Only the first call finds what an earlier run left; a later one (the desk settling this run's open orders)
+            // says, per order, what became of it.
+            var startUp = !_recovered;
+            _recovered = true;
+            if (startUp)
+            {
+                Log.Recovering(_logger, _journal.Path, Mode, open.Count);
+            }
+
             var results = new List<OrderExecution>(open.Count);
             var blocked = false;
             foreach (var entry in open)
             {
                 // Behind an order still open nothing is sent: the later ones are reported as they stand.
-                results.Add(blocked ? entry.ToExecution() : await SettleAsync(entry, reconcileDelay: false, cancellationToken).ConfigureAwait(false));
+                results.Add(blocked ? entry.ToExecution() : await SettleOpenAsync(entry, startUp, cancellationToken).ConfigureAwait(false));
                 blocked = blocked || !IsDone(entry.DecisionId);
             }
 
@@ -95,7 +104,7 @@ public sealed class WalletOrderExecutor : IOrderExecutor, IDisposable
             entry ??= _journal.Add(decision.Id, _client.UserId, decision.Side, amount, decision.Price);
             foreach (var earlier in _journal.Open(_client.UserId).Where(e => e.Seq < entry.Seq))
             {
-                var settled = await SettleAsync(earlier, reconcileDelay: false, cancellationToken).ConfigureAwait(false);
+                var settled = await SettleOpenAsync(earlier, startUp: false, cancellationToken).ConfigureAwait(false);
                 if (!IsDone(earlier.DecisionId))
                 {
                     var waiting = _journal.Update(entry with { Detail = $"not sent: the earlier order {earlier.DecisionId} is still open ({settled.Detail})" });
@@ -113,6 +122,10 @@ public sealed class WalletOrderExecutor : IOrderExecutor, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>The <see cref="WalletOptions.ReconcileInterval"/>.</remarks>
+    public TimeSpan? ReconcileInterval => _options.ReconcileInterval;
+
+    /// <inheritdoc />
     public Task<WalletBalances> BalancesAsync(CancellationToken cancellationToken) => _client.InfoAsync(cancellationToken);
 
     /// <inheritdoc />
@@ -120,6 +133,21 @@ public sealed class WalletOrderExecutor : IOrderExecutor, IDisposable
     {
         _journal.Dispose();
         _gate.Dispose();
+    }
+
+    /// <summary>
+    /// Settles an order found open in the journal; outside the start-up recovery (which logged what the earlier run
+    /// left) an order of this run that ends here is logged as what it was: unknown after its sends, now reconciled.
+    /// </summary>
+    private async Task<OrderExecution> SettleOpenAsync(JournalEntry entry, bool startUp, CancellationToken cancellationToken)
+    {
+        var settled = await SettleAsync(entry, reconcileDelay: false, cancellationToken).ConfigureAwait(false);
+        if (!startUp && settled.Status != OrderStatus.Unknown)
+        {
+            Log.ReconciledLater(_logger, entry.DecisionId, entry.Sends, entry.Detail, settled.Status.ToString());
+        }
+
+        return settled;
     }
 
     /// <summary>

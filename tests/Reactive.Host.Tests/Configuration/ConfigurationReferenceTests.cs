@@ -75,6 +75,10 @@ public sealed partial class ConfigurationReferenceTests
         Assert.Equal(KnownKeys(SectionErrors(section), $"{section}:Zzz"), DocumentedKeys($"### `{section}`"));
 
     [Fact]
+    public void TradingWalletSection_OneRowEach() =>
+        Assert.Equal(KnownKeys(SectionErrors("Trading:Wallet"), "Trading:Wallet:Zzz"), DocumentedKeys("### `Trading:Wallet`"));
+
+    [Fact]
     public void SmallServiceSections_OneRowEach_PrefixedWithTheirSection()
     {
         string[] sections = ["Progress", "DeadLetters", "FileSinks", "Http"];

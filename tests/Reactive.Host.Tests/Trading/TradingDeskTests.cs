@@ -1,4 +1,8 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Reactive.Host.Metrics;
 using Reactive.Host.Trading;
 using Reactive.Operators.Trading;
 
@@ -105,6 +109,48 @@ public sealed class TradingDeskTests
     }
 
     [Fact]
+    public async Task Desk_PipelineRestartedInTheProcess_ReDecidedBatchAndAnsweredPendingOrders_CountedOnce()
+    {
+        var (options, orders) = Decisions(10);
+        Assert.True(orders.Count >= 6, $"{orders.Count} orders");
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = meters.GetRequiredService<IMeterFactory>();
+        using var decisions = new MetricCollector<long>(factory, ReactiveMetrics.MeterName, "reactive.trading.decisions");
+        using var outcomes = new MetricCollector<long>(factory, ReactiveMetrics.MeterName, "reactive.trading.orders");
+        var desks = new List<TradingDesk>();
+        using var desk = new TradingDesk("t", _ => null, new TradingMetrics(factory, () => desks), NullLogger.Instance);
+        desks.Add(desk);
+        desk.Start(TradingMode.Paper, options, null, [], 20);
+        foreach (var order in orders.Take(orders.Count - 1))
+        {
+            desk.Decided(order);
+        }
+
+        await Until(() => desk.View().Orders.Executed == orders.Count - 1, desk);
+
+        // The pipeline fails and restarts from its checkpoint (the same desk): the last commit was before the last three
+        // orders were answered, so they are pending in it, and its uncommitted rows decide them again, then a new one.
+        var uncommitted = orders.Skip(orders.Count - 4).Take(3).ToList();
+        desk.Start(TradingMode.Paper, options, null, uncommitted, 20);
+        foreach (var order in uncommitted.Append(orders[^1]))
+        {
+            desk.Decided(order);
+        }
+
+        await Until(() => desk.View().Orders.Executed == orders.Count, desk);
+
+        var view = desk.View();
+        Assert.Equal((orders.Count, orders.Count, 0L), (view.Counts.Decisions, view.Counts.Orders, view.Counts.Skipped));
+        Assert.Equal((orders.Count, orders.Count, 0L, 0L), (view.Orders.Decided, view.Orders.Executed, view.Orders.Rejected, view.Orders.Queued));
+        Assert.Equal(orders.Count, decisions.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(orders.Count, outcomes.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(orders.Count, view.Decisions.Count);
+        Assert.Equal(orders.Select(o => o.Id).Reverse(), view.Decisions.Select(d => d.Id));
+        // The paper account booked each order once: it ends where the rule's account does.
+        Assert.Equal(orders[^1].Portfolio.Euro, view.Balances!.Euro, 1e-9);
+    }
+
+    [Fact]
     public void Checkpoint_WithPendingOrders_RoundTripsThroughTheCheckpointJson()
     {
         var (_, orders) = Decisions(4);
@@ -133,6 +179,15 @@ public sealed class TradingDeskTests
         Assert.StartsWith("Pipelines:t:Options:Mode: live", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Polls <paramref name="condition"/> for up to 60 s; the failure shows the desk's orders.</summary>
+    internal static async Task Until(Func<bool> condition, TradingDesk desk, string what = "the desk")
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); !condition(); await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"waited 60 s for {what}: {System.Text.Json.JsonSerializer.Serialize(desk.View().Orders)}");
+        }
+    }
+
     /// <summary>The paper executor behind a gate that holds the first order until released, counting calls in flight.</summary>
     private sealed class GatedExecutor(PaperOrderExecutor inner) : IOrderExecutor
     {
@@ -141,6 +196,8 @@ public sealed class TradingDeskTests
         private int _inFlight;
 
         public string Mode => "simulator";
+
+        public TimeSpan? ReconcileInterval => null;
 
         public Task Entered => _entered.Task;
 

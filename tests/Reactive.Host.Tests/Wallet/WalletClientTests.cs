@@ -115,6 +115,7 @@ public sealed class WalletClientTests
     [InlineData("TotalTimeout", "00:00:01", "Trading:Wallet:TotalTimeout: must be at least AttemptTimeout")]
     [InlineData("BreakerFailureRatio", "1.5", "Trading:Wallet:BreakerFailureRatio: must be above 0 and at most 1")]
     [InlineData("MaxSendsPerCall", "0", "Trading:Wallet:MaxSendsPerCall: must be between 1 and 10")]
+    [InlineData("ReconcileInterval", "00:00:00", "Trading:Wallet:ReconcileInterval: must be a positive duration")]
     public void BadSetting_FailsNamingTheKey(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?>
