@@ -184,7 +184,7 @@ internal static class LiveBench
 
     /// <summary>
     /// <c>--soak</c>: the default pipelines plus the live spread pipeline (table sink) fed at <paramref name="rate"/>, an SSE
-    /// client on the dashboard's stream; RSS, managed heap, GC pause time and threads every 10 s.
+    /// client on the dashboard's stream; RSS, managed heap, the memory the GC holds, GC pause time and threads every 10 s.
     /// </summary>
     public static async Task<bool> SoakAsync(double rate, int seconds)
     {
@@ -211,8 +211,8 @@ internal static class LiveBench
         var sender = new Thread(() => feed.Run(rate, (long)(rate * seconds), t0, feeding.Token)) { IsBackground = true, Name = "feed" };
         sender.Start();
         Console.WriteLine($"Soak: pid {service.Pid}, default pipelines + live spread (EmitQuotes, table sink) at {rate:N0} quotes/s for {seconds} s, SSE client on /api/dashboard/events; a sample every 10 s");
-        Console.WriteLine("  | t s | RSS MB | managed heap MB | GC pause s (total) | gen0/1/2 GCs | threads | pool threads | quotes parsed | backlog | SSE events | load avg |");
-        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("  | t s | RSS MB | managed heap MB | GC committed MB | GC pause s (total) | gen0/1/2 GCs | threads | pool threads | quotes parsed | backlog | SSE events | load avg |");
+        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var samples = new List<(double T, double Rss, double Heap, long Threads)>();
         for (var next = 0; next <= seconds && !service.HasExited; next += 10)
         {
@@ -228,12 +228,15 @@ internal static class LiveBench
             var rss = service.Status("VmRSS") / 1024.0;
             var threads = service.Status("Threads");
             var heap = ServiceProcess.Metric(metrics, "dotnet_gc_last_collection_heap_size_bytes") / 1e6;
+
+            // What the GC keeps committed (live objects, garbage not collected yet, free space in its regions): RSS minus this is native memory (SQLite, the runtime, code).
+            var committed = ServiceProcess.Metric(metrics, "dotnet_gc_last_collection_memory_committed_size_bytes") / 1e6;
             var pause = ServiceProcess.Metric(metrics, "dotnet_gc_pause_time_seconds_total");
             var gcs = string.Join('/', new[] { "gen0", "gen1", "gen2" }.Select(g => GenCount(metrics, g)));
             var pool = ServiceProcess.Metric(metrics, "dotnet_thread_pool_thread_count");
             samples.Add((next, rss, heap, threads));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  | {next} | {rss:F1} | {heap:F1} | {pause:F3} | {gcs} | {threads} | {pool} | {parsed:N0} | {feed.Sent - parsed:N0} | {Interlocked.Read(ref sseEvents):N0} | {ServiceProcess.LoadAverage()} |"));
+                $"  | {next} | {rss:F1} | {heap:F1} | {committed:F1} | {pause:F3} | {gcs} | {threads} | {pool} | {parsed:N0} | {feed.Sent - parsed:N0} | {Interlocked.Read(ref sseEvents):N0} | {ServiceProcess.LoadAverage()} |"));
         }
 
         await feeding.CancelAsync().ConfigureAwait(false);

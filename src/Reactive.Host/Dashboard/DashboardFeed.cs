@@ -84,7 +84,7 @@ internal sealed class DashboardFeed : IResultTap, IHostedService, IDisposable
         _scheduler = scheduler;
         _time = time;
         _logger = logger;
-        History = new DashboardHistory(_options.HistoryEvents, Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        History = new DashboardHistory(_options.HistoryEvents, Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds()), _options.HistoryBytes);
     }
 
     /// <summary>The numbered, kept events.</summary>

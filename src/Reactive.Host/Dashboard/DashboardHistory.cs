@@ -11,8 +11,9 @@ namespace Reactive.Host.Dashboard;
 internal sealed record DashboardEvent(long Sequence, string Id, string Type, string Data);
 
 /// <summary>
-/// The dashboard's events in order, the newest <see cref="DashboardOptions.HistoryEvents"/> kept, so that a client that
-/// reconnects with the id of the last event it got receives exactly what it missed. Ids are <c>{instance}-{sequence}</c>,
+/// The dashboard's events in order, the newest kept — at most <see cref="DashboardOptions.HistoryEvents"/> of them and at
+/// most <see cref="DashboardOptions.HistoryBytes"/> of their text (the oldest dropped first; the newest event always kept) —
+/// so that a client that reconnects with the id of the last event it got receives exactly what it missed. Ids are <c>{instance}-{sequence}</c>,
 /// the instance being this process's start time in Unix milliseconds: an id from an earlier process (the service was
 /// restarted) asks for everything this one kept.
 /// </summary>
@@ -20,15 +21,22 @@ internal sealed class DashboardHistory : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly DashboardEvent?[] _ring;
+    private readonly long _maxBytes;
     private readonly Subject<DashboardEvent> _live = new();
     private int _next;
     private int _count;
+    private long _bytes;
     private long _sequence;
 
-    public DashboardHistory(int capacity, long instance)
+    /// <param name="capacity">The events kept at most.</param>
+    /// <param name="instance">This process's part of every id.</param>
+    /// <param name="maxBytes">The text kept at most, in bytes as <see cref="SizeOf"/> counts them.</param>
+    public DashboardHistory(int capacity, long instance, long maxBytes = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         _ring = new DashboardEvent?[capacity];
+        _maxBytes = maxBytes;
         Instance = instance.ToString(CultureInfo.InvariantCulture);
     }
 
@@ -41,6 +49,25 @@ internal sealed class DashboardHistory : IDisposable
         get { lock (_gate) { return _sequence; } }
     }
 
+    /// <summary>The kept events' text, in bytes as <see cref="SizeOf"/> counts them.</summary>
+    public long Bytes
+    {
+        get { lock (_gate) { return _bytes; } }
+    }
+
+    /// <summary>The kept events.</summary>
+    public int Count
+    {
+        get { lock (_gate) { return _count; } }
+    }
+
+    /// <summary>What an event's text takes in memory: its id, type and data, two bytes a character (.NET strings are UTF-16).</summary>
+    public static long SizeOf(DashboardEvent item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return 2L * (item.Id.Length + item.Type.Length + item.Data.Length);
+    }
+
     /// <summary>Adds an event and sends it to every follower, in order.</summary>
     public DashboardEvent Publish(string type, string data)
     {
@@ -48,9 +75,16 @@ internal sealed class DashboardHistory : IDisposable
         {
             var sequence = ++_sequence;
             var item = new DashboardEvent(sequence, Instance + "-" + sequence.ToString(CultureInfo.InvariantCulture), type, data);
+            var size = SizeOf(item);
+            while (_count == _ring.Length || (_count > 0 && _bytes + size > _maxBytes))
+            {
+                DropOldest();
+            }
+
             _ring[_next] = item;
             _next = (_next + 1) % _ring.Length;
-            _count = Math.Min(_count + 1, _ring.Length);
+            _count++;
+            _bytes += size;
 
             // Under the lock, so that a follower never sees events out of order or misses one between its backlog and its feed.
             _live.OnNext(item);
@@ -116,6 +150,14 @@ internal sealed class DashboardHistory : IDisposable
             // Completed, not disposed: a stream still unsubscribing, or a late publish, must not throw.
             _live.OnCompleted();
         }
+    }
+
+    private void DropOldest()
+    {
+        var oldest = (_next - _count + _ring.Length) % _ring.Length;
+        _bytes -= SizeOf(_ring[oldest]!);
+        _ring[oldest] = null;
+        _count--;
     }
 
     private List<DashboardEvent> Collect(long since, int max)

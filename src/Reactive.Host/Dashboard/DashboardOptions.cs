@@ -23,6 +23,16 @@ public sealed class DashboardOptions
     [Range(10, 1_000_000)]
     public int HistoryEvents { get; set; } = 5_000;
 
+    /// <summary>
+    /// The memory the kept events' text may take at most (two bytes a character), whichever of this and
+    /// <see cref="HistoryEvents"/> is reached first: an event's size depends on its points, so a count alone does not bound
+    /// the memory (5,000 events of 500 points each would be about 200 MB). The oldest events are dropped first; the newest
+    /// one is always kept.
+    /// </summary>
+    /// <value>The default value is 4 MiB (4,194,304): about 2,800 events of the soak's mix, five minutes of it.</value>
+    [Range(65_536, 1L << 32)]
+    public long HistoryBytes { get; set; } = 4L << 20;
+
     /// <summary>The points one chart update carries at most: a chart that got more within one interval sends its newest ones and says how many it left out.</summary>
     /// <value>The default value is 500.</value>
     [Range(1, 100_000)]

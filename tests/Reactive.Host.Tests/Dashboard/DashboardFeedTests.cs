@@ -108,6 +108,43 @@ public sealed class DashboardFeedTests
     }
 
     [Fact]
+    public void History_EventsLargerThanTheByteBound_KeepsTheNewestWithinItAndAlwaysTheNewestOne()
+    {
+        // 40 events of 1,000 characters of data each: their sizes worked out here from the id, type and data lengths.
+        using var history = new DashboardHistory(capacity: 1_000, instance: 7, maxBytes: 10_000);
+        var data = new string('x', 998);
+        var sizes = new List<long>();
+        for (var i = 0; i < 40; i++)
+        {
+            var item = history.Publish("chart", $"\"{data}\"");
+            sizes.Add(2L * ($"7-{i + 1}".Length + "chart".Length + 1_000));
+            Assert.Equal(i + 1L, item.Sequence);
+        }
+
+        // The newest events whose sizes add up to at most 10,000 bytes: the count is far below the 1,000 the count allows.
+        var expected = 0;
+        for (long total = 0; expected < sizes.Count && total + sizes[^(expected + 1)] <= 10_000; expected++)
+        {
+            total += sizes[^(expected + 1)];
+        }
+
+        var kept = history.After(0);
+        Assert.InRange(expected, 2, 39);
+        Assert.Equal(Enumerable.Range(41 - expected, expected).Select(i => (long)i), kept.Select(e => e.Sequence));
+        Assert.Equal(kept.Sum(DashboardHistory.SizeOf), history.Bytes);
+        Assert.Equal(expected, history.Count);
+
+        // One event larger than the whole bound: it alone is kept (a reconnecting client still gets the newest state).
+        var huge = history.Publish("progress", new string('y', 20_000));
+        Assert.Equal([huge.Sequence], history.After(0).Select(e => e.Sequence));
+        Assert.Equal(DashboardHistory.SizeOf(huge), history.Bytes);
+
+        // Small events again: the huge one goes as soon as a new one would not fit beside it.
+        history.Publish("chart", "1");
+        Assert.Equal([huge.Sequence + 1], history.After(0).Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Trading_Decisions_RateAndAverageAtEachSignal_OrdersMarkedBySide_PnlAfterEach()
     {
         var scheduler = new TestScheduler();
@@ -151,6 +188,7 @@ public sealed class DashboardFeedTests
     [InlineData("Dashboard:UpdateInterval", "1 millisecond", "UpdateInterval")]
     [InlineData("Dashboard:UpdateInterval", "soon", "Dashboard:UpdateInterval")]
     [InlineData("Dashboard:HistoryEvents", "0", "HistoryEvents")]
+    [InlineData("Dashboard:HistoryBytes", "1000", "HistoryBytes")]
     [InlineData("Dashboard:MaxPointsPerUpdate", "many", "Dashboard:MaxPointsPerUpdate")]
     public void Options_BadValue_NamesTheKey(string key, string value, string named)
     {
