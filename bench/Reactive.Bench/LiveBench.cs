@@ -114,17 +114,24 @@ internal static class LiveBench
     /// <summary>
     /// The rate ladder with a table sink only: each rate for <paramref name="seconds"/> on one connection; sustained when the
     /// feed never fell more than 100 ms behind its schedule (TCP back-pressure would hold it back) and the service had parsed
-    /// every quote within 1 s of the last one sent. Returns the highest sustained rate.
+    /// every quote within 1 s of the last one sent. Returns the highest sustained rate. With <paramref name="emitQuotes"/> the ladder ends at the first rate not sustained.
     /// </summary>
-    private static async Task<double> ThroughputAsync(double[] ladder, double seconds)
+    private static async Task<double> ThroughputAsync(double[] ladder, double seconds, bool emitQuotes = true)
     {
         using var feed = new QuoteFeed();
-        using var service = ServiceProcess.Start(feed.Port, onlyLive: true, console: false);
+        using var service = ServiceProcess.Start(feed.Port, onlyLive: true, console: false, emitQuotes);
         _ = service.Output.CopyToAsync(Stream.Null);
         await feed.AcceptAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
-        Console.WriteLine($"\nHighest sustained rate: spread pipeline (EmitQuotes) → table live_spread, {seconds:0.#} s per rate; sustained = feed ≤ 100 ms behind schedule and every quote parsed ≤ 1 s after the last was sent");
-        Console.WriteLine("  | rate/s | sent/s | feed behind ms | parsed after end s | max backlog (sent − parsed) | table queue max | service CPU cores | GC pause % | gen0/1/2 GCs per s | allocated B/quote | load avg | sustained |");
-        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        var results = emitQuotes ? "a row per quote (EmitQuotes) and per second and minute" : "its own results only, per second and per minute (EmitQuotes false)";
+        Console.WriteLine($"\nHighest sustained rate: spread pipeline, {results} → table live_spread, {seconds:0.#} s per rate; sustained = feed ≤ 100 ms behind schedule and every quote parsed ≤ 1 s after the last was sent");
+        Console.WriteLine("  | rate/s | sent/s | feed behind ms | parsed after end s | max backlog (sent − parsed) | table queue max | service CPU cores | CPU µs/quote | GC pause % | gen0/1/2 GCs per s | gen0/1/2 GCs | allocated B/quote | load avg | sustained |");
+        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        if (!emitQuotes)
+        {
+            // Warm-up, not recorded: tiered JIT would otherwise be charged to the first rate's CPU per quote.
+            feed.Run(ladder[0], (long)(ladder[0] * 3), Stopwatch.GetTimestamp(), sleep: true);
+        }
+
         double best = 0;
         foreach (var rate in ladder)
         {
@@ -146,7 +153,7 @@ internal static class LiveBench
                 }
             });
             var t0 = Stopwatch.GetTimestamp();
-            feed.Run(rate, count, t0);
+            feed.Run(rate, count, t0, sleep: !emitQuotes);
             var sendSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             var end = Stopwatch.StartNew();
             double? drained = null;
@@ -163,23 +170,99 @@ internal static class LiveBench
             }
 
             var wall = sendSeconds + (drained ?? 0);
-            var cpu = (service.CpuSeconds() - cpu0) / wall;
+            var cpuSeconds = service.CpuSeconds() - cpu0;
+            var cpu = cpuSeconds / wall;
             var gc = await GcAsync(service).ConfigureAwait(false);
             await sampling.CancelAsync().ConfigureAwait(false);
             await sampler.ConfigureAwait(false);
             var behindMs = feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency;
             var ok = behindMs <= 100 && drained is <= 1.0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  | {rate:N0} | {count / sendSeconds:N0} | {behindMs:F1} | {(drained is { } d ? d.ToString("F2", CultureInfo.InvariantCulture) : "> 60")} | {maxBacklog:N0} | {maxQueue:N0} | {cpu:F2} | {(gc.Pause - gc0.Pause) * 100 / wall:F1} | {(gc.Gen0 - gc0.Gen0) / wall:F0}/{(gc.Gen1 - gc0.Gen1) / wall:F1}/{(gc.Gen2 - gc0.Gen2) / wall:F1} | {(gc.Allocated - gc0.Allocated) / count:F0} | {load0} → {ServiceProcess.LoadAverage()} | {(ok ? "yes" : "no")} |"));
-            if (!ok)
+                $"  | {rate:N0} | {count / sendSeconds:N0} | {behindMs:F1} | {(drained is { } d ? d.ToString("F2", CultureInfo.InvariantCulture) : "> 60")} | {maxBacklog:N0} | {maxQueue:N0} | {cpu:F2} | {cpuSeconds * 1e6 / count:F2} | {(gc.Pause - gc0.Pause) * 100 / wall:F1} | {(gc.Gen0 - gc0.Gen0) / wall:F0}/{(gc.Gen1 - gc0.Gen1) / wall:F1}/{(gc.Gen2 - gc0.Gen2) / wall:F1} | {gc.Gen0 - gc0.Gen0:F0}/{gc.Gen1 - gc0.Gen1:F0}/{gc.Gen2 - gc0.Gen2:F0} | {(gc.Allocated - gc0.Allocated) / count:F0} | {load0} → {ServiceProcess.LoadAverage()} | {(ok ? "yes" : "no")} |"));
+            if (ok)
+            {
+                best = Math.Max(best, rate);
+            }
+            else if (emitQuotes)
             {
                 break;
             }
-
-            best = rate;
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// <c>--live --aggregate-only</c>: the rate ladder of <see cref="ThroughputAsync"/> with the spread pipeline's own
+    /// results only (<c>EmitQuotes false</c>: the spread per second and per minute, a few table rows a second), so that
+    /// the figure is the input side's — socket, framing, parsing, the per-symbol route and the spread — not a table row per quote.
+    /// Every rate runs (a miss does not end the ladder: the bytes and CPU per quote are wanted at each rate), after a
+    /// 3 s warm-up at the first rate (not recorded).
+    /// </summary>
+    public static async Task<bool> AggregateLadderAsync(double[] ladder, double seconds)
+    {
+        Console.WriteLine($"Live service: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
+        var best = await ThroughputAsync(ladder, seconds, emitQuotes: false).ConfigureAwait(false);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nHighest sustained rate, spread per second and minute → table: {best:N0} quotes/s"));
+        return best > 0;
+    }
+
+    /// <summary>
+    /// <c>--live --feed-only</c>: the load generator alone, sending into a reader thread that discards the bytes, at each
+    /// rate of <paramref name="ladder"/> (0: as fast as it can) for <paramref name="seconds"/>: whether the feed itself can
+    /// send the rates the ladder asks of the service, and at what CPU cost (the bench process: feed and reader).
+    /// </summary>
+    public static async Task<bool> FeedOnlyAsync(double[] ladder, double seconds)
+    {
+        Console.WriteLine($"Load generator alone: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
+        using var feed = new QuoteFeed();
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, feed.Port).ConfigureAwait(false);
+        await feed.AcceptAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        long bytes = 0;
+        var reader = new Thread(() =>
+        {
+            var buffer = new byte[1 << 20];
+            int n;
+            try
+            {
+                while ((n = client.Receive(buffer)) > 0)
+                {
+                    Interlocked.Add(ref bytes, n);
+                }
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        })
+        { IsBackground = true, Name = "drain" };
+        reader.Start();
+        Console.WriteLine("  | rate/s | sent lines/s | MB/s | feed behind ms | bench CPU cores (feed + reader) | bench CPU µs/line | load avg |");
+        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|");
+        var ok = true;
+        foreach (var rate in ladder)
+        {
+            var count = (long)((rate > 0 ? rate : 20_000_000) * seconds);
+            var bytes0 = Interlocked.Read(ref bytes);
+            var sent0 = feed.Sent;
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var load0 = ServiceProcess.LoadAverage();
+            var t0 = Stopwatch.GetTimestamp();
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+            feed.Run(rate, count, t0, rate > 0 ? default : limit.Token, sleep: true);
+            var wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            var lines = feed.Sent - sent0;
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            var behindMs = feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  | {(rate > 0 ? rate.ToString("N0", CultureInfo.InvariantCulture) : "as fast as it can")} | {lines / wall:N0} | {(Interlocked.Read(ref bytes) - bytes0) / wall / 1e6:F1} | {(rate > 0 ? behindMs.ToString("F1", CultureInfo.InvariantCulture) : "-")} | {cpu / wall:F2} | {cpu * 1e6 / lines:F3} | {load0} → {ServiceProcess.LoadAverage()} |"));
+            ok &= rate <= 0 || behindMs <= 100;
+        }
+
+        return ok;
     }
 
     /// <summary>

@@ -39,7 +39,11 @@ internal sealed class ServiceProcess : IDisposable
     /// pipelines run beside it. <paramref name="console"/>: the live pipeline writes each result to standard output as a
     /// JSON line (before its table); a table sink <c>live_spread</c> always.
     /// </summary>
-    public static ServiceProcess Start(int feedPort, bool onlyLive, bool console)
+    /// <param name="feedPort">The bench's feed.</param>
+    /// <param name="onlyLive">Whether only the live pipeline runs.</param>
+    /// <param name="console">Whether results go to standard output too.</param>
+    /// <param name="emitQuotes">The spread pipeline's <c>EmitQuotes</c>: a row per quote besides the windows.</param>
+    public static ServiceProcess Start(int feedPort, bool onlyLive, bool console, bool emitQuotes = true)
     {
         var root = RepositoryRoot();
         var exe = Path.Combine(root, "src", "Reactive.Host", "bin", "Release", "net10.0", "reactive");
@@ -68,7 +72,7 @@ internal sealed class ServiceProcess : IDisposable
         Set("Source:Host", "127.0.0.1");
         Set("Source:Port", feedPort.ToString(CultureInfo.InvariantCulture));
         Set("Options:TimeZone", "UTC");
-        Set("Options:EmitQuotes", "true");
+        Set("Options:EmitQuotes", emitQuotes ? "true" : "false");
         Set("Options:WatermarkDelay", "0 seconds");
         var sink = 0;
         if (console)

@@ -2,6 +2,7 @@ using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using System.Text;
 using Reactive.Operators.DeadLetters;
 using Reactive.Operators.Parsing;
 using Reactive.Sources;
@@ -50,8 +51,25 @@ internal sealed record LineCounters(Action Parsed, Action<SkipReason> Skipped, A
 /// </param>
 internal sealed class LineRecordSource(IObservable<SourceLine> lines, LineCounters? counters = null, LineBatcher? batches = null) : IRecordSource
 {
+    // The batch being parsed on the byte path, and the thread parsing it: a row turned away while it is (the operators
+    // run on that thread, in the batch's OnNext) finds its line's text there.
+    private Utf8LineBatch? _current;
+    private int _currentThread;
+
+    /// <summary>
+    /// The same lines as UTF-8 batches, one per read (a socket's, <see cref="Pipelines.LineSources.OpenUtf8"/>), or null:
+    /// when set, <see cref="Parse{T}"/> without a checkpoint parses them as bytes, with no string or object per line.
+    /// </summary>
+    public IObservable<Utf8LineBatch>? Utf8 { get; init; }
+
     public IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters)
     {
+        if (Utf8 is { } utf8 && batches is not { Checkpointed: true })
+        {
+            return Observable.Create<Located<T>>(observer =>
+                utf8.Subscribe(new Utf8ParseObserver<T>(this, observer, parser() ?? throw new InvalidOperationException("The parser factory returned null."), deadLetters)));
+        }
+
         if (batches is { Checkpointed: true } batcher)
         {
             // Checkpointed per-row kinds: the rows still flow one by one, but in the batches the checkpoint plans;
@@ -92,7 +110,31 @@ internal sealed class LineRecordSource(IObservable<SourceLine> lines, LineCounte
 
     public IObservable<SourceLine> TextLines() => counters is null ? lines : lines.Do(_ => counters.Parsed());
 
-    public string? RawText(in LinePosition position) => position.Text;
+    /// <summary>Told of each line's fate at the parse stage, or null.</summary>
+    internal LineCounters? Counters => counters;
+
+    /// <summary>The byte path's batch being parsed now, on this thread (null: none).</summary>
+    internal void Parsing(Utf8LineBatch? batch)
+    {
+        _currentThread = Environment.CurrentManagedThreadId;
+        Volatile.Write(ref _current, batch);
+    }
+
+    public string? RawText(in LinePosition position)
+    {
+        if (position.Text is { } text)
+        {
+            return text;
+        }
+
+        if (Volatile.Read(ref _current) is { } batch && _currentThread == Environment.CurrentManagedThreadId
+            && string.Equals(batch.Origin, position.Source, StringComparison.Ordinal) && batch.IndexOf(position.Line) is >= 0 and var index)
+        {
+            return Encoding.UTF8.GetString(batch.Line(index));
+        }
+
+        return null;
+    }
 
     private IObservable<Located<T>> ParseLines<T>(IObservable<SourceLine> from, Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters)
     {
@@ -111,6 +153,85 @@ internal sealed class LineRecordSource(IObservable<SourceLine> lines, LineCounte
             deadLetters.OnCompleted);
         var skipped = Observer.Create<SkippedLine>(s => counters.Skipped(s.Reason));
         return from.ParseLines(l => l.Text, l => l.Origin, l => l.LineNumber, parser, rejected, skipped).Do(_ => counters.Parsed());
+    }
+}
+
+/// <summary>
+/// Parses each line of each batch from its bytes: a row goes on with its position (no text: <see
+/// cref="LineRecordSource.RawText"/> finds it in the batch while the batch is parsed), a rejected line becomes a dead
+/// letter with its text, a header or blank line is counted as skipped. A parser that throws ends the rows with OnError.
+/// </summary>
+internal sealed class Utf8ParseObserver<T>(LineRecordSource owner, IObserver<Located<T>> rows, ILineParser<T> parser, IObserver<DeadLetter> deadLetters) : IObserver<Utf8LineBatch>
+{
+    private readonly LineCounters? _counters = owner.Counters;
+    private bool _stopped;
+
+    public void OnNext(Utf8LineBatch value)
+    {
+        owner.Parsing(value);
+        try
+        {
+            for (var i = 0; i < value.Count && !_stopped; i++)
+            {
+                Line(value, i);
+            }
+        }
+        finally
+        {
+            owner.Parsing(null);
+        }
+    }
+
+    public void OnError(Exception error)
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            rows.OnError(error);
+        }
+    }
+
+    public void OnCompleted()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            rows.OnCompleted();
+        }
+    }
+
+    private void Line(Utf8LineBatch batch, int index)
+    {
+        var line = batch.Line(index);
+        ParseStatus status;
+        T row;
+        DeadLetterReason reason;
+        try
+        {
+            status = parser.Parse(line, out row, out reason);
+        }
+        catch (Exception e)
+        {
+            _stopped = true;
+            rows.OnError(e);
+            return;
+        }
+
+        var number = batch.LineNumber(index);
+        switch (status)
+        {
+            case ParseStatus.Parsed:
+                _counters?.Parsed();
+                rows.OnNext(new Located<T>(row, new LinePosition(batch.Origin, number, null)));
+                break;
+            case ParseStatus.Rejected:
+                deadLetters.OnNext(reason.ToDeadLetter(batch.Origin, number, line));
+                _counters?.Rejected();
+                break;
+            default:
+                _counters?.Skipped(SkippedLine.IsBlank(line) ? SkipReason.Blank : SkipReason.Header);
+                break;
+        }
     }
 }
 

@@ -59,6 +59,23 @@ internal static class LineSources
             .Do(_ => ctx.Progress.RecordInput());
     }
 
+    /// <summary>
+    /// The pipeline's lines as UTF-8 bytes, a batch per read, when its source can give them so (a socket: no string or
+    /// object per line, for the record parsers); null for the other sources. Counted as input, dead letters and status
+    /// as <see cref="Open"/>'s; the source is opened only when this is subscribed (instead of <see cref="Open"/>'s lines).
+    /// </summary>
+    public static IObservable<Utf8LineBatch>? OpenUtf8(PipelineRunContext ctx, CancellationToken stop)
+    {
+        if (ctx.Definition.Source is not SocketSourceDefinition s || LineSource.Socket(s.Options, ctx.Time) is not IUtf8LineSource source)
+        {
+            return null;
+        }
+
+        return Observe(ctx, source, source.Utf8Lines)
+            .TakeUntil(PipelineRunContext.WhenCancelled(stop))
+            .Do(batch => ctx.Progress.RecordInput(batch.Count));
+    }
+
     /// <summary>The text of each line.</summary>
     public static IObservable<string> OpenText(PipelineRunContext ctx, CancellationToken stop) =>
         Open(ctx, stop).Select(l => l.Text);
@@ -139,7 +156,11 @@ internal static class LineSources
         (T)typeof(T).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(options, null)!;
 
     private static IObservable<SourceLine> Observe(PipelineRunContext ctx, ILineSource source, IObserver<string>? lost = null) =>
-        Observable.Create<SourceLine>(observer =>
+        Observe(ctx, source, source, lost);
+
+    // The items of a source (its lines, or its batches of lines), with its status and dead letters told to the pipeline.
+    private static IObservable<T> Observe<T>(PipelineRunContext ctx, ILineSource source, IObservable<T> items, IObserver<string>? lost = null) =>
+        Observable.Create<T>(observer =>
         {
             var status = source.Status.Subscribe(s => OnStatus(ctx, source, s));
             var rejected = source.Rejected.Subscribe(r =>
@@ -154,7 +175,7 @@ internal static class LineSources
                     lost?.OnNext(r.Origin);
                 }
             });
-            var lines = source.Subscribe(observer);
+            var lines = items.Subscribe(observer);
             return new CompositeDisposable(lines, status, rejected);
         });
 

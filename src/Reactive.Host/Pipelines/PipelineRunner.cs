@@ -57,7 +57,10 @@ internal static class PipelineRunner
             new LineRecordSource(lines, new LineCounters(
                 () => ctx.Progress.RecordParsed(),
                 reason => ctx.Progress.RecordSkipped(blank: reason == Reactive.Operators.Parsing.SkipReason.Blank),
-                ctx.Progress.RecordLineDeadLetter), batcher),
+                ctx.Progress.RecordLineDeadLetter), batcher)
+            {
+                Utf8 = checkpoint is null ? LineSources.OpenUtf8(ctx, stop) : null,
+            },
             definition.Options,
             new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state, kind is TradingPipelineKind ? ctx.Services.Trading?.For(ctx.Name) : null));
 

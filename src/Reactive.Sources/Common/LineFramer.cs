@@ -9,6 +9,13 @@ internal interface ILineSink
     /// <summary>A complete line, terminator removed; <paramref name="offset"/> is the byte position in the stream just past its terminator (the stream's end for a last line without one).</summary>
     void OnLine(long lineNumber, string text, long offset);
 
+    /// <summary>
+    /// A complete line that arrived whole in one <see cref="LineFramer.Feed"/> (most lines), as its UTF-8 bytes, terminator
+    /// removed, valid only during the call; by default decoded to <see cref="OnLine(long, string, long)"/>'s text, which is
+    /// the text the framer's character path gives for the same bytes.
+    /// </summary>
+    void OnLine(long lineNumber, ReadOnlySpan<byte> utf8, long offset) => OnLine(lineNumber, Encoding.UTF8.GetString(utf8), offset);
+
     /// <summary>A line longer than the limit: only its first <see cref="SourceRejected.MaxRawLength"/> characters are kept.</summary>
     void OnLineTooLong(long lineNumber, string head);
 }
@@ -19,6 +26,9 @@ internal interface ILineSink
 /// right before the LF is removed. Invalid UTF-8 becomes U+FFFD. A leading byte-order mark is dropped.
 /// The framer counts the bytes it is fed, so each line carries the byte position just past its terminator
 /// (the LF byte never occurs inside a UTF-8 character, so the count needs no per-character bookkeeping).
+/// A line that arrives whole in one feed, at most the limit in bytes (hence in characters), goes to the sink as its bytes
+/// (<see cref="ILineSink.OnLine(long, ReadOnlySpan{byte}, long)"/>), not decoded and copied character by character: the
+/// LF before it left the decoder empty, so decoding the bytes on their own gives the same text.
 /// </summary>
 /// <remarks>
 /// Buffers come from <see cref="ArrayPool{T}"/> and are bounded by the line limit: a line longer
@@ -40,6 +50,7 @@ internal sealed class LineFramer : IDisposable
     private bool _discarding;
     private bool _reported;
     private bool _started;
+    private bool _atLineStart;
     private long _position;
 
     /// <summary>Creates a framer for a stream read from its start, or from a line boundary further in.</summary>
@@ -70,6 +81,15 @@ internal sealed class LineFramer : IDisposable
     {
         while (!bytes.IsEmpty)
         {
+            if (_atLineStart)
+            {
+                bytes = bytes[WholeLines(bytes, sink)..];
+                if (bytes.IsEmpty)
+                {
+                    return;
+                }
+            }
+
             // Up to and including the next LF: when its '\n' comes out of the decoder, _position is just past it.
             var lf = bytes.IndexOf((byte)'\n');
             var segment = lf < 0 ? bytes : bytes[..(lf + 1)];
@@ -81,7 +101,41 @@ internal sealed class LineFramer : IDisposable
                 segment = segment[bytesUsed..];
                 Process(_decoded.AsSpan(0, charsUsed), sink);
             }
+
+            // After an LF the decoder holds nothing and no line is open: the next lines can go out as bytes.
+            _atLineStart = lf >= 0 && _started && _lineLength == 0 && !_discarding;
         }
+    }
+
+    /// <summary>
+    /// Hands out the whole lines at the start of <paramref name="bytes"/> as bytes, up to the first line without its LF in
+    /// them or longer than the limit in bytes (those take the character path); returns the bytes used.
+    /// </summary>
+    private int WholeLines(ReadOnlySpan<byte> bytes, ILineSink sink)
+    {
+        var used = 0;
+        int lf;
+        while ((lf = bytes[used..].IndexOf((byte)'\n')) >= 0)
+        {
+            var line = bytes.Slice(used, lf);
+            if (line.Length > 0 && line[^1] == '\r')
+            {
+                line = line[..^1];
+            }
+
+            if (line.Length > _maxLineLength)
+            {
+                break;
+            }
+
+            used += lf + 1;
+            _position += lf + 1;
+            _lineNumber++;
+            sink.OnLine(_lineNumber, line, _position);
+        }
+
+        _atLineStart = used == bytes.Length;
+        return used;
     }
 
     /// <summary>

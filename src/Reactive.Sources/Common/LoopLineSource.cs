@@ -16,7 +16,7 @@ internal abstract class LoopLineSource : ILineSource
     protected LoopLineSource(string origin)
     {
         Signals = new SourceSignals(origin);
-        _lines = Observable.Create<SourceLine>(Start).Publish().RefCount();
+        _lines = Observable.Create<SourceLine>(observer => StartLoop(token => RunAsync(observer, token))).Publish().RefCount();
     }
 
     /// <inheritdoc />
@@ -40,11 +40,12 @@ internal abstract class LoopLineSource : ILineSource
     /// <summary>Runs one connection or scan loop into <paramref name="observer"/> until <paramref name="cancellation"/>.</summary>
     private protected abstract Task RunAsync(IObserver<SourceLine> observer, CancellationToken cancellation);
 
-    private IDisposable Start(IObserver<SourceLine> observer)
+    /// <summary>Starts <paramref name="run"/> on the thread pool; disposing the result cancels it.</summary>
+    private protected static IDisposable StartLoop(Func<CancellationToken, Task> run)
     {
         var cancellation = new CancellationTokenSource();
         var token = cancellation.Token;
-        _ = Task.Run(() => RunAsync(observer, token), CancellationToken.None);
+        _ = Task.Run(() => run(token), CancellationToken.None);
         return Disposable.Create(() =>
         {
             cancellation.Cancel();

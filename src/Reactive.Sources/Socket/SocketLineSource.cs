@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Reactive.Linq;
+using System.Text;
 
 namespace Reactive.Sources.Socket;
 
@@ -15,7 +17,7 @@ namespace Reactive.Sources.Socket;
 /// one is disposed. Line numbers restart at 1 on each connection. The source stops with a
 /// <see cref="SocketSourceException"/> after <see cref="SocketSourceOptions.MaxRetries"/> failed attempts in a row.</para>
 /// </remarks>
-internal sealed class SocketLineSource : LoopLineSource
+internal sealed class SocketLineSource : LoopLineSource, IUtf8LineSource
 {
     private readonly SocketSourceOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -33,6 +35,7 @@ internal sealed class SocketLineSource : LoopLineSource
         _timeProvider = timeProvider ?? TimeProvider.System;
         _jitter = jitter ?? Random.Shared;
         Origin = $"{options.Host}:{options.Port}";
+        Utf8Lines = Observable.Create<Utf8LineBatch>(observer => StartLoop(token => new Session(this, null, observer, token).RunAsync())).Publish().RefCount();
     }
 
     private static string Validated(SocketSourceOptions options)
@@ -45,6 +48,9 @@ internal sealed class SocketLineSource : LoopLineSource
     /// <summary>The server as <c>host:port</c>; the <see cref="SourceLine.Origin"/> of every line.</summary>
     public string Origin { get; }
 
+    /// <inheritdoc />
+    public IObservable<Utf8LineBatch> Utf8Lines { get; }
+
     /// <summary>Always <see langword="false"/>: data sent while disconnected is lost.</summary>
     public override bool CanReplay => false;
 
@@ -53,22 +59,23 @@ internal sealed class SocketLineSource : LoopLineSource
         Backoff.Jitter(_options.BaseDelay(attempt), _options.JitterFraction, _jitter.NextDouble());
 
     private protected override Task RunAsync(IObserver<SourceLine> observer, CancellationToken cancellation) =>
-        new Session(this, observer, cancellation).RunAsync();
+        new Session(this, observer, null, cancellation).RunAsync();
 
-    /// <summary>One subscription's connection loop; its fields are touched by that loop only.</summary>
-    private sealed class Session : ILineSink
+    /// <summary>
+    /// One subscription's connection loop, delivering lines one by one (<paramref name="lines"/>) or a batch of bytes per
+    /// read (<paramref name="batches"/>); its fields are touched by that loop only.
+    /// </summary>
+    private sealed class Session(SocketLineSource source, IObserver<SourceLine>? lines, IObserver<Utf8LineBatch>? batches, CancellationToken cancellation) : ILineSink
     {
-        private readonly SocketLineSource _source;
-        private readonly IObserver<SourceLine> _observer;
-        private readonly CancellationToken _cancellation;
-        private readonly string _origin;
+        private readonly SocketLineSource _source = source;
+        private readonly CancellationToken _cancellation = cancellation;
+        private readonly string _origin = source.Origin;
+        private readonly Utf8LineBatch? _batch = batches is null ? null : new Utf8LineBatch(source.Origin);
 
-        public Session(SocketLineSource source, IObserver<SourceLine> observer, CancellationToken cancellation)
+        private void OnError(Exception error)
         {
-            _source = source;
-            _observer = observer;
-            _cancellation = cancellation;
-            _origin = source.Origin;
+            lines?.OnError(error);
+            batches?.OnError(error);
         }
 
         public async Task RunAsync()
@@ -112,7 +119,7 @@ internal sealed class SocketLineSource : LoopLineSource
                     {
                         var message = $"Could not connect to {_origin} after {failures} attempt(s) in a row (MaxRetries = {max}); last error: {failure.Message}. Start the server (for example `ncat -lk {options.Port}`) or raise SocketSourceOptions.MaxRetries.";
                         Publish(SourceStatusKind.GaveUp, message, failures);
-                        _observer.OnError(new SocketSourceException(message, failure) { Origin = _origin, Attempts = failures });
+                        OnError(new SocketSourceException(message, failure) { Origin = _origin, Attempts = failures });
                         return;
                     }
                 }
@@ -126,7 +133,7 @@ internal sealed class SocketLineSource : LoopLineSource
             {
                 if (!_cancellation.IsCancellationRequested)
                 {
-                    _observer.OnError(ex);
+                    OnError(ex);
                 }
 
                 return;
@@ -172,10 +179,12 @@ internal sealed class SocketLineSource : LoopLineSource
                     if (read == 0)
                     {
                         framer.Complete(this);
+                        Deliver();
                         break;
                     }
 
                     framer.Feed(buffer.AsSpan(0, read), this);
+                    Deliver();
                 }
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -203,9 +212,41 @@ internal sealed class SocketLineSource : LoopLineSource
 
         public void OnLine(long lineNumber, string text, long offset)
         {
-            if (!_cancellation.IsCancellationRequested)
+            if (_batch is not null)
             {
-                _observer.OnNext(new SourceLine(_origin, lineNumber, text));
+                // A line that spanned reads (or was decoded character by character): back to bytes, once per read at most.
+                Span<byte> utf8 = text.Length <= 256 ? stackalloc byte[text.Length * 3] : new byte[Encoding.UTF8.GetMaxByteCount(text.Length)];
+                _batch.Add(lineNumber, utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
+            }
+            else if (!_cancellation.IsCancellationRequested)
+            {
+                lines!.OnNext(new SourceLine(_origin, lineNumber, text));
+            }
+        }
+
+        public void OnLine(long lineNumber, ReadOnlySpan<byte> utf8, long offset)
+        {
+            if (_batch is not null)
+            {
+                _batch.Add(lineNumber, utf8);
+            }
+            else
+            {
+                OnLine(lineNumber, Encoding.UTF8.GetString(utf8), offset);
+            }
+        }
+
+        /// <summary>Hands over the lines of one read as one batch (batch mode).</summary>
+        private void Deliver()
+        {
+            if (_batch is { Count: > 0 } batch)
+            {
+                if (!_cancellation.IsCancellationRequested)
+                {
+                    batches!.OnNext(batch);
+                }
+
+                batch.Clear();
             }
         }
 

@@ -74,6 +74,46 @@ public sealed class SocketSpreadTests
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task Spread_BadAndLateQuotesOverSocket_DeadLettersKeepTheirLinesAndEveryLineIsCounted()
+    {
+        // Parsed from the socket's bytes (no string per line): a rejected line and a quote the spread turns away (late:
+        // its second was final once 09:30:02 was seen, watermark delay 0) must still carry their lines, as sent.
+        const string bad = "ITT,03/03/2014,09:30:00.500,not-a-price,P,3,43.69,P,3";
+        const string late = "ITT,03/03/2014,09:30:00.700,43.18,P,4,43.69,P,3";
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var service = StartSpread(listener, "--Pipelines:spread:Options:WatermarkDelay", "0 seconds");
+        var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60));
+        using var client = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(
+            "Symbol,Date,Time,Bid Price,Bid Exchange,Bid Size,Ask Price,Ask Exchange,Ask Size\r\n" +
+            "ITT,03/03/2014,09:30:00.033,43.16,Z,1,43.69,P,3\r\n" + bad + "\r\n\r\n" +
+            "ITT,03/03/2014,09:30:02.000,43.17,P,4,43.69,P,3\r\n" + late + "\r\n"));
+        using var http = new HttpClient { BaseAddress = url };
+
+        var letters = new Dictionary<long, (string? Code, string? Raw)>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline && letters.Count < 2; await Task.Delay(100))
+        {
+            letters = JsonDocument.Parse(await http.GetStringAsync("/api/deadletters?pipeline=spread")).RootElement.EnumerateArray()
+                .ToDictionary(e => e.GetProperty("line").GetInt64(), e => (e.GetProperty("code").GetString(), e.GetProperty("raw").GetString()));
+        }
+
+        var progress = JsonDocument.Parse(await http.GetStringAsync("/api/pipelines/spread")).RootElement;
+        Assert.Equal(2, letters.Count);
+        Assert.Equal(bad, letters[3].Raw);
+        Assert.Equal("late", letters[6].Code);
+        Assert.Equal(late, letters[6].Raw);
+
+        // 6 lines: a header and a blank line skipped, 3 quotes parsed (the late one too), 1 line rejected by the parser.
+        Assert.Equal(6, progress.GetProperty("inputRows").GetInt64());
+        Assert.Equal(3, progress.GetProperty("rowsParsed").GetInt64());
+        Assert.Equal(1, progress.GetProperty("skippedBlank").GetInt64());
+        Assert.Equal(1, progress.GetProperty("skippedHeader").GetInt64());
+        Assert.Equal(1, progress.GetProperty("lateRows").GetInt64());
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
+    }
+
     /// <summary>The built service with one spread pipeline, a socket client of <paramref name="listener"/>, and more options.</summary>
     private static ServiceProcess StartSpread(TcpListener listener, params string[] options) => ServiceProcess.Start(
         ServiceProcess.NewWorkingDirectory(),

@@ -191,8 +191,62 @@ public sealed class LineFramerTests
         Assert.Equal(["1:done"], sink.Lines);
     }
 
+    [Fact]
+    public void Feed_WholeLinesInOneFeed_GoOutAsBytes_WithTheTextNumbersAndOffsetsOfTheCharacterPath()
+    {
+        // A mixture the character path handles one character at a time: BOM, CRLF, a lone CR, multi-byte and cut
+        // characters, invalid bytes, blank lines, a line of exactly the limit (10), one a byte over it with its CR,
+        // one over it in bytes but not in characters (é is 2 bytes), one far over it.
+        byte[] bytes =
+        [
+            0xEF, 0xBB, 0xBF, .. "first\r\n"u8, .. "a\rb\n"u8, .. "\n\r\n"u8, .. "€😀\n"u8, 0xE2, 0x82, (byte)'\n', 0xFF, .. "x\n"u8,
+            .. "0123456789\n"u8, .. "0123456789\r\n"u8, .. "0123456789a\r\n"u8, .. "éééééé\n"u8, .. Encoding.UTF8.GetBytes(new string('z', 40) + "\n"),
+            .. "last"u8,
+        ];
+
+        var oneByOne = new RecordingSink();
+        using (var framer = new LineFramer(10))
+        {
+            foreach (var b in bytes)
+            {
+                framer.Feed([b], oneByOne);
+            }
+
+            framer.Complete(oneByOne);
+        }
+
+        var whole = new RecordingSink();
+        using (var framer = new LineFramer(10))
+        {
+            // The first line (BOM) takes the character path; from there every whole line within the limit is bytes.
+            var firstLine = Array.IndexOf(bytes, (byte)'\n') + 1;
+            framer.Feed(bytes.AsSpan(0, firstLine), whole);
+            framer.Feed(bytes.AsSpan(firstLine), whole);
+            framer.Complete(whole);
+        }
+
+        Assert.Equal(oneByOne.Lines, whole.Lines);
+        Assert.Equal(oneByOne.Offsets, whole.Offsets);
+        Assert.Equal(oneByOne.TooLong, whole.TooLong);
+        Assert.Equal(1, oneByOne.ByteLines); // fed one byte at a time, only the blank line 3 ("\n") arrives whole
+        Assert.Equal(["1:first", "2:a\rb", "3:", "4:", "5:€😀", "6:\uFFFD", "7:\uFFFDx", "8:0123456789", "9:0123456789", "11:éééééé", "13:last"], whole.Lines);
+        Assert.Equal(["10:0123456789a", "12:" + new string('z', 40)], whole.TooLong);
+
+        // Lines 2 to 9 came whole in the second feed, within the limit in bytes; 10 to 13 did not (over the limit in
+        // bytes, or without a terminator): 8 lines as bytes.
+        Assert.Equal(8, whole.ByteLines);
+    }
+
     private sealed class RecordingSink : ILineSink
     {
+        public int ByteLines { get; private set; }
+
+        public void OnLine(long lineNumber, ReadOnlySpan<byte> utf8, long offset)
+        {
+            ByteLines++;
+            OnLine(lineNumber, Encoding.UTF8.GetString(utf8), offset);
+        }
+
         public List<string> Lines { get; } = [];
 
         public List<string> TooLong { get; } = [];

@@ -91,6 +91,63 @@ public sealed class SocketLineSourceTests
     }
 
     [Fact]
+    public async Task Utf8Lines_SameBytesAsTheLines_SameTextNumbersAndDeadLetters_NoEmptyBatch()
+    {
+        // CRLF, a multi-byte character and a line split across two writes, an over-long line, a blank line, and an
+        // unterminated last line when the server closes: the batches must hold what a subscription to the lines gets.
+        byte[][] writes =
+        [
+            [.. "Symbol,Bid\r\nAAPL,1.5\r\nprix 5"u8, 0xE2],
+            [0x82, 0xAC, .. "\n"u8, .. Encoding.UTF8.GetBytes(new string('x', 150) + "\n"), .. "\nMSFT,2\nend"u8],
+        ];
+
+        async Task<(List<(long Number, string Text)> Lines, List<SourceRejected> Rejected, int Batches)> Read(bool asBytes)
+        {
+            using var server = new TestServer();
+            var options = Options(server.Port);
+            options.MaxLineLength = 100;
+            var source = new SocketLineSource(options);
+            using var rejected = new Collector<SourceRejected>();
+            using var rejectedSubscription = source.Rejected.Subscribe(rejected);
+            using var lines = new Collector<(long, string)>();
+            var batches = 0;
+            using var subscription = asBytes
+                ? source.Utf8Lines.Subscribe(batch =>
+                {
+                    // Read within OnNext: the batch is refilled for the next read.
+                    Assert.Equal(source.Origin, batch.Origin);
+                    Assert.True(batch.Count > 0, "an empty batch was delivered");
+                    batches++;
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        lines.OnNext((batch.LineNumber(i), Encoding.UTF8.GetString(batch.Line(i))));
+                    }
+                })
+                : source.Subscribe(l => lines.OnNext((l.LineNumber, l.Text)));
+            using (var client = await server.AcceptAsync())
+            {
+                foreach (var write in writes)
+                {
+                    await client.SendAsync(write);
+                }
+            }
+
+            var got = await lines.WaitForCountAsync(6, TimeSpan.FromSeconds(60));
+            return ([.. got], [.. await rejected.WaitForCountAsync(1, TimeSpan.FromSeconds(60))], batches);
+        }
+
+        var asText = await Read(asBytes: false);
+        var asBytes = await Read(asBytes: true);
+
+        Assert.Equal([(1L, "Symbol,Bid"), (2L, "AAPL,1.5"), (3L, "prix 5€"), (5L, ""), (6L, "MSFT,2"), (7L, "end")], asText.Lines);
+        Assert.Equal(asText.Lines, asBytes.Lines);
+        var letter = Assert.Single(asBytes.Rejected);
+        Assert.Equal(("line_too_long", 4L, new string('x', 150)), (letter.Code, letter.LineNumber, letter.Raw));
+        Assert.Equal(asText.Rejected.Select(r => (r.Code, r.LineNumber, r.Raw)), asBytes.Rejected.Select(r => (r.Code, r.LineNumber, r.Raw)));
+        Assert.InRange(asBytes.Batches, 1, asBytes.Lines.Count);
+    }
+
+    [Fact]
     public async Task Subscribe_ServerClosesWithUnterminatedLine_LastLineEmitted()
     {
         using var server = new TestServer();
