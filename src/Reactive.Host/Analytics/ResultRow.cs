@@ -67,6 +67,30 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>
+    /// The rows as JSON lines (each <see cref="ToJson"/>'s text and a newline) in one string, written through
+    /// <paramref name="json"/> into <paramref name="buffer"/>, which the caller keeps from one call to the next (both reset here).
+    /// </summary>
+    public static string ToJsonLines(IReadOnlyList<ResultRow> rows, Utf8JsonWriter json, ArrayBufferWriter<byte> buffer)
+    {
+        buffer.ResetWrittenCount();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            json.Reset(buffer);
+            rows[i].WriteJson(json, includeKind: false);
+            json.Flush();
+            buffer.Write("\n"u8);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A boolean field's value: one box each for every row.</summary>
+    public static object Box(bool value) => value ? True : False;
+
+    private static readonly object True = true;
+    private static readonly object False = false;
+
     public void WriteJson(Utf8JsonWriter json, bool includeKind)
     {
         json.WriteStartObject();

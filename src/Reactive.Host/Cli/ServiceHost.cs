@@ -269,7 +269,8 @@ internal static class ServiceHost
             sp.GetRequiredService<DeadLetterStore>(),
             sp.GetRequiredService<DashboardFeed>(),
             sp.GetRequiredService<TradingDesks>()));
-        builder.Services.AddSingleton(new ResultsOutput(stdout));
+        // Made by the container so that it is disposed with it: what is queued for standard output is written at the stop.
+        builder.Services.AddSingleton(_ => new ResultsOutput(stdout));
         // The pipelines start once the server has bound its addresses (ServiceStart), not before.
         builder.Services.AddSingleton<IHostedService>(sp => new ServiceStart(
             [.. catalog.Enabled.Select(definition => new PipelineService(

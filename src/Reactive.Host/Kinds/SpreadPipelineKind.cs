@@ -256,7 +256,7 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
         new("ask", q.Ask),
         new("spread", q.Spread),
         new("spread_bps", q.RelativeBps),
-        new("locked", q.IsLocked),
-        new("crossed", q.IsCrossed),
+        new("locked", ResultRow.Box(q.IsLocked)),
+        new("crossed", ResultRow.Box(q.IsCrossed)),
     ]);
 }

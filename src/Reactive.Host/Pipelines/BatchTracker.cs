@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -27,6 +28,10 @@ internal sealed class BatchTracker
     private readonly int _consoleRows;
     private readonly List<ResultRow> _pending = [];
     private readonly string _sourceDescription;
+
+    // The console's JSON lines are written through these, kept from one result to the next (a per-row kind writes one per row).
+    private readonly ArrayBufferWriter<byte> _jsonBuffer = new(1024);
+    private readonly Utf8JsonWriter _json;
     private long _nextId;
     private Current? _current;
     private SourcePosition _lastEnd;
@@ -44,6 +49,7 @@ internal sealed class BatchTracker
         _nextId = checkpoint?.NextBatchId ?? 0;
         _lastEnd = checkpoint?.ResumeAt ?? SourcePosition.Start;
         _sourceDescription = ctx.Definition.Source.Kind;
+        _json = new Utf8JsonWriter(_jsonBuffer, ResultRow.JsonLineOptions);
     }
 
     /// <summary>Whether per-row results wait for their batch's end (checkpointed per-row kinds).</summary>
@@ -111,7 +117,7 @@ internal sealed class BatchTracker
     {
         if (_console)
         {
-            _ctx.Output.Write(_kind.Console(batch, _ctx.Definition.Options, _consoleRows, _ctx.Zone) ?? string.Concat(batch.Rows.Select(r => r.ToJson() + "\n")));
+            _ctx.Output.Write(_kind.Console(batch, _ctx.Definition.Options, _consoleRows, _ctx.Zone) ?? ResultRow.ToJsonLines(batch.Rows, _json, _jsonBuffer));
         }
     }
 

@@ -112,18 +112,3 @@ internal sealed class PipelineRunContext(
             observer.OnCompleted();
         }));
 }
-
-/// <summary>Where console results go (standard output; logs go to standard error).</summary>
-internal sealed class ResultsOutput(TextWriter writer)
-{
-    private readonly Lock _gate = new();
-
-    public void Write(string text)
-    {
-        lock (_gate)
-        {
-            writer.Write(text);
-            writer.Flush();
-        }
-    }
-}

@@ -64,7 +64,19 @@ internal static class PipelineRunner
             definition.Options,
             new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state, kind is TradingPipelineKind ? ctx.Services.Trading?.For(ctx.Name) : null));
 
-        await PipelineRunContext.RunToEndAsync(results, batch =>
+        try
+        {
+            await RunToEndAsync(ctx, results, tracker, stats, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The console's rows are written by its own thread: the run ends when they are out.
+            ctx.Output.Flush();
+        }
+    }
+
+    private static Task RunToEndAsync(PipelineRunContext ctx, IObservable<ResultBatch> results, BatchTracker tracker, WindowStats stats, CancellationToken stop) =>
+        PipelineRunContext.RunToEndAsync(results, batch =>
         {
             tracker.OnResult(batch);
             ctx.Services.Trading?.Results.Publish(ctx.Name, batch);
@@ -80,6 +92,5 @@ internal static class PipelineRunner
                 ctx.Progress.ObserveEventTime(stats.MaxEventTicks);
                 ctx.Progress.SetStateRows(stats.StateRows);
             }
-        }, stop).ConfigureAwait(false);
-    }
+        }, stop);
 }

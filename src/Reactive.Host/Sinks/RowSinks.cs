@@ -231,6 +231,10 @@ internal sealed class RowSinks : IDisposable
         _ => ColumnType.Real,
     };
 
+    // Booleans are stored as SQLite integers; one box each for every row.
+    private static readonly object One = 1L;
+    private static readonly object Zero = 0L;
+
     internal static TableRow ToTableRow(ResultRow row)
     {
         var fields = row.Fields;
@@ -276,7 +280,7 @@ internal sealed class RowSinks : IDisposable
     {
         DateTimeOffset t => ResultRow.FormatTime(t),
         DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        bool b => b ? 1L : 0L,
+        bool b => b ? One : Zero,
         int i => (long)i,
         double d when !double.IsFinite(d) => null,
         _ => value,

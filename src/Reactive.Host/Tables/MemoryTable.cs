@@ -28,13 +28,18 @@ internal sealed class MemoryTable : ITableSink
     private long _lastDropWarning = long.MinValue;
     private SqliteCommand? _insert;
     private SqliteCommand? _clear;
-    private SqliteCommand? _count;
+    private SqliteCommand? _countRows;
     private SqliteCommand? _evict;
     private SqliteCommand? _maxRowid;
     private SqliteCommand? _deleteAbove;
     private long _lastRowid;
     private Exception? _failure;
     private long _rows;
+
+    // The rows in the table as the writer's open transaction sees them; the writer's alone (under the store's writer
+    // lock). Counted as rows go in, so that the bound is checked without a COUNT(*) per batch: SQLite counts by walking
+    // every page of the table, which at the bound (100,000 rows) cost more than the batch's inserts.
+    private long _count;
     private long _evicted;
     private long _pending;
 
@@ -382,6 +387,8 @@ internal sealed class MemoryTable : ITableSink
         }
 
         Interlocked.Exchange(ref _lastRowid, 0);
+        _count = 0;
+        Interlocked.Exchange(ref _rows, 0);
         Prepare(connection);
     }
 
@@ -476,8 +483,8 @@ internal sealed class MemoryTable : ITableSink
 
         _clear = connection.CreateCommand();
         _clear.CommandText = "DELETE FROM " + Quote(Table);
-        _count = connection.CreateCommand();
-        _count.CommandText = "SELECT COUNT(*) FROM " + Quote(Table);
+        _countRows = connection.CreateCommand();
+        _countRows.CommandText = "SELECT COUNT(*) FROM " + Quote(Table);
         _evict = connection.CreateCommand();
         _evict.CommandText = $"DELETE FROM {Quote(Table)} WHERE rowid IN (SELECT rowid FROM {Quote(Table)} ORDER BY rowid LIMIT $n)";
         _evict.Parameters.Add(new SqliteParameter("$n", 0L));
@@ -508,14 +515,21 @@ internal sealed class MemoryTable : ITableSink
             parameters[_valueOffset + i].Value = ToSqlValue(row.Values[i]);
         }
 
-        parameters[parameters.Count - 1].Value = Interlocked.Increment(ref _lastRowid);
-        insert.ExecuteNonQuery();
+        var rowid = Interlocked.Increment(ref _lastRowid);
+        parameters[parameters.Count - 1].Value = rowid;
+        var changed = insert.ExecuteNonQuery();
+        // An upsert that updated a row (or did nothing) added none; SQLite leaves the last inserted row id as it was then.
+        if (Upserts ? SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle) == rowid : changed > 0)
+        {
+            _count++;
+        }
     }
 
     internal void Replace(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TableRow> rows)
     {
         _clear!.Transaction = transaction;
         _clear.ExecuteNonQuery();
+        _count = 0;
         var skip = Math.Max(0, rows.Count - MaxRows);
         if (skip > 0)
         {
@@ -531,35 +545,34 @@ internal sealed class MemoryTable : ITableSink
     /// <summary>Deletes the oldest rows over the bound; returns how many.</summary>
     internal long Evict(SqliteConnection connection, SqliteTransaction transaction)
     {
-        _count!.Transaction = transaction;
-        var rows = Convert.ToInt64(_count.ExecuteScalar(), CultureInfo.InvariantCulture);
         long evicted = 0;
-        if (rows > MaxRows)
+        if (_count > MaxRows)
         {
-            evicted = rows - MaxRows;
+            evicted = _count - MaxRows;
             _evict!.Transaction = transaction;
             _evict.Parameters[0].Value = evicted;
             _evict.ExecuteNonQuery();
             Interlocked.Add(ref _evicted, evicted);
-
-            rows = MaxRows;
+            _count = MaxRows;
         }
 
-        Interlocked.Exchange(ref _rows, rows);
+        Interlocked.Exchange(ref _rows, _count);
         return evicted;
     }
 
+    /// <summary>Counts the table's rows in the database (at start, and after a failed batch rolled back). Under the store's writer lock.</summary>
     internal void RefreshCount(SqliteConnection connection)
     {
-        _count!.Transaction = null;
-        Interlocked.Exchange(ref _rows, Convert.ToInt64(_count.ExecuteScalar(), CultureInfo.InvariantCulture));
+        _countRows!.Transaction = null;
+        _count = Convert.ToInt64(_countRows.ExecuteScalar(), CultureInfo.InvariantCulture);
+        Interlocked.Exchange(ref _rows, _count);
     }
 
     internal void DisposeCommands()
     {
         _insert?.Dispose();
         _clear?.Dispose();
-        _count?.Dispose();
+        _countRows?.Dispose();
         _evict?.Dispose();
         _maxRowid?.Dispose();
         _deleteAbove?.Dispose();
@@ -568,18 +581,18 @@ internal sealed class MemoryTable : ITableSink
     internal static string FormatInstant(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
+    /// <remarks>A string, long or finite double is passed on as the object it is: re-boxing it would allocate per value per insert.</remarks>
     internal static object ToSqlValue(object? value) => value switch
     {
         null => DBNull.Value,
-        string s => s,
-        long l => l,
+        string or long => value,
+        double d => double.IsFinite(d) ? value : DBNull.Value,
         int i => (long)i,
         short s => (long)s,
         byte b => (long)b,
         uint u => (long)u,
         ulong u => u <= long.MaxValue ? (long)u : (double)u,
         bool b => b ? 1L : 0L,
-        double d => double.IsFinite(d) ? d : DBNull.Value,
         float f => float.IsFinite(f) ? (double)f : DBNull.Value,
         decimal m => (double)m,
         DateTimeOffset t => FormatInstant(t),

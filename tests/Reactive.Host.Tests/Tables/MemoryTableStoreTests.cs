@@ -108,6 +108,37 @@ public sealed class MemoryTableStoreTests
     }
 
     [Fact]
+    public async Task Bound_UpsertsThatUpdate_AddNoRowAndEvictNothing()
+    {
+        await using var store = NewStore();
+        using var sql = NewSql(store);
+        var sink = store.GetOrCreate("rates", WindowedRates, OutputMode.Update, keyColumns: ["currency"], maxRows: 3);
+        string[] currencies = ["EUR", "USD", "GBP"];
+        for (var round = 0; round < 5; round++)
+        {
+            // Three keys of one window, each updated five times: three rows, at the bound, never over it.
+            foreach (var currency in currencies)
+            {
+                sink.Write(TableRow.Windowed(At(12, 0), At(12, 10), [currency, (double)round]));
+            }
+
+            await sink.FlushAsync();
+        }
+
+        Assert.Equal(0, store.Tables.Single().EvictedRows);
+        Assert.Equal(3, store.Tables.Single().Rows);
+
+        // A new key is a fourth row: the oldest row (EUR, inserted first) goes.
+        sink.Write(TableRow.Windowed(At(12, 0), At(12, 10), ["CHF", 9.0]));
+        await sink.FlushAsync();
+
+        var rows = await QueryAsync(sql, "SELECT currency, avg_rate FROM rates ORDER BY currency");
+        Assert.Equal([["CHF", 9.0], ["GBP", 4.0], ["USD", 4.0]], rows);
+        Assert.Equal(1, store.Tables.Single().EvictedRows);
+        Assert.Equal(3, store.Tables.Single().Rows);
+    }
+
+    [Fact]
     public async Task Bound_CompleteResultLargerThanTheLimit_KeepsTheLastRowsAndReports()
     {
         await using var store = NewStore();

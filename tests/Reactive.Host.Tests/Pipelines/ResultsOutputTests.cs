@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using Reactive.Host.Pipelines;
+
+namespace Reactive.Host.Tests.Pipelines;
+
+/// <summary>The console's results writer: its own thread writes what is queued in order, one write and one flush per drain.</summary>
+public sealed class ResultsOutputTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void Write_FromSeveralThreads_EveryTextOnceAndEachThreadsInOrder()
+    {
+        const int Threads = 4;
+        const int PerThread = 5_000;
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        var output = new ResultsOutput(text);
+        var writers = Enumerable.Range(0, Threads)
+            .Select(t => new Thread(() =>
+            {
+                for (var i = 0; i < PerThread; i++)
+                {
+                    output.Write($"{t}:{i}\n");
+                }
+            }))
+            .ToList();
+        writers.ForEach(w => w.Start());
+        writers.ForEach(w => w.Join());
+
+        // Dispose writes what is still queued.
+        output.Dispose();
+
+        var lines = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Threads * PerThread, lines.Length);
+        for (var t = 0; t < Threads; t++)
+        {
+            var prefix = $"{t}:";
+            var mine = lines.Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => int.Parse(l[prefix.Length..], CultureInfo.InvariantCulture));
+            Assert.Equal(Enumerable.Range(0, PerThread), mine);
+        }
+    }
+
+    [Fact]
+    public void Flush_AfterWrites_ReturnsOnceTheyAreWrittenAndFlushed()
+    {
+        var writer = new RecordingWriter();
+        using var output = new ResultsOutput(writer);
+        output.Write("a\n");
+        output.Write("b\n");
+
+        output.Flush();
+
+        Assert.Equal("a\nb\n", writer.Flushed);
+    }
+
+    [Fact]
+    public void Write_WhileAWriteIsInProgress_QueuedTextsGoOutInOneWriteAndOneFlush()
+    {
+        var writer = new RecordingWriter { Hold = new ManualResetEventSlim() };
+        using var output = new ResultsOutput(writer);
+        output.Write("first\n");
+        Assert.True(writer.Entered.Wait(Patience), "the output's thread never wrote the first text");
+
+        // The thread is inside the first write: these queue up behind it.
+        for (var i = 0; i < 100; i++)
+        {
+            output.Write($"row {i}\n");
+        }
+
+        writer.Hold.Set();
+        output.Flush();
+
+        Assert.Equal("first\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"row {i}\n")), writer.Flushed);
+        Assert.Equal(2, writer.Writes);
+        Assert.Equal(2, writer.Flushes);
+    }
+
+    [Fact]
+    public void Write_AfterTheWriterFailed_ThrowsIOExceptionWithItsReason()
+    {
+        var writer = new RecordingWriter { Failure = new IOException("Broken pipe") };
+        using var output = new ResultsOutput(writer);
+        output.Write("lost\n");
+
+        // Flush returns when the thread gave up on the failed write.
+        output.Flush();
+
+        var error = Assert.Throws<IOException>(() => output.Write("next\n"));
+        Assert.Contains("Broken pipe", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_AfterDispose_IsWrittenAtOnceAfterWhatWasQueued()
+    {
+        var writer = new RecordingWriter();
+        var output = new ResultsOutput(writer);
+        output.Write("queued\n");
+        output.Dispose();
+
+        output.Write("late\n");
+
+        Assert.Equal("queued\nlate\n", writer.Flushed);
+    }
+
+    /// <summary>Records what was written and what was flushed; can hold its first write, or fail.</summary>
+    private sealed class RecordingWriter : TextWriter
+    {
+        private readonly StringBuilder _written = new();
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public ManualResetEventSlim? Hold { get; init; }
+
+        public IOException? Failure { get; init; }
+
+        public string Flushed { get; private set; } = "";
+
+        public int Writes { get; private set; }
+
+        public int Flushes { get; private set; }
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            Entered.Set();
+            if (Failure is { } failure)
+            {
+                throw failure;
+            }
+
+            if (Writes == 0 && Hold is { } hold && !hold.Wait(Patience))
+            {
+                throw new TimeoutException("the test never released the first write");
+            }
+
+            _written.Append(buffer, index, count);
+            Writes++;
+        }
+
+        public override void Write(string? value) => Write((value ?? "").ToCharArray(), 0, value?.Length ?? 0);
+
+        public override void Flush()
+        {
+            Flushed = _written.ToString();
+            Flushes++;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            Entered.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}
