@@ -26,7 +26,7 @@ internal sealed class MemoryTable : ITableSink
     private long _dropped;
     private long _waitTicks;
     private long _lastDropWarning = long.MinValue;
-    private SqliteCommand? _insert;
+    private PreparedInsert? _insert;
     private SqliteCommand? _clear;
     private SqliteCommand? _countRows;
     private SqliteCommand? _evict;
@@ -472,14 +472,7 @@ internal sealed class MemoryTable : ITableSink
             }
         }
 
-        _insert = connection.CreateCommand();
-        _insert.CommandText = insert.ToString();
-        for (var i = 0; i < names.Count; i++)
-        {
-            _insert.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), DBNull.Value));
-        }
-
-        _insert.Parameters.Add(new SqliteParameter("$rowid", 0L));
+        _insert = new PreparedInsert(connection, insert.ToString(), names.Count);
 
         _clear = connection.CreateCommand();
         _clear.CommandText = "DELETE FROM " + Quote(Table);
@@ -497,27 +490,25 @@ internal sealed class MemoryTable : ITableSink
 
     internal void Insert(SqliteConnection connection, SqliteTransaction transaction, in TableRow row)
     {
+        // The open transaction is the connection's: the prepared insert runs inside it.
         var insert = _insert!;
-        insert.Transaction = transaction;
-        var parameters = insert.Parameters;
         if (Schema.HasWindow)
         {
             var start = row.WindowStart!.Value;
             var end = row.WindowEnd!.Value;
-            parameters[0].Value = FormatInstant(start);
-            parameters[1].Value = FormatInstant(end);
-            parameters[2].Value = start.ToUnixTimeMilliseconds();
-            parameters[3].Value = end.ToUnixTimeMilliseconds();
+            insert.Bind(0, FormatInstant(start));
+            insert.Bind(1, FormatInstant(end));
+            insert.Bind(2, start.ToUnixTimeMilliseconds());
+            insert.Bind(3, end.ToUnixTimeMilliseconds());
         }
 
         for (var i = 0; i < Schema.Columns.Count; i++)
         {
-            parameters[_valueOffset + i].Value = ToSqlValue(row.Values[i]);
+            insert.Bind(_valueOffset + i, ToSqlValue(row.Values[i]));
         }
 
         var rowid = Interlocked.Increment(ref _lastRowid);
-        parameters[parameters.Count - 1].Value = rowid;
-        var changed = insert.ExecuteNonQuery();
+        var changed = insert.Run(rowid);
         // An upsert that updated a row (or did nothing) added none; SQLite leaves the last inserted row id as it was then.
         if (Upserts ? SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle) == rowid : changed > 0)
         {
