@@ -64,6 +64,30 @@ public sealed class CommitIntervalTests
     }
 
     [Fact]
+    public async Task RowAfterALargeCommit_IsCommittedAtOnce()
+    {
+        var clock = new TestClock();
+        await using var store = NewStore(clock);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BeforeBatch = ct => new ValueTask(hold.Task.WaitAsync(ct));
+        var table = (MemoryTable)store.GetOrCreate("busy", TableSchema.RawLines, OutputMode.Append);
+
+        // The writer is held before its first batch while GatherBelow rows queue up: it commits them in one batch.
+        for (var i = 0; i < MemoryTable.GatherBelow; i++)
+        {
+            table.Write(Row(Text(i)));
+        }
+
+        hold.SetResult();
+        await Until(() => table.Info().Rows == MemoryTable.GatherBelow);
+
+        // The clock has not moved, but the last commit was large: the next row does not wait for the interval.
+        table.Write(Row("next"));
+        await Until(() => table.Info().Rows == MemoryTable.GatherBelow + 1);
+        Assert.False(table.IsGathering);
+    }
+
+    [Fact]
     public async Task Flush_WhileTheWriterGathers_CommitsWithoutWaitingForTheInterval()
     {
         var clock = new TestClock();
