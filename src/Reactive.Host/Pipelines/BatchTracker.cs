@@ -32,6 +32,8 @@ internal sealed class BatchTracker
     // The console's JSON lines are written through these, kept from one result to the next (a per-row kind writes one per row).
     private readonly ArrayBufferWriter<byte> _jsonBuffer = new(1024);
     private readonly Utf8JsonWriter _json;
+    private const int MaxKeptChars = 64 * 1024;
+    private char[] _jsonChars = new char[1024];
     private long _nextId;
     private Current? _current;
     private SourcePosition _lastEnd;
@@ -117,7 +119,37 @@ internal sealed class BatchTracker
     {
         if (_console)
         {
-            _ctx.Output.Write(_kind.Console(batch, _ctx.Definition.Options, _consoleRows, _ctx.Zone) ?? ResultRow.ToJsonLines(batch.Rows, _json, _jsonBuffer));
+            if (_kind.Console(batch, _ctx.Definition.Options, _consoleRows, _ctx.Zone) is { } text)
+            {
+                _ctx.Output.Write(text);
+                return;
+            }
+
+            // JSON lines: encoded into the tracker's buffer, decoded into its characters, copied into the output's queue.
+            var utf8 = ResultRow.ToJsonLines(batch.Rows, _json, _jsonBuffer);
+            var length = System.Text.Encoding.UTF8.GetMaxCharCount(utf8.Length);
+            if (length > MaxKeptChars)
+            {
+                // A large batch: a pooled buffer, not one kept by every pipeline from then on.
+                var rented = ArrayPool<char>.Shared.Rent(length);
+                try
+                {
+                    _ctx.Output.Write(rented.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, rented)));
+                }
+                finally
+                {
+                    ArrayPool<char>.Shared.Return(rented);
+                }
+
+                return;
+            }
+
+            if (_jsonChars.Length < length)
+            {
+                _jsonChars = new char[Math.Min(MaxKeptChars, Math.Max(length, _jsonChars.Length * 2))];
+            }
+
+            _ctx.Output.Write(_jsonChars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, _jsonChars)));
         }
     }
 

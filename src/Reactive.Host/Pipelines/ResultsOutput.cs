@@ -4,38 +4,62 @@ namespace Reactive.Host.Pipelines;
 /// Where console results go (standard output; logs go to standard error). Pipelines queue text and go on; a thread of its
 /// own takes everything queued, writes it in the order it was queued and flushes once per drain: a burst of rows costs one
 /// write to the pipe instead of one per row, and a row waits at most for the drain in progress. The queue is bounded: a
-/// reader that does not keep up holds the pipelines back, as a blocking write did.
+/// reader that does not keep up holds the pipelines back, as a blocking write did. Texts are copied into a buffer of
+/// characters that the thread swaps for an empty one at each drain: queueing a row's line allocates nothing (a per-row kind
+/// hands it over as a span of the tracker's own buffer).
 /// </summary>
 internal sealed class ResultsOutput : IDisposable
 {
-    /// <summary>The texts queued at most (a per-row kind queues one per row).</summary>
-    internal const int Capacity = 10_000;
+    /// <summary>The characters queued at most before writers wait (about 5,000 result lines); a longer text still goes, alone.</summary>
+    internal const int Capacity = 1024 * 1024;
 
     // The most characters handed to the writer in one call; a longer drain goes out in several.
     private const int ChunkChars = 64 * 1024;
 
     private readonly TextWriter _writer;
-    private readonly Queue<string> _queue = new();
 
     // A monitor (not System.Threading.Lock, which cannot wait): the thread waits on it for text, writers for room,
     // Flush for the drain that covers its texts.
     private readonly object _gate = new();
+
+    // Texts queued, in order (the first _length characters); the thread swaps it with _draining, written outside the lock.
+    private char[] _pending = new char[ChunkChars];
+    private char[] _draining = new char[ChunkChars];
+    private int _length;
     private Thread? _thread;
     private long _queued;
     private long _written;
     private bool _closed;
     private Exception? _failure;
+    private int _waiting;
 
     /// <summary>Creates the output; its thread starts with the first text.</summary>
+    /// <param name="writer">Standard output (or a test's writer).</param>
     public ResultsOutput(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         _writer = writer;
     }
 
+    /// <summary>Writers waiting for room in the queue (for tests).</summary>
+    internal int WaitingWriters
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting;
+            }
+        }
+    }
+
     /// <summary>Queues <paramref name="text"/> after everything queued before it; waits while the queue is full.</summary>
     /// <exception cref="IOException">An earlier write failed (standard output closed): the pipeline fails, as it did when it wrote itself.</exception>
-    public void Write(string text)
+    public void Write(string text) => Write(text.AsSpan());
+
+    /// <summary>Copies <paramref name="text"/> into the queue after everything queued before it; waits while the queue is full.</summary>
+    /// <exception cref="IOException">An earlier write failed (standard output closed): the pipeline fails, as it did when it wrote itself.</exception>
+    public void Write(ReadOnlySpan<char> text)
     {
         lock (_gate)
         {
@@ -49,15 +73,30 @@ internal sealed class ResultsOutput : IDisposable
             }
 
             _thread ??= Start();
-            while (_queue.Count >= Capacity)
+            while (_length > 0 && _length + text.Length > Capacity)
             {
-                Monitor.Wait(_gate);
+                _waiting++;
+                try
+                {
+                    Monitor.Wait(_gate);
+                }
+                finally
+                {
+                    _waiting--;
+                }
+
                 ThrowIfFailed();
             }
 
-            _queue.Enqueue(text);
+            if (_length + text.Length > _pending.Length)
+            {
+                Array.Resize(ref _pending, Math.Max(_length + text.Length, Math.Min(Capacity, _pending.Length * 2)));
+            }
+
+            text.CopyTo(_pending.AsSpan(_length));
+            _length += text.Length;
             _queued++;
-            if (_queue.Count == 1)
+            if (_length == text.Length)
             {
                 // The thread waits only when the queue is empty.
                 Monitor.PulseAll(_gate);
@@ -65,7 +104,7 @@ internal sealed class ResultsOutput : IDisposable
         }
     }
 
-    /// <summary>Waits until everything queued before the call is written and flushed.</summary>
+    /// <summary>Returns once every text queued before the call is written and flushed (or the writer failed).</summary>
     public void Flush()
     {
         lock (_gate)
@@ -78,7 +117,7 @@ internal sealed class ResultsOutput : IDisposable
         }
     }
 
-    /// <summary>Writes and flushes what is queued, then stops the thread; later texts are written at once.</summary>
+    /// <summary>Writes what is queued, stops the thread; later texts are written at once.</summary>
     public void Dispose()
     {
         Thread? thread;
@@ -114,37 +153,38 @@ internal sealed class ResultsOutput : IDisposable
 
     private void Run()
     {
-        var drained = new List<string>();
-        var chunk = new char[ChunkChars];
         while (true)
         {
+            char[] drained;
+            int length;
+            long queued;
             lock (_gate)
             {
-                while (_queue.Count == 0 && !_closed)
+                while (_length == 0 && !_closed)
                 {
                     Monitor.Wait(_gate);
                 }
 
-                if (_queue.Count == 0)
+                if (_length == 0)
                 {
                     return;
                 }
 
-                var wasFull = _queue.Count >= Capacity;
-                while (_queue.TryDequeue(out var text))
-                {
-                    drained.Add(text);
-                }
+                (drained, length, queued) = (_pending, _length, _queued);
+                (_pending, _draining, _length) = (_draining, drained, 0);
 
-                if (wasFull)
-                {
-                    Monitor.PulseAll(_gate);
-                }
+                // Writers waiting for room go on (and the buffer a burst grew is kept for the next one).
+                Monitor.PulseAll(_gate);
             }
 
             try
             {
-                WriteAll(drained, chunk);
+                for (var offset = 0; offset < length; offset += ChunkChars)
+                {
+                    _writer.Write(drained, offset, Math.Min(ChunkChars, length - offset));
+                }
+
+                _writer.Flush();
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
@@ -152,7 +192,7 @@ internal sealed class ResultsOutput : IDisposable
                 lock (_gate)
                 {
                     _failure = ex;
-                    _queue.Clear();
+                    _length = 0;
                     Monitor.PulseAll(_gate);
                 }
 
@@ -161,37 +201,9 @@ internal sealed class ResultsOutput : IDisposable
 
             lock (_gate)
             {
-                _written += drained.Count;
+                _written = queued;
                 Monitor.PulseAll(_gate);
             }
-
-            drained.Clear();
         }
-    }
-
-    /// <summary>The drained texts in one write when they fit in the chunk (the console's writer flushes on every write), then a flush.</summary>
-    private void WriteAll(List<string> drained, char[] chunk)
-    {
-        var length = 0;
-        foreach (var text in drained)
-        {
-            if (length + text.Length > chunk.Length)
-            {
-                _writer.Write(chunk, 0, length);
-                length = 0;
-            }
-
-            if (text.Length > chunk.Length)
-            {
-                _writer.Write(text);
-                continue;
-            }
-
-            text.CopyTo(chunk.AsSpan(length));
-            length += text.Length;
-        }
-
-        _writer.Write(chunk, 0, length);
-        _writer.Flush();
     }
 }

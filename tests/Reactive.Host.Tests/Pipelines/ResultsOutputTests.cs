@@ -77,6 +77,59 @@ public sealed class ResultsOutputTests
     }
 
     [Fact]
+    public void Write_PastTheCapacityWhileTheThreadWrites_WaitsForTheDrainThenEverythingGoesOutInOrder()
+    {
+        var writer = new RecordingWriter { Hold = new ManualResetEventSlim() };
+        using var output = new ResultsOutput(writer);
+        output.Write("first\n");
+        Assert.True(writer.Entered.Wait(Patience), "the output's thread never wrote the first text");
+
+        // The thread is held inside its first write: a queue filled to the capacity, then one more character, waits.
+        var line = new string('x', 1023) + "\n";
+        var lines = ResultsOutput.Capacity / line.Length;
+        var producer = new Thread(() =>
+        {
+            for (var i = 0; i < lines; i++)
+            {
+                output.Write(line.AsSpan());
+            }
+
+            output.Write("last\n".AsSpan());
+        });
+        producer.Start();
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(Patience.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while (output.WaitingWriters == 0)
+        {
+            Assert.True(TimeProvider.System.GetTimestamp() < deadline, "the producer never waited for room");
+            Thread.Sleep(1);
+        }
+
+        Assert.True(producer.IsAlive, "the queue took more than its capacity while nothing was drained");
+
+        writer.Hold.Set();
+        Assert.True(producer.Join(Patience), "the producer was not let go after the drain");
+        output.Flush();
+
+        Assert.Equal("first\n" + string.Concat(Enumerable.Repeat(line, lines)) + "last\n", writer.Flushed);
+    }
+
+    [Fact]
+    public void Write_ATextLongerThanTheCapacity_GoesOutWhole()
+    {
+        var writer = new RecordingWriter();
+        using var output = new ResultsOutput(writer);
+        var text = string.Concat(Enumerable.Range(0, (ResultsOutput.Capacity / 8) + 1).Select(i => $"{i % 10_000_000,7}\n"));
+        Assert.True(text.Length > ResultsOutput.Capacity);
+
+        output.Write("before\n");
+        output.Write(text);
+        output.Write("after\n");
+        output.Flush();
+
+        Assert.Equal("before\n" + text + "after\n", writer.Flushed);
+    }
+
+    [Fact]
     public void Write_AfterTheWriterFailed_ThrowsIOExceptionWithItsReason()
     {
         var writer = new RecordingWriter { Failure = new IOException("Broken pipe") };
