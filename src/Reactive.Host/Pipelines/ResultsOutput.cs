@@ -22,9 +22,9 @@ internal sealed class ResultsOutput : IDisposable
     // Flush for the drain that covers its texts.
     private readonly object _gate = new();
 
-    // Texts queued, in order (the first _length characters); the thread swaps it with _draining, written outside the lock.
+    // Texts queued, in order (the first _length characters); the thread swaps it with _spare and writes it outside the lock.
     private char[] _pending = new char[ChunkChars];
-    private char[] _draining = new char[ChunkChars];
+    private char[] _spare = new char[ChunkChars];
     private int _length;
     private Thread? _thread;
     private long _queued;
@@ -32,6 +32,10 @@ internal sealed class ResultsOutput : IDisposable
     private bool _closed;
     private Exception? _failure;
     private int _waiting;
+
+    // Whether the thread is writing a drained buffer, or a caller of WriteNowIfIdle its own text, outside the lock.
+    private bool _draining;
+    private bool _direct;
 
     /// <summary>Creates the output; its thread starts with the first text.</summary>
     /// <param name="writer">Standard output (or a test's writer).</param>
@@ -104,6 +108,57 @@ internal sealed class ResultsOutput : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="text"/> and flushes on the calling thread when nothing is queued or being written (no thread
+    /// wakes up for it: a pipeline that gathered one socket read's rows hands them over this way); otherwise queues it
+    /// like <see cref="Write(ReadOnlySpan{char})"/>. Texts written meanwhile by other threads queue behind it.
+    /// </summary>
+    /// <exception cref="IOException">This or an earlier write failed (standard output closed).</exception>
+    public void WriteNowIfIdle(ReadOnlySpan<char> text)
+    {
+        lock (_gate)
+        {
+            ThrowIfFailed();
+            if (_closed || _length > 0 || _draining || _direct)
+            {
+                Write(text);
+                return;
+            }
+
+            _direct = true;
+            _queued++;
+        }
+
+        Exception? failure = null;
+        try
+        {
+            _writer.Write(text);
+            _writer.Flush();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            failure = ex;
+        }
+
+        lock (_gate)
+        {
+            _direct = false;
+            if (failure is null)
+            {
+                _written++;
+            }
+            else
+            {
+                _failure ??= failure;
+                _length = 0;
+            }
+
+            // The thread may have text queued behind this write, Flush may wait for it.
+            Monitor.PulseAll(_gate);
+            ThrowIfFailed();
+        }
+    }
+
     /// <summary>Returns once every text queued before the call is written and flushed (or the writer failed).</summary>
     public void Flush()
     {
@@ -160,7 +215,7 @@ internal sealed class ResultsOutput : IDisposable
             long queued;
             lock (_gate)
             {
-                while (_length == 0 && !_closed)
+                while ((_length == 0 && !_closed) || _direct)
                 {
                     Monitor.Wait(_gate);
                 }
@@ -171,7 +226,8 @@ internal sealed class ResultsOutput : IDisposable
                 }
 
                 (drained, length, queued) = (_pending, _length, _queued);
-                (_pending, _draining, _length) = (_draining, drained, 0);
+                (_pending, _spare, _length) = (_spare, drained, 0);
+                _draining = true;
 
                 // Writers waiting for room go on (and the buffer a burst grew is kept for the next one).
                 Monitor.PulseAll(_gate);
@@ -193,6 +249,7 @@ internal sealed class ResultsOutput : IDisposable
                 {
                     _failure = ex;
                     _length = 0;
+                    _draining = false;
                     Monitor.PulseAll(_gate);
                 }
 
@@ -202,6 +259,7 @@ internal sealed class ResultsOutput : IDisposable
             lock (_gate)
             {
                 _written = queued;
+                _draining = false;
                 Monitor.PulseAll(_gate);
             }
         }

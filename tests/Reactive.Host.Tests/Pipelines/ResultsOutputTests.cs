@@ -130,6 +130,48 @@ public sealed class ResultsOutputTests
     }
 
     [Fact]
+    public void WriteNowIfIdle_NothingQueued_WritesAndFlushesOnTheCallingThread()
+    {
+        var writer = new RecordingWriter();
+        using var output = new ResultsOutput(writer);
+
+        output.WriteNowIfIdle("now\n");
+
+        // Returned after the write and its flush, made by this thread (the output's thread never started).
+        Assert.Equal("now\n", writer.Flushed);
+        Assert.Equal(Environment.CurrentManagedThreadId, writer.LastWriterThread);
+    }
+
+    [Fact]
+    public void WriteNowIfIdle_WhileTheThreadWrites_QueuesBehindWhatIsQueued()
+    {
+        var writer = new RecordingWriter { Hold = new ManualResetEventSlim() };
+        using var output = new ResultsOutput(writer);
+        output.Write("first\n");
+        Assert.True(writer.Entered.Wait(Patience), "the output's thread never wrote the first text");
+        output.Write("second\n");
+
+        // The thread is busy: this goes into the queue (the call returns without writing) and out after "second".
+        output.WriteNowIfIdle("third\n");
+        writer.Hold.Set();
+        output.Flush();
+
+        Assert.Equal("first\nsecond\nthird\n", writer.Flushed);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, writer.LastWriterThread);
+    }
+
+    [Fact]
+    public void WriteNowIfIdle_TheWriteFails_ThrowsAndLaterWritesThrowToo()
+    {
+        var writer = new RecordingWriter { Failure = new IOException("Broken pipe") };
+        using var output = new ResultsOutput(writer);
+
+        var error = Assert.Throws<IOException>(() => output.WriteNowIfIdle("lost\n"));
+        Assert.Contains("Broken pipe", error.Message, StringComparison.Ordinal);
+        Assert.Throws<IOException>(() => output.Write("next\n"));
+    }
+
+    [Fact]
     public void Write_AfterTheWriterFailed_ThrowsIOExceptionWithItsReason()
     {
         var writer = new RecordingWriter { Failure = new IOException("Broken pipe") };
@@ -173,6 +215,8 @@ public sealed class ResultsOutputTests
 
         public int Flushes { get; private set; }
 
+        public int LastWriterThread { get; private set; }
+
         public override Encoding Encoding => Encoding.UTF8;
 
         public override void Write(char[] buffer, int index, int count)
@@ -190,6 +234,7 @@ public sealed class ResultsOutputTests
 
             _written.Append(buffer, index, count);
             Writes++;
+            LastWriterThread = Environment.CurrentManagedThreadId;
         }
 
         public override void Write(string? value) => Write((value ?? "").ToCharArray(), 0, value?.Length ?? 0);
