@@ -79,7 +79,7 @@ internal sealed partial class QuoteFeed : IDisposable
         var buffer = new byte[256 * 1024];
         var first = Sent;
         var perQuote = Stopwatch.Frequency / rate;
-        var fine = !sleep && FineSleep.Enable();
+        var fine = !sleep && Environment.GetEnvironmentVariable("REACTIVE_BENCH_FEED") != "yield" && FineSleep.Enable();
         long done = 0;
         long behind = 0;
         while (done < count && !stop.IsCancellationRequested)

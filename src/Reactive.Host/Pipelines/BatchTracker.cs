@@ -35,10 +35,12 @@ internal sealed class BatchTracker : IReadScope
     private const int MaxKeptChars = 64 * 1024;
     private char[] _jsonChars = new char[1024];
 
-    // Per-row JSON lines held while a socket read is parsed (see ReadStarted), written as one text when it is done. Under
-    // the gate: a timer's row can come on another thread while a read is parsed.
+    // Per-row JSON lines held while a socket read is parsed (see ReadStarted), written as one text when it is done or when
+    // MaxHeldChars (about 20 rows) are held: a row waits for at most that many more to be made. Under the gate: a timer's
+    // row can come on another thread while a read is parsed.
     private readonly Lock _consoleGate = new();
-    private char[] _held = new char[1024];
+    private const int MaxHeldChars = 4096;
+    private readonly char[] _held = new char[MaxHeldChars];
     private int _heldLength;
     private int _reading;
     private long _nextId;
@@ -141,19 +143,13 @@ internal sealed class BatchTracker : IReadScope
         var length = System.Text.Encoding.UTF8.GetMaxCharCount(utf8.Length);
         lock (_consoleGate)
         {
-            if (_reading > 0 && length <= MaxKeptChars)
+            if (_reading > 0 && length <= MaxHeldChars)
             {
-                if (_heldLength + length > _held.Length)
+                if (_heldLength + length > MaxHeldChars)
                 {
-                    if (_heldLength + length > MaxKeptChars)
-                    {
-                        WriteHeld();
-                    }
-
-                    if (_heldLength + length > _held.Length)
-                    {
-                        Array.Resize(ref _held, Math.Min(MaxKeptChars, Math.Max(_heldLength + length, _held.Length * 2)));
-                    }
+                    // A long read: what is held goes now, so that its first rows do not wait for the whole read.
+                    _ctx.Output.WriteNowIfIdle(_held.AsSpan(0, _heldLength));
+                    _heldLength = 0;
                 }
 
                 _heldLength += System.Text.Encoding.UTF8.GetChars(utf8, _held.AsSpan(_heldLength));
