@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using Reactive.Sources.Generators;
 
@@ -14,7 +13,7 @@ namespace Reactive.Bench;
 /// <c>t0 + n / rate</c>: latency is measured against that intended time (coordinated-omission corrected), and against the
 /// moment its bytes were handed to the socket (the uncorrected figure, when <see cref="SendTimes"/> is kept).
 /// </summary>
-internal sealed partial class QuoteFeed : IDisposable
+internal sealed class QuoteFeed : IDisposable
 {
     /// <summary>The event time of quote 0: 2026-01-05 00:00:00 UTC, a Monday; quote n is n ms later.</summary>
     public static readonly long BaseTicks = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero).UtcTicks;
@@ -59,10 +58,8 @@ internal sealed partial class QuoteFeed : IDisposable
 
     /// <summary>
     /// Sends quotes <see cref="Sent"/> … + <paramref name="count"/> − 1, quote k of them due at <paramref name="t0"/> + k / rate
-    /// (Stopwatch ticks). Between due quotes the thread sleeps <see cref="FineSleepMicroseconds"/> µs through libc's
-    /// <c>nanosleep</c> with its timer slack set to 1 µs (on Linux; elsewhere it yields its core): .NET's shortest
-    /// <see cref="Thread.Sleep(int)"/> lasts ≥ 1 ms, which would batch 100 quotes at 100 k/s and be measured as the
-    /// service's latency, and a yielding loop keeps a core runnable that the service's threads then have to preempt.
+    /// (Stopwatch ticks). Between due quotes the thread yields its core (<see cref="Thread.Yield"/>) rather than sleeping:
+    /// a sleep on Linux lasts ≥ 1 ms, which would batch 100 quotes at 100 k/s and be measured as the service's latency.
     /// A <paramref name="rate"/> of 0 sends as fast as the socket takes them.
     /// </summary>
     /// <param name="rate">Quotes a second; 0: as fast as the socket takes them.</param>
@@ -79,7 +76,6 @@ internal sealed partial class QuoteFeed : IDisposable
         var buffer = new byte[256 * 1024];
         var first = Sent;
         var perQuote = Stopwatch.Frequency / rate;
-        var fine = !sleep && Environment.GetEnvironmentVariable("REACTIVE_BENCH_FEED") != "yield" && FineSleep.Enable();
         long done = 0;
         long behind = 0;
         while (done < count && !stop.IsCancellationRequested)
@@ -91,10 +87,6 @@ internal sealed partial class QuoteFeed : IDisposable
                 if (sleep)
                 {
                     Thread.Sleep(1);
-                }
-                else if (fine)
-                {
-                    FineSleep.For(FineSleepMicroseconds);
                 }
                 else
                 {
@@ -131,37 +123,6 @@ internal sealed partial class QuoteFeed : IDisposable
         }
 
         Volatile.Write(ref _behindTicks, behind);
-    }
-
-    /// <summary>How long the feed sleeps between due quotes (µs; the kernel's timer adds some tens of µs).</summary>
-    public const int FineSleepMicroseconds = 20;
-
-    /// <summary>Sub-millisecond sleeps of the calling thread: <c>nanosleep</c> after <c>prctl(PR_SET_TIMERSLACK, 1 ns)</c>.</summary>
-    private static partial class FineSleep
-    {
-        private const int PrSetTimerSlack = 29;
-
-        /// <summary>Sets the calling thread's timer slack to 1 ns; false when not on Linux or refused.</summary>
-        public static bool Enable() => OperatingSystem.IsLinux() && prctl(PrSetTimerSlack, 1, 0, 0, 0) == 0;
-
-        public static void For(int microseconds)
-        {
-            var time = new TimeSpec { Seconds = 0, Nanoseconds = microseconds * 1000L };
-            _ = nanosleep(in time, IntPtr.Zero);
-        }
-
-        [StructLayout(LayoutKind.Sequential)]
-        private struct TimeSpec
-        {
-            public long Seconds;
-            public long Nanoseconds;
-        }
-
-        [LibraryImport("libc", SetLastError = true)]
-        private static partial int prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
-
-        [LibraryImport("libc", SetLastError = true)]
-        private static partial int nanosleep(in TimeSpec request, IntPtr remaining);
     }
 
     /// <summary>The quote number a per-quote result's UTC timestamp names.</summary>
