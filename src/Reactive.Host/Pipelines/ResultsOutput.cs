@@ -68,6 +68,12 @@ internal sealed class ResultsOutput : IDisposable
         lock (_gate)
         {
             ThrowIfFailed();
+            if (text.IsEmpty)
+            {
+                // Nothing to write (a batch without rows): counted, it would be a text no drain ever covers, and Flush would wait for it.
+                return;
+            }
+
             if (_closed)
             {
                 // Stopped (the host is going away): the thread wrote everything queued, so this still comes after it.
@@ -119,6 +125,11 @@ internal sealed class ResultsOutput : IDisposable
         lock (_gate)
         {
             ThrowIfFailed();
+            if (text.IsEmpty)
+            {
+                return;
+            }
+
             if (_closed || _length > 0 || _draining || _direct)
             {
                 Write(text);

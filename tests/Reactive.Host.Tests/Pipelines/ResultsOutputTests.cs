@@ -130,6 +130,21 @@ public sealed class ResultsOutputTests
     }
 
     [Fact]
+    public async Task Flush_AfterAnEmptyText_Returns()
+    {
+        // A micro-batch without rows writes an empty text: Flush must not wait for a drain that has nothing to write.
+        var writer = new RecordingWriter();
+        using var output = new ResultsOutput(writer);
+        output.Write("a\n");
+        output.Write("");
+        output.WriteNowIfIdle("");
+
+        // Times out (TimeoutException) if Flush waits for the empty text.
+        await Task.Run(output.Flush).WaitAsync(Patience, TimeProvider.System);
+        Assert.Equal("a\n", writer.Flushed);
+    }
+
+    [Fact]
     public void WriteNowIfIdle_NothingQueued_WritesAndFlushesOnTheCallingThread()
     {
         var writer = new RecordingWriter();
