@@ -42,6 +42,16 @@ internal interface IRecordSource
 /// </summary>
 internal sealed record LineCounters(Action Parsed, Action<SkipReason> Skipped, Action Rejected);
 
+/// <summary>Told when a source's read (one batch of lines on the byte path) starts being parsed and when it is done.</summary>
+internal interface IReadScope
+{
+    /// <summary>Lines of one read are about to be parsed on this thread.</summary>
+    void ReadStarted();
+
+    /// <summary>The read's lines were parsed and their results went out.</summary>
+    void ReadEnded();
+}
+
 /// <summary>The lines of a live source (socket, directory, replay, generator), parsed as they come: the service's case.</summary>
 /// <param name="lines">The source's lines.</param>
 /// <param name="counters">Told of each line's fate at the parse stage, or null.</param>
@@ -113,11 +123,25 @@ internal sealed class LineRecordSource(IObservable<SourceLine> lines, LineCounte
     /// <summary>Told of each line's fate at the parse stage, or null.</summary>
     internal LineCounters? Counters => counters;
 
+    /// <summary>
+    /// Told when the byte path starts parsing one read's lines (before the first) and when it is done with them (after the
+    /// last one's results went out, on the same thread), or null: the pipeline's console gathers a read's rows into one write.
+    /// </summary>
+    internal IReadScope? Reads { get; init; }
+
     /// <summary>The byte path's batch being parsed now, on this thread (null: none).</summary>
     internal void Parsing(Utf8LineBatch? batch)
     {
         _currentThread = Environment.CurrentManagedThreadId;
         Volatile.Write(ref _current, batch);
+        if (batch is not null)
+        {
+            Reads?.ReadStarted();
+        }
+        else
+        {
+            Reads?.ReadEnded();
+        }
     }
 
     public string? RawText(in LinePosition position)

@@ -68,10 +68,11 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
     }
 
     /// <summary>
-    /// The rows as JSON lines (each <see cref="ToJson"/>'s text and a newline) in one string, written through
-    /// <paramref name="json"/> into <paramref name="buffer"/>, which the caller keeps from one call to the next (both reset here).
+    /// The rows as JSON lines (each <see cref="ToJson"/>'s text and a newline), UTF-8, written through <paramref name="json"/>
+    /// into <paramref name="buffer"/>, which the caller keeps from one call to the next (both reset here); the lines are
+    /// <paramref name="buffer"/>'s written span, valid until its next use.
     /// </summary>
-    public static string ToJsonLines(IReadOnlyList<ResultRow> rows, Utf8JsonWriter json, ArrayBufferWriter<byte> buffer)
+    public static ReadOnlySpan<byte> ToJsonLines(IReadOnlyList<ResultRow> rows, Utf8JsonWriter json, ArrayBufferWriter<byte> buffer)
     {
         buffer.ResetWrittenCount();
         for (var i = 0; i < rows.Count; i++)
@@ -82,7 +83,7 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
             buffer.Write("\n"u8);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan;
     }
 
     /// <summary>A boolean field's value: one box each for every row.</summary>

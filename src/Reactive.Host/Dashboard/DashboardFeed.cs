@@ -141,8 +141,10 @@ internal sealed class DashboardFeed : IResultTap, IHostedService, IDisposable
 
     private void Spread(string pipeline, IReadOnlyList<ResultRow> rows)
     {
-        foreach (var row in rows)
+        // By index: a per-quote row comes alone and is skipped here, without an enumerator for it.
+        for (var i = 0; i < rows.Count; i++)
         {
+            var row = rows[i];
             if (row.Kind is not ("second" or "minute") || row.WindowStart is not { } start)
             {
                 continue;

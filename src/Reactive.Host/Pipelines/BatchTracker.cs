@@ -17,7 +17,7 @@ namespace Reactive.Host.Pipelines;
 /// (spread, anomaly) when checkpointed runs in batches of its checkpoint interval, its rows written at the batch end.
 /// </summary>
 /// <remarks>Called on the pipeline's thread only (batches run one after the other).</remarks>
-internal sealed class BatchTracker
+internal sealed class BatchTracker : IReadScope
 {
     private readonly PipelineRunContext _ctx;
     private readonly IPipelineKind _kind;
@@ -32,6 +32,17 @@ internal sealed class BatchTracker
     // The console's JSON lines are written through these, kept from one result to the next (a per-row kind writes one per row).
     private readonly ArrayBufferWriter<byte> _jsonBuffer = new(1024);
     private readonly Utf8JsonWriter _json;
+    private const int MaxKeptChars = 64 * 1024;
+    private char[] _jsonChars = new char[1024];
+
+    // Per-row JSON lines held while a socket read is parsed (see ReadStarted), written as one text when it is done or when
+    // MaxHeldChars (about 20 rows) are held: a row waits for at most that many more to be made. Under the gate: a timer's
+    // row can come on another thread while a read is parsed.
+    private readonly Lock _consoleGate = new();
+    private const int MaxHeldChars = 4096;
+    private readonly char[] _held = new char[MaxHeldChars];
+    private int _heldLength;
+    private int _reading;
     private long _nextId;
     private Current? _current;
     private SourcePosition _lastEnd;
@@ -69,7 +80,7 @@ internal sealed class BatchTracker
             Log.BatchRepeated(_ctx.Logger, _ctx.Name, id, batch.Lines.Count);
             if (_console)
             {
-                _ctx.Output.Write($"-------------------------------------------\nBatch: {id} (repeated after a restart: its results replace those written before)\n-------------------------------------------\n");
+                WriteText($"-------------------------------------------\nBatch: {id} (repeated after a restart: its results replace those written before)\n-------------------------------------------\n");
             }
         }
 
@@ -115,9 +126,104 @@ internal sealed class BatchTracker
 
     private void WriteConsole(ResultBatch batch)
     {
-        if (_console)
+        if (!_console)
         {
-            _ctx.Output.Write(_kind.Console(batch, _ctx.Definition.Options, _consoleRows, _ctx.Zone) ?? ResultRow.ToJsonLines(batch.Rows, _json, _jsonBuffer));
+            return;
+        }
+
+        if (_kind.Console(batch, _ctx.Definition.Options, _consoleRows, _ctx.Zone) is { } text)
+        {
+            WriteText(text);
+            return;
+        }
+
+        // JSON lines: encoded into the tracker's buffer, decoded into characters, copied into the output's queue (or
+        // held until the socket read being parsed is done, and written then as one text).
+        var utf8 = ResultRow.ToJsonLines(batch.Rows, _json, _jsonBuffer);
+        var length = System.Text.Encoding.UTF8.GetMaxCharCount(utf8.Length);
+        lock (_consoleGate)
+        {
+            if (_reading > 0 && length <= MaxHeldChars)
+            {
+                if (_heldLength + length > MaxHeldChars)
+                {
+                    // A long read: what is held goes now, so that its first rows do not wait for the whole read.
+                    _ctx.Output.WriteNowIfIdle(_held.AsSpan(0, _heldLength));
+                    _heldLength = 0;
+                }
+
+                _heldLength += System.Text.Encoding.UTF8.GetChars(utf8, _held.AsSpan(_heldLength));
+                return;
+            }
+
+            WriteHeld();
+            if (length > MaxKeptChars)
+            {
+                // A large batch: a pooled buffer, not one kept by every pipeline from then on.
+                var rented = ArrayPool<char>.Shared.Rent(length);
+                try
+                {
+                    _ctx.Output.Write(rented.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, rented)));
+                }
+                finally
+                {
+                    ArrayPool<char>.Shared.Return(rented);
+                }
+
+                return;
+            }
+
+            if (_jsonChars.Length < length)
+            {
+                _jsonChars = new char[Math.Min(MaxKeptChars, Math.Max(length, _jsonChars.Length * 2))];
+            }
+
+            _ctx.Output.Write(_jsonChars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, _jsonChars)));
+        }
+    }
+
+    /// <summary>The source starts parsing one read's lines: per-row JSON lines are held until it is done.</summary>
+    public void ReadStarted()
+    {
+        lock (_consoleGate)
+        {
+            _reading++;
+        }
+    }
+
+    /// <summary>
+    /// The read's lines are parsed: what they wrote to the console goes out as one text, on this thread when the output is
+    /// idle (one write for the read, no thread woken for it).
+    /// </summary>
+    public void ReadEnded()
+    {
+        lock (_consoleGate)
+        {
+            if (--_reading == 0 && _heldLength > 0)
+            {
+                _ctx.Output.WriteNowIfIdle(_held.AsSpan(0, _heldLength));
+                _heldLength = 0;
+            }
+        }
+    }
+
+    /// <summary>Writes a text to the console after what is held, in order.</summary>
+    private void WriteText(string text)
+    {
+        lock (_consoleGate)
+        {
+            WriteHeld();
+            _ctx.Output.Write(text);
+        }
+    }
+
+    /// <summary>Queues what is held (under the console gate).</summary>
+    private void WriteHeld()
+    {
+        if (_heldLength > 0)
+        {
+            _ctx.Output.Write(_held.AsSpan(0, _heldLength));
+            _heldLength = 0;
         }
     }
 

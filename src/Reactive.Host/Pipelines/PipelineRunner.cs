@@ -60,6 +60,7 @@ internal static class PipelineRunner
                 ctx.Progress.RecordLineDeadLetter), batcher)
             {
                 Utf8 = checkpoint is null ? LineSources.OpenUtf8(ctx, stop) : null,
+                Reads = console.Count > 0 ? tracker : null,
             },
             definition.Options,
             new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state, kind is TradingPipelineKind ? ctx.Services.Trading?.For(ctx.Name) : null));

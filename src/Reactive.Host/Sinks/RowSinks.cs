@@ -83,11 +83,16 @@ internal sealed class RowSinks : IDisposable
         // Converted once for every sink. A per-row kind writes one row at a time: no LINQ grouping, iterators or
         // enumerators for it (measured with bench --live: they were a sixth of the service's allocations per quote).
         (string Kind, TableRow[] Rows)[]? byKind = null;
+        TableRow? single = null;
         for (var s = 0; s < _sinks.Count; s++)
         {
             var sink = _sinks[s];
             switch (sink)
             {
+                case TableSinkDefinition when rows.Count == 1 && _shape.Mode != ResultMode.Complete:
+                    // A per-row kind's row: straight to its table, without the arrays of a batch.
+                    ((ITableSink)Target(sink, rows[0].Kind)).Write(single ??= ToTableRow(rows[0]));
+                    break;
                 case TableSinkDefinition:
                     foreach (var (kind, kindRows) in byKind ??= ByKind(rows))
                     {

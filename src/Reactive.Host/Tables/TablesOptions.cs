@@ -19,6 +19,19 @@ public sealed class TablesOptions
     public int MaxBatchRows { get; set; } = 10_000;
 
     /// <summary>
+    /// The least time between two commits of one table's writer while rows trickle in (its last commit wrote fewer than 64).
+    /// A write that finds the writer idle for longer is committed at once; writes that follow within the interval are
+    /// gathered and committed together when it has passed (a flush, e.g. a checkpoint's commit mark, cuts the wait short).
+    /// After a larger commit the writer takes the next batch at once: rows kept waiting at high rates would only outlive
+    /// the GC's youngest generation. Each commit costs SQLite a transaction
+    /// and a WAL append, and the writer a wake-up: a stream of rows sent one by one would otherwise cost a transaction per row.
+    /// 0 commits whatever is queued as soon as the writer takes it.
+    /// </summary>
+    /// <value>The default value is 10 milliseconds (at most 100 transactions a second per table).</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
     /// Where the tables' database file lives. Empty: <c>/dev/shm</c> (memory) on Linux, else the temp folder.
     /// </summary>
     /// <value>The default value is empty.</value>

@@ -152,6 +152,8 @@ public sealed class ReactiveApiTests
     [InlineData("Progress:LogInterval", "0 seconds", "LogInterval")]
     [InlineData("Tables:WhenFull", "sometimes", "Tables:WhenFull")]
     [InlineData("Tables:QueueCapacity", "0", "QueueCapacity")]
+    [InlineData("Tables:CommitInterval", "1 minute", "CommitInterval")]
+    [InlineData("Tables:CommitInterval", "soon", "Tables:CommitInterval")]
     [InlineData("DeadLetters:LogInterval", "0 seconds", "LogInterval")]
     [InlineData("Sql:MaxResultBytes", "0", "MaxResultBytes")]
     [InlineData("Sql:MaxValueBytes", "many", "Sql:MaxValueBytes")]

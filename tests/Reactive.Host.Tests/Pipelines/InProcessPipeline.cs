@@ -35,7 +35,11 @@ internal sealed class InProcessPipeline : IAsyncDisposable
     public Task Completion => _service.ExecuteTask ?? Task.CompletedTask;
 
     /// <summary>Starts pipeline <paramref name="name"/> configured by <paramref name="settings"/> (keys under <c>Pipelines:name:</c>).</summary>
-    public static async Task<InProcessPipeline> StartAsync(string name, TimeProvider time, IScheduler scheduler, params (string Key, string Value)[] settings)
+    public static Task<InProcessPipeline> StartAsync(string name, TimeProvider time, IScheduler scheduler, params (string Key, string Value)[] settings) =>
+        StartAsync(name, time, scheduler, TextWriter.Null, settings);
+
+    /// <summary>Starts pipeline <paramref name="name"/>, its console results (standard output in the service) written to <paramref name="stdout"/>.</summary>
+    public static async Task<InProcessPipeline> StartAsync(string name, TimeProvider time, IScheduler scheduler, TextWriter stdout, params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>($"Pipelines:{name}:{s.Key}", s.Value)))
@@ -52,7 +56,7 @@ internal sealed class InProcessPipeline : IAsyncDisposable
             registry,
             scheduler,
             time,
-            new ResultsOutput(TextWriter.Null),
+            new ResultsOutput(stdout),
             new PipelineServices(null, null, deadLetters),
             NullLoggerFactory.Instance);
         await service.StartAsync(CancellationToken.None);

@@ -77,6 +77,116 @@ public sealed class ResultsOutputTests
     }
 
     [Fact]
+    public void Write_PastTheCapacityWhileTheThreadWrites_WaitsForTheDrainThenEverythingGoesOutInOrder()
+    {
+        var writer = new RecordingWriter { Hold = new ManualResetEventSlim() };
+        using var output = new ResultsOutput(writer);
+        output.Write("first\n");
+        Assert.True(writer.Entered.Wait(Patience), "the output's thread never wrote the first text");
+
+        // The thread is held inside its first write: a queue filled to the capacity, then one more character, waits.
+        var line = new string('x', 1023) + "\n";
+        var lines = ResultsOutput.Capacity / line.Length;
+        var producer = new Thread(() =>
+        {
+            for (var i = 0; i < lines; i++)
+            {
+                output.Write(line.AsSpan());
+            }
+
+            output.Write("last\n".AsSpan());
+        });
+        producer.Start();
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(Patience.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while (output.WaitingWriters == 0)
+        {
+            Assert.True(TimeProvider.System.GetTimestamp() < deadline, "the producer never waited for room");
+            Thread.Sleep(1);
+        }
+
+        Assert.True(producer.IsAlive, "the queue took more than its capacity while nothing was drained");
+
+        writer.Hold.Set();
+        Assert.True(producer.Join(Patience), "the producer was not let go after the drain");
+        output.Flush();
+
+        Assert.Equal("first\n" + string.Concat(Enumerable.Repeat(line, lines)) + "last\n", writer.Flushed);
+    }
+
+    [Fact]
+    public void Write_ATextLongerThanTheCapacity_GoesOutWhole()
+    {
+        var writer = new RecordingWriter();
+        using var output = new ResultsOutput(writer);
+        var text = string.Concat(Enumerable.Range(0, (ResultsOutput.Capacity / 8) + 1).Select(i => $"{i % 10_000_000,7}\n"));
+        Assert.True(text.Length > ResultsOutput.Capacity);
+
+        output.Write("before\n");
+        output.Write(text);
+        output.Write("after\n");
+        output.Flush();
+
+        Assert.Equal("before\n" + text + "after\n", writer.Flushed);
+    }
+
+    [Fact]
+    public async Task Flush_AfterAnEmptyText_Returns()
+    {
+        // A micro-batch without rows writes an empty text: Flush must not wait for a drain that has nothing to write.
+        var writer = new RecordingWriter();
+        using var output = new ResultsOutput(writer);
+        output.Write("a\n");
+        output.Write("");
+        output.WriteNowIfIdle("");
+
+        // Times out (TimeoutException) if Flush waits for the empty text.
+        await Task.Run(output.Flush).WaitAsync(Patience, TimeProvider.System);
+        Assert.Equal("a\n", writer.Flushed);
+    }
+
+    [Fact]
+    public void WriteNowIfIdle_NothingQueued_WritesAndFlushesOnTheCallingThread()
+    {
+        var writer = new RecordingWriter();
+        using var output = new ResultsOutput(writer);
+
+        output.WriteNowIfIdle("now\n");
+
+        // Returned after the write and its flush, made by this thread (the output's thread never started).
+        Assert.Equal("now\n", writer.Flushed);
+        Assert.Equal(Environment.CurrentManagedThreadId, writer.LastWriterThread);
+    }
+
+    [Fact]
+    public void WriteNowIfIdle_WhileTheThreadWrites_QueuesBehindWhatIsQueued()
+    {
+        var writer = new RecordingWriter { Hold = new ManualResetEventSlim() };
+        using var output = new ResultsOutput(writer);
+        output.Write("first\n");
+        Assert.True(writer.Entered.Wait(Patience), "the output's thread never wrote the first text");
+        output.Write("second\n");
+
+        // The thread is busy: this goes into the queue (the call returns without writing) and out after "second".
+        output.WriteNowIfIdle("third\n");
+        writer.Hold.Set();
+        output.Flush();
+
+        Assert.Equal("first\nsecond\nthird\n", writer.Flushed);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, writer.LastWriterThread);
+    }
+
+    [Fact]
+    public void WriteNowIfIdle_TheWriteFails_ThrowsAndLaterWritesThrowToo()
+    {
+        var writer = new RecordingWriter { Failure = new IOException("Broken pipe") };
+        using var output = new ResultsOutput(writer);
+
+        var error = Assert.Throws<IOException>(() => output.WriteNowIfIdle("lost\n"));
+        Assert.Contains("Broken pipe", error.Message, StringComparison.Ordinal);
+        Assert.Throws<IOException>(() => output.Write("next\n"));
+    }
+
+    [Fact]
     public void Write_AfterTheWriterFailed_ThrowsIOExceptionWithItsReason()
     {
         var writer = new RecordingWriter { Failure = new IOException("Broken pipe") };
@@ -120,6 +230,8 @@ public sealed class ResultsOutputTests
 
         public int Flushes { get; private set; }
 
+        public int LastWriterThread { get; private set; }
+
         public override Encoding Encoding => Encoding.UTF8;
 
         public override void Write(char[] buffer, int index, int count)
@@ -137,6 +249,7 @@ public sealed class ResultsOutputTests
 
             _written.Append(buffer, index, count);
             Writes++;
+            LastWriterThread = Environment.CurrentManagedThreadId;
         }
 
         public override void Write(string? value) => Write((value ?? "").ToCharArray(), 0, value?.Length ?? 0);

@@ -12,8 +12,10 @@ namespace Reactive.Host.Tests.Tables;
 /// <summary>The bounded queue between a pipeline and a table's writer, with a deliberately slow writer.</summary>
 public sealed class TableQueueTests
 {
+    // No commit interval: these tests hold the writer themselves, and a clock that moves only by hand would hold the
+    // writer's gathering wait too (CommitIntervalTests test that wait).
     private static MemoryTableStore NewStore(TableFullPolicy whenFull, TestClock clock, CapturingLogger<MemoryTableStore>? logger = null) =>
-        new(Options.Create(new TablesOptions { QueueCapacity = 4, WhenFull = whenFull }), logger, clock);
+        new(Options.Create(new TablesOptions { QueueCapacity = 4, WhenFull = whenFull, CommitInterval = TimeSpan.Zero }), logger, clock);
 
     /// <summary>Holds every table writer before its next batch until <see cref="Open"/>.</summary>
     private sealed class SlowWriter

@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using System.Text;
 using Reactive.Sources.Socket;
 using Reactive.Sources.Tests.Common;
@@ -272,6 +273,49 @@ public sealed class SocketLineSourceTests
         var buffer = new byte[16];
         var read = await client.GetStream().ReadAsync(buffer, timeout.Token);
         Assert.Equal(0, read);
+    }
+
+    [Fact]
+    public async Task Lines_AreDeliveredOnTheConnectionsOwnThreadNotThePool_InOrderAcrossSmallSends()
+    {
+        using var server = new TestServer();
+        var source = new SocketLineSource(Options(server.Port));
+        using var lines = new Collector<(string Text, string? Thread, bool Pool)>();
+        using var subscription = source.Select(l => (l.Text, Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread)).Subscribe(lines);
+        using var client = await server.AcceptAsync();
+
+        // 200 lines, each split over two sends: the reader frames them whole whatever the reads.
+        for (var i = 0; i < 200; i++)
+        {
+            await client.SendAsync(System.Text.Encoding.ASCII.GetBytes($"line {i}"));
+            await client.SendAsync("\n"u8.ToArray());
+        }
+
+        await lines.WaitForCountAsync(200, TimeSpan.FromSeconds(60));
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"line {i}"), lines.Items.Select(l => l.Text));
+        Assert.All(lines.Items, l => Assert.Equal(("socket-source", false), (l.Thread, l.Pool)));
+    }
+
+    [Fact]
+    public async Task Dispose_WhileBlockedInAReadWithNothingSent_EndsTheReadingThreadAndClosesCleanly()
+    {
+        using var server = new TestServer();
+        var source = new SocketLineSource(Options(server.Port));
+        using var statuses = new Collector<SourceStatus>();
+        using var statusSubscription = source.Status.Subscribe(statuses);
+        using var lines = new Collector<SourceLine>();
+        var subscription = source.Subscribe(lines);
+        using var client = await server.AcceptAsync();
+        await statuses.WaitAsync(s => s.Any(x => x.Kind == SourceStatusKind.Connected), "connected", TimeSpan.FromSeconds(60));
+
+        subscription.Dispose();
+
+        // The thread blocked in its receive is woken: the server reads the end of the stream (a FIN, not a reset) and the
+        // source says it stopped.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, await client.GetStream().ReadAsync(new byte[16], timeout.Token));
+        await statuses.WaitAsync(s => s.Any(x => x.Kind == SourceStatusKind.Stopped), "stopped", TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain(statuses.Items, x => x.Kind is SourceStatusKind.Disconnected or SourceStatusKind.Reconnecting);
     }
 
     [Fact]
