@@ -16,7 +16,10 @@ namespace Reactive.Host.Pipelines;
 /// recorded, logged and shown. A micro-batch kind (aggregate) ends a batch with its operator's result; a per-row kind
 /// (spread, anomaly) when checkpointed runs in batches of its checkpoint interval, its rows written at the batch end.
 /// </summary>
-/// <remarks>Called on the pipeline's thread only (batches run one after the other).</remarks>
+/// <remarks>
+/// Called on the pipeline's thread (batches run one after the other); <see cref="ReadStarted"/> and <see cref="ReadEnded"/>
+/// on the source's, and the console's held lines are under a gate of their own for them.
+/// </remarks>
 internal sealed class BatchTracker : IReadScope
 {
     private readonly PipelineRunContext _ctx;
@@ -148,8 +151,7 @@ internal sealed class BatchTracker : IReadScope
                 if (_heldLength + length > MaxHeldChars)
                 {
                     // A long read: what is held goes now, so that its first rows do not wait for the whole read.
-                    _ctx.Output.WriteNowIfIdle(_held.AsSpan(0, _heldLength));
-                    _heldLength = 0;
+                    WriteHeld(nowIfIdle: true);
                 }
 
                 _heldLength += System.Text.Encoding.UTF8.GetChars(utf8, _held.AsSpan(_heldLength));
@@ -199,10 +201,9 @@ internal sealed class BatchTracker : IReadScope
     {
         lock (_consoleGate)
         {
-            if (--_reading == 0 && _heldLength > 0)
+            if (--_reading == 0)
             {
-                _ctx.Output.WriteNowIfIdle(_held.AsSpan(0, _heldLength));
-                _heldLength = 0;
+                WriteHeld(nowIfIdle: true);
             }
         }
     }
@@ -217,12 +218,20 @@ internal sealed class BatchTracker : IReadScope
         }
     }
 
-    /// <summary>Queues what is held (under the console gate).</summary>
-    private void WriteHeld()
+    /// <summary>Hands what is held to the output (under the console gate): queued, or written at once when the output is idle.</summary>
+    private void WriteHeld(bool nowIfIdle = false)
     {
         if (_heldLength > 0)
         {
-            _ctx.Output.Write(_held.AsSpan(0, _heldLength));
+            if (nowIfIdle)
+            {
+                _ctx.Output.WriteNowIfIdle(_held.AsSpan(0, _heldLength));
+            }
+            else
+            {
+                _ctx.Output.Write(_held.AsSpan(0, _heldLength));
+            }
+
             _heldLength = 0;
         }
     }
