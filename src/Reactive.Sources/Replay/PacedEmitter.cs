@@ -37,6 +37,10 @@ internal static class PacedEmitter
         bool asFastAsPossible,
         IObserver<T> observer) : IDisposable
     {
+        // The first step's schedule apart from the later ones': the first step can run (on another thread, or inline on a
+        // scheduler that runs due work at once) before Schedule returns, and set the next timer first; one SerialDisposable
+        // for both would then dispose that timer when handed the first schedule, and the source would stop after one item.
+        private readonly SingleAssignmentDisposable _first = new();
         private readonly SerialDisposable _timer = new();
         private readonly Lock _gate = new();
         private IEnumerator<T>? _items;
@@ -51,7 +55,7 @@ internal static class PacedEmitter
         {
             _origin = scheduler.Now;
             _lastDue = _origin;
-            _timer.Disposable = scheduler.Schedule(this, static (_, self) =>
+            _first.Disposable = scheduler.Schedule(this, static (_, self) =>
             {
                 self.Step();
                 return Disposable.Empty;
@@ -63,6 +67,7 @@ internal static class PacedEmitter
             lock (_gate)
             {
                 _stopped = true;
+                _first.Dispose();
                 _timer.Dispose();
                 _items?.Dispose();
                 _items = null;

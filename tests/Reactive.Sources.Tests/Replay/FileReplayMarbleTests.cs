@@ -70,4 +70,46 @@ public sealed class FileReplayMarbleTests : IDisposable
             OnNext<string>(200 + Ticks.FromSeconds(6), l => l.StartsWith("{\"timestamp\":\"2021-01-04T00:01:00\"", StringComparison.Ordinal)),
             OnCompleted<string>(200 + Ticks.FromSeconds(6)));
     }
+
+    [Fact]
+    public void Observe_OnASchedulerThatRunsTheFirstStepBeforeScheduleReturns_KeepsTheNextTimer()
+    {
+        // The first step runs inside Schedule (as it can on a pool thread that wins the race against the caller): it emits
+        // the first rate and sets the timer of the second before the first Schedule call returns. The source once handed
+        // that call's result to the same SerialDisposable, which disposed the second's timer: one row, then nothing.
+        var scheduler = new TestScheduler();
+        var inline = new FirstStepInline(scheduler);
+
+        var observer = scheduler.Start(
+            () => BitcoinRateGenerator.Observe(new BitcoinRateGeneratorOptions { Rows = 3, Interval = TimeSpan.FromSeconds(30) }, inline, new GeneratorPacing { Speed = 10 }),
+            Ticks.FromSeconds(60));
+
+        Assert.Equal(1, inline.InlineSteps);
+        observer.Messages.AssertEqual(
+            OnNext<string>(200, l => l.StartsWith("{\"timestamp\":\"2021-01-04T00:00:00\"", StringComparison.Ordinal)),
+            OnNext<string>(200 + Ticks.FromSeconds(3), l => l.StartsWith("{\"timestamp\":\"2021-01-04T00:00:30\"", StringComparison.Ordinal)),
+            OnNext<string>(200 + Ticks.FromSeconds(6), l => l.StartsWith("{\"timestamp\":\"2021-01-04T00:01:00\"", StringComparison.Ordinal)),
+            OnCompleted<string>(200 + Ticks.FromSeconds(6)));
+    }
+
+    /// <summary>Runs work scheduled without a due time at once, on the caller's thread; timed work goes to the test scheduler.</summary>
+    private sealed class FirstStepInline(TestScheduler inner) : System.Reactive.Concurrency.IScheduler
+    {
+        public int InlineSteps { get; private set; }
+
+        public DateTimeOffset Now => inner.Now;
+
+        public IDisposable Schedule<TState>(TState state, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action)
+        {
+            InlineSteps++;
+            action(this, state);
+            return new System.Reactive.Disposables.BooleanDisposable();
+        }
+
+        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+            inner.Schedule(state, dueTime, (_, s) => action(this, s));
+
+        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+            inner.Schedule(state, dueTime, (_, s) => action(this, s));
+    }
 }
