@@ -146,8 +146,10 @@ internal sealed class ResultsOutput : IDisposable
             _writer.Write(text);
             _writer.Flush();
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // Any failure of the writer (not only a closed pipe's IOException): _direct must not stay set, or the thread
+            // would wait for this write for ever and every later text with it.
             failure = ex;
         }
 
@@ -253,9 +255,10 @@ internal sealed class ResultsOutput : IDisposable
 
                 _writer.Flush();
             }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            catch (Exception ex)
             {
-                // What is queued cannot be written either; the pipelines' next write fails with this.
+                // What is queued cannot be written either; the pipelines' next write fails with this. Any exception: one
+                // left unhandled on this thread would end the process.
                 lock (_gate)
                 {
                     _failure = ex;

@@ -201,6 +201,32 @@ public sealed class ResultsOutputTests
     }
 
     [Fact]
+    public void WriteNowIfIdle_TheWriterThrowsSomethingElse_LaterWritesThrowAndFlushReturns()
+    {
+        var writer = new RecordingWriter { Failure = new InvalidOperationException("writer in a bad state") };
+        using var output = new ResultsOutput(writer);
+
+        var error = Assert.Throws<IOException>(() => output.WriteNowIfIdle("lost\n"));
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Contains("writer in a bad state", Assert.Throws<IOException>(() => output.Write("next\n")).Message, StringComparison.Ordinal);
+        output.Flush();
+    }
+
+    [Fact]
+    public void Write_TheThreadsWriterThrowsSomethingElse_LaterWritesThrowWithItsReason()
+    {
+        var writer = new RecordingWriter { Failure = new InvalidOperationException("writer in a bad state") };
+        using var output = new ResultsOutput(writer);
+        output.Write("lost\n");
+
+        // Flush returns when the thread gave up on the failed write (it does not die with the exception).
+        output.Flush();
+
+        var error = Assert.Throws<IOException>(() => output.Write("next\n"));
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+    }
+
+    [Fact]
     public void Write_AfterDispose_IsWrittenAtOnceAfterWhatWasQueued()
     {
         var writer = new RecordingWriter();
@@ -222,7 +248,7 @@ public sealed class ResultsOutputTests
 
         public ManualResetEventSlim? Hold { get; init; }
 
-        public IOException? Failure { get; init; }
+        public Exception? Failure { get; init; }
 
         public string Flushed { get; private set; } = "";
 
