@@ -24,6 +24,30 @@ internal sealed record CheckpointedOutputs(IReadOnlyList<string> Rows, IReadOnly
         Assert.Equal(Rows.Count, Rows.Distinct().Count());
     }
 
+    /// <summary>
+    /// The same as <paramref name="expected"/> (<see cref="Equals(CheckpointedOutputs?)"/>); otherwise fails with what differs:
+    /// the counts, the first rows and files that differ on each side, and <paramref name="context"/> (what the runs did).
+    /// </summary>
+    public void AssertSameAs(CheckpointedOutputs expected, Func<string> context)
+    {
+        if (Equals(expected))
+        {
+            return;
+        }
+
+        static string Diff(string what, IReadOnlyList<string> want, IReadOnlyList<string> got)
+        {
+            var missing = want.Except(got).Take(5).ToList();
+            var extra = got.Except(want).Take(5).ToList();
+            var firstDiffering = Enumerable.Range(0, Math.Min(want.Count, got.Count)).FirstOrDefault(i => want[i] != got[i], -1);
+            return $"{what}: expected {want.Count}, got {got.Count}, first differing at index {firstDiffering}; missing (≤ 5): [{string.Join(" ;; ", missing.Select(Short))}]; unexpected (≤ 5): [{string.Join(" ;; ", extra.Select(Short))}]";
+        }
+
+        static string Short(string s) => s.Length <= 300 ? s : s[..300] + "…";
+
+        Assert.Fail($"The outputs differ from those of the uninterrupted run.\n{Diff("rows", expected.Rows, Rows)}\n{Diff("files", expected.Files, Files)}\n{context()}");
+    }
+
     /// <summary>Reads <c>work/state/tables.db</c> (the tables whose names start with <paramref name="table"/>) and <c>work/out</c>.</summary>
     /// <param name="work">The service's working directory.</param>
     /// <param name="table">The table's name (its per-schema tables start with it).</param>

@@ -166,7 +166,7 @@ public sealed class CrashRestartTests
             if (!killed)
             {
                 // It finished: start again from scratch so that the remaining kills still fall inside a run.
-                Assert.Equal(expected, CheckpointedOutputs.Read(work, scenario.Table, scenario.ConcatenateFiles));
+                CheckpointedOutputs.Read(work, scenario.Table, scenario.ConcatenateFiles).AssertSameAs(expected, () => $"{string.Join("; ", restarts)}\n--- this run's log ---\n{run.Stderr}");
                 Directory.Delete(work, recursive: true);
                 work = ServiceProcess.NewWorkingDirectory();
                 continue;
@@ -207,6 +207,7 @@ public sealed class CrashRestartTests
             Assert.Contains(logs, l => l.Contains("is damaged", StringComparison.Ordinal));
         }
 
+        actual.AssertSameAs(expected, () => $"{string.Join("; ", restarts)}\n--- the last run's log ---\n{last.Stderr}");
         actual.AssertSameRowsAndFiles(expected);
     }
 
