@@ -16,7 +16,7 @@ internal static class LiveBench
 {
     private static readonly byte[] TimestampKey = Encoding.ASCII.GetBytes("\"timestamp\":\"");
 
-    public static async Task<bool> RunAsync(bool check, double[] latencyRates, double seconds, double[] ladder)
+    public static async Task<bool> RunAsync(bool check, double[] latencyRates, double seconds, double[] ladder, bool consoleOnly = false, int benchNice = 0)
     {
         Console.WriteLine($"Live service: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
         if (check)
@@ -29,7 +29,7 @@ internal static class LiveBench
         var ok = true;
         foreach (var rate in latencyRates)
         {
-            ok &= await LatencyAsync(rate, warmupSeconds: 5, seconds).ConfigureAwait(false);
+            ok &= await LatencyAsync(rate, warmupSeconds: 5, seconds, table: !consoleOnly, benchNice).ConfigureAwait(false);
         }
 
         var sustained = await ThroughputAsync(ladder, seconds).ConfigureAwait(false);
@@ -42,21 +42,111 @@ internal static class LiveBench
         return ok;
     }
 
+    /// <summary>
+    /// <c>--live --floor</c>: the measurement's own floor on this machine — the same feed, pipe and reader, with Debian's
+    /// <c>ncat</c> in the service's place (it connects to the feed and copies each quote line to its standard output, doing
+    /// no work per quote). Quote n is the n-th line after the header (TCP and the pipe keep the order).
+    /// </summary>
+    public static async Task<bool> FloorAsync(double[] rates, double seconds)
+    {
+        Console.WriteLine($"Measurement floor (ncat relays the feed to the reader): .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
+        var ok = true;
+        foreach (var rate in rates)
+        {
+            const double WarmupSeconds = 2;
+            var warm = (long)(rate * WarmupSeconds);
+            var count = warm + (long)(rate * seconds);
+            using var feed = new QuoteFeed();
+            var start = new ProcessStartInfo("ncat", ["127.0.0.1", feed.Port.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, UseShellExecute = false };
+            using var relay = Process.Start(start) ?? throw new InvalidOperationException("ncat did not start");
+            var latencies = new Latencies(rate, warm, seconds);
+            long receivedCount = 0;
+            long line = -1;
+            var reader = new Thread(() => ReadLines(relay.StandardOutput.BaseStream, now =>
+            {
+                // The header first (line -1), then quote 0, 1, …
+                var quote = line++;
+                if (quote < 0 || quote >= count)
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref receivedCount);
+                latencies.Record(quote, now);
+            }))
+            { IsBackground = true, Name = "results" };
+            reader.Start();
+            await feed.AcceptAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            latencies.T0 = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
+            feed.Run(rate, count, latencies.T0);
+            var deadline = Stopwatch.StartNew();
+            while (Interlocked.Read(ref receivedCount) < count && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+
+            relay.Kill();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"\n{rate:N0} quotes/s through ncat: {Interlocked.Read(ref receivedCount):N0} of {count:N0} lines back, feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule; load average {ServiceProcess.LoadAverage()}"));
+            Print("corrected (from the intended send time)", latencies.Corrected);
+            latencies.PrintStalls();
+            ok &= Interlocked.Read(ref receivedCount) == count;
+        }
+
+        return ok;
+    }
+
+    /// <summary>Calls <paramref name="onLine"/> with the read's time for each line of <paramref name="output"/>.</summary>
+    private static void ReadLines(Stream output, Action<long> onLine)
+    {
+        var buffer = new byte[1 << 20];
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = output.Read(buffer, 0, buffer.Length);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            if (n == 0)
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            var lines = buffer.AsSpan(0, n).Count((byte)'\n');
+            for (var i = 0; i < lines; i++)
+            {
+                onLine(now);
+            }
+        }
+    }
+
     /// <summary>One service, one rate: warm-up, then <paramref name="seconds"/> recorded; every quote must come back.</summary>
-    private static async Task<bool> LatencyAsync(double rate, double warmupSeconds, double seconds)
+    private static async Task<bool> LatencyAsync(double rate, double warmupSeconds, double seconds, bool table = true, int benchNice = 0)
     {
         var warm = (long)(rate * warmupSeconds);
         var count = warm + (long)(rate * seconds);
         using var feed = new QuoteFeed { SendTimes = new long[count] };
-        using var service = ServiceProcess.Start(feed.Port, onlyLive: true, console: true);
-        var corrected = new LongHistogram(1, 600_000_000_000L, 3);
+        using var service = ServiceProcess.Start(feed.Port, onlyLive: true, console: true, table: table);
+        var latencies = new Latencies(rate, warm, seconds);
         var raw = new LongHistogram(1, 600_000_000_000L, 3);
         var received = new bool[count];
         long receivedCount = 0;
-        long t0 = 0;
-        var perQuote = Stopwatch.Frequency / rate;
         var toNs = 1e9 / Stopwatch.Frequency;
-        var reader = new Thread(() => ReadResults(service.Output, (quote, now) =>
+        var readerTid = 0;
+        var reader = new Thread(() =>
+        {
+            readerTid = BenchThreads.CurrentId();
+            BenchThreads.SetNice(benchNice);
+            ReadResults(service.Output, OnQuote);
+        })
+        { IsBackground = true, Name = "results" };
+        void OnQuote(long quote, long now)
         {
             if (quote < 0 || quote >= count || received[quote])
             {
@@ -65,22 +155,34 @@ internal static class LiveBench
 
             received[quote] = true;
             Interlocked.Increment(ref receivedCount);
-            if (quote >= warm)
+            if (latencies.Record(quote, now))
             {
-                corrected.RecordValue(Math.Max(1, (long)((now - (t0 + (quote * perQuote))) * toNs)));
                 raw.RecordValue(Math.Max(1, (long)((now - feed.SendTimes![quote]) * toNs)));
             }
-        }))
-        { IsBackground = true, Name = "results" };
+        }
+
         reader.Start();
 
         await feed.AcceptAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         var cpu0 = service.CpuSeconds();
         var load0 = ServiceProcess.LoadAverage();
         var gc0 = await GcAsync(service).ConfigureAwait(false);
-        t0 = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
-        feed.Run(rate, count, t0);
-        var sendSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        latencies.T0 = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
+        var readerCpu0 = BenchThreads.CpuSeconds(readerTid);
+        var feedCpu = 0.0;
+        var sender = new Thread(() =>
+        {
+            // Its own thread (not a pool worker), so that its nice value and CPU time are the feed's alone.
+            var tid = BenchThreads.CurrentId();
+            BenchThreads.SetNice(benchNice);
+            var cpu0 = BenchThreads.CpuSeconds(tid);
+            feed.Run(rate, count, latencies.T0);
+            feedCpu = BenchThreads.CpuSeconds(tid) - cpu0;
+        })
+        { Name = "feed" };
+        sender.Start();
+        sender.Join();
+        var sendSeconds = Stopwatch.GetElapsedTime(latencies.T0).TotalSeconds;
         var deadline = Stopwatch.StartNew();
         while (Interlocked.Read(ref receivedCount) < count && deadline.Elapsed < TimeSpan.FromSeconds(60) && !service.HasExited)
         {
@@ -88,15 +190,17 @@ internal static class LiveBench
         }
 
         var cpu = service.CpuSeconds() - cpu0;
+        var readerCpu = BenchThreads.CpuSeconds(readerTid) - readerCpu0;
         var gc = await GcAsync(service).ConfigureAwait(false);
         var progress = await service.ProgressAsync().ConfigureAwait(false);
         var got = Interlocked.Read(ref receivedCount);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"\n{rate:N0} quotes/s: {count:N0} quotes in {sendSeconds:F2} s (first {warm:N0} = {warmupSeconds:0.#} s warm-up, not recorded), {got:N0} per-quote results back, " +
-            $"feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule; service CPU {cpu / sendSeconds:F2} cores, GC pauses {(gc.Pause - gc0.Pause) * 100 / sendSeconds:F1} % of the time, {gc.Gen2 - gc0.Gen2:F0} gen2 GCs, {(gc.Allocated - gc0.Allocated) / count:F0} B allocated per quote (the whole process); load average {load0} → {ServiceProcess.LoadAverage()}; " +
-            $"progress rowsParsed {progress.GetProperty("rowsParsed").GetInt64():N0}, outputRows {progress.GetProperty("outputRows").GetInt64():N0}, deadLetters {progress.GetProperty("deadLetters").GetInt64()}"));
-        Print("corrected (from the intended send time)", corrected);
+            $"\n{rate:N0} quotes/s, {(table ? "console + table" : "console only")}: {count:N0} quotes in {sendSeconds:F2} s (first {warm:N0} = {warmupSeconds:0.#} s warm-up, not recorded), {got:N0} per-quote results back, " +
+            $"feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule; bench CPU (nice {benchNice}) feed {feedCpu / sendSeconds:F2} + reader {readerCpu / sendSeconds:F2} cores; service CPU {cpu / sendSeconds:F2} cores, GC pauses {(gc.Pause - gc0.Pause) * 100 / sendSeconds:F1} % of the time, {gc.Gen2 - gc0.Gen2:F0} gen2 GCs, {(gc.Allocated - gc0.Allocated) / count:F0} B allocated per quote (the whole process); load average {load0} → {ServiceProcess.LoadAverage()}; " +
+            $"progress rowsParsed {progress.GetProperty("rowsParsed").GetInt64():N0}, outputRows {progress.GetProperty("outputRows").GetInt64():N0}, deadLetters {progress.GetProperty("deadLetters").GetInt64()}, waited on a full table queue {progress.GetProperty("sinkWaitMs").GetDouble():N0} ms"));
+        Print("corrected (from the intended send time)", latencies.Corrected);
         Print("uncorrected (from the write to the socket)", raw);
+        latencies.PrintStalls();
         if (got != count)
         {
             Console.Error.WriteLine($"  LOST: {count - got:N0} quotes had no per-quote result within 60 s. Service log:\n{service.LogTail()}");
@@ -109,7 +213,7 @@ internal static class LiveBench
     private static void Print(string what, LongHistogram h) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  {what,-44}: p50 {Ms(h.GetValueAtPercentile(50))} ms  p99 {Ms(h.GetValueAtPercentile(99))} ms  p99.9 {Ms(h.GetValueAtPercentile(99.9))} ms  max {Ms(h.GetMaxValue())} ms  ({h.TotalCount:N0} quotes)"));
 
-    private static string Ms(long ns) => (ns / 1e6).ToString(ns < 10_000_000 ? "F3" : "F1", CultureInfo.InvariantCulture);
+    internal static string Ms(long ns) => (ns / 1e6).ToString(ns < 10_000_000 ? "F3" : "F1", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The rate ladder with a table sink only: each rate for <paramref name="seconds"/> on one connection; sustained when the
@@ -454,5 +558,67 @@ internal static class LiveBench
 
         ticks = date.Ticks + fraction;
         return true;
+    }
+}
+
+/// <summary>
+/// The corrected latencies of one latency run (from each quote's intended send time, t0 + n / rate, after the warm-up),
+/// and the worst of the quotes due in each millisecond of the recorded part: where the tail comes from.
+/// </summary>
+internal sealed class Latencies(double rate, long warm, double seconds)
+{
+    private readonly long[] _worstByMs = new long[(int)Math.Ceiling(seconds * 1000) + 1];
+    private readonly double _perQuote = Stopwatch.Frequency / rate;
+    private readonly double _toNs = 1e9 / Stopwatch.Frequency;
+
+    /// <summary>When quote 0 is due (Stopwatch ticks); set before the feed starts.</summary>
+    public long T0 { get; set; }
+
+    public LongHistogram Corrected { get; } = new(1, 600_000_000_000L, 3);
+
+    /// <summary>Records quote <paramref name="quote"/>'s result read at <paramref name="now"/>; false for the warm-up's quotes (not recorded).</summary>
+    public bool Record(long quote, long now)
+    {
+        if (quote < warm)
+        {
+            return false;
+        }
+
+        var latency = Math.Max(1, (long)((now - (T0 + (quote * _perQuote))) * _toNs));
+        Corrected.RecordValue(latency);
+        var ms = Math.Min(_worstByMs.Length - 1, (int)((quote - warm) * 1000 / rate));
+        _worstByMs[ms] = Math.Max(_worstByMs[ms], latency);
+        return true;
+    }
+
+        /// <summary>
+    /// The stalls: runs of milliseconds (by intended send time) whose worst quote took over 1 ms — how many, the time they
+    /// cover, and the ten worst with when they began (seconds into the recorded part) and how far apart they are.
+    /// </summary>
+    public void PrintStalls()
+    {
+        const long OneMs = 1_000_000;
+        var stalls = new List<(int Start, int Length, long Worst)>();
+        for (var i = 0; i < _worstByMs.Length; i++)
+        {
+            if (_worstByMs[i] <= OneMs)
+            {
+                continue;
+            }
+
+            var start = i;
+            long worst = 0;
+            for (; i < _worstByMs.Length && _worstByMs[i] > OneMs; i++)
+            {
+                worst = Math.Max(worst, _worstByMs[i]);
+            }
+
+            stalls.Add((start, i - start, worst));
+        }
+
+        var gaps = stalls.Zip(stalls.Skip(1), (a, b) => b.Start - a.Start).Order().ToList();
+        var worstOnes = string.Join(", ", stalls.OrderByDescending(s => s.Worst).Take(10).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start / 1000.0:F3} s {s.Length} ms → {LiveBench.Ms(s.Worst)} ms")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  stalls over 1 ms: {stalls.Count} covering {stalls.Sum(s => s.Length)} ms of {_worstByMs.Length - 1} ms; median gap between them {(gaps.Count > 0 ? gaps[gaps.Count / 2] : 0)} ms; worst: {worstOnes}"));
     }
 }

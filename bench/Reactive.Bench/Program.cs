@@ -12,6 +12,7 @@ using Reactive.Bench;
 // dotnet run -c Release --project bench/Reactive.Bench -- --live [--live-seconds N] [--rates 10000,100000] [--ladder ...] (the real service under load; --check: a few seconds)
 // dotnet run -c Release --project bench/Reactive.Bench -- --live --aggregate-only [--ladder ...] (the rate ladder with the spread's own results only: per second and per minute)
 // dotnet run -c Release --project bench/Reactive.Bench -- --live --feed-only [--ladder ...] (the load generator alone, into a reader that discards)
+// dotnet run -c Release --project bench/Reactive.Bench -- --live --floor [--rates ...] (the measurement's floor: the feed and reader with ncat relaying, no service)
 // dotnet run -c Release --project bench/Reactive.Bench -- --soak [--soak-seconds N] [--soak-rate N] (RSS, heap, GC, threads of the service under load)
 // dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
 // dotnet run -c Release --project bench/Reactive.Bench -- --loop a|b|anomaly-a|anomaly-b (one case 60 times, for perf record)
@@ -21,12 +22,12 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only"];
+string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only", "--floor", "--console-only", "--bench-nice"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --live [--check] [--live-seconds N --rates A,B --ladder A,B,…] [--aggregate-only | --feed-only] | --soak [--soak-seconds N --soak-rate N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --live [--check] [--live-seconds N --rates A,B --ladder A,B,… --console-only --bench-nice N] [--aggregate-only | --feed-only | --floor] | --soak [--soak-seconds N --soak-rate N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
         return 2;
     }
 }
@@ -44,12 +45,17 @@ if (args.Contains("--live"))
         return await LiveBench.FeedOnlyAsync(Rates(args, "--ladder", [1_000_000, 2_000_000, 4_000_000, 0]), ArgValue(args, "--live-seconds", 5)) ? 0 : 1;
     }
 
+    if (args.Contains("--floor"))
+    {
+        return await LiveBench.FloorAsync(Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 10)) ? 0 : 1;
+    }
+
     if (args.Contains("--aggregate-only"))
     {
         return await LiveBench.AggregateLadderAsync(Rates(args, "--ladder", [100_000, 200_000, 500_000, 1_000_000, 1_500_000, 2_000_000]), ArgValue(args, "--live-seconds", 10)) ? 0 : 1;
     }
 
-    return await LiveBench.RunAsync(check, Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 20), Rates(args, "--ladder", [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000])) ? 0 : 1;
+    return await LiveBench.RunAsync(check, Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 20), Rates(args, "--ladder", [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000]), args.Contains("--console-only"), (int)ArgValue(args, "--bench-nice", 0)) ? 0 : 1;
 }
 
 if (args.Contains("--soak"))

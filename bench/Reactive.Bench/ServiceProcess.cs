@@ -43,7 +43,7 @@ internal sealed class ServiceProcess : IDisposable
     /// <param name="onlyLive">Whether only the live pipeline runs.</param>
     /// <param name="console">Whether results go to standard output too.</param>
     /// <param name="emitQuotes">The spread pipeline's <c>EmitQuotes</c>: a row per quote besides the windows.</param>
-    public static ServiceProcess Start(int feedPort, bool onlyLive, bool console, bool emitQuotes = true)
+    public static ServiceProcess Start(int feedPort, bool onlyLive, bool console, bool emitQuotes = true, bool table = true)
     {
         var root = RepositoryRoot();
         var exe = Path.Combine(root, "src", "Reactive.Host", "bin", "Release", "net10.0", "reactive");
@@ -80,8 +80,11 @@ internal sealed class ServiceProcess : IDisposable
             Set($"Sinks:{sink++}:Kind", "console");
         }
 
-        Set($"Sinks:{sink}:Kind", "table");
-        Set($"Sinks:{sink}:Table", "live_spread");
+        if (table)
+        {
+            Set($"Sinks:{sink}:Kind", "table");
+            Set($"Sinks:{sink}:Table", "live_spread");
+        }
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

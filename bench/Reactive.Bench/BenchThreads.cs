@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Reactive.Bench;
+
+/// <summary>
+/// The bench's own threads on Linux: their id, their CPU time (to report what the load generator and the reader took
+/// from the two cores the service runs on) and their nice value (<c>--bench-nice</c>: the feed and the reader yield the
+/// cores to the service, as a feed on another machine would; their delays still count in the corrected latency).
+/// </summary>
+internal static partial class BenchThreads
+{
+    private const int SysGettid = 186;
+    private const int PrioProcess = 0;
+
+    /// <summary>The calling thread's kernel id.</summary>
+    public static int CurrentId() => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 ? (int)Syscall(SysGettid) : 0;
+
+    /// <summary>Sets the calling thread's nice value (0 = normal, 19 = the lowest); nothing off Linux x64.</summary>
+    public static void SetNice(int nice)
+    {
+        var tid = CurrentId();
+        if (tid != 0 && nice != 0 && SetPriority(PrioProcess, tid, nice) != 0)
+        {
+            Console.Error.WriteLine($"  setpriority({tid}, {nice}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Thread <paramref name="tid"/>'s CPU time so far (user + system), in seconds; 0 when unknown.</summary>
+    public static double CpuSeconds(int tid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/self/task/{tid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number);
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, int who, int prio);
+}
