@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +18,11 @@ internal static class OptionsBinding
     public static OptionsBuilder<T> AddReactiveOptions<T>(this IServiceCollection services, IConfiguration section)
         where T : class
     {
+        // The section's data annotations, each failure naming the full key (Tables:CommitInterval, not CommitInterval).
+        var path = (section as IConfigurationSection)?.Path;
+        services.AddSingleton<IValidateOptions<T>>(new KeyedDataAnnotations<T>(path));
         return services.AddOptions<T>()
             .Configure(options => Bind(section, options))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
     }
 
@@ -65,5 +69,47 @@ internal static class OptionsBinding
                 throw new OptionsValidationException(path, typeof(T), [$"{path}: {shown} is not a valid {property.PropertyType.Name}"]);
             }
         }
+    }
+}
+
+/// <summary>
+/// The data annotations of an options class (<see cref="Validator.TryValidateObject(object, ValidationContext, ICollection{ValidationResult}?, bool)"/>,
+/// every property), each failure as <c>Section:Property: message (got value)</c>: the key as the user writes it in
+/// appsettings.json, the environment or the command line, and the value read (a duration as a duration; a secret's never).
+/// </summary>
+internal sealed class KeyedDataAnnotations<T>(string? sectionPath) : IValidateOptions<T>
+    where T : class
+{
+    public ValidateOptionsResult Validate(string? name, T options)
+    {
+        var results = new List<ValidationResult>();
+        if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        return ValidateOptionsResult.Fail(results.Select(r => Describe(options, r)));
+    }
+
+    private string Describe(T options, ValidationResult result)
+    {
+        var member = result.MemberNames.FirstOrDefault();
+        if (member is null)
+        {
+            return sectionPath is null ? result.ErrorMessage ?? "invalid" : $"{sectionPath}: {result.ErrorMessage}";
+        }
+
+        var key = sectionPath is null ? member : ConfigurationPath.Combine(sectionPath, member);
+        var value = typeof(T).GetProperty(member)?.GetValue(options);
+        var shown = Reactive.Host.Settings.SecretKeys.IsSecret(key)
+            ? Reactive.Host.Settings.SecretKeys.Hidden
+            : value switch
+            {
+                null => "nothing",
+                TimeSpan t => Durations.Format(t),
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString(),
+            };
+        return $"{key}: {result.ErrorMessage?.TrimEnd('.')} (got {shown}).";
     }
 }
