@@ -125,6 +125,8 @@ internal static class ServiceHost
         using var earlySignals = StopOnSignals(app.Lifetime);
         try
         {
+            // Every options section validated at start, all their failures at once (not only the first one a mapping reads).
+            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             app.MapReactiveApi();
             app.MapReactiveDashboard();
         }

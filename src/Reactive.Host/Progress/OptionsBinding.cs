@@ -100,7 +100,8 @@ internal sealed class KeyedDataAnnotations<T>(string? sectionPath) : IValidateOp
         }
 
         var key = sectionPath is null ? member : ConfigurationPath.Combine(sectionPath, member);
-        var value = typeof(T).GetProperty(member)?.GetValue(options);
+        var property = typeof(T).GetProperty(member);
+        var value = property?.GetValue(options);
         var shown = Reactive.Host.Settings.SecretKeys.IsSecret(key)
             ? Reactive.Host.Settings.SecretKeys.Hidden
             : value switch
@@ -110,6 +111,12 @@ internal sealed class KeyedDataAnnotations<T>(string? sectionPath) : IValidateOp
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString(),
             };
-        return $"{key}: {result.ErrorMessage?.TrimEnd('.')} (got {shown}).";
+        // A duration's range in the configuration's own words (100 milliseconds, 1 day), not as 00:00:00.1000000 and 1.00:00:00.
+        var message = property?.GetCustomAttribute<RangeAttribute>() is { OperandType: var type, ErrorMessage: null } range && type == typeof(TimeSpan)
+            && TimeSpan.TryParse(range.Minimum as string, CultureInfo.InvariantCulture, out var min)
+            && TimeSpan.TryParse(range.Maximum as string, CultureInfo.InvariantCulture, out var max)
+            ? $"must be between {Durations.Format(min)} and {Durations.Format(max)}"
+            : result.ErrorMessage?.TrimEnd('.');
+        return $"{key}: {message} (got {shown}).";
     }
 }

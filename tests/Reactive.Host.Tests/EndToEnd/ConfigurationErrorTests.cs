@@ -22,6 +22,22 @@ public sealed class ConfigurationErrorTests
     }
 
     [Fact]
+    public async Task Service_SeveralBadOptionSections_NamesEveryKeyWithTheValueRead()
+    {
+        await using var service = ServiceProcess.Start(
+            ServiceProcess.NewWorkingDirectory(),
+            null,
+            "--Tables:CommitInterval", "20 seconds", "--Sql:MaxResultBytes", "0", "--Progress:LogInterval", "0 seconds", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(2, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("invalid configuration, not starting", service.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Tables:CommitInterval: must be between 0 seconds and 10 seconds (got 20 seconds).", service.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Sql:MaxResultBytes: The field MaxResultBytes must be between 1024 and 2147483648 (got 0).", service.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Progress:LogInterval: must be between 100 milliseconds and 1 day (got 0 seconds).", service.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", service.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Service_MissingSocketPortFromEnvironment_NamesTheKey()
     {
         var env = new Dictionary<string, string>

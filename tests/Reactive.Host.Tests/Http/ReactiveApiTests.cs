@@ -152,7 +152,7 @@ public sealed class ReactiveApiTests
     [InlineData("Progress:LogInterval", "0 seconds", "Progress:LogInterval: ")]
     [InlineData("Tables:WhenFull", "sometimes", "Tables:WhenFull")]
     [InlineData("Tables:QueueCapacity", "0", "Tables:QueueCapacity: ")]
-    [InlineData("Tables:CommitInterval", "1 minute", "Tables:CommitInterval: The field CommitInterval must be between 00:00:00 and 00:00:10 (got 1 minute).")]
+    [InlineData("Tables:CommitInterval", "1 minute", "Tables:CommitInterval: must be between 0 seconds and 10 seconds (got 1 minute).")]
     [InlineData("Tables:CommitInterval", "soon", "Tables:CommitInterval")]
     [InlineData("DeadLetters:LogInterval", "0 seconds", "DeadLetters:LogInterval: ")]
     [InlineData("Sql:MaxResultBytes", "0", "Sql:MaxResultBytes: ")]
