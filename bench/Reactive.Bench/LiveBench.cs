@@ -591,7 +591,7 @@ internal sealed class Latencies(double rate, long warm, double seconds)
         return true;
     }
 
-        /// <summary>
+    /// <summary>
     /// The stalls: runs of milliseconds (by intended send time) whose worst quote took over 1 ms — how many, the time they
     /// cover, and the ten worst with when they began (seconds into the recorded part) and how far apart they are.
     /// </summary>

@@ -175,47 +175,29 @@ public sealed class ResultsOutputTests
         Assert.NotEqual(Environment.CurrentManagedThreadId, writer.LastWriterThread);
     }
 
-    [Fact]
-    public void WriteNowIfIdle_TheWriteFails_ThrowsAndLaterWritesThrowToo()
+    // A closed pipe's IOException, or anything else the writer throws: either is the output's failure, wrapped in an
+    // IOException that carries it; a non-IO one once left WriteNowIfIdle's flag set, or ended the process from the thread.
+    public static TheoryData<Exception> WriterFailures => [new IOException("Broken pipe"), new InvalidOperationException("writer in a bad state")];
+
+    [Theory]
+    [MemberData(nameof(WriterFailures))]
+    public void WriteNowIfIdle_TheWriteFails_ThrowsAndLaterWritesThrowToo(Exception failure)
     {
-        var writer = new RecordingWriter { Failure = new IOException("Broken pipe") };
+        var writer = new RecordingWriter { Failure = failure };
         using var output = new ResultsOutput(writer);
 
         var error = Assert.Throws<IOException>(() => output.WriteNowIfIdle("lost\n"));
-        Assert.Contains("Broken pipe", error.Message, StringComparison.Ordinal);
-        Assert.Throws<IOException>(() => output.Write("next\n"));
-    }
-
-    [Fact]
-    public void Write_AfterTheWriterFailed_ThrowsIOExceptionWithItsReason()
-    {
-        var writer = new RecordingWriter { Failure = new IOException("Broken pipe") };
-        using var output = new ResultsOutput(writer);
-        output.Write("lost\n");
-
-        // Flush returns when the thread gave up on the failed write.
-        output.Flush();
-
-        var error = Assert.Throws<IOException>(() => output.Write("next\n"));
-        Assert.Contains("Broken pipe", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void WriteNowIfIdle_TheWriterThrowsSomethingElse_LaterWritesThrowAndFlushReturns()
-    {
-        var writer = new RecordingWriter { Failure = new InvalidOperationException("writer in a bad state") };
-        using var output = new ResultsOutput(writer);
-
-        var error = Assert.Throws<IOException>(() => output.WriteNowIfIdle("lost\n"));
-        Assert.IsType<InvalidOperationException>(error.InnerException);
-        Assert.Contains("writer in a bad state", Assert.Throws<IOException>(() => output.Write("next\n")).Message, StringComparison.Ordinal);
+        Assert.Contains(failure.Message, error.Message, StringComparison.Ordinal);
+        Assert.Same(failure, error.InnerException);
+        Assert.Contains(failure.Message, Assert.Throws<IOException>(() => output.Write("next\n")).Message, StringComparison.Ordinal);
         output.Flush();
     }
 
-    [Fact]
-    public void Write_TheThreadsWriterThrowsSomethingElse_LaterWritesThrowWithItsReason()
+    [Theory]
+    [MemberData(nameof(WriterFailures))]
+    public void Write_AfterTheWriterFailed_ThrowsIOExceptionWithItsReason(Exception failure)
     {
-        var writer = new RecordingWriter { Failure = new InvalidOperationException("writer in a bad state") };
+        var writer = new RecordingWriter { Failure = failure };
         using var output = new ResultsOutput(writer);
         output.Write("lost\n");
 
@@ -223,7 +205,8 @@ public sealed class ResultsOutputTests
         output.Flush();
 
         var error = Assert.Throws<IOException>(() => output.Write("next\n"));
-        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Contains(failure.Message, error.Message, StringComparison.Ordinal);
+        Assert.Same(failure, error.InnerException);
     }
 
     [Fact]
