@@ -29,8 +29,8 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
 
     public static readonly JsonWriterOptions JsonLineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
-    // "yyyy-MM-ddTHH:mm:ss.fffffffZ" is 28 chars; years past 9999 cannot occur in a DateTimeOffset.
-    private const int MaxTimeLength = 40;
+    // "yyyy-MM-ddTHH:mm:ss.fffffffZ"; years past 9999 cannot occur in a DateTimeOffset.
+    private const int MaxTimeLength = IsoTime.MaxLength;
 
     /// <summary>ISO-8601 UTC with the precision the value needs, e.g. <c>2014-03-03T14:30:00Z</c> or <c>…:00.033Z</c>.</summary>
     public static string FormatTime(DateTimeOffset time)
@@ -39,21 +39,8 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
         return new string(text[..FormatTime(time, text)]);
     }
 
-    /// <summary>Writes <see cref="FormatTime(DateTimeOffset)"/>'s text into <paramref name="destination"/> (at least 40 chars); returns its length.</summary>
-    public static int FormatTime(DateTimeOffset time, Span<char> destination)
-    {
-        var utc = time.UtcDateTime;
-        if (!utc.TryFormat(
-                destination,
-                out var written,
-                utc.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
-                CultureInfo.InvariantCulture))
-        {
-            throw new ArgumentException($"needs at least {MaxTimeLength} chars", nameof(destination));
-        }
-
-        return written;
-    }
+    /// <summary>Writes <see cref="FormatTime(DateTimeOffset)"/>'s text into <paramref name="destination"/> (at least 28 chars); returns its length.</summary>
+    public static int FormatTime(DateTimeOffset time, Span<char> destination) => IsoTime.Format(time, destination);
 
     /// <summary>The row as one line of JSON: <c>{"window":{"start":…,"end":…}, fields…}</c>.</summary>
     public string ToJson(bool includeKind = false)
