@@ -20,6 +20,9 @@ internal sealed class RowSinks : IDisposable
     private readonly PipelineProgress? _progress;
     private readonly Dictionary<(SinkDefinition Sink, string Kind), object> _targets = [];
 
+    // A per-row kind's values, reused from one row to the next: a table encodes the row before Write returns.
+    private object?[] _singleValues = [];
+
     /// <param name="pipeline">The pipeline's name (the base name of its files).</param>
     /// <param name="sinks">Its sinks (console sinks are not written here).</param>
     /// <param name="shape">What it writes.</param>
@@ -91,7 +94,7 @@ internal sealed class RowSinks : IDisposable
             {
                 case TableSinkDefinition when rows.Count == 1 && _shape.Mode != ResultMode.Complete:
                     // A per-row kind's row: straight to its table, without the arrays of a batch.
-                    ((ITableSink)Target(sink, rows[0].Kind)).Write(single ??= ToTableRow(rows[0]));
+                    ((ITableSink)Target(sink, rows[0].Kind)).Write(single ??= ToTableRow(rows[0], ref _singleValues));
                     break;
                 case TableSinkDefinition:
                     foreach (var (kind, kindRows) in byKind ??= ByKind(rows))
@@ -242,8 +245,19 @@ internal sealed class RowSinks : IDisposable
 
     internal static TableRow ToTableRow(ResultRow row)
     {
+        object?[] values = [];
+        return ToTableRow(row, ref values);
+    }
+
+    /// <summary>The row as a table row whose values are <paramref name="values"/> (a new array when its length differs).</summary>
+    private static TableRow ToTableRow(ResultRow row, ref object?[] values)
+    {
         var fields = row.Fields;
-        var values = new object?[fields.Count];
+        if (values.Length != fields.Count)
+        {
+            values = new object?[fields.Count];
+        }
+
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = ToSql(fields[i].Value);

@@ -15,7 +15,10 @@ public interface ITableSink
     /// <summary>The table's output mode.</summary>
     OutputMode Mode { get; }
 
-    /// <summary>Adds a row (append) or upserts it by window and key columns (update).</summary>
+    /// <summary>
+    /// Adds a row (append) or upserts it by window and key columns (update). The row's values are copied before the call
+    /// returns: the caller may reuse its values array.
+    /// </summary>
     /// <exception cref="InvalidOperationException">In complete mode; use <see cref="ReplaceAll"/>.</exception>
     void Write(TableRow row);
 

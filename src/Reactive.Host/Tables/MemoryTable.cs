@@ -20,6 +20,14 @@ internal sealed class MemoryTable : ITableSink
     // Writers waiting for room (policy Wait) wait on this monitor; the writer pulses it after taking
     // a batch. A monitor, not a task: no thread-pool thread is needed to wake a waiting pipeline.
     private readonly object _room = new();
+
+    // Rows are encoded into chunks as they are written (see RowChunk): the chunk being filled, and the free ones.
+    private readonly object _encodeGate = new();
+    private readonly Stack<RowChunk> _freeChunks = new();
+    private RowChunk? _chunk;
+
+    /// <summary>The most free chunks a table keeps (4 MB); more go to the garbage collector.</summary>
+    internal const int MaxFreeChunks = 64;
     private int _waiting;
     private volatile bool _closed;
     private Task _loop = Task.CompletedTask;
@@ -104,7 +112,7 @@ internal sealed class MemoryTable : ITableSink
     {
         EnsureNotComplete();
         Validate(row);
-        Enqueue(new WriteOp(WriteKind.Row, row, null, null), 1);
+        Enqueue(Encode(row), 1);
     }
 
     public void WriteBatch(IReadOnlyList<TableRow> rows)
@@ -120,7 +128,7 @@ internal sealed class MemoryTable : ITableSink
 
         for (var i = 0; i < rows.Count; i++)
         {
-            Enqueue(new WriteOp(WriteKind.Row, rows[i], null, null), 1);
+            Enqueue(Encode(rows[i]), 1);
         }
     }
 
@@ -132,7 +140,7 @@ internal sealed class MemoryTable : ITableSink
             Validate(row);
         }
 
-        Enqueue(new WriteOp(WriteKind.Replace, default, [.. rows], null), rows.Count);
+        Enqueue(new WriteOp(WriteKind.Replace, [.. rows], null), rows.Count);
     }
 
     /// <inheritdoc />
@@ -154,7 +162,7 @@ internal sealed class MemoryTable : ITableSink
         try
         {
             // A flush is never dropped: it waits for room whatever the policy.
-            await _queue.Writer.WriteAsync(new WriteOp(WriteKind.Flush, default, null, done), cancellationToken).ConfigureAwait(false);
+            await _queue.Writer.WriteAsync(new WriteOp(WriteKind.Flush, null, done), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
         {
@@ -195,11 +203,88 @@ internal sealed class MemoryTable : ITableSink
         Volatile.Read(ref _wake)?.TrySetResult();
     }
 
+    /// <summary>
+    /// The row, encoded into the chunk being filled (a new one when it is full): the queue keeps its bytes, not the row's
+    /// objects, so <see cref="Write"/>'s caller may reuse the row's values array once it returns.
+    /// </summary>
+    private WriteOp Encode(in TableRow row)
+    {
+        var window = Schema.HasWindow;
+        var most = RowChunk.MaxLength(row.Values, window);
+        lock (_encodeGate)
+        {
+            var chunk = _chunk;
+            if (chunk is null || !chunk.Fits(most))
+            {
+                if (chunk is not null)
+                {
+                    // The encoder's own reference: the chunk goes back to the free list when the writer is done with its rows.
+                    Release(chunk);
+                }
+
+                chunk = most > RowChunk.Size ? new RowChunk(most) : TakeChunk();
+                _chunk = chunk;
+            }
+
+            var offset = chunk.Append(row.Values, row.WindowStart, row.WindowEnd, window);
+            if (!chunk.Pooled)
+            {
+                // A large row's own chunk: nothing else goes into it.
+                Release(chunk);
+                _chunk = null;
+            }
+
+            return new WriteOp(WriteKind.Row, null, null, chunk, offset, chunk.Used - offset);
+        }
+    }
+
+    private RowChunk TakeChunk()
+    {
+        lock (_freeChunks)
+        {
+            if (_freeChunks.TryPop(out var free))
+            {
+                free.Reset();
+                return free;
+            }
+        }
+
+        return new RowChunk();
+    }
+
+    /// <summary>Drops a reference to <paramref name="chunk"/> (a row applied or dropped, or the encoder's); the last one frees it.</summary>
+    internal void Release(RowChunk chunk)
+    {
+        if (chunk.Release() && chunk.Pooled)
+        {
+            lock (_freeChunks)
+            {
+                if (_freeChunks.Count < MaxFreeChunks)
+                {
+                    _freeChunks.Push(chunk);
+                }
+            }
+        }
+    }
+
+    /// <summary>Free chunks kept for reuse (for tests).</summary>
+    internal int FreeChunks
+    {
+        get
+        {
+            lock (_freeChunks)
+            {
+                return _freeChunks.Count;
+            }
+        }
+    }
+
     private void Enqueue(WriteOp op, int rows)
     {
         if (_closed)
         {
             // Shutting down: the tables are going away with the process.
+            ReleaseRow(op);
             return;
         }
 
@@ -212,11 +297,20 @@ internal sealed class MemoryTable : ITableSink
         if (_queueOptions.WhenFull == TableFullPolicy.Drop || _closed)
         {
             Interlocked.Decrement(ref _pending);
+            ReleaseRow(op);
             Drop(rows);
             return;
         }
 
         WaitForRoom(op);
+    }
+
+    private void ReleaseRow(in WriteOp op)
+    {
+        if (op.Chunk is { } chunk)
+        {
+            Release(chunk);
+        }
     }
 
     private void WaitForRoom(WriteOp op)
@@ -233,6 +327,7 @@ internal sealed class MemoryTable : ITableSink
                     if (_closed)
                     {
                         Interlocked.Decrement(ref _pending);
+                        ReleaseRow(op);
                         break;
                     }
 
@@ -315,6 +410,7 @@ internal sealed class MemoryTable : ITableSink
                     }
                     else
                     {
+                        ReleaseRow(op);
                         applied++;
                     }
                 }
@@ -551,6 +647,14 @@ internal sealed class MemoryTable : ITableSink
         _deleteAbove.Parameters.Add(new SqliteParameter("$mark", 0L));
     }
 
+    /// <summary>Inserts (or upserts) one written row, from its encoded bytes. Under the store's writer lock, in its transaction.</summary>
+    internal void Insert(SqliteConnection connection, in WriteOp op)
+    {
+        var chunk = op.Chunk!;
+        RowChunk.Bind(chunk.Bytes.AsSpan(op.Offset, op.Length), _insert!, Schema.HasWindow, Schema.Columns.Count);
+        Run(connection);
+    }
+
     internal void Insert(SqliteConnection connection, SqliteTransaction transaction, in TableRow row)
     {
         // The open transaction is the connection's: the prepared insert runs inside it.
@@ -570,8 +674,14 @@ internal sealed class MemoryTable : ITableSink
             insert.Bind(_valueOffset + i, ToSqlValue(row.Values[i]));
         }
 
+        Run(connection);
+    }
+
+    /// <summary>Runs the insert with the values bound, under the next row id; counts the row when it added one.</summary>
+    private void Run(SqliteConnection connection)
+    {
         var rowid = Interlocked.Increment(ref _lastRowid);
-        var changed = insert.Run(rowid);
+        var changed = _insert!.Run(rowid);
         // An upsert that updated a row (or did nothing) added none; SQLite leaves the last inserted row id as it was then.
         if (Upserts ? SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle) == rowid : changed > 0)
         {
@@ -632,8 +742,12 @@ internal sealed class MemoryTable : ITableSink
         _deleteAbove?.Dispose();
     }
 
-    internal static string FormatInstant(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>An instant as ISO-8601 UTC to the millisecond (<c>2014-03-03T14:30:00.000Z</c>): window bounds and times in tables and files.</summary>
+    internal static string FormatInstant(DateTimeOffset instant)
+    {
+        Span<char> text = stackalloc char[Analytics.IsoTime.MaxLength];
+        return new string(text[..Analytics.IsoTime.FormatMilliseconds(instant, text)]);
+    }
 
     /// <remarks>A string, long or finite double is passed on as the object it is: re-boxing it would allocate per value per insert.</remarks>
     internal static object ToSqlValue(object? value) => value switch
@@ -696,5 +810,6 @@ internal sealed class MemoryTable : ITableSink
         Flush,
     }
 
-    internal readonly record struct WriteOp(WriteKind Kind, TableRow Row, IReadOnlyList<TableRow>? Rows, TaskCompletionSource? Done);
+    /// <summary>A queued write: a row (its bytes in <paramref name="Chunk"/>), a whole result table, or a flush.</summary>
+    internal readonly record struct WriteOp(WriteKind Kind, IReadOnlyList<TableRow>? Rows, TaskCompletionSource? Done, RowChunk? Chunk = null, int Offset = 0, int Length = 0);
 }

@@ -329,7 +329,7 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
                     switch (op.Kind)
                     {
                         case MemoryTable.WriteKind.Row:
-                            table.Insert(_writer, transaction, op.Row);
+                            table.Insert(_writer, op);
                             rows++;
                             break;
                         case MemoryTable.WriteKind.Replace:

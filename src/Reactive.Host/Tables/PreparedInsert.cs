@@ -50,8 +50,22 @@ internal sealed class PreparedInsert : IDisposable
     /// <summary>Binds value <paramref name="index"/> to a number.</summary>
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, _values[index], value));
 
+    /// <summary>Binds value <paramref name="index"/> to a number.</summary>
+    public void Bind(int index, double value) => Check(raw.sqlite3_bind_double(_statement, _values[index], value));
+
     /// <summary>Binds value <paramref name="index"/> to a text.</summary>
     public void Bind(int index, string value) => Check(BindText(_values[index], value));
+
+    /// <summary>Binds value <paramref name="index"/> to a text.</summary>
+    public void Bind(int index, ReadOnlySpan<char> value) => Check(BindText(_values[index], value));
+
+    /// <summary>Binds value <paramref name="index"/> to a text given as UTF-8 (SQLite copies it).</summary>
+    public void BindUtf8(int index, ReadOnlySpan<byte> value) => Check(value.IsEmpty
+        ? raw.sqlite3_bind_text(_statement, _values[index], string.Empty)
+        : raw.sqlite3_bind_text(_statement, _values[index], value));
+
+    /// <summary>Binds value <paramref name="index"/> to NULL.</summary>
+    public void BindNull(int index) => Check(raw.sqlite3_bind_null(_statement, _values[index]));
 
     /// <summary>Runs the insert with the values bound and row id <paramref name="rowid"/>; returns the rows it changed.</summary>
     /// <exception cref="SqliteException">SQLite refused it.</exception>
@@ -71,7 +85,7 @@ internal sealed class PreparedInsert : IDisposable
     public void Dispose() => _statement.Dispose();
 
     /// <summary>The text as UTF-8 in a buffer kept from one row to the next (SQLite copies it).</summary>
-    private int BindText(int position, string text)
+    private int BindText(int position, ReadOnlySpan<char> text)
     {
         if (text.Length == 0)
         {

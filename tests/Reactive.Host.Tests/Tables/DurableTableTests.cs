@@ -324,14 +324,4 @@ public sealed class DurableTableTests : IDisposable
 
     private MemoryTableStore NewDurable(CapturingLogger<MemoryTableStore>? logger = null) =>
         new(Options.Create(new TablesOptions { DurableDirectory = _directory }), logger);
-
-    /// <summary>Holds every table writer before its next batch until <see cref="Open"/>.</summary>
-    private sealed class HeldWriter
-    {
-        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public HeldWriter(MemoryTableStore store) => store.BeforeBatch = ct => new ValueTask(_open.Task.WaitAsync(ct));
-
-        public void Open() => _open.TrySetResult();
-    }
 }

@@ -17,22 +17,12 @@ public sealed class TableQueueTests
     private static MemoryTableStore NewStore(TableFullPolicy whenFull, TestClock clock, CapturingLogger<MemoryTableStore>? logger = null) =>
         new(Options.Create(new TablesOptions { QueueCapacity = 4, WhenFull = whenFull, CommitInterval = TimeSpan.Zero }), logger, clock);
 
-    /// <summary>Holds every table writer before its next batch until <see cref="Open"/>.</summary>
-    private sealed class SlowWriter
-    {
-        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public SlowWriter(MemoryTableStore store) => store.BeforeBatch = ct => new ValueTask(_open.Task.WaitAsync(ct));
-
-        public void Open() => _open.TrySetResult();
-    }
-
     [Fact]
     public async Task Wait_FullQueue_ProducerWaitsMeasuredAndEveryRowArrivesInOrder()
     {
         var clock = new TestClock();
         await using var store = NewStore(TableFullPolicy.Wait, clock);
-        var writer = new SlowWriter(store);
+        var writer = new HeldWriter(store);
         using var sql = NewSql(store);
         var sink = store.GetOrCreate("slow", TableSchema.RawLines, OutputMode.Append);
         var progress = new PipelineProgress("raw", "rawtable");
@@ -77,7 +67,7 @@ public sealed class TableQueueTests
         var clock = new TestClock();
         var logger = new CapturingLogger<MemoryTableStore>();
         await using var store = NewStore(TableFullPolicy.Drop, clock, logger);
-        var writer = new SlowWriter(store);
+        var writer = new HeldWriter(store);
         await using var metrics = await MetricsServer.StartAsync(s => s.AddSingleton(store));
         var services = metrics.Services;
         using var sql = NewSql(store);
@@ -159,7 +149,7 @@ public sealed class TableQueueTests
     {
         var clock = new TestClock();
         var store = NewStore(TableFullPolicy.Wait, clock);
-        var writer = new SlowWriter(store);
+        var writer = new HeldWriter(store);
         var sink = store.GetOrCreate("t", TableSchema.RawLines, OutputMode.Append);
         var producer = Task.Run(() =>
         {

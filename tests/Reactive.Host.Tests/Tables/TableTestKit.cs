@@ -23,3 +23,13 @@ internal static class TableTestKit
         return [.. result.Rows.Select(r => r.ToList())];
     }
 }
+
+/// <summary>Holds every table writer of a store before its next batch until <see cref="Open"/> (rows stay queued).</summary>
+internal sealed class HeldWriter
+{
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public HeldWriter(MemoryTableStore store) => store.BeforeBatch = ct => new ValueTask(_open.Task.WaitAsync(ct));
+
+    public void Open() => _open.TrySetResult();
+}

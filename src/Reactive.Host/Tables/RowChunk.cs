@@ -1,0 +1,195 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Reactive.Host.Analytics;
+
+namespace Reactive.Host.Tables;
+
+/// <summary>
+/// A block of a table's queued rows, encoded as bytes when they are written: the queue holds no object per row (no
+/// values array, boxes or time text kept alive until the writer inserts it), so the garbage collector has nothing of the
+/// table's to trace and promote. Before, at 100 k rows/s, the ≈ 1,000 rows a commit gathers survived each young
+/// collection: 7 gen1 collections a second (measured with bench <c>--live</c>).
+/// </summary>
+/// <remarks>
+/// A row is its window (two UTC tick counts) when the table has one, then each value: a tag byte and a long, a double, or
+/// a text's UTF-8 length and bytes. The chunk goes back to its table's free list once the encoder moved on to another
+/// one and the writer is done with every row in it (references: the encoder's own and one per queued row).
+/// </remarks>
+internal sealed class RowChunk
+{
+    /// <summary>The size of a table's chunks; a row larger than this gets a chunk of its own, not reused.</summary>
+    public const int Size = 64 * 1024;
+
+    private const byte Null = 0;
+    private const byte Integer = 1;
+    private const byte Real = 2;
+    private const byte Text = 3;
+
+    private int _references = 1;
+
+    public RowChunk(int size = Size) => Bytes = new byte[size];
+
+    public byte[] Bytes { get; }
+
+    /// <summary>Bytes used so far (the encoder's, under its table's lock).</summary>
+    public int Used { get; private set; }
+
+    /// <summary>Whether it is one of the table's reusable chunks (not a large row's own).</summary>
+    public bool Pooled => Bytes.Length == Size;
+
+    /// <summary>Back to empty, with the encoder's reference only (taken from the free list).</summary>
+    public void Reset()
+    {
+        Used = 0;
+        Volatile.Write(ref _references, 1);
+    }
+
+    /// <summary>Drops one reference (a row applied or dropped, or the encoder's); true when it was the last.</summary>
+    public bool Release() => Interlocked.Decrement(ref _references) == 0;
+
+    /// <summary>
+    /// The most bytes <paramref name="values"/> (and a window) can take: numbers 9 bytes, a text 5 plus three per
+    /// character, any other value as <see cref="MemoryTable.ToSqlValue"/>'s text or number (formatted here only to measure
+    /// it, for values the service's own rows never hold).
+    /// </summary>
+    public static int MaxLength(IReadOnlyList<object?> values, bool window)
+    {
+        var length = window ? 16 : 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            length += values[i] switch
+            {
+                null or long or double or int or bool or DBNull => 9,
+                string s => 5 + Encoding.UTF8.GetMaxByteCount(s.Length),
+                DateTimeOffset => 5 + IsoTime.MaxLength,
+                var other => MemoryTable.ToSqlValue(other) is string text ? 5 + Encoding.UTF8.GetMaxByteCount(text.Length) : 9,
+            };
+        }
+
+        return length;
+    }
+
+    /// <summary>Whether <paramref name="length"/> more bytes fit.</summary>
+    public bool Fits(int length) => Bytes.Length - Used >= length;
+
+    /// <summary>
+    /// Appends one row (room checked by the caller with <see cref="MaxLength"/>), takes a reference for it and returns
+    /// where it starts; its values are converted as <see cref="MemoryTable.ToSqlValue"/> converts them.
+    /// </summary>
+    public int Append(IReadOnlyList<object?> values, DateTimeOffset? windowStart, DateTimeOffset? windowEnd, bool window)
+    {
+        var start = Used;
+        var span = Bytes.AsSpan();
+        var at = Used;
+        if (window)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(span[at..], windowStart!.Value.UtcTicks);
+            BinaryPrimitives.WriteInt64LittleEndian(span[(at + 8)..], windowEnd!.Value.UtcTicks);
+            at += 16;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            at = AppendValue(span, at, values[i]);
+        }
+
+        Used = at;
+        Interlocked.Increment(ref _references);
+        return start;
+    }
+
+    /// <summary>Binds one encoded row's values (and window columns) to <paramref name="insert"/>.</summary>
+    public static void Bind(ReadOnlySpan<byte> row, PreparedInsert insert, bool window, int columns)
+    {
+        var at = 0;
+        var offset = 0;
+        if (window)
+        {
+            var start = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(row), TimeSpan.Zero);
+            var end = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(row[8..]), TimeSpan.Zero);
+            Span<char> text = stackalloc char[IsoTime.MaxLength];
+            insert.Bind(0, text[..IsoTime.FormatMilliseconds(start, text)]);
+            insert.Bind(1, text[..IsoTime.FormatMilliseconds(end, text)]);
+            insert.Bind(2, start.ToUnixTimeMilliseconds());
+            insert.Bind(3, end.ToUnixTimeMilliseconds());
+            at = 16;
+            offset = 4;
+        }
+
+        for (var i = 0; i < columns; i++)
+        {
+            var tag = row[at++];
+            switch (tag)
+            {
+                case Integer:
+                    insert.Bind(offset + i, BinaryPrimitives.ReadInt64LittleEndian(row[at..]));
+                    at += 8;
+                    break;
+                case Real:
+                    insert.Bind(offset + i, BinaryPrimitives.ReadDoubleLittleEndian(row[at..]));
+                    at += 8;
+                    break;
+                case Text:
+                    var length = BinaryPrimitives.ReadInt32LittleEndian(row[at..]);
+                    insert.BindUtf8(offset + i, row.Slice(at + 4, length));
+                    at += 4 + length;
+                    break;
+                default:
+                    insert.BindNull(offset + i);
+                    break;
+            }
+        }
+    }
+
+    private static int AppendValue(Span<byte> span, int at, object? value)
+    {
+        switch (value)
+        {
+            case null or DBNull:
+                span[at] = Null;
+                return at + 1;
+            case long l:
+                return AppendInteger(span, at, l);
+            case int i:
+                return AppendInteger(span, at, i);
+            case bool b:
+                return AppendInteger(span, at, b ? 1 : 0);
+            case double d when double.IsFinite(d):
+                span[at] = Real;
+                BinaryPrimitives.WriteDoubleLittleEndian(span[(at + 1)..], d);
+                return at + 9;
+            case double:
+                span[at] = Null;
+                return at + 1;
+            case string s:
+                return AppendText(span, at, s);
+            case DateTimeOffset t:
+                Span<char> text = stackalloc char[IsoTime.MaxLength];
+                return AppendText(span, at, text[..IsoTime.FormatMilliseconds(t, text)]);
+            default:
+                return MemoryTable.ToSqlValue(value) switch
+                {
+                    long l => AppendInteger(span, at, l),
+                    double d => AppendValue(span, at, d),
+                    string s => AppendText(span, at, s),
+                    var other => AppendValue(span, at, other == DBNull.Value ? null : Convert.ToString(other, CultureInfo.InvariantCulture)),
+                };
+        }
+    }
+
+    private static int AppendInteger(Span<byte> span, int at, long value)
+    {
+        span[at] = Integer;
+        BinaryPrimitives.WriteInt64LittleEndian(span[(at + 1)..], value);
+        return at + 9;
+    }
+
+    private static int AppendText(Span<byte> span, int at, ReadOnlySpan<char> text)
+    {
+        span[at] = Text;
+        var length = Encoding.UTF8.GetBytes(text, span[(at + 5)..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(at + 1)..], length);
+        return at + 5 + length;
+    }
+}
