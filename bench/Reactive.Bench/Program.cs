@@ -126,7 +126,10 @@ return Runner.Run(settings, check) && (!check || CheckpointBench.Check(checkpoin
 static double[] Rates(string[] args, string name, double[] fallback)
 {
     var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? [.. args[i + 1].Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))] : fallback;
+    // "none": no rate (--rates none --ladder …: the ladder alone).
+    return i >= 0 && i + 1 < args.Length
+        ? args[i + 1] == "none" ? [] : [.. args[i + 1].Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))]
+        : fallback;
 }
 
 static long ArgValue(string[] args, string name, long fallback)
