@@ -41,6 +41,43 @@ internal static partial class BenchThreads
         }
     }
 
+    [ThreadStatic]
+    private static bool _fineTimerSlack;
+
+    /// <summary>Sleeps the calling thread <paramref name="nanoseconds"/> (Linux: <c>nanosleep</c>, the thread's timer slack set to 1 µs first).</summary>
+    public static unsafe void SleepNanoseconds(long nanoseconds)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Thread.Sleep(TimeSpan.FromTicks(Math.Max(1, nanoseconds / 100)));
+            return;
+        }
+
+        if (!_fineTimerSlack)
+        {
+            _ = Prctl(PrSetTimerSlack, 1_000, 0, 0, 0);
+            _fineTimerSlack = true;
+        }
+
+        var time = new Timespec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
+        _ = NanoSleep(&time, null);
+    }
+
+    private const int PrSetTimerSlack = 29;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "nanosleep")]
+    private static unsafe partial int NanoSleep(Timespec* request, Timespec* remaining);
+
+    [LibraryImport("libc", EntryPoint = "prctl")]
+    private static partial int Prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall(long number);
 

@@ -16,7 +16,7 @@ internal static class LiveBench
 {
     private static readonly byte[] TimestampKey = Encoding.ASCII.GetBytes("\"timestamp\":\"");
 
-    public static async Task<bool> RunAsync(bool check, double[] latencyRates, double seconds, double[] ladder, bool consoleOnly = false, int benchNice = 0)
+    public static async Task<bool> RunAsync(bool check, double[] latencyRates, double seconds, double[] ladder, bool consoleOnly = false, int benchNice = 0, int feedTickMicroseconds = 0)
     {
         Console.WriteLine($"Live service: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
         if (check)
@@ -29,7 +29,7 @@ internal static class LiveBench
         var ok = true;
         foreach (var rate in latencyRates)
         {
-            ok &= await LatencyAsync(rate, warmupSeconds: 5, seconds, table: !consoleOnly, benchNice).ConfigureAwait(false);
+            ok &= await LatencyAsync(rate, warmupSeconds: 5, seconds, table: !consoleOnly, benchNice, feedTickMicroseconds).ConfigureAwait(false);
         }
 
         var sustained = await ThroughputAsync(ladder, seconds).ConfigureAwait(false);
@@ -127,11 +127,11 @@ internal static class LiveBench
     }
 
     /// <summary>One service, one rate: warm-up, then <paramref name="seconds"/> recorded; every quote must come back.</summary>
-    private static async Task<bool> LatencyAsync(double rate, double warmupSeconds, double seconds, bool table = true, int benchNice = 0)
+    private static async Task<bool> LatencyAsync(double rate, double warmupSeconds, double seconds, bool table = true, int benchNice = 0, int feedTickMicroseconds = 0)
     {
         var warm = (long)(rate * warmupSeconds);
         var count = warm + (long)(rate * seconds);
-        using var feed = new QuoteFeed { SendTimes = new long[count] };
+        using var feed = new QuoteFeed { SendTimes = new long[count], TickTicks = feedTickMicroseconds * Stopwatch.Frequency / 1_000_000 };
         using var service = ServiceProcess.Start(feed.Port, onlyLive: true, console: true, table: table);
         var latencies = new Latencies(rate, warm, seconds);
         var raw = new LongHistogram(1, 600_000_000_000L, 3);
@@ -196,7 +196,7 @@ internal static class LiveBench
         var got = Interlocked.Read(ref receivedCount);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"\n{rate:N0} quotes/s, {(table ? "console + table" : "console only")}: {count:N0} quotes in {sendSeconds:F2} s (first {warm:N0} = {warmupSeconds:0.#} s warm-up, not recorded), {got:N0} per-quote results back, " +
-            $"feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule; bench CPU (nice {benchNice}) feed {feedCpu / sendSeconds:F2} + reader {readerCpu / sendSeconds:F2} cores; service CPU {cpu / sendSeconds:F2} cores, GC pauses {(gc.Pause - gc0.Pause) * 100 / sendSeconds:F1} % of the time ({gc.Gen0 - gc0.Gen0:F0}/{gc.Gen1 - gc0.Gen1:F0}/{gc.Gen2 - gc0.Gen2:F0} gen0/1/2 GCs, {(gc.Pause - gc0.Pause) * 1e3 / Math.Max(1, gc.Gen0 + gc.Gen1 + gc.Gen2 - gc0.Gen0 - gc0.Gen1 - gc0.Gen2):F2} ms a collection), {(gc.Allocated - gc0.Allocated) / count:F0} B allocated per quote (the whole process); load average {load0} → {ServiceProcess.LoadAverage()}; " +
+            $"feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule{(feedTickMicroseconds > 0 ? $", sending every {feedTickMicroseconds} µs" : string.Empty)}; bench CPU (nice {benchNice}) feed {feedCpu / sendSeconds:F2} + reader {readerCpu / sendSeconds:F2} cores; service CPU {cpu / sendSeconds:F2} cores, GC pauses {(gc.Pause - gc0.Pause) * 100 / sendSeconds:F1} % of the time ({gc.Gen0 - gc0.Gen0:F0}/{gc.Gen1 - gc0.Gen1:F0}/{gc.Gen2 - gc0.Gen2:F0} gen0/1/2 GCs, {(gc.Pause - gc0.Pause) * 1e3 / Math.Max(1, gc.Gen0 + gc.Gen1 + gc.Gen2 - gc0.Gen0 - gc0.Gen1 - gc0.Gen2):F2} ms a collection), {(gc.Allocated - gc0.Allocated) / count:F0} B allocated per quote (the whole process); load average {load0} → {ServiceProcess.LoadAverage()}; " +
             $"progress rowsParsed {progress.GetProperty("rowsParsed").GetInt64():N0}, outputRows {progress.GetProperty("outputRows").GetInt64():N0}, deadLetters {progress.GetProperty("deadLetters").GetInt64()}, waited on a full table queue {progress.GetProperty("sinkWaitMs").GetDouble():N0} ms"));
         Print("corrected (from the intended send time)", latencies.Corrected);
         Print("uncorrected (from the write to the socket)", raw);

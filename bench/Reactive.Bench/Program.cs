@@ -22,12 +22,12 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only", "--floor", "--console-only", "--bench-nice"];
+string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only", "--floor", "--console-only", "--bench-nice", "--feed-tick-us"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --live [--check] [--live-seconds N --rates A,B --ladder A,B,… --console-only --bench-nice N] [--aggregate-only | --feed-only | --floor] | --soak [--soak-seconds N --soak-rate N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --live [--check] [--live-seconds N --rates A,B --ladder A,B,… --console-only --bench-nice N --feed-tick-us N] [--aggregate-only | --feed-only | --floor] | --soak [--soak-seconds N --soak-rate N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
         return 2;
     }
 }
@@ -55,7 +55,7 @@ if (args.Contains("--live"))
         return await LiveBench.AggregateLadderAsync(Rates(args, "--ladder", [100_000, 200_000, 500_000, 1_000_000, 1_500_000, 2_000_000]), ArgValue(args, "--live-seconds", 10)) ? 0 : 1;
     }
 
-    return await LiveBench.RunAsync(check, Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 20), Rates(args, "--ladder", [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000]), args.Contains("--console-only"), (int)ArgValue(args, "--bench-nice", 0)) ? 0 : 1;
+    return await LiveBench.RunAsync(check, Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 20), Rates(args, "--ladder", [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000]), args.Contains("--console-only"), (int)ArgValue(args, "--bench-nice", 0), (int)ArgValue(args, "--feed-tick-us", 0)) ? 0 : 1;
 }
 
 if (args.Contains("--soak"))

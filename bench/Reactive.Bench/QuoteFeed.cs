@@ -47,6 +47,12 @@ internal sealed class QuoteFeed : IDisposable
     /// <summary>When kept: each quote's send time (Stopwatch ticks), by quote number.</summary>
     public long[]? SendTimes { get; set; }
 
+    /// <summary>
+    /// Stopwatch ticks between two sends (<c>--feed-tick-us</c>), or 0: every quote as soon as it is due. With a tick the
+    /// feed sleeps between sends and writes the quotes due by then in one go.
+    /// </summary>
+    public long TickTicks { get; set; }
+
     /// <summary>Waits for the service's socket source to connect, then sends the CSV header.</summary>
     public async Task AcceptAsync(TimeSpan timeout)
     {
@@ -60,6 +66,8 @@ internal sealed class QuoteFeed : IDisposable
     /// Sends quotes <see cref="Sent"/> … + <paramref name="count"/> − 1, quote k of them due at <paramref name="t0"/> + k / rate
     /// (Stopwatch ticks). Between due quotes the thread yields its core (<see cref="Thread.Yield"/>) rather than sleeping:
     /// a sleep on Linux lasts ≥ 1 ms, which would batch 100 quotes at 100 k/s and be measured as the service's latency.
+    /// With <see cref="TickTicks"/> it sleeps to the next tick instead (<c>nanosleep</c>, 1 µs timer slack) and writes the
+    /// quotes due by then at once; their waiting counts in the corrected latency, which starts at each one's due time.
     /// A <paramref name="rate"/> of 0 sends as fast as the socket takes them.
     /// </summary>
     /// <param name="rate">Quotes a second; 0: as fast as the socket takes them.</param>
@@ -87,6 +95,12 @@ internal sealed class QuoteFeed : IDisposable
                 if (sleep)
                 {
                     Thread.Sleep(1);
+                }
+                else if (TickTicks > 0)
+                {
+                    // The next tick: quotes due by then go in one write.
+                    var next = t0 + ((now - t0) / TickTicks + 1) * TickTicks;
+                    BenchThreads.SleepNanoseconds((next - now) * 1_000_000_000 / Stopwatch.Frequency);
                 }
                 else
                 {
