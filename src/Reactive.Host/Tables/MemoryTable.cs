@@ -421,9 +421,16 @@ internal sealed class MemoryTable : ITableSink
                     Interlocked.Add(ref _flushesQueued, applied - batch.Count);
                 }
 
+                var full = batch.Count >= maxBatch;
                 lastBatch = batch.Count;
                 batch.Clear();
                 lastCommit = time.GetTimestamp();
+                if (full)
+                {
+                    // More is queued: a thread woken on this core meanwhile (the live pipeline whose rows these are, the
+                    // source feeding it) runs before the next commit, not when the writer's time slice ends.
+                    Thread.Yield();
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

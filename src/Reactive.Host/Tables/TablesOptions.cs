@@ -13,7 +13,11 @@ public sealed class TablesOptions
     [Range(1, 100_000_000)]
     public int MaxRowsPerTable { get; set; } = 100_000;
 
-    /// <summary>Queued writes applied in one transaction at most.</summary>
+    /// <summary>
+    /// Queued writes applied in one transaction at most; after a full transaction the writer yields its core before the
+    /// next. A few hundred shortens the tail of live pipelines sharing the cores with the writer, for more CPU per row and
+    /// a lower top rate per table (bench/Reactive.Bench/README.md, "Table rows as bytes").
+    /// </summary>
     /// <value>The default value is 10,000.</value>
     [Range(1, 1_000_000)]
     public int MaxBatchRows { get; set; } = 10_000;
