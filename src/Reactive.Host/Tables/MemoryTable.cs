@@ -25,6 +25,7 @@ internal sealed class MemoryTable : ITableSink
     private readonly object _encodeGate = new();
     private readonly Stack<RowChunk> _freeChunks = new();
     private RowChunk? _chunk;
+    private int _chunksCreated;
 
     /// <summary>The most free chunks a table keeps (4 MB); more go to the garbage collector.</summary>
     internal const int MaxFreeChunks = 64;
@@ -210,23 +211,28 @@ internal sealed class MemoryTable : ITableSink
     private WriteOp Encode(in TableRow row)
     {
         var window = Schema.HasWindow;
-        var most = RowChunk.MaxLength(row.Values, window);
+
+        // Values of other types are converted once, so that what is measured is what is appended.
+        var values = RowChunk.Converted(row.Values);
+        var most = RowChunk.MaxLength(values, window);
         lock (_encodeGate)
         {
             var chunk = _chunk;
             if (chunk is null || !chunk.Fits(most))
             {
+                var next = most > RowChunk.Size ? NewChunk(most) : TakeChunk();
                 if (chunk is not null)
                 {
-                    // The encoder's own reference: the chunk goes back to the free list when the writer is done with its rows.
+                    // The encoder's own reference (only once the next chunk exists): the chunk goes back to the free
+                    // list when the writer is done with its rows.
                     Release(chunk);
                 }
 
-                chunk = most > RowChunk.Size ? new RowChunk(most) : TakeChunk();
+                chunk = next;
                 _chunk = chunk;
             }
 
-            var offset = chunk.Append(row.Values, row.WindowStart, row.WindowEnd, window);
+            var offset = chunk.Append(values, row.WindowStart, row.WindowEnd, window);
             if (!chunk.Pooled)
             {
                 // A large row's own chunk: nothing else goes into it.
@@ -249,8 +255,17 @@ internal sealed class MemoryTable : ITableSink
             }
         }
 
-        return new RowChunk();
+        return NewChunk(RowChunk.Size);
     }
+
+    private RowChunk NewChunk(int size)
+    {
+        Interlocked.Increment(ref _chunksCreated);
+        return new RowChunk(size);
+    }
+
+    /// <summary>Chunks allocated so far, not taken from the free list (for tests).</summary>
+    internal int ChunksCreated => Volatile.Read(ref _chunksCreated);
 
     /// <summary>Drops a reference to <paramref name="chunk"/> (a row applied or dropped, or the encoder's); the last one frees it.</summary>
     internal void Release(RowChunk chunk)

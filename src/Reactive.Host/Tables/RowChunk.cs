@@ -49,9 +49,8 @@ internal sealed class RowChunk
     public bool Release() => Interlocked.Decrement(ref _references) == 0;
 
     /// <summary>
-    /// The most bytes <paramref name="values"/> (and a window) can take: numbers 9 bytes, a text 5 plus three per
-    /// character, any other value as <see cref="MemoryTable.ToSqlValue"/>'s text or number (formatted here only to measure
-    /// it, for values the service's own rows never hold).
+    /// The most bytes <paramref name="values"/> (<see cref="Converted"/>) and a window can take: numbers 9 bytes, a text 5
+    /// plus three per character (a long one counted exactly).
     /// </summary>
     public static int MaxLength(IReadOnlyList<object?> values, bool window)
     {
@@ -61,13 +60,34 @@ internal sealed class RowChunk
             length += values[i] switch
             {
                 null or long or double or int or bool or DBNull => 9,
-                string s => 5 + Encoding.UTF8.GetMaxByteCount(s.Length),
+                // A long text counted exactly: three bytes a character would give an ASCII line a chunk of its own.
+                string s => 5 + (s.Length <= 1024 ? Encoding.UTF8.GetMaxByteCount(s.Length) : Encoding.UTF8.GetByteCount(s)),
                 DateTimeOffset => 5 + IsoTime.MaxLength,
                 var other => MemoryTable.ToSqlValue(other) is string text ? 5 + Encoding.UTF8.GetMaxByteCount(text.Length) : 9,
             };
         }
 
         return length;
+    }
+
+    /// <summary>
+    /// <paramref name="values"/> themselves when each is null, a string, a number, a boolean or a time (the service's own
+    /// rows); otherwise a copy with the others as <see cref="MemoryTable.ToSqlValue"/> converts them, converted once so
+    /// that <see cref="MaxLength"/> measures what <see cref="Append"/> writes (a <c>ToString</c> need not give the same text twice).
+    /// </summary>
+    public static IReadOnlyList<object?> Converted(IReadOnlyList<object?> values)
+    {
+        object?[]? converted = null;
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is not (null or DBNull or string or long or int or bool or double or DateTimeOffset))
+            {
+                converted ??= [.. values];
+                converted[i] = MemoryTable.ToSqlValue(values[i]);
+            }
+        }
+
+        return converted ?? values;
     }
 
     /// <summary>Whether <paramref name="length"/> more bytes fit.</summary>
