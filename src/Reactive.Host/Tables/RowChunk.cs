@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Text;
 using Reactive.Host.Analytics;
 
@@ -63,7 +62,7 @@ internal sealed class RowChunk
                 // A long text counted exactly: three bytes a character would give an ASCII line a chunk of its own.
                 string s => 5 + (s.Length <= 1024 ? Encoding.UTF8.GetMaxByteCount(s.Length) : Encoding.UTF8.GetByteCount(s)),
                 DateTimeOffset => 5 + IsoTime.MaxLength,
-                var other => MemoryTable.ToSqlValue(other) is string text ? 5 + Encoding.UTF8.GetMaxByteCount(text.Length) : 9,
+                var other => throw Unconverted(other),
             };
         }
 
@@ -95,7 +94,7 @@ internal sealed class RowChunk
 
     /// <summary>
     /// Appends one row (room checked by the caller with <see cref="MaxLength"/>), takes a reference for it and returns
-    /// where it starts; its values are converted as <see cref="MemoryTable.ToSqlValue"/> converts them.
+    /// where it starts; its values are as <see cref="Converted"/> gives them.
     /// </summary>
     public int Append(IReadOnlyList<object?> values, DateTimeOffset? windowStart, DateTimeOffset? windowEnd, bool window)
     {
@@ -188,15 +187,13 @@ internal sealed class RowChunk
                 Span<char> text = stackalloc char[IsoTime.MaxLength];
                 return AppendText(span, at, text[..IsoTime.FormatMilliseconds(t, text)]);
             default:
-                return MemoryTable.ToSqlValue(value) switch
-                {
-                    long l => AppendInteger(span, at, l),
-                    double d => AppendValue(span, at, d),
-                    string s => AppendText(span, at, s),
-                    var other => AppendValue(span, at, other == DBNull.Value ? null : Convert.ToString(other, CultureInfo.InvariantCulture)),
-                };
+                throw Unconverted(value);
         }
     }
+
+    /// <summary>A value <see cref="Converted"/> would have converted: the caller skipped it (a defect, not bad input).</summary>
+    private static InvalidOperationException Unconverted(object value) =>
+        new($"a table value of type {value.GetType().Name} reached the row encoder unconverted (RowChunk.Converted first)");
 
     private static int AppendInteger(Span<byte> span, int at, long value)
     {
