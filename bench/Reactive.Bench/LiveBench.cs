@@ -47,7 +47,7 @@ internal static class LiveBench
     /// <c>ncat</c> in the service's place (it connects to the feed and copies each quote line to its standard output, doing
     /// no work per quote). Quote n is the n-th line after the header (TCP and the pipe keep the order).
     /// </summary>
-    public static async Task<bool> FloorAsync(double[] rates, double seconds)
+    public static async Task<bool> FloorAsync(double[] rates, double seconds, int feedTickMicroseconds = 0)
     {
         Console.WriteLine($"Measurement floor (ncat relays the feed to the reader): .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
         var ok = true;
@@ -56,7 +56,7 @@ internal static class LiveBench
             const double WarmupSeconds = 2;
             var warm = (long)(rate * WarmupSeconds);
             var count = warm + (long)(rate * seconds);
-            using var feed = new QuoteFeed();
+            using var feed = new QuoteFeed { TickTicks = feedTickMicroseconds * Stopwatch.Frequency / 1_000_000 };
             var start = new ProcessStartInfo("ncat", ["127.0.0.1", feed.Port.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, UseShellExecute = false };
             using var relay = Process.Start(start) ?? throw new InvalidOperationException("ncat did not start");
             var latencies = new Latencies(rate, warm, seconds);

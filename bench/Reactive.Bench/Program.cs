@@ -47,7 +47,7 @@ if (args.Contains("--live"))
 
     if (args.Contains("--floor"))
     {
-        return await LiveBench.FloorAsync(Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 10)) ? 0 : 1;
+        return await LiveBench.FloorAsync(Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 10), (int)ArgValue(args, "--feed-tick-us", 0)) ? 0 : 1;
     }
 
     if (args.Contains("--aggregate-only"))

@@ -79,6 +79,21 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
     private static readonly object True = true;
     private static readonly object False = false;
 
+    /// <summary>How many fields the row has.</summary>
+    public int FieldCount => Fields.Count;
+
+    /// <summary>The name of field <paramref name="index"/>.</summary>
+    public string FieldName(int index) => Fields is ResultFields typed ? typed.NameAt(index) : Fields[index].Key;
+
+    /// <summary>The value of field <paramref name="index"/>, without a box when the row's fields are <see cref="ResultFields"/>.</summary>
+    public FieldValue FieldAt(int index) => Fields is ResultFields typed ? typed.ValueAt(index) : FieldValue.Of(Fields[index].Value);
+
+    /// <summary>
+    /// The row to keep past the call that handed it on: itself, or a copy when its fields are <see cref="ResultFields.Shared"/>
+    /// (a live per-quote row, overwritten for the next quote).
+    /// </summary>
+    public ResultRow Detach() => Fields is ResultFields { Shared: true } typed ? this with { Fields = typed.Copy() } : this;
+
     public void WriteJson(Utf8JsonWriter json, bool includeKind)
     {
         json.WriteStartObject();
@@ -101,10 +116,11 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
             json.WriteEndObject();
         }
 
-        foreach (var (name, value) in Fields)
+        // By index and unboxed: no enumerator, and no box for a per-quote row's values.
+        for (var i = 0; i < FieldCount; i++)
         {
-            json.WritePropertyName(name);
-            WriteValue(json, value);
+            json.WritePropertyName(FieldName(i));
+            WriteValue(json, FieldAt(i));
         }
 
         json.WriteEndObject();
@@ -116,20 +132,18 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
         json.WriteStringValue(text[..FormatTime(time, text)]);
     }
 
-    private static void WriteValue(Utf8JsonWriter json, object? value)
+    private static void WriteValue(Utf8JsonWriter json, FieldValue value)
     {
-        switch (value)
+        switch (value.Type)
         {
-            case null: json.WriteNullValue(); break;
-            case string s: json.WriteStringValue(s); break;
-            case bool b: json.WriteBooleanValue(b); break;
-            case int i: json.WriteNumberValue(i); break;
-            case long l: json.WriteNumberValue(l); break;
-            case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
-            case double: json.WriteNullValue(); break;
-            case DateTimeOffset t: WriteTime(json, t); break;
-            case DateOnly d: json.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
-            default: json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+            case FieldValueKind.String: json.WriteStringValue(value.String); break;
+            case FieldValueKind.Bool: json.WriteBooleanValue(value.Bool); break;
+            case FieldValueKind.Long: json.WriteNumberValue(value.Long); break;
+            case FieldValueKind.Double when double.IsFinite(value.Double): json.WriteNumberValue(value.Double); break;
+            case FieldValueKind.Time: WriteTime(json, value.Time); break;
+            case FieldValueKind.Other when value.Other is DateOnly d: json.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+            case FieldValueKind.Other: json.WriteStringValue(Convert.ToString(value.Other, CultureInfo.InvariantCulture)); break;
+            default: json.WriteNullValue(); break;
         }
     }
 }

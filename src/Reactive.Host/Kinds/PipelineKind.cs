@@ -11,7 +11,15 @@ namespace Reactive.Host.Kinds;
 /// <param name="ConsoleRows">The records a console batch shows (what a sampling batch keeps).</param>
 /// <param name="State">The operator state of a checkpointed run (what it starts from, how it is saved), or null.</param>
 /// <param name="Trading">The trading desk of a trading pipeline in the service (where its orders go), or null.</param>
-internal sealed record ComposeContext(IScheduler Scheduler, bool OneShot, CompositionOutputs Outputs, int ConsoleRows = 10, KindState? State = null, Trading.TradingDesk? Trading = null);
+internal sealed record ComposeContext(IScheduler Scheduler, bool OneShot, CompositionOutputs Outputs, int ConsoleRows = 10, KindState? State = null, Trading.TradingDesk? Trading = null)
+{
+    /// <summary>
+    /// Whether a per-row result may be one row object reused for the next (its fields <see cref="ResultFields.Shared"/>):
+    /// set by the service's runner, whose consumers write each row before the next comes and keep only
+    /// <see cref="ResultRow.Detach"/>'s copies. Elsewhere (one-shot runs, tests that collect results) each row is new.
+    /// </summary>
+    public bool ReuseRows { get; init; }
+}
 
 /// <summary>
 /// The operator state of a checkpointed pipeline: the snapshot it starts from (read from the checkpoint) and how the

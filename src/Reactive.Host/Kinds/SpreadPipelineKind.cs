@@ -186,18 +186,49 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
                 };
             }
 
+            // Quotes come one at a time (the source's thread): in the service one row and batch serve every quote.
+            var quoteRows = new QuoteRows(context.ReuseRows);
             return quotes
                 .Where(q => symbols.Contains(q.Value.Symbol) || Admit(q, symbols, maxSymbols, input, outputs))
                 .GroupBy(q => q.Value.Symbol, StringComparer.Ordinal)
                 .SelectMany(symbol => symbol.Publish(q =>
                 {
                     var windows = q.Spread(For(symbol.Key), x => x.Value.TimestampTicks, x => x.Value.BidPrice, x => x.Value.AskPrice, context.Scheduler, rejected)
-                        .Select(r => SpreadRow(r, symbol.Key, outputs));
+                        .Select(r => ResultBatch.Of(SpreadRow(r, symbol.Key, outputs)));
                     return options.EmitQuotes
-                        ? q.QuoteSpreads(x => x.Value.TimestampTicks, x => x.Value.BidPrice, x => x.Value.AskPrice).Select(x => QuoteRow(x, symbol.Key)).Merge(windows)
+                        ? q.QuoteSpreads(x => x.Value.TimestampTicks, x => x.Value.BidPrice, x => x.Value.AskPrice).Select(x => quoteRows.Next(x, symbol.Key)).Merge(windows)
                         : windows;
                 }));
-        }).Select(ResultBatch.Of);
+        });
+    }
+
+    /// <summary>
+    /// Each quote's row (kind <c>quote</c>, <see cref="QuoteSchema"/>'s fields), as a batch of one: a new row each, or with
+    /// <see cref="ComposeContext.ReuseRows"/> one row and batch overwritten for every quote (nothing allocated per quote;
+    /// who keeps it keeps <see cref="ResultRow.Detach"/>'s copy).
+    /// </summary>
+    private sealed class QuoteRows(bool reuse)
+    {
+        private static readonly string[] Names = [.. QuoteSchema.Columns.Select(c => c.Name)];
+        private readonly ResultFields? _shared = reuse ? new ResultFields(Names, shared: true) : null;
+        private ResultBatch? _batch;
+
+        public ResultBatch Next(QuoteSpread q, string symbol)
+        {
+            var fields = _shared ?? new ResultFields(Names);
+            fields.Set(0, FieldValue.Of(symbol));
+            fields.Set(1, FieldValue.Of("quote"));
+            fields.Set(2, FieldValue.Of(new DateTimeOffset(q.TimestampTicks, TimeSpan.Zero)));
+            fields.Set(3, FieldValue.Of(q.Bid));
+            fields.Set(4, FieldValue.Of(q.Ask));
+            fields.Set(5, FieldValue.Of(q.Spread));
+            fields.Set(6, FieldValue.Of(q.RelativeBps));
+            fields.Set(7, FieldValue.Of(q.IsLocked));
+            fields.Set(8, FieldValue.Of(q.IsCrossed));
+            return _shared is null
+                ? ResultBatch.Of(new ResultRow("quote", null, null, fields))
+                : _batch ??= ResultBatch.Of(new ResultRow("quote", null, null, _shared));
+        }
     }
 
     /// <summary>A quote of a symbol not seen before: admitted while there are fewer than the bound, else a dead letter naming it.</summary>
@@ -246,17 +277,4 @@ internal sealed class SpreadPipelineKind : PipelineKind<SpreadPipelineOptions>
                 new("twa(spread)", r.TimeWeightedAverage),
             ]);
     }
-
-    private static ResultRow QuoteRow(QuoteSpread q, string symbol) => new("quote", null, null,
-    [
-        new("symbol", symbol),
-        new("kind", "quote"),
-        new("timestamp", new DateTimeOffset(q.TimestampTicks, TimeSpan.Zero)),
-        new("bid", q.Bid),
-        new("ask", q.Ask),
-        new("spread", q.Spread),
-        new("spread_bps", q.RelativeBps),
-        new("locked", ResultRow.Box(q.IsLocked)),
-        new("crossed", ResultRow.Box(q.IsCrossed)),
-    ]);
 }

@@ -103,7 +103,12 @@ internal sealed class BatchTracker : IReadScope
         // A per-row kind: its rows go out as they come, or with their batch when checkpointed.
         if (HoldsRows)
         {
-            _pending.AddRange(result.Rows);
+            for (var i = 0; i < result.Rows.Count; i++)
+            {
+                // Kept until the batch ends: a reused per-quote row is copied.
+                _pending.Add(result.Rows[i].Detach());
+            }
+
             WriteConsole(result);
             return;
         }

@@ -63,7 +63,11 @@ internal static class PipelineRunner
                 Reads = console.Count > 0 ? tracker : null,
             },
             definition.Options,
-            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state, kind is TradingPipelineKind ? ctx.Services.Trading?.For(ctx.Name) : null));
+            new ComposeContext(ctx.Scheduler, OneShot: false, outputs, consoleRows, state, kind is TradingPipelineKind ? ctx.Services.Trading?.For(ctx.Name) : null)
+            {
+                // Each result is written before the next is made; the tracker and the trading desk keep detached copies.
+                ReuseRows = true,
+            });
 
         try
         {

@@ -22,6 +22,7 @@ internal sealed class RowSinks : IDisposable
 
     // A per-row kind's values, reused from one row to the next: a table encodes the row before Write returns.
     private object?[] _singleValues = [];
+    private FieldValue[] _singleFields = [];
 
     /// <param name="pipeline">The pipeline's name (the base name of its files).</param>
     /// <param name="sinks">Its sinks (console sinks are not written here).</param>
@@ -93,8 +94,19 @@ internal sealed class RowSinks : IDisposable
             switch (sink)
             {
                 case TableSinkDefinition when rows.Count == 1 && _shape.Mode != ResultMode.Complete:
-                    // A per-row kind's row: straight to its table, without the arrays of a batch.
-                    ((ITableSink)Target(sink, rows[0].Kind)).Write(single ??= ToTableRow(rows[0], ref _singleValues));
+                    // A per-row kind's row: straight to its table, without the arrays of a batch, and into a memory
+                    // table without a box (its values read unboxed, encoded before Write returns).
+                    var table = (ITableSink)Target(sink, rows[0].Kind);
+                    if (table is MemoryTable memory)
+                    {
+                        var row = rows[0];
+                        memory.Write(ToTableFields(row, ref _singleFields), row.WindowStart, row.WindowEnd);
+                    }
+                    else
+                    {
+                        table.Write(single ??= ToTableRow(rows[0], ref _singleValues));
+                    }
+
                     break;
                 case TableSinkDefinition:
                     foreach (var (kind, kindRows) in byKind ??= ByKind(rows))
@@ -264,6 +276,33 @@ internal sealed class RowSinks : IDisposable
         }
 
         return new TableRow(values, row.WindowStart, row.WindowEnd);
+    }
+
+    /// <summary>
+    /// The row's values as a memory table stores them (<see cref="ToSql"/>'s conversions, unboxed; a time stays a time,
+    /// which the table writes as <see cref="ResultRow.FormatTime(DateTimeOffset)"/>'s text) in <paramref name="fields"/>
+    /// (a new array when its length differs).
+    /// </summary>
+    private static ReadOnlySpan<FieldValue> ToTableFields(ResultRow row, ref FieldValue[] fields)
+    {
+        if (fields.Length != row.FieldCount)
+        {
+            fields = new FieldValue[row.FieldCount];
+        }
+
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var value = row.FieldAt(i);
+            fields[i] = value.Type switch
+            {
+                FieldValueKind.Bool => FieldValue.Of(value.Bool ? 1L : 0L),
+                FieldValueKind.Double when !double.IsFinite(value.Double) => FieldValue.Null,
+                FieldValueKind.Other => RowChunk.ToField(MemoryTable.ToSqlValue(ToSql(value.Other))),
+                _ => value,
+            };
+        }
+
+        return fields;
     }
 
     /// <summary>The rows as table rows, by kind in the order each kind first appears (one group, without LINQ, when all share a kind).</summary>

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Reactive.Host.Analytics;
 
 namespace Reactive.Host.Tables;
 
@@ -210,10 +212,41 @@ internal sealed class MemoryTable : ITableSink
     /// </summary>
     private WriteOp Encode(in TableRow row)
     {
-        var window = Schema.HasWindow;
-
         // Values of other types are converted once, so that what is measured is what is appended.
         var values = RowChunk.Converted(row.Values);
+        var fields = ArrayPool<FieldValue>.Shared.Rent(values.Count);
+        try
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                fields[i] = RowChunk.ToField(values[i]);
+            }
+
+            return Encode(fields.AsSpan(0, values.Count), row.WindowStart, row.WindowEnd, trimmedTimes: false);
+        }
+        finally
+        {
+            // Cleared: the pool keeps no strings of the table's alive.
+            ArrayPool<FieldValue>.Shared.Return(fields, clearArray: true);
+        }
+    }
+
+    /// <summary>
+    /// Writes one row given as unboxed values, in the table's column order, each as a result row's sink gives it (times
+    /// become ISO text with the precision they need): what <see cref="Write"/> does for a result row, with nothing
+    /// allocated for it. The values are copied before the call returns.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of values is not the table's, or a windowed table's row has no window.</exception>
+    internal void Write(ReadOnlySpan<FieldValue> values, DateTimeOffset? windowStart, DateTimeOffset? windowEnd)
+    {
+        EnsureNotComplete();
+        Validate(values.Length, windowStart, windowEnd, nameof(values));
+        Enqueue(Encode(values, windowStart, windowEnd, trimmedTimes: true), 1);
+    }
+
+    private WriteOp Encode(ReadOnlySpan<FieldValue> values, DateTimeOffset? windowStart, DateTimeOffset? windowEnd, bool trimmedTimes)
+    {
+        var window = Schema.HasWindow;
         var most = RowChunk.MaxLength(values, window);
         lock (_encodeGate)
         {
@@ -232,7 +265,7 @@ internal sealed class MemoryTable : ITableSink
                 _chunk = chunk;
             }
 
-            var offset = chunk.Append(values, row.WindowStart, row.WindowEnd, window);
+            var offset = chunk.Append(values, windowStart, windowEnd, window, trimmedTimes);
             if (!chunk.Pooled)
             {
                 // A large row's own chunk: nothing else goes into it.
@@ -812,16 +845,18 @@ internal sealed class MemoryTable : ITableSink
         }
     }
 
-    private void Validate(in TableRow row)
+    private void Validate(in TableRow row) => Validate(row.Values?.Count ?? 0, row.WindowStart, row.WindowEnd, nameof(row));
+
+    private void Validate(int values, DateTimeOffset? windowStart, DateTimeOffset? windowEnd, string parameter)
     {
-        if (row.Values is null || row.Values.Count != Schema.Columns.Count)
+        if (values != Schema.Columns.Count)
         {
-            throw new ArgumentException($"A row of table '{Table}' needs {Schema.Columns.Count} values, got {row.Values?.Count ?? 0}.", nameof(row));
+            throw new ArgumentException($"A row of table '{Table}' needs {Schema.Columns.Count} values, got {values}.", parameter);
         }
 
-        if (Schema.HasWindow && (row.WindowStart is null || row.WindowEnd is null))
+        if (Schema.HasWindow && (windowStart is null || windowEnd is null))
         {
-            throw new ArgumentException($"Table '{Table}' has a window: give the row its window start and end.", nameof(row));
+            throw new ArgumentException($"Table '{Table}' has a window: give the row its window start and end.", parameter);
         }
     }
 

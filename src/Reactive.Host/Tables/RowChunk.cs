@@ -48,26 +48,29 @@ internal sealed class RowChunk
     public bool Release() => Interlocked.Decrement(ref _references) == 0;
 
     /// <summary>
-    /// The most bytes <paramref name="values"/> (<see cref="Converted"/>) and a window can take: numbers 9 bytes, a text 5
-    /// plus three per character (a long one counted exactly).
+    /// The most bytes <paramref name="values"/> and a window can take: numbers 9 bytes, a text 5 plus three per character
+    /// (a long one counted exactly), a time 5 plus its ISO text.
     /// </summary>
-    public static int MaxLength(IReadOnlyList<object?> values, bool window)
+    public static int MaxLength(ReadOnlySpan<FieldValue> values, bool window)
     {
         var length = window ? 16 : 0;
-        for (var i = 0; i < values.Count; i++)
+        foreach (var value in values)
         {
-            length += values[i] switch
+            length += value.Type switch
             {
-                null or long or double or int or bool or DBNull => 9,
+                FieldValueKind.Null or FieldValueKind.Long or FieldValueKind.Double or FieldValueKind.Bool => 9,
                 // A long text counted exactly: three bytes a character would give an ASCII line a chunk of its own.
-                string s => 5 + (s.Length <= 1024 ? Encoding.UTF8.GetMaxByteCount(s.Length) : Encoding.UTF8.GetByteCount(s)),
-                DateTimeOffset => 5 + IsoTime.MaxLength,
-                var other => throw Unconverted(other),
+                FieldValueKind.String => 5 + (value.String.Length <= 1024 ? Encoding.UTF8.GetMaxByteCount(value.String.Length) : Encoding.UTF8.GetByteCount(value.String)),
+                FieldValueKind.Time => 5 + IsoTime.MaxLength,
+                _ => throw Unconverted(value.Other),
             };
         }
 
         return length;
     }
+
+    /// <summary>A value as <see cref="Converted"/> gives it, for <see cref="Append"/> (<see cref="DBNull"/> is null).</summary>
+    public static FieldValue ToField(object? value) => value is DBNull ? FieldValue.Null : FieldValue.Of(value);
 
     /// <summary>
     /// <paramref name="values"/> themselves when each is null, a string, a number, a boolean or a time (the service's own
@@ -94,9 +97,10 @@ internal sealed class RowChunk
 
     /// <summary>
     /// Appends one row (room checked by the caller with <see cref="MaxLength"/>), takes a reference for it and returns
-    /// where it starts; its values are as <see cref="Converted"/> gives them.
+    /// where it starts. A time is written as ISO-8601 text: with its milliseconds always (<c>.fff</c>), or with
+    /// <paramref name="trimmedTimes"/> the precision it needs, as a result row's JSON gives it (<see cref="ResultRow.FormatTime(DateTimeOffset)"/>).
     /// </summary>
-    public int Append(IReadOnlyList<object?> values, DateTimeOffset? windowStart, DateTimeOffset? windowEnd, bool window)
+    public int Append(ReadOnlySpan<FieldValue> values, DateTimeOffset? windowStart, DateTimeOffset? windowEnd, bool window, bool trimmedTimes)
     {
         var start = Used;
         var span = Bytes.AsSpan();
@@ -108,9 +112,9 @@ internal sealed class RowChunk
             at += 16;
         }
 
-        for (var i = 0; i < values.Count; i++)
+        foreach (var value in values)
         {
-            at = AppendValue(span, at, values[i]);
+            at = AppendValue(span, at, value, trimmedTimes);
         }
 
         Used = at;
@@ -161,33 +165,32 @@ internal sealed class RowChunk
         }
     }
 
-    private static int AppendValue(Span<byte> span, int at, object? value)
+    private static int AppendValue(Span<byte> span, int at, FieldValue value, bool trimmedTimes)
     {
-        switch (value)
+        switch (value.Type)
         {
-            case null or DBNull:
+            case FieldValueKind.Null:
                 span[at] = Null;
                 return at + 1;
-            case long l:
-                return AppendInteger(span, at, l);
-            case int i:
-                return AppendInteger(span, at, i);
-            case bool b:
-                return AppendInteger(span, at, b ? 1 : 0);
-            case double d when double.IsFinite(d):
+            case FieldValueKind.Long:
+                return AppendInteger(span, at, value.Long);
+            case FieldValueKind.Bool:
+                return AppendInteger(span, at, value.Bool ? 1 : 0);
+            case FieldValueKind.Double when double.IsFinite(value.Double):
                 span[at] = Real;
-                BinaryPrimitives.WriteDoubleLittleEndian(span[(at + 1)..], d);
+                BinaryPrimitives.WriteDoubleLittleEndian(span[(at + 1)..], value.Double);
                 return at + 9;
-            case double:
+            case FieldValueKind.Double:
                 span[at] = Null;
                 return at + 1;
-            case string s:
-                return AppendText(span, at, s);
-            case DateTimeOffset t:
+            case FieldValueKind.String:
+                return AppendText(span, at, value.String);
+            case FieldValueKind.Time:
                 Span<char> text = stackalloc char[IsoTime.MaxLength];
-                return AppendText(span, at, text[..IsoTime.FormatMilliseconds(t, text)]);
+                var length = trimmedTimes ? IsoTime.Format(value.Time, text) : IsoTime.FormatMilliseconds(value.Time, text);
+                return AppendText(span, at, text[..length]);
             default:
-                throw Unconverted(value);
+                throw Unconverted(value.Other);
         }
     }
 

@@ -20,7 +20,8 @@ internal sealed class PipelineResults
         {
             foreach (var row in batch.Rows)
             {
-                rows.OnNext(row);
+                // A reader may keep the row (a gate's last spread): a reused per-quote row is copied.
+                rows.OnNext(row.Detach());
             }
         }
     }

@@ -32,6 +32,78 @@ public sealed class RowSinksTests
         Assert.Equal([["A", 3L], ["B", 4L], ["C", 5L]], await QueryAsync(sql, "SELECT symbol, count FROM t_second ORDER BY rowid"));
     }
 
+    // A column of each type a result row's field can be, with its window.
+    private static readonly ResultShape Typed = new(
+    [
+        new ResultSchema("r", true,
+        [
+            new("text", ResultType.Text), new("int", ResultType.Integer), new("long", ResultType.Integer), new("real", ResultType.Real),
+            new("nan", ResultType.Real), new("yes", ResultType.Bool), new("no", ResultType.Bool), new("whole", ResultType.Time),
+            new("milli", ResultType.Time), new("day", ResultType.Date), new("none", ResultType.Text),
+        ]),
+    ]);
+
+    private static readonly string[] TypedNames = [.. Typed.Schemas[0].Columns.Select(c => c.Name)];
+
+    private static readonly object?[] TypedValues =
+    [
+        "é ITT", 7, 1L << 40, -0.125, double.NaN, true, false, new DateTimeOffset(2014, 3, 3, 9, 30, 0, TimeSpan.FromHours(-5)),
+        new DateTimeOffset(2014, 3, 3, 14, 30, 0, 33, TimeSpan.Zero), new DateOnly(2014, 3, 3), null,
+    ];
+
+    // Worked out by hand: a boolean as 1 or 0, NaN as NULL, a time as UTC ISO-8601 with the precision it needs, a date as
+    // yyyy-MM-dd; the window as its ISO text with milliseconds and its Unix milliseconds.
+    private static readonly List<object?> Expected =
+    [
+        "2014-03-03T14:30:00.000Z", 1393857000000L, "é ITT", 7L, 1L << 40, -0.125, null, 1L, 0L, "2014-03-03T14:30:00Z", "2014-03-03T14:30:00.033Z", "2014-03-03", null,
+    ];
+
+    private static readonly List<object?> ExpectedTypes =
+        ["text", "integer", "text", "integer", "integer", "real", "null", "integer", "integer", "text", "text", "text", "null"];
+
+    [Fact]
+    public async Task WriteBatch_EachValueType_AloneOrInABatch_StoredAsItsLiteral()
+    {
+        await using var store = NewStore();
+        using var sql = NewSql(store);
+        using var sinks = new RowSinks("p", [new TableSinkDefinition("t", null)], Typed, store, files: null);
+        sinks.Prepare();
+        var start = new DateTimeOffset(2014, 3, 3, 14, 30, 0, TimeSpan.Zero);
+        ResultRow Row() => new("r", start, start.AddSeconds(1), [.. TypedNames.Zip(TypedValues, (n, v) => new KeyValuePair<string, object?>(n, v))]);
+
+        // Alone: the per-row path (unboxed values into the table); in a batch: the table rows' path.
+        sinks.WriteBatch([Row()]);
+        sinks.WriteBatch([Row(), Row()]);
+        await store.FlushAsync();
+
+        var columns = "window_start, window_start_ms, " + string.Join(", ", TypedNames);
+        Assert.Equal([Expected, Expected, Expected], await QueryAsync(sql, $"SELECT {columns} FROM t ORDER BY rowid"));
+        var types = string.Join(", ", columns.Split(", ").Select(c => $"typeof({c})"));
+        Assert.Equal([ExpectedTypes, ExpectedTypes, ExpectedTypes], await QueryAsync(sql, $"SELECT {types} FROM t ORDER BY rowid"));
+    }
+
+    [Fact]
+    public async Task WriteBatch_OneReusedRowOverwrittenAfterEachCall_TableKeepsEveryRow()
+    {
+        await using var store = NewStore();
+        using var sql = NewSql(store);
+        using var sinks = new RowSinks("p", [new TableSinkDefinition("t", null)], Shape, store, files: null);
+        sinks.Prepare();
+        var fields = new ResultFields(["symbol", "spread"], shared: true);
+        var batch = ResultBatch.Of(new ResultRow("quote", null, null, fields));
+
+        for (var i = 0; i < 2_000; i++)
+        {
+            fields.Set(0, FieldValue.Of($"S{i}"));
+            fields.Set(1, FieldValue.Of(i / 4.0));
+            sinks.WriteBatch(batch.Rows);
+        }
+
+        await store.FlushAsync();
+        var rows = await QueryAsync(sql, "SELECT symbol, spread FROM t ORDER BY rowid");
+        Assert.Equal(Enumerable.Range(0, 2_000).Select(i => new List<object?> { $"S{i}", i / 4.0 }), rows);
+    }
+
     private static ResultRow Quote(string symbol, double spread) => new("quote", null, null, [new("symbol", symbol), new("spread", spread)]);
 
     private static ResultRow Second(string symbol, int count) => new("second", null, null, [new("symbol", symbol), new("count", count)]);
