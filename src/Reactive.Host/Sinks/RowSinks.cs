@@ -169,20 +169,23 @@ internal sealed class RowSinks : IDisposable
 
     private object Target(SinkDefinition sink, string kind)
     {
-        if (!_targets.TryGetValue((sink, kind), out var target))
-        {
-            var schema = _shape.Schemas.FirstOrDefault(s => s.Kind == kind)
-                ?? throw new InvalidOperationException($"pipeline {_pipeline} wrote a row of kind '{kind}', which its kind does not declare");
-            target = sink switch
-            {
-                TableSinkDefinition table => CreateTable(table, schema),
-                FileSinkDefinition file when ExactlyOnce => CreateBatchFiles(file, schema),
-                FileSinkDefinition file => CreateFile(file, schema),
-                _ => throw new InvalidOperationException($"sink {sink.Kind} takes no rows"),
-            };
-            _targets[(sink, kind)] = target;
-        }
+        // The lookup alone on the way of every row: the lambda's closure (over kind) lives in CreateTarget, which C# would
+        // otherwise allocate on each call, found or not (measured: 25 B a quote with bench --live).
+        return _targets.TryGetValue((sink, kind), out var target) ? target : CreateTarget(sink, kind);
+    }
 
+    private object CreateTarget(SinkDefinition sink, string kind)
+    {
+        var schema = _shape.Schemas.FirstOrDefault(s => s.Kind == kind)
+            ?? throw new InvalidOperationException($"pipeline {_pipeline} wrote a row of kind '{kind}', which its kind does not declare");
+        object target = sink switch
+        {
+            TableSinkDefinition table => CreateTable(table, schema),
+            FileSinkDefinition file when ExactlyOnce => CreateBatchFiles(file, schema),
+            FileSinkDefinition file => CreateFile(file, schema),
+            _ => throw new InvalidOperationException($"sink {sink.Kind} takes no rows"),
+        };
+        _targets[(sink, kind)] = target;
         return target;
     }
 
