@@ -12,7 +12,7 @@ using Reactive.Bench;
 // dotnet run -c Release --project bench/Reactive.Bench -- --live [--live-seconds N] [--rates 10000,100000] [--ladder ...] (the real service under load; --check: a few seconds)
 // dotnet run -c Release --project bench/Reactive.Bench -- --live --aggregate-only [--ladder ...] (the rate ladder with the spread's own results only: per second and per minute)
 // dotnet run -c Release --project bench/Reactive.Bench -- --live --feed-only [--ladder ...] (the load generator alone, into a reader that discards)
-// dotnet run -c Release --project bench/Reactive.Bench -- --live --floor [--rates ...] (the measurement's floor: the feed and reader with ncat relaying, no service)
+// dotnet run -c Release --project bench/Reactive.Bench -- --live --floor [--rates ...] [--feed-tick-us N] (the measurement's floor: the feed and reader with ncat relaying, no service)
 // dotnet run -c Release --project bench/Reactive.Bench -- --soak [--soak-seconds N] [--soak-rate N] (RSS, heap, GC, threads of the service under load)
 // dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
 // dotnet run -c Release --project bench/Reactive.Bench -- --loop a|b|anomaly-a|anomaly-b (one case 60 times, for perf record)

@@ -807,7 +807,7 @@ internal sealed class MemoryTable : ITableSink
     /// <remarks>A string, long or finite double is passed on as the object it is: re-boxing it would allocate per value per insert.</remarks>
     internal static object ToSqlValue(object? value) => value switch
     {
-        null => DBNull.Value,
+        null or DBNull => DBNull.Value,
         string or long => value,
         double d => double.IsFinite(d) ? value : DBNull.Value,
         int i => (long)i,
@@ -845,7 +845,15 @@ internal sealed class MemoryTable : ITableSink
         }
     }
 
-    private void Validate(in TableRow row) => Validate(row.Values?.Count ?? 0, row.WindowStart, row.WindowEnd, nameof(row));
+    private void Validate(in TableRow row)
+    {
+        if (row.Values is null)
+        {
+            throw new ArgumentException($"A row of table '{Table}' needs {Schema.Columns.Count} values, got none.", nameof(row));
+        }
+
+        Validate(row.Values.Count, row.WindowStart, row.WindowEnd, nameof(row));
+    }
 
     private void Validate(int values, DateTimeOffset? windowStart, DateTimeOffset? windowEnd, string parameter)
     {

@@ -39,7 +39,8 @@ public sealed class RowSinksTests
         [
             new("text", ResultType.Text), new("int", ResultType.Integer), new("long", ResultType.Integer), new("real", ResultType.Real),
             new("nan", ResultType.Real), new("yes", ResultType.Bool), new("no", ResultType.Bool), new("whole", ResultType.Time),
-            new("milli", ResultType.Time), new("day", ResultType.Date), new("none", ResultType.Text),
+            new("milli", ResultType.Time), new("day", ResultType.Date), new("none", ResultType.Text), new("dbnull", ResultType.Text),
+            new("single", ResultType.Real), new("money", ResultType.Real),
         ]),
     ]);
 
@@ -48,18 +49,18 @@ public sealed class RowSinksTests
     private static readonly object?[] TypedValues =
     [
         "é ITT", 7, 1L << 40, -0.125, double.NaN, true, false, new DateTimeOffset(2014, 3, 3, 9, 30, 0, TimeSpan.FromHours(-5)),
-        new DateTimeOffset(2014, 3, 3, 14, 30, 0, 33, TimeSpan.Zero), new DateOnly(2014, 3, 3), null,
+        new DateTimeOffset(2014, 3, 3, 14, 30, 0, 33, TimeSpan.Zero), new DateOnly(2014, 3, 3), null, DBNull.Value, 0.5f, 1.25m,
     ];
 
     // Worked out by hand: a boolean as 1 or 0, NaN as NULL, a time as UTC ISO-8601 with the precision it needs, a date as
     // yyyy-MM-dd; the window as its ISO text with milliseconds and its Unix milliseconds.
     private static readonly List<object?> Expected =
     [
-        "2014-03-03T14:30:00.000Z", 1393857000000L, "é ITT", 7L, 1L << 40, -0.125, null, 1L, 0L, "2014-03-03T14:30:00Z", "2014-03-03T14:30:00.033Z", "2014-03-03", null,
+        "2014-03-03T14:30:00.000Z", 1393857000000L, "é ITT", 7L, 1L << 40, -0.125, null, 1L, 0L, "2014-03-03T14:30:00Z", "2014-03-03T14:30:00.033Z", "2014-03-03", null, null, 0.5, 1.25,
     ];
 
     private static readonly List<object?> ExpectedTypes =
-        ["text", "integer", "text", "integer", "integer", "real", "null", "integer", "integer", "text", "text", "text", "null"];
+        ["text", "integer", "text", "integer", "integer", "real", "null", "integer", "integer", "text", "text", "text", "null", "null", "real", "real"];
 
     [Fact]
     public async Task WriteBatch_EachValueType_AloneOrInABatch_StoredAsItsLiteral()
@@ -71,15 +72,23 @@ public sealed class RowSinksTests
         var start = new DateTimeOffset(2014, 3, 3, 14, 30, 0, TimeSpan.Zero);
         ResultRow Row() => new("r", start, start.AddSeconds(1), [.. TypedNames.Zip(TypedValues, (n, v) => new KeyValuePair<string, object?>(n, v))]);
 
-        // Alone: the per-row path (unboxed values into the table); in a batch: the table rows' path.
+        // Alone: the per-row path (unboxed values into the table), with boxed fields and with typed ones; in a batch: the
+        // table rows' path.
+        var typed = new ResultFields(TypedNames);
+        for (var i = 0; i < TypedValues.Length; i++)
+        {
+            typed.Set(i, FieldValue.Of(TypedValues[i]));
+        }
+
         sinks.WriteBatch([Row()]);
+        sinks.WriteBatch([new ResultRow("r", start, start.AddSeconds(1), typed)]);
         sinks.WriteBatch([Row(), Row()]);
         await store.FlushAsync();
 
         var columns = "window_start, window_start_ms, " + string.Join(", ", TypedNames);
-        Assert.Equal([Expected, Expected, Expected], await QueryAsync(sql, $"SELECT {columns} FROM t ORDER BY rowid"));
+        Assert.Equal([Expected, Expected, Expected, Expected], await QueryAsync(sql, $"SELECT {columns} FROM t ORDER BY rowid"));
         var types = string.Join(", ", columns.Split(", ").Select(c => $"typeof({c})"));
-        Assert.Equal([ExpectedTypes, ExpectedTypes, ExpectedTypes], await QueryAsync(sql, $"SELECT {types} FROM t ORDER BY rowid"));
+        Assert.Equal([ExpectedTypes, ExpectedTypes, ExpectedTypes, ExpectedTypes], await QueryAsync(sql, $"SELECT {types} FROM t ORDER BY rowid"));
     }
 
     [Fact]
