@@ -282,9 +282,10 @@ internal sealed class RowSinks : IDisposable
     }
 
     /// <summary>
-    /// The row's values as a memory table stores them (<see cref="ToSql"/>'s conversions, unboxed; a time stays a time,
-    /// which the table writes as <see cref="ResultRow.FormatTime(DateTimeOffset)"/>'s text) in <paramref name="fields"/>
-    /// (a new array when its length differs).
+    /// The row's values for a memory table in <paramref name="fields"/> (a new array when its length differs): unboxed as
+    /// they are — the table's encoder stores a boolean as 1 or 0, a non-finite double as NULL and a time as
+    /// <see cref="ResultRow.FormatTime(DateTimeOffset)"/>'s text, as <see cref="ToSql"/> does — and any other object
+    /// converted as <see cref="ToSql"/> and the table convert it.
     /// </summary>
     private static ReadOnlySpan<FieldValue> ToTableFields(ResultRow row, ref FieldValue[] fields)
     {
@@ -296,13 +297,7 @@ internal sealed class RowSinks : IDisposable
         for (var i = 0; i < fields.Length; i++)
         {
             var value = row.FieldAt(i);
-            fields[i] = value.Type switch
-            {
-                FieldValueKind.Bool => FieldValue.Of(value.Bool ? 1L : 0L),
-                FieldValueKind.Double when !double.IsFinite(value.Double) => FieldValue.Null,
-                FieldValueKind.Other => RowChunk.ToField(MemoryTable.ToSqlValue(ToSql(value.Other))),
-                _ => value,
-            };
+            fields[i] = value.Type == FieldValueKind.Other ? RowChunk.ToField(MemoryTable.ToSqlValue(ToSql(value.Other))) : value;
         }
 
         return fields;

@@ -75,16 +75,7 @@ public sealed class QuoteRowsTests
         await using var service = ServiceProcess.Start(work, null, [.. args]);
         var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(60));
         using var http = new HttpClient { BaseAddress = url };
-        JsonElement progress = default;
-        for (var deadline = DateTime.UtcNow.AddSeconds(120); DateTime.UtcNow < deadline; await Task.Delay(50))
-        {
-            progress = await http.GetFromJsonAsync<JsonElement>("/api/pipelines/q");
-            if (progress.GetProperty("state").GetString() == "Stopped")
-            {
-                break;
-            }
-        }
-
+        var progress = await service.WaitForPipelineStoppedAsync(http, "q", TimeSpan.FromSeconds(120));
         Assert.True(progress.GetProperty("stopReason").GetString() == "Finished", $"pipeline q did not finish: {progress}\n{service.Stderr}");
         Assert.Equal(checkpointed ? "exactly-once" : "at-least-once", progress.GetProperty("delivery").GetString());
         Assert.Equal(0, progress.GetProperty("deadLetters").GetInt64());

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 
 namespace Reactive.Host.Tests.EndToEnd;
 
@@ -125,6 +127,26 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"Waited {timeout} for {what}.\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}");
+    }
+
+    /// <summary>
+    /// Polls pipeline <paramref name="pipeline"/>'s progress (<c>GET /api/pipelines/NAME</c>) until its state is
+    /// <c>Stopped</c>, and returns it; fails with the service's log when it is not within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<JsonElement> WaitForPipelineStoppedAsync(HttpClient http, string pipeline, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var progress = await http.GetFromJsonAsync<JsonElement>($"/api/pipelines/{pipeline}");
+            if (progress.GetProperty("state").GetString() == "Stopped")
+            {
+                return progress;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"waited {timeout} for pipeline {pipeline} to stop: {progress}\n--- stderr ---\n{Stderr}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds, or fails naming <paramref name="what"/>.</summary>
