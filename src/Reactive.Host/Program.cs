@@ -1,3 +1,3 @@
 using Reactive.Host.Cli;
 
-return await CommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+return await CommandLine.RunAsync(args, StandardOutput.Open(), Console.Error).ConfigureAwait(false);
