@@ -16,7 +16,7 @@ internal static class LiveBench
 {
     private static readonly byte[] TimestampKey = Encoding.ASCII.GetBytes("\"timestamp\":\"");
 
-    public static async Task<bool> RunAsync(bool check, double[] latencyRates, double seconds, double[] ladder, bool consoleOnly = false, int benchNice = 0, int feedTickMicroseconds = 0)
+    public static async Task<bool> RunAsync(bool check, double[] latencyRates, double seconds, double[] ladder, bool consoleOnly = false, int benchNice = 0, int feedTickMicroseconds = 0, double warmupSeconds = 5)
     {
         Console.WriteLine($"Live service: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
         if (check)
@@ -29,14 +29,14 @@ internal static class LiveBench
         var ok = true;
         foreach (var rate in latencyRates)
         {
-            ok &= await LatencyAsync(rate, warmupSeconds: 5, seconds, table: !consoleOnly, benchNice, feedTickMicroseconds).ConfigureAwait(false);
+            ok &= await LatencyAsync(rate, warmupSeconds, seconds, table: !consoleOnly, benchNice, feedTickMicroseconds).ConfigureAwait(false);
         }
 
         var sustained = await ThroughputAsync(ladder, seconds).ConfigureAwait(false);
         if (sustained > 0 && !latencyRates.Contains(sustained))
         {
             Console.WriteLine($"\nLatency at the highest sustained rate ({sustained:N0}/s, table sink only) with the console sink added:");
-            ok &= await LatencyAsync(sustained, warmupSeconds: 5, seconds).ConfigureAwait(false);
+            ok &= await LatencyAsync(sustained, warmupSeconds, seconds).ConfigureAwait(false);
         }
 
         return ok;

@@ -22,7 +22,7 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only", "--floor", "--console-only", "--bench-nice", "--feed-tick-us"];
+string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only", "--floor", "--console-only", "--bench-nice", "--feed-tick-us", "--live-warmup-seconds"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
@@ -55,7 +55,7 @@ if (args.Contains("--live"))
         return await LiveBench.AggregateLadderAsync(Rates(args, "--ladder", [100_000, 200_000, 500_000, 1_000_000, 1_500_000, 2_000_000]), ArgValue(args, "--live-seconds", 10)) ? 0 : 1;
     }
 
-    return await LiveBench.RunAsync(check, Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 20), Rates(args, "--ladder", [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000]), args.Contains("--console-only"), (int)ArgValue(args, "--bench-nice", 0), (int)ArgValue(args, "--feed-tick-us", 0)) ? 0 : 1;
+    return await LiveBench.RunAsync(check, Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 20), Rates(args, "--ladder", [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000]), args.Contains("--console-only"), (int)ArgValue(args, "--bench-nice", 0), (int)ArgValue(args, "--feed-tick-us", 0), ArgValue(args, "--live-warmup-seconds", 5)) ? 0 : 1;
 }
 
 if (args.Contains("--soak"))
