@@ -298,6 +298,12 @@ internal sealed class FileRecordSource(IReadOnlyList<string> paths, Cancellation
     /// <summary>Told after each file was read: its path and its lines.</summary>
     public Action<string, long>? FileRead { get; init; }
 
+    /// <summary>
+    /// Called before each read of an input, once what the previous read held went through the composition: an output
+    /// that gathers rows (standard output) writes them here, so that a row is not held while the run waits for input.
+    /// </summary>
+    public Action? BeforeRead { get; init; }
+
     public IObservable<Located<T>> Parse<T>(Func<ILineParser<T>> parser, IObserver<DeadLetter> deadLetters) =>
         paths.Select(path => ParseFile(path, parser, deadLetters)).Concat();
 
@@ -328,7 +334,7 @@ internal sealed class FileRecordSource(IReadOnlyList<string> paths, Cancellation
             // Subscribe as it is: Rx has detached this observer by then, so OnError would be lost.
             long lines;
             using (stream)
-            using (var counted = new CountingStream(stream, Counts))
+            using (var counted = new CountingStream(stream, Counts) { BeforeRead = BeforeRead })
             {
                 var rows = new IntoObservers<T>(observer, deadLetters, Counts);
                 var counts = LineParsing.ParseStream(counted, parser(), path == StandardInput ? "stdin" : path, ref rows, maxLineLength, stop);
@@ -427,12 +433,26 @@ internal sealed class CountingStream(Stream inner, ReadCounts counts) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    /// <summary>Called before each read (<see cref="FileRecordSource.BeforeRead"/>).</summary>
+    public Action? BeforeRead { get; init; }
 
-    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        BeforeRead?.Invoke();
+        return Count(inner.Read(buffer, offset, count));
+    }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    public override int Read(Span<byte> buffer)
+    {
+        BeforeRead?.Invoke();
+        return Count(inner.Read(buffer));
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        BeforeRead?.Invoke();
+        return Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -9,6 +9,8 @@ namespace Reactive.Host.Cli;
 /// Writes result rows as JSON lines (the bytes of <see cref="ResultRow.ToJson"/> and a LF per row) through one reused
 /// <see cref="Utf8JsonWriter"/> and buffer: no buffer, writer or string per row, which a one-shot run writing millions
 /// of rows would otherwise pay for. Output goes to a file, or to a <see cref="TextWriter"/> for <c>-</c> (standard output).
+/// Rows are written out when 64 KiB are held, at <see cref="WriteHeld"/> (a run calls it before each read of its input,
+/// and before a dead letter goes to the same standard output) and at <see cref="Flush"/>.
 /// </summary>
 internal sealed class JsonLinesWriter : IDisposable
 {
@@ -18,6 +20,9 @@ internal sealed class JsonLinesWriter : IDisposable
     private readonly Utf8JsonWriter _json;
     private readonly Stream? _file;
     private readonly TextWriter? _text;
+
+    // A composition may hand rows over on another thread than the one reading the input (which calls WriteHeld).
+    private readonly Lock _gate = new();
     private bool _disposed;
 
     /// <summary>Creates (or truncates) the file at <paramref name="path"/>, or writes to <paramref name="stdout"/> when the path is <c>-</c>.</summary>
@@ -40,44 +45,62 @@ internal sealed class JsonLinesWriter : IDisposable
     /// <summary>Appends one row and its LF.</summary>
     public void Write(ResultRow row)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        row.WriteJson(_json, includeKind: false);
-        _json.Flush();
-        _json.Reset();
-        _buffer.Write("\n"u8);
-
-        // Standard output may carry other lines too (dead letters with --dead-letters -): keep the order of lines.
-        if (_buffer.WrittenCount >= DrainAt || _text is not null)
+        lock (_gate)
         {
-            Drain();
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            row.WriteJson(_json, includeKind: false);
+            _json.Flush();
+            _json.Reset();
+            _buffer.Write("\n"u8);
+            if (_buffer.WrittenCount >= DrainAt)
+            {
+                Drain();
+            }
+        }
+    }
+
+    /// <summary>Writes the rows held, if any, and flushes them; nothing when none are held.</summary>
+    public void WriteHeld()
+    {
+        lock (_gate)
+        {
+            if (_buffer.WrittenCount > 0 && !_disposed)
+            {
+                Flush();
+            }
         }
     }
 
     /// <summary>Writes what is buffered to the file or writer, and flushes it.</summary>
     public void Flush()
     {
-        Drain();
-        _file?.Flush();
-        _text?.Flush();
+        lock (_gate)
+        {
+            Drain();
+            _file?.Flush();
+            _text?.Flush();
+        }
     }
 
     /// <summary>Flushes, then closes the file (a standard output writer is left open).</summary>
     public void Dispose()
     {
-        if (_disposed)
+        lock (_gate)
         {
-            return;
-        }
+            if (_disposed)
+            {
+                return;
+            }
 
-        _disposed = true;
-        try
-        {
-            Flush();
-        }
-        finally
-        {
-            _json.Dispose();
-
+            _disposed = true;
+            try
+            {
+                Flush();
+            }
+            finally
+            {
+                _json.Dispose();
+            }
         }
     }
 

@@ -246,6 +246,7 @@ internal static class RunCommand
         {
             var resultsFile = Stage(output);
             var results = new JsonLinesWriter(resultsFile?.Stream, stdout);
+            var resultsShareStdout = resultsFile is null;
             writers.Add(results);
             var deadLettersFile = Stage(deadLetterPath);
             var deadLetters = deadLetterPath is null ? null : OpenWriter(deadLettersFile, stdout);
@@ -264,6 +265,12 @@ internal static class RunCommand
             {
                 dead++;
                 deadByCode[d.Code] = deadByCode.GetValueOrDefault(d.Code) + 1;
+                if (deadLetters is not null && resultsShareStdout && deadLettersFile is null)
+                {
+                    // Both on standard output: the rows before this line first.
+                    results.WriteHeld();
+                }
+
                 deadLetters?.WriteLine(DeadLetterJson(d));
                 if (!tooManyDeadLetters && dead > (maxDeadLetters ?? Math.Max(DefaultDeadLetterFloor, d.LineNumber / 100)))
                 {
@@ -275,10 +282,18 @@ internal static class RunCommand
             void Late(DeadLetter d)
             {
                 lateRows++;
+                if (late is not null && resultsShareStdout && (latePath is null ? deadLettersFile : lateFile) is null)
+                {
+                    results.WriteHeld();
+                }
+
                 late?.WriteLine(DeadLetterJson(d));
             }
 
-            var records = new FileRecordSource(inputs, stop.Token, maxLineLength);
+            // Rows for standard output are gathered and written before each read of the input: one write for what a
+            // read made, where one a row made `reactive run spread --quotes --output -` twice as slow as into a file,
+            // and a row typed into --input - still shows before the next line is waited for.
+            var records = new FileRecordSource(inputs, stop.Token, maxLineLength) { BeforeRead = resultsShareStdout ? results.WriteHeld : null };
 
             // On a terminal, a bar of the bytes read (of the files' total), rows/s and time left; nothing in a pipe.
             long? totalBytes = inputs.Contains(FileRecordSource.StandardInput) ? null : inputs.Sum(f => new FileInfo(f).Length);
