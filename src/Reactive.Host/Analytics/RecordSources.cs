@@ -319,6 +319,8 @@ internal sealed class FileRecordSource(IReadOnlyList<string> paths, Cancellation
                 return Disposable.Empty;
             }
 
+            // What the previous file's end made goes out before this file is opened (a FIFO waits for its writer).
+            BeforeRead?.Invoke();
             Stream stream;
             try
             {

@@ -318,6 +318,12 @@ internal static class RunCommand
                         // Spark's StreamingQueryProgress of each micro-batch, one line each.
                         batches++;
                         var line = $"reactive run {pipeline}: {BatchLine(batch)}";
+                        if (resultsShareStdout)
+                        {
+                            // A terminal shows stdout and stderr together: the batch's rows before its line.
+                            results.WriteHeld();
+                        }
+
                         if (bar is null)
                         {
                             stderr.WriteLine(line);
@@ -340,6 +346,12 @@ internal static class RunCommand
             }
 
             bar?.Dispose(); // the bar's line cleared before the summary
+            if (resultsShareStdout && failure is null)
+            {
+                // The rows before the summary (a failure is reported first: writing them may fail in turn).
+                results.WriteHeld();
+            }
+
             var lines = records.Lines;
             if (failure is not null)
             {

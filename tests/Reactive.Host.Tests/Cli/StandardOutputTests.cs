@@ -104,8 +104,8 @@ public sealed class StandardOutputTests
 
         writer.Dispose();
 
-        Assert.True(stream.CanWrite);
-        stream.Write("b"u8);
+        Assert.False(stream.Disposed);
+        Assert.Equal("a"u8.ToArray(), stream.Flushed);
     }
 
     /// <summary>A stream that records the size of each write and the bytes flushed so far.</summary>
@@ -116,6 +116,8 @@ public sealed class StandardOutputTests
         private byte[] _flushed = [];
 
         public List<int> Writes { get; } = [];
+
+        public bool Disposed { get; private set; }
 
         public byte[] Flushed
         {
@@ -147,6 +149,12 @@ public sealed class StandardOutputTests
         }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
