@@ -27,6 +27,15 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     private ImmutableArray<ITableStoreObserver> _observers = [];
     private int _disposed;
 
+    // Tables:WriterYieldInterval in the time provider's timestamp units (0: off).
+    private readonly long _yieldTicks;
+
+    // The progress handler (kept alive: SQLite holds only a handle to it), the last yield's timestamp (under the writer
+    // lock) and the yields so far.
+    private readonly SQLitePCL.delegate_progress? _onProgress;
+    private long _lastYield;
+    private long _yields;
+
     /// <summary>Creates the store.</summary>
     public MemoryTableStore(IOptions<TablesOptions> options, ILogger<MemoryTableStore>? logger = null, TimeProvider? timeProvider = null)
     {
@@ -34,6 +43,7 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _yieldTicks = (long)(_options.WriterYieldInterval.TotalSeconds * _timeProvider.TimestampFrequency);
         if (string.IsNullOrWhiteSpace(_options.DurableDirectory))
         {
             var directory = string.IsNullOrWhiteSpace(_options.Directory) ? DefaultDirectory() : _options.Directory;
@@ -62,7 +72,37 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
                 : "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;";
             setup.ExecuteNonQuery();
         }
+
+        if (_yieldTicks > 0)
+        {
+            _onProgress = YieldWhenDue;
+            SQLitePCL.raw.sqlite3_progress_handler(_writer.Handle, ProgressInstructions, _onProgress, null);
+        }
     }
+
+    /// <summary>SQLite's virtual-machine instructions between two calls of the writer's progress handler (a row's insert takes a few dozen).</summary>
+    internal const int ProgressInstructions = 1000;
+
+    /// <summary>
+    /// The writer connection's progress handler: yields the core once <see cref="TablesOptions.WriterYieldInterval"/> has
+    /// passed since the last yield (or since the batch began). Called by SQLite inside any statement the writer runs — the
+    /// inserts, an eviction's delete, the commit — on the thread that holds the writer lock.
+    /// </summary>
+    private int YieldWhenDue(object user)
+    {
+        if (_timeProvider.GetTimestamp() - _lastYield >= _yieldTicks)
+        {
+            Thread.Yield();
+            Interlocked.Increment(ref _yields);
+            _lastYield = _timeProvider.GetTimestamp();
+        }
+
+        // 0: go on (non-zero would interrupt the statement).
+        return 0;
+    }
+
+    /// <summary>How many times the writer yielded inside a batch (for tests).</summary>
+    internal long WriterYields => Interlocked.Read(ref _yields);
 
     /// <summary>The file name of the durable tables' database in <see cref="TablesOptions.DurableDirectory"/>.</summary>
     public const string DurableFileName = "tables.db";
@@ -323,6 +363,7 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         {
             try
             {
+                _lastYield = started;
                 using var transaction = _writer.BeginTransaction();
                 foreach (var op in batch)
                 {

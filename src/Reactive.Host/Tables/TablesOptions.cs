@@ -36,6 +36,16 @@ public sealed class TablesOptions
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
+    /// How long the tables' writer inserts before it yields its core for a moment (<c>sched_yield</c>), inside a
+    /// transaction: a thread woken meanwhile on the writer's core (a live pipeline's source, whatever feeds it or reads its
+    /// results) runs then, instead of waiting for the writer's time slice to end. 0: the writer yields only between
+    /// full transactions (see <see cref="MaxBatchRows"/>).
+    /// </summary>
+    /// <value>The default value is 100 microseconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan WriterYieldInterval { get; set; } = TimeSpan.FromMilliseconds(0.1);
+
+    /// <summary>
     /// Where the tables' database file lives. Empty: <c>/dev/shm</c> (memory) on Linux, else the temp folder.
     /// </summary>
     /// <value>The default value is empty.</value>

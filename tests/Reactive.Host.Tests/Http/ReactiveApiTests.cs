@@ -154,6 +154,8 @@ public sealed class ReactiveApiTests
     [InlineData("Tables:QueueCapacity", "0", "Tables:QueueCapacity: ")]
     [InlineData("Tables:CommitInterval", "1 minute", "Tables:CommitInterval: must be between 0 seconds and 10 seconds (got 1 minute).")]
     [InlineData("Tables:CommitInterval", "soon", "Tables:CommitInterval")]
+    [InlineData("Tables:WriterYieldInterval", "2 seconds", "Tables:WriterYieldInterval: must be between 0 seconds and 1 second (got 2 seconds).")]
+    [InlineData("Tables:WriterYieldInterval", "often", "Tables:WriterYieldInterval")]
     [InlineData("DeadLetters:LogInterval", "0 seconds", "DeadLetters:LogInterval: ")]
     [InlineData("Sql:MaxResultBytes", "0", "Sql:MaxResultBytes: ")]
     [InlineData("Sql:MaxValueBytes", "many", "Sql:MaxValueBytes")]
