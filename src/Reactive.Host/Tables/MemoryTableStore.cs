@@ -85,16 +85,25 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// The writer connection's progress handler: yields the core once <see cref="TablesOptions.WriterYieldInterval"/> has
-    /// passed since the last yield (or since the batch began). Called by SQLite inside any statement the writer runs — the
-    /// inserts, an eviction's delete, the commit — on the thread that holds the writer lock.
+    /// passed since the last yield (or since the batch took the writer). SQLite calls it inside any statement the writer
+    /// connection runs — a batch's inserts, an eviction's delete, the tables' DDL — on the thread that runs it; not
+    /// while a commit appends its pages to the WAL (that is the pager's work, not the virtual machine's instructions).
     /// </summary>
     private int YieldWhenDue(object user)
     {
-        if (_timeProvider.GetTimestamp() - _lastYield >= _yieldTicks)
+        try
         {
-            Thread.Yield();
-            Interlocked.Increment(ref _yields);
-            _lastYield = _timeProvider.GetTimestamp();
+            if (_timeProvider.GetTimestamp() - _lastYield >= _yieldTicks)
+            {
+                Thread.Yield();
+                Interlocked.Increment(ref _yields);
+                _lastYield = _timeProvider.GetTimestamp();
+            }
+        }
+        catch (Exception)
+        {
+            // Nothing may unwind through SQLite's native frames (it would end the process): a clock that throws only
+            // costs the yield, and the statement goes on.
         }
 
         // 0: go on (non-zero would interrupt the statement).
@@ -363,7 +372,8 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         {
             try
             {
-                _lastYield = started;
+                // The batch's first yield is due an interval after it holds the writer (not after it began to wait).
+                _lastYield = _timeProvider.GetTimestamp();
                 using var transaction = _writer.BeginTransaction();
                 foreach (var op in batch)
                 {

@@ -5,7 +5,7 @@ namespace Reactive.Operators.Time;
 /// <summary>
 /// Parses durations written as Spark writes intervals (<c>10 seconds</c>, <c>5 minutes</c>,
 /// <c>1 hour 30 minutes</c>, <c>500 milliseconds</c>) or as .NET <see cref="TimeSpan"/> text
-/// (<c>00:00:10</c>, <c>1.00:00:00</c>).
+/// (<c>00:00:10</c>, <c>1.00:00:00</c>), or a bare <c>0</c>.
 /// </summary>
 public static class Durations
 {
@@ -31,6 +31,13 @@ public static class Durations
         if (parts.Length > 0 && string.Equals(parts[0], "interval", StringComparison.OrdinalIgnoreCase))
         {
             parts = parts[1..];
+        }
+
+        // A bare 0 needs no unit (how a user turns an interval off); any other number without one is refused.
+        if (parts.Length == 1 && decimal.TryParse(parts[0], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bare) && bare == 0)
+        {
+            value = TimeSpan.Zero;
+            return true;
         }
 
         if (parts.Length == 0 || parts.Length % 2 != 0)

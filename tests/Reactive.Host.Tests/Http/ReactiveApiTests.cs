@@ -170,6 +170,22 @@ public sealed class ReactiveApiTests
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0 seconds")]
+    public async Task Options_ZeroIntervals_TurnTheGatheringAndTheYieldOff(string zero)
+    {
+        await using var server = await ApiServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Tables:CommitInterval"] = zero,
+            ["Tables:WriterYieldInterval"] = zero,
+        });
+
+        var options = server.Tables.Options;
+        Assert.Equal(TimeSpan.Zero, options.CommitInterval);
+        Assert.Equal(TimeSpan.Zero, options.WriterYieldInterval);
+    }
+
     [Fact]
     public async Task Sql_BadBody_IsABadRequestProblem()
     {

@@ -32,7 +32,43 @@ public sealed class WriterYieldTests
     [InlineData(0, 1_000, false)]
     public async Task Batch_WithTheInterval_YieldsWhenItPassesAndEveryRowArrives(int intervalMicroseconds, int clockStepMicroseconds, bool yields)
     {
-        var clock = new SteppingClock(TimeSpan.FromMicroseconds(clockStepMicroseconds));
+        var batch = await HeldBatchAsync(new SteppingClock(TimeSpan.FromMicroseconds(clockStepMicroseconds)), intervalMicroseconds);
+
+        if (yields)
+        {
+            // A row's insert is a few dozen instructions: 2,000 rows pass the progress handler's 1,000 many times.
+            Assert.True(batch.Yields >= 10, $"the writer yielded {batch.Yields} times in a batch of {Rows} rows");
+        }
+        else
+        {
+            Assert.Equal(0, batch.Yields);
+        }
+
+        Assert.Equal([[(long)Rows, (long)Rows * (Rows - 1) / 2, "row 0", Rows - 1 + 0.25]], batch.Summary);
+    }
+
+    [Fact]
+    public async Task Batch_YieldsOncePerInterval_NotAtEveryProgressCallAfterTheFirst()
+    {
+        // The clock moves 10 µs per reading, the interval is 50 µs. After a yield the handler reads the clock once more
+        // (the yield's time, t); the next calls read t + 10, t + 20, … and the fifth, at t + 50, is due: 6 readings a
+        // yield. A handler that forgot the last yield's time would yield at every call once the first interval passed: 2
+        // readings a yield.
+        var batch = await HeldBatchAsync(new SteppingClock(TimeSpan.FromMicroseconds(10)), 50);
+
+        // Besides the handler, the writer's loop and the batch read the clock a few times (its start and duration,
+        // the commit's time): at most 12 readings off 6 a yield.
+        Assert.True(batch.Yields >= 5, $"the writer yielded {batch.Yields} times in a batch of {Rows} rows ({batch.Readings} clock readings)");
+        Assert.InRange(batch.Readings - (6 * batch.Yields), 0, 12);
+        Assert.Equal([[(long)Rows, (long)Rows * (Rows - 1) / 2, "row 0", Rows - 1 + 0.25]], batch.Summary);
+    }
+
+    /// <summary>
+    /// Queues <see cref="Rows"/> rows while the writer is held, then lets it write them as one batch, one transaction:
+    /// the yields and the clock's readings while it did, and the table's count, sum of n, least name and greatest x.
+    /// </summary>
+    private static async Task<(long Yields, long Readings, List<List<object?>> Summary)> HeldBatchAsync(SteppingClock clock, int intervalMicroseconds)
+    {
         var options = new TablesOptions { CommitInterval = TimeSpan.Zero, WriterYieldInterval = TimeSpan.FromMicroseconds(intervalMicroseconds) };
         await using var store = new MemoryTableStore(Options.Create(options), null, clock);
         var writer = new HeldWriter(store);
@@ -40,29 +76,14 @@ public sealed class WriterYieldTests
         var sink = store.GetOrCreate("yielding", Schema, OutputMode.Append);
         try
         {
-            for (var i = 0; i < Rows; i++)
-            {
-                sink.Write(Row("row " + i.ToString(CultureInfo.InvariantCulture), (long)i, i + 0.25));
-            }
-
-            // Held until all are queued: one batch, one transaction.
-            var before = store.WriterYields;
+            WriteRows(sink);
+            var yieldsBefore = store.WriterYields;
+            var readingsBefore = clock.Readings;
             writer.Open();
             await sink.FlushAsync();
-
-            var yielded = store.WriterYields - before;
-            if (yields)
-            {
-                // A row's insert is a few dozen instructions: 2,000 rows pass the progress handler's 1,000 many times.
-                Assert.True(yielded >= 10, $"the writer yielded {yielded} times in a batch of {Rows} rows");
-            }
-            else
-            {
-                Assert.Equal(0, yielded);
-            }
-
-            var rows = await QueryAsync(sql, "SELECT COUNT(*), SUM(n), MIN(name), MAX(x) FROM yielding");
-            Assert.Equal([[(long)Rows, (long)Rows * (Rows - 1) / 2, "row 0", Rows - 1 + 0.25]], rows);
+            var yields = store.WriterYields - yieldsBefore;
+            var readings = clock.Readings - readingsBefore;
+            return (yields, readings, await QueryAsync(sql, "SELECT COUNT(*), SUM(n), MIN(name), MAX(x) FROM yielding"));
         }
         finally
         {
@@ -70,13 +91,67 @@ public sealed class WriterYieldTests
         }
     }
 
-    /// <summary>A clock that moves <c>step</c> each time its timestamp is read.</summary>
+    [Fact]
+    public async Task Batch_WhenTheClockThrowsInsideTheHandler_GoesOnAndEveryRowArrives()
+    {
+        // An exception must not unwind through SQLite's native frames (the process would end): the yield is skipped.
+        var clock = new ThrowingInTheHandlerClock();
+        var options = new TablesOptions { CommitInterval = TimeSpan.Zero, WriterYieldInterval = TimeSpan.FromMicroseconds(100) };
+        await using var store = new MemoryTableStore(Options.Create(options), null, clock);
+        using var sql = NewSql(store);
+        var sink = store.GetOrCreate("throwing", Schema, OutputMode.Append);
+        WriteRows(sink);
+
+        await sink.FlushAsync();
+
+        Assert.True(clock.Thrown > 0, "the handler never read the clock");
+        Assert.Equal(0, store.WriterYields);
+        var rows = await QueryAsync(sql, "SELECT COUNT(*), SUM(n) FROM throwing");
+        Assert.Equal([[(long)Rows, (long)Rows * (Rows - 1) / 2]], rows);
+    }
+
+    /// <summary>Queues rows 0 … <see cref="Rows"/> − 1: name "row i", n = i, x = i + 0.25.</summary>
+    private static void WriteRows(ITableSink sink)
+    {
+        for (var i = 0; i < Rows; i++)
+        {
+            sink.Write(Row("row " + i.ToString(CultureInfo.InvariantCulture), (long)i, i + 0.25));
+        }
+    }
+
+    /// <summary>A clock that moves <c>step</c> each time its timestamp is read, and counts its readings.</summary>
     private sealed class SteppingClock(TimeSpan step) : TimeProvider
     {
         private long _ticks;
+        private long _readings;
+
+        public long Readings => Interlocked.Read(ref _readings);
 
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-        public override long GetTimestamp() => Interlocked.Add(ref _ticks, step.Ticks);
+        public override long GetTimestamp()
+        {
+            Interlocked.Increment(ref _readings);
+            return Interlocked.Add(ref _ticks, step.Ticks);
+        }
+    }
+
+    /// <summary>The system's clock, except when read by the writer's progress handler: then it throws.</summary>
+    private sealed class ThrowingInTheHandlerClock : TimeProvider
+    {
+        private long _thrown;
+
+        public long Thrown => Interlocked.Read(ref _thrown);
+
+        public override long GetTimestamp()
+        {
+            if (Environment.StackTrace.Contains("YieldWhenDue", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _thrown);
+                throw new InvalidOperationException("the clock failed");
+            }
+
+            return base.GetTimestamp();
+        }
     }
 }

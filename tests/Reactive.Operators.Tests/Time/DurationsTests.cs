@@ -17,6 +17,9 @@ public sealed class DurationsTests
     [InlineData("-5 seconds", -5_000)]
     [InlineData("00:00:10", 10_000)]
     [InlineData("1.00:00:00", 86_400_000)]
+    [InlineData("0", 0)]
+    [InlineData(" 0.0 ", 0)]
+    [InlineData("0 seconds", 0)]
     public void TryParse_SparkWordsAndTimeSpanText(string text, long expectedMs)
     {
         Assert.True(Durations.TryParse(text, out var value, out var error), error);
@@ -28,6 +31,7 @@ public sealed class DurationsTests
     [InlineData("ten seconds", "'ten' is not a number")]
     [InlineData("10 fortnights", "unknown unit 'fortnights'")]
     [InlineData("10", "expected '<number> <unit>' pairs")]
+    [InlineData("0.5", "expected '<number> <unit>' pairs")]
     public void TryParse_Invalid_SaysWhy(string text, string expected)
     {
         Assert.False(Durations.TryParse(text, out _, out var error));
