@@ -32,6 +32,13 @@ internal static class LiveBench
             ok &= await LatencyAsync(rate, warmupSeconds, seconds, table: !consoleOnly, benchNice, feedTickMicroseconds).ConfigureAwait(false);
         }
 
+        // --ladder 0 or none: the latency runs alone (a rate of 0 would only print a row of zeros).
+        ladder = [.. ladder.Where(rate => rate > 0)];
+        if (ladder.Length == 0)
+        {
+            return ok;
+        }
+
         var sustained = await ThroughputAsync(ladder, seconds).ConfigureAwait(false);
         if (sustained > 0 && !latencyRates.Contains(sustained))
         {
@@ -398,9 +405,9 @@ internal static class LiveBench
         var sender = new Thread(() => feed.Run(rate, (long)(rate * seconds), t0, feeding.Token)) { IsBackground = true, Name = "feed" };
         sender.Start();
         Console.WriteLine($"Soak: pid {service.Pid}, default pipelines + live spread (EmitQuotes, table sink) at {rate:N0} quotes/s for {seconds} s, SSE client on /api/dashboard/events; a sample every 10 s");
-        Console.WriteLine("  | t s | RSS MB | managed heap MB | GC committed MB | GC pause s (total) | gen0/1/2 GCs | threads | pool threads | quotes parsed | backlog | SSE events | load avg |");
-        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var samples = new List<(double T, double Rss, double Heap, long Threads)>();
+        Console.WriteLine("  | t s | RSS MB | anonymous MB | managed heap MB | GC committed MB | SQLite MB | GC pause s (total) | gen0/1/2 GCs | threads | pool threads | quotes parsed | backlog | SSE events | load avg |");
+        Console.WriteLine("  |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var samples = new List<(double T, double Rss, double Heap, long Threads, double Anonymous, double Sqlite)>();
         for (var next = 0; next <= seconds && !service.HasExited; next += 10)
         {
             var wait = TimeSpan.FromSeconds(next) - Stopwatch.GetElapsedTime(t0);
@@ -413,17 +420,21 @@ internal static class LiveBench
             var p = await service.ProgressAsync().ConfigureAwait(false);
             var parsed = p.GetProperty("rowsParsed").GetInt64();
             var rss = service.Status("VmRSS") / 1024.0;
+
+            // RSS without the mapped files (code, the runtime's images): the heaps — the GC's, SQLite's, the C library's.
+            var anonymous = service.Status("RssAnon") / 1024.0;
             var threads = service.Status("Threads");
             var heap = ServiceProcess.Metric(metrics, "dotnet_gc_last_collection_heap_size_bytes") / 1e6;
 
             // What the GC keeps committed (live objects, garbage not collected yet, free space in its regions): RSS minus this is native memory (SQLite, the runtime, code).
             var committed = ServiceProcess.Metric(metrics, "dotnet_gc_last_collection_memory_committed_size_bytes") / 1e6;
+            var sqlite = ServiceProcess.Metric(metrics, "reactive_sqlite_memory_bytes") / 1e6;
             var pause = ServiceProcess.Metric(metrics, "dotnet_gc_pause_time_seconds_total");
             var gcs = string.Join('/', new[] { "gen0", "gen1", "gen2" }.Select(g => GenCount(metrics, g)));
             var pool = ServiceProcess.Metric(metrics, "dotnet_thread_pool_thread_count");
-            samples.Add((next, rss, heap, threads));
+            samples.Add((next, rss, heap, threads, anonymous, sqlite));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  | {next} | {rss:F1} | {heap:F1} | {committed:F1} | {pause:F3} | {gcs} | {threads} | {pool} | {parsed:N0} | {feed.Sent - parsed:N0} | {Interlocked.Read(ref sseEvents):N0} | {ServiceProcess.LoadAverage()} |"));
+                $"  | {next} | {rss:F1} | {anonymous:F1} | {heap:F1} | {committed:F1} | {sqlite:F1} | {pause:F3} | {gcs} | {threads} | {pool} | {parsed:N0} | {feed.Sent - parsed:N0} | {Interlocked.Read(ref sseEvents):N0} | {ServiceProcess.LoadAverage()} |"));
         }
 
         await feeding.CancelAsync().ConfigureAwait(false);
@@ -451,7 +462,7 @@ internal static class LiveBench
         if (after.Count >= 2)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  after the first minute ({after[0].T:0} s → {after[^1].T:0} s): RSS {after[^1].Rss - after[0].Rss:+0.0;-0.0} MB (max {after.Max(s => s.Rss):F1}), managed heap {after[^1].Heap - after[0].Heap:+0.0;-0.0} MB (max {after.Max(s => s.Heap):F1}), threads {after[0].Threads} → {after[^1].Threads} (max {after.Max(s => s.Threads)}); feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind"));
+                $"  after the first minute ({after[0].T:0} s → {after[^1].T:0} s): RSS {after[^1].Rss - after[0].Rss:+0.0;-0.0} MB (max {after.Max(s => s.Rss):F1}), anonymous {after[^1].Anonymous - after[0].Anonymous:+0.0;-0.0} MB, managed heap {after[^1].Heap - after[0].Heap:+0.0;-0.0} MB (max {after.Max(s => s.Heap):F1}), SQLite {after[^1].Sqlite - after[0].Sqlite:+0.0;-0.0} MB, threads {after[0].Threads} → {after[^1].Threads} (max {after.Max(s => s.Threads)}); feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind"));
         }
 
         return true;

@@ -65,7 +65,13 @@ public sealed class ReactiveMetrics : ITableStoreObserver
         _tableRowsWritten = meter.CreateCounter<long>("reactive.table.rows_written", "{row}", "Rows written into memory tables.");
         _tableFlushDuration = meter.CreateHistogram("reactive.table.flush_duration", "s", "Time of one batched memory-table transaction.", tags: null, SecondsAdvice);
         _tables = tables;
-        tables?.AddObserver(this);
+        if (tables is not null)
+        {
+            // The store has opened SQLite (its provider is set): what SQLite's allocator holds is native memory the GC's
+            // metrics do not show — RSS minus the GC's committed memory minus this is the runtime's own and the C heap's.
+            meter.CreateObservableGauge("reactive.sqlite.memory", () => SQLitePCL.raw.sqlite3_memory_used(), "By", "Bytes held by SQLite's allocator in the process: page caches, statements and schemas of the tables' writer, the SQL readers and any other connection.");
+            tables.AddObserver(this);
+        }
     }
 
     /// <inheritdoc />
