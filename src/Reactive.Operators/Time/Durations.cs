@@ -34,7 +34,7 @@ public static class Durations
         }
 
         // A bare 0 needs no unit (how a user turns an interval off); any other number without one is refused.
-        if (parts.Length == 1 && decimal.TryParse(parts[0], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bare) && bare == 0)
+        if (parts.Length == 1 && TryAmount(parts[0], out var bare) && bare == 0)
         {
             value = TimeSpan.Zero;
             return true;
@@ -49,7 +49,7 @@ public static class Durations
         long ticks = 0;
         for (var i = 0; i < parts.Length; i += 2)
         {
-            if (!decimal.TryParse(parts[i], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+            if (!TryAmount(parts[i], out var amount))
             {
                 error = $"'{text}' is not a duration: '{parts[i]}' is not a number";
                 return false;
@@ -76,6 +76,10 @@ public static class Durations
         value = TimeSpan.FromTicks(ticks);
         return true;
     }
+
+    /// <summary>The number of a duration's part: a sign and a decimal point allowed, invariant culture.</summary>
+    private static bool TryAmount(string text, out decimal amount) =>
+        decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount);
 
     /// <summary>Parses <paramref name="text"/> or throws <see cref="FormatException"/> with the reason.</summary>
     public static TimeSpan Parse(string text) =>
