@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 
 namespace Reactive.Host.Analytics;
 
@@ -14,8 +16,13 @@ namespace Reactive.Host.Analytics;
 /// </remarks>
 internal sealed class ResultFields : IReadOnlyList<KeyValuePair<string, object?>>
 {
+    // Each names array's JSON-escaped UTF-8 form, made once for every row that shares the array (a per-row lookup, not a
+    // per-row escape and transcode of each name: 6 % of the service's samples at 400 k quotes/s).
+    private static readonly ConditionalWeakTable<string[], JsonEncodedText[]> Encoded = new();
+
     private readonly string[] _names;
     private readonly FieldValue[] _values;
+    private JsonEncodedText[]? _encoded;
 
     /// <param name="names">The fields' names, in order (shared, never changed).</param>
     /// <param name="shared">Whether the values are overwritten for the next row (see <see cref="Shared"/>).</param>
@@ -36,6 +43,12 @@ internal sealed class ResultFields : IReadOnlyList<KeyValuePair<string, object?>
     /// <summary>The name of field <paramref name="index"/>.</summary>
     public string NameAt(int index) => _names[index];
 
+    /// <summary>
+    /// The name of field <paramref name="index"/> as <see cref="ResultRow.JsonLineOptions"/>' encoder escapes it (for a
+    /// writer with those options only).
+    /// </summary>
+    public JsonEncodedText JsonNameAt(int index) => (_encoded ??= Encoded.GetValue(_names, EncodeNames))[index];
+
     /// <summary>The value of field <paramref name="index"/>, unboxed.</summary>
     public FieldValue ValueAt(int index) => _values[index];
 
@@ -45,7 +58,7 @@ internal sealed class ResultFields : IReadOnlyList<KeyValuePair<string, object?>
     /// <summary>A copy that is not <see cref="Shared"/>.</summary>
     public ResultFields Copy()
     {
-        var copy = new ResultFields(_names);
+        var copy = new ResultFields(_names) { _encoded = _encoded };
         _values.CopyTo(copy._values, 0);
         return copy;
     }
@@ -59,4 +72,7 @@ internal sealed class ResultFields : IReadOnlyList<KeyValuePair<string, object?>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static JsonEncodedText[] EncodeNames(string[] names) =>
+        [.. names.Select(static name => JsonEncodedText.Encode(name, ResultRow.JsonLineOptions.Encoder))];
 }

@@ -99,7 +99,7 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
         json.WriteStartObject();
         if (BatchId is { } batchId)
         {
-            json.WriteNumber("batchId", batchId);
+            json.WriteNumber(BatchIdName, batchId);
         }
 
         if (includeKind)
@@ -111,20 +111,35 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
         {
             json.WriteStartObject(WindowName);
             Span<char> text = stackalloc char[MaxTimeLength];
-            json.WriteString("start", text[..FormatTime(start, text)]);
-            json.WriteString("end", text[..FormatTime(end, text)]);
+            json.WriteString(StartName, text[..FormatTime(start, text)]);
+            json.WriteString(EndName, text[..FormatTime(end, text)]);
             json.WriteEndObject();
         }
 
         // By index and unboxed: no enumerator, and no box for a per-quote row's values.
+        // Field names escaped once (JsonEncodedText), when the writer escapes as they were escaped: this class's lines.
+        var typed = ReferenceEquals(json.Options.Encoder, JsonLineOptions.Encoder) ? Fields as ResultFields : null;
         for (var i = 0; i < FieldCount; i++)
         {
-            json.WritePropertyName(FieldName(i));
+            if (typed is not null)
+            {
+                json.WritePropertyName(typed.JsonNameAt(i));
+            }
+            else
+            {
+                json.WritePropertyName(FieldName(i));
+            }
+
             WriteValue(json, FieldAt(i));
         }
 
         json.WriteEndObject();
     }
+
+    // ASCII names: the same bytes under any encoder.
+    private static readonly JsonEncodedText BatchIdName = JsonEncodedText.Encode("batchId");
+    private static readonly JsonEncodedText StartName = JsonEncodedText.Encode("start");
+    private static readonly JsonEncodedText EndName = JsonEncodedText.Encode("end");
 
     private static void WriteTime(Utf8JsonWriter json, DateTimeOffset time)
     {
@@ -139,7 +154,7 @@ internal sealed record ResultRow(string Kind, DateTimeOffset? WindowStart, DateT
             case FieldValueKind.String: json.WriteStringValue(value.String); break;
             case FieldValueKind.Bool: json.WriteBooleanValue(value.Bool); break;
             case FieldValueKind.Long: json.WriteNumberValue(value.Long); break;
-            case FieldValueKind.Double when double.IsFinite(value.Double): json.WriteNumberValue(value.Double); break;
+            case FieldValueKind.Double when double.IsFinite(value.Double): JsonDoubles.Write(json, value.Double); break;
             case FieldValueKind.Time: WriteTime(json, value.Time); break;
             case FieldValueKind.Other when value.Other is DateOnly d: json.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
             case FieldValueKind.Other: json.WriteStringValue(Convert.ToString(value.Other, CultureInfo.InvariantCulture)); break;

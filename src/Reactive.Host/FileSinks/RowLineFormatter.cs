@@ -104,7 +104,7 @@ internal sealed class RowLineFormatter : IDisposable
                     _json.WriteNumberValue(l);
                     break;
                 case double d:
-                    _json.WriteNumberValue(d);
+                    JsonDoubles.Write(_json, d);
                     break;
                 case string s:
                     _json.WriteStringValue(s);
