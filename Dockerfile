@@ -57,9 +57,10 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS reactive
 WORKDIR /app
 COPY --from=build-reactive /app ./
 # Inside a container the service must listen beyond loopback for the published port to reach it;
-# compose publishes it on the host's 127.0.0.1 only.
+# compose publishes it on the host's 127.0.0.1 only. Two malloc arenas (docs/DEPLOYMENT.md, "Memory over weeks").
 ENV ASPNETCORE_URLS=http://0.0.0.0:5080 \
-    Reactive__StateDirectory=/var/lib/reactive
+    Reactive__StateDirectory=/var/lib/reactive \
+    MALLOC_ARENA_MAX=2
 RUN mkdir -p /var/lib/reactive && chown app /var/lib/reactive
 VOLUME /var/lib/reactive
 EXPOSE 5080

@@ -55,4 +55,7 @@ internal static partial class Log
 
     [LoggerMessage(1022, LogLevel.Information, "In-process wallet simulator at {Address}, user {User}, priced by {Price}; wallet and order journal: {Storage}")]
     public static partial void InProcessSimulatorStarted(ILogger logger, string address, string user, string price, string storage);
+
+    [LoggerMessage(1023, LogLevel.Information, "Native memory: malloc arenas {Outcome}")]
+    public static partial void MallocArenas(ILogger logger, string outcome);
 }

@@ -142,6 +142,11 @@ internal static class ServiceHost
                 simulator.Temporary ? "temporary (deleted at stop; set Reactive:StateDirectory to keep them)" : simulator.JournalRoot);
         }
 
+        if (OperatingSystem.IsLinux())
+        {
+            Log.MallocArenas(logger, MallocArenas.Describe(Environment.GetEnvironmentVariable(MallocArenas.Variable)));
+        }
+
         var enabled = catalog.Enabled.Select(p => p.Name).ToList();
         if (enabled.Count == 0)
         {

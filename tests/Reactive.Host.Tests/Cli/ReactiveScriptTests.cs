@@ -33,6 +33,67 @@ public sealed class ReactiveScriptTests
         (exit, _, stderr) = await ShAsync($"'{link}' frobnicate", elsewhere, home);
         Assert.Equal(2, exit); // the binary's exit code, passed through
         Assert.Contains("unknown command 'frobnicate'", stderr, StringComparison.Ordinal);
+
+        // The service it starts has two malloc arenas (docs/DEPLOYMENT.md, "Memory over weeks"), unless the caller chose.
+        Assert.Contains("malloc arenas MALLOC_ARENA_MAX=2 from the environment", await ServiceStartLogAsync(link, elsewhere, home, null), StringComparison.Ordinal);
+        Assert.Contains("malloc arenas MALLOC_ARENA_MAX=8 from the environment", await ServiceStartLogAsync(link, elsewhere, home, "8"), StringComparison.Ordinal);
+    }
+
+    // Starts the service through the script and returns its output up to the start-up log's native-memory line; stops it.
+    private static async Task<string> ServiceStartLogAsync(string link, string directory, string home, string? arenaMax)
+    {
+        var info = new ProcessStartInfo(link, ["--urls", "http://127.0.0.1:0"])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["HOME"] = home;
+        info.Environment.Remove("MALLOC_ARENA_MAX");
+        if (arenaMax is not null)
+        {
+            info.Environment["MALLOC_ARENA_MAX"] = arenaMax;
+        }
+
+        var output = new System.Text.StringBuilder();
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Line(string? line)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+
+            if (line?.Contains("Native memory:", StringComparison.Ordinal) == true)
+            {
+                seen.TrySetResult();
+            }
+        }
+
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Line(e.Data);
+        process.ErrorDataReceived += (_, e) => Line(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await seen.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            // The assertion below shows what the service wrote instead.
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        lock (output)
+        {
+            return output.ToString();
+        }
     }
 
     private static async Task<(int Exit, string Stdout, string Stderr)> ShAsync(string script, string directory, string home)

@@ -52,6 +52,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment.Remove("ASPNETCORE_URLS");
+
+        // glibc's arena cap is the service's to set (MallocArenas) unless a test says otherwise.
+        info.Environment.Remove("MALLOC_ARENA_MAX");
         if (environment is not null)
         {
             foreach (var (key, value) in environment)
