@@ -462,7 +462,7 @@ internal static class LiveBench
         if (after.Count >= 2)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  after the first minute ({after[0].T:0} s → {after[^1].T:0} s): RSS {after[^1].Rss - after[0].Rss:+0.0;-0.0} MB (max {after.Max(s => s.Rss):F1}), anonymous {after[^1].Anonymous - after[0].Anonymous:+0.0;-0.0} MB, managed heap {after[^1].Heap - after[0].Heap:+0.0;-0.0} MB (max {after.Max(s => s.Heap):F1}), SQLite {after[^1].Sqlite - after[0].Sqlite:+0.0;-0.0} MB, threads {after[0].Threads} → {after[^1].Threads} (max {after.Max(s => s.Threads)}); feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind"));
+                $"  after the first minute ({after[0].T:0} s → {after[^1].T:0} s): RSS {Delta(after[^1].Rss - after[0].Rss)} MB (max {after.Max(s => s.Rss):F1}), anonymous {Delta(after[^1].Anonymous - after[0].Anonymous)} MB, managed heap {Delta(after[^1].Heap - after[0].Heap)} MB (max {after.Max(s => s.Heap):F1}), SQLite {Delta(after[^1].Sqlite - after[0].Sqlite)} MB, threads {after[0].Threads} → {after[^1].Threads} (max {after.Max(s => s.Threads)}); feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind"));
         }
 
         return true;
@@ -474,6 +474,11 @@ internal static class LiveBench
         static double Count(string metrics, string generation) => double.TryParse(GenCount(metrics, generation), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
         return (ServiceProcess.Metric(metrics, "dotnet_gc_pause_time_seconds_total"), Count(metrics, "gen0"), Count(metrics, "gen1"), Count(metrics, "gen2"), ServiceProcess.Metric(metrics, "dotnet_gc_heap_total_allocated_bytes_total"));
     }
+
+    // A change in MB with its sign: rounded first, so that a tiny negative change reads "+0.0", not "-+0.0" (the format's
+    // negative section rounding to zero falls back to the first section, behind the minus sign).
+    internal static string Delta(double change) =>
+        (Math.Round(change, 1) + 0.0).ToString("+0.0;-0.0;+0.0", CultureInfo.InvariantCulture);
 
     private static string GenCount(string metrics, string generation)
     {
