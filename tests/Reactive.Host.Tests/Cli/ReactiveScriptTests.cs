@@ -39,61 +39,18 @@ public sealed class ReactiveScriptTests
         Assert.Contains("malloc arenas MALLOC_ARENA_MAX=8 from the environment", await ServiceStartLogAsync(link, elsewhere, home, "8"), StringComparison.Ordinal);
     }
 
-    // Starts the service through the script and returns its output up to the start-up log's native-memory line; stops it.
+    // Starts the service through the script, waits for the start-up log's native-memory line and returns the log; stops it.
     private static async Task<string> ServiceStartLogAsync(string link, string directory, string home, string? arenaMax)
     {
-        var info = new ProcessStartInfo(link, ["--urls", "http://127.0.0.1:0"])
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["HOME"] = home;
-        info.Environment.Remove("MALLOC_ARENA_MAX");
+        var environment = new Dictionary<string, string> { ["HOME"] = home };
         if (arenaMax is not null)
         {
-            info.Environment["MALLOC_ARENA_MAX"] = arenaMax;
+            environment["MALLOC_ARENA_MAX"] = arenaMax;
         }
 
-        var output = new System.Text.StringBuilder();
-        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Line(string? line)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-
-            if (line?.Contains("Native memory:", StringComparison.Ordinal) == true)
-            {
-                seen.TrySetResult();
-            }
-        }
-
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Line(e.Data);
-        process.ErrorDataReceived += (_, e) => Line(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await seen.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException)
-        {
-            // The assertion below shows what the service wrote instead.
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        lock (output)
-        {
-            return output.ToString();
-        }
+        await using var service = EndToEnd.ServiceProcess.StartCommand(link, directory, environment, "--urls", "http://127.0.0.1:0");
+        await service.WaitForStderrAsync("Native memory:", TimeSpan.FromSeconds(60));
+        return service.Stderr;
     }
 
     private static async Task<(int Exit, string Stdout, string Stderr)> ShAsync(string script, string directory, string home)

@@ -34,9 +34,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "reactive.dll");
 
-    public static ServiceProcess Start(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    public static ServiceProcess Start(string workingDirectory, IDictionary<string, string>? environment, params string[] args) =>
+        StartCommand("dotnet", workingDirectory, environment, [ExecutablePath, .. args]);
+
+    /// <summary>Starts <paramref name="command"/> (e.g. the repository's <c>reactive</c> script) the way <see cref="Start"/> starts the built service.</summary>
+    public static ServiceProcess StartCommand(string command, string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(command)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -44,7 +48,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(ExecutablePath);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
