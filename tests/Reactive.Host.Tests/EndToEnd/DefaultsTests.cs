@@ -14,17 +14,7 @@ public sealed class DefaultsTests
         using var http = new HttpClient { BaseAddress = url };
 
         var wanted = new[] { "anomalies", "bitcoin_window", "spread", "trading_decisions" };
-        Dictionary<string, long> rows = [];
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(250))
-        {
-            var tables = await http.GetFromJsonAsync<JsonElement>("/api/tables");
-            rows = tables.EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("rows").GetInt64());
-            if (wanted.All(w => rows.GetValueOrDefault(w) > 0))
-            {
-                break;
-            }
-        }
-
+        var rows = await ServiceProcess.WaitForTableRowsAsync(http, wanted, TimeSpan.FromSeconds(60));
         Assert.All(wanted, w => Assert.True(rows.GetValueOrDefault(w) > 0, $"table {w} has rows ({string.Join(", ", rows)})\n{service.Stderr}"));
 
         // Each anomaly sits at least 2 standard deviations above its baseline mean.

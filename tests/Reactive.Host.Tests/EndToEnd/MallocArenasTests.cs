@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Reactive.Host.Cli;
 
 namespace Reactive.Host.Tests.EndToEnd;
@@ -45,15 +43,8 @@ public sealed class MallocArenasTests
         var url = await service.WaitForUrlAsync(TimeSpan.FromSeconds(30));
         using var http = new HttpClient { BaseAddress = url };
         var wanted = new[] { "anomalies", "bitcoin_window", "spread" };
-        await ServiceProcess.WaitForAsync(
-            () =>
-            {
-                var tables = http.GetFromJsonAsync<JsonElement>("/api/tables").GetAwaiter().GetResult();
-                var rows = tables.EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("rows").GetInt64());
-                return wanted.All(w => rows.GetValueOrDefault(w) > 0);
-            },
-            TimeSpan.FromSeconds(60),
-            "every sample table has rows");
+        var rows = await ServiceProcess.WaitForTableRowsAsync(http, wanted, TimeSpan.FromSeconds(60));
+        Assert.All(wanted, w => Assert.True(rows.GetValueOrDefault(w) > 0, $"table {w} has rows ({string.Join(", ", rows)})\n{service.Stderr}"));
         var arenas = CountArenas(File.ReadAllLines($"/proc/{service.Pid}/maps"));
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(10)));
         return (arenas, service.Stdout + service.Stderr);

@@ -155,6 +155,26 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls <c>/api/tables</c> until each of <paramref name="tables"/> has rows or <paramref name="timeout"/> has passed;
+    /// returns every table's row count as last read (the caller asserts).
+    /// </summary>
+    public static async Task<Dictionary<string, long>> WaitForTableRowsAsync(HttpClient http, IReadOnlyCollection<string> tables, TimeSpan timeout)
+    {
+        Dictionary<string, long> rows = [];
+        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            var answer = await http.GetFromJsonAsync<JsonElement>("/api/tables");
+            rows = answer.EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("rows").GetInt64());
+            if (tables.All(t => rows.GetValueOrDefault(t) > 0))
+            {
+                break;
+            }
+        }
+
+        return rows;
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds, or fails naming <paramref name="what"/>.</summary>
     public static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
