@@ -21,15 +21,15 @@ internal static class LiveBench
         Console.WriteLine($"Live service: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
         if (check)
         {
-            // A smoke test: a tiny rate for 2 s; every quote must come back once.
-            var smoke = await LatencyAsync(2_000, warmupSeconds: 0.5, seconds: 2).ConfigureAwait(false);
-            return smoke;
+            // A smoke test: a tiny rate for 2 s; every quote must come back once. Then one round against the floor (ncat), console only.
+            return await LatencyAsync(2_000, warmupSeconds: 0.5, seconds: 2).ConfigureAwait(false) is not null
+                && await RoundsAsync(1, [2_000], seconds: 2, consoleOnly: true, benchNice: 0, feedTickMicroseconds: 100, warmupSeconds: 0.5).ConfigureAwait(false);
         }
 
         var ok = true;
         foreach (var rate in latencyRates)
         {
-            ok &= await LatencyAsync(rate, warmupSeconds, seconds, table: !consoleOnly, benchNice, feedTickMicroseconds).ConfigureAwait(false);
+            ok &= await LatencyAsync(rate, warmupSeconds, seconds, table: !consoleOnly, benchNice, feedTickMicroseconds).ConfigureAwait(false) is not null;
         }
 
         // --ladder 0 or none: the latency runs alone (a rate of 0 would only print a row of zeros).
@@ -43,10 +43,76 @@ internal static class LiveBench
         if (sustained > 0 && !latencyRates.Contains(sustained))
         {
             Console.WriteLine($"\nLatency at the highest sustained rate ({sustained:N0}/s, table sink only) with the console sink added:");
-            ok &= await LatencyAsync(sustained, warmupSeconds, seconds).ConfigureAwait(false);
+            ok &= await LatencyAsync(sustained, warmupSeconds, seconds).ConfigureAwait(false) is not null;
         }
 
         return ok;
+    }
+
+    /// <summary>
+    /// <c>--live --rounds N</c>: the latency at each rate in <paramref name="rounds"/> rounds, each a run of the floor
+    /// (<see cref="FloorRunAsync"/>: ncat in the service's place) and a run of the service, the floor first in odd rounds
+    /// and second in even ones (the first run of a pair tends to be the better one on this VM); then a summary per rate:
+    /// each round's p99 of both, how many of the service's are under 1 ms, the medians, and the stalls' time against the
+    /// floor's. The floor, measured beside the service in the same minutes, is the baseline: what the machine alone takes.
+    /// </summary>
+    public static async Task<bool> RoundsAsync(int rounds, double[] rates, double seconds, bool consoleOnly, int benchNice, int feedTickMicroseconds, double warmupSeconds)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Live service against the floor, {rounds} round{(rounds == 1 ? string.Empty : "s")}: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start"));
+        var ok = true;
+        var floor = rates.ToDictionary(r => r, _ => new List<RunFigures>());
+        var service = rates.ToDictionary(r => r, _ => new List<RunFigures>());
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var rate in rates)
+            {
+                var floorFirst = round % 2 == 1;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n— round {round} of {rounds}, {rate:N0} quotes/s: {(floorFirst ? "floor, then service" : "service, then floor")}"));
+                for (var run = 0; run < 2; run++)
+                {
+                    var isFloor = (run == 0) == floorFirst;
+                    var figures = isFloor
+                        ? await FloorRunAsync(rate, seconds, feedTickMicroseconds).ConfigureAwait(false)
+                        : await LatencyAsync(rate, warmupSeconds, seconds, table: !consoleOnly, benchNice, feedTickMicroseconds).ConfigureAwait(false);
+                    if (figures is { } got)
+                    {
+                        (isFloor ? floor : service)[rate].Add(got);
+                    }
+                    else
+                    {
+                        ok = false;
+                    }
+                }
+            }
+        }
+
+        Console.WriteLine($"\nSummary ({(consoleOnly ? "console only" : "console + table")}, {seconds:0.#} s recorded per run, the service after {warmupSeconds:0.#} s of warm-up; corrected p99, stalls = milliseconds whose worst quote took over 1 ms):");
+        foreach (var rate in rates)
+        {
+            Console.WriteLine(RoundsSummary(rate, service[rate], floor[rate]));
+        }
+
+        return ok;
+    }
+
+    /// <summary>One rate's line of the rounds' summary.</summary>
+    internal static string RoundsSummary(double rate, IReadOnlyList<RunFigures> service, IReadOnlyList<RunFigures> floor)
+    {
+        const long OneMs = 1_000_000;
+        static string P99s(IReadOnlyList<RunFigures> runs) => string.Join(", ", runs.Select(r => Ms(r.P99)));
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        }
+
+        var serviceP99 = Median(service.Select(r => (double)r.P99));
+        var floorP99 = Median(floor.Select(r => (double)r.P99));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  {rate:N0} quotes/s: service p99 {P99s(service)} ms — under 1 ms in {service.Count(r => r.P99 < OneMs)} of {service.Count}, median {Ms((long)serviceP99)} ms; " +
+            $"floor p99 {P99s(floor)} ms, median {Ms((long)floorP99)} ms; median ratio service/floor {serviceP99 / floorP99:F1}; " +
+            $"stalls (median) service {Median(service.Select(r => (double)r.StallMs)):0} ms in {Median(service.Select(r => (double)r.Stalls)):0}, floor {Median(floor.Select(r => (double)r.StallMs)):0} ms in {Median(floor.Select(r => (double)r.Stalls)):0}");
     }
 
     /// <summary>
@@ -60,47 +126,53 @@ internal static class LiveBench
         var ok = true;
         foreach (var rate in rates)
         {
-            const double WarmupSeconds = 2;
-            var warm = (long)(rate * WarmupSeconds);
-            var count = warm + (long)(rate * seconds);
-            using var feed = new QuoteFeed { TickTicks = feedTickMicroseconds * Stopwatch.Frequency / 1_000_000 };
-            var start = new ProcessStartInfo("ncat", ["127.0.0.1", feed.Port.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, UseShellExecute = false };
-            using var relay = Process.Start(start) ?? throw new InvalidOperationException("ncat did not start");
-            var latencies = new Latencies(rate, warm, seconds);
-            long receivedCount = 0;
-            long line = -1;
-            var reader = new Thread(() => ReadLines(relay.StandardOutput.BaseStream, now =>
-            {
-                // The header first (line -1), then quote 0, 1, …
-                var quote = line++;
-                if (quote < 0 || quote >= count)
-                {
-                    return;
-                }
-
-                Interlocked.Increment(ref receivedCount);
-                latencies.Record(quote, now);
-            }))
-            { IsBackground = true, Name = "results" };
-            reader.Start();
-            await feed.AcceptAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            latencies.T0 = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
-            feed.Run(rate, count, latencies.T0);
-            var deadline = Stopwatch.StartNew();
-            while (Interlocked.Read(ref receivedCount) < count && deadline.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                await Task.Delay(20).ConfigureAwait(false);
-            }
-
-            relay.Kill();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"\n{rate:N0} quotes/s through ncat: {Interlocked.Read(ref receivedCount):N0} of {count:N0} lines back, feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule; load average {ServiceProcess.LoadAverage()}"));
-            Print("corrected (from the intended send time)", latencies.Corrected);
-            latencies.PrintStalls();
-            ok &= Interlocked.Read(ref receivedCount) == count;
+            ok &= await FloorRunAsync(rate, seconds, feedTickMicroseconds).ConfigureAwait(false) is not null;
         }
 
         return ok;
+    }
+
+    /// <summary>One floor run at one rate (2 s of warm-up, then <paramref name="seconds"/> recorded); null when lines were lost.</summary>
+    private static async Task<RunFigures?> FloorRunAsync(double rate, double seconds, int feedTickMicroseconds)
+    {
+        const double WarmupSeconds = 2;
+        var warm = (long)(rate * WarmupSeconds);
+        var count = warm + (long)(rate * seconds);
+        using var feed = new QuoteFeed { TickTicks = feedTickMicroseconds * Stopwatch.Frequency / 1_000_000 };
+        var start = new ProcessStartInfo("ncat", ["127.0.0.1", feed.Port.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, UseShellExecute = false };
+        using var relay = Process.Start(start) ?? throw new InvalidOperationException("ncat did not start");
+        var latencies = new Latencies(rate, warm, seconds);
+        long receivedCount = 0;
+        long line = -1;
+        var reader = new Thread(() => ReadLines(relay.StandardOutput.BaseStream, now =>
+        {
+            // The header first (line -1), then quote 0, 1, …
+            var quote = line++;
+            if (quote < 0 || quote >= count)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref receivedCount);
+            latencies.Record(quote, now);
+        }))
+        { IsBackground = true, Name = "results" };
+        reader.Start();
+        await feed.AcceptAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        latencies.T0 = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
+        feed.Run(rate, count, latencies.T0);
+        var deadline = Stopwatch.StartNew();
+        while (Interlocked.Read(ref receivedCount) < count && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        relay.Kill();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"\n{rate:N0} quotes/s through ncat: {Interlocked.Read(ref receivedCount):N0} of {count:N0} lines back, feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule; load average {ServiceProcess.LoadAverage()}"));
+        Print("corrected (from the intended send time)", latencies.Corrected);
+        latencies.PrintStalls();
+        return Interlocked.Read(ref receivedCount) == count ? latencies.Figures() : null;
     }
 
     /// <summary>Calls <paramref name="onLine"/> with the read's time for each line of <paramref name="output"/>.</summary>
@@ -134,7 +206,7 @@ internal static class LiveBench
     }
 
     /// <summary>One service, one rate: warm-up, then <paramref name="seconds"/> recorded; every quote must come back.</summary>
-    private static async Task<bool> LatencyAsync(double rate, double warmupSeconds, double seconds, bool table = true, int benchNice = 0, int feedTickMicroseconds = 0)
+    private static async Task<RunFigures?> LatencyAsync(double rate, double warmupSeconds, double seconds, bool table = true, int benchNice = 0, int feedTickMicroseconds = 0)
     {
         var warm = (long)(rate * warmupSeconds);
         var count = warm + (long)(rate * seconds);
@@ -211,10 +283,10 @@ internal static class LiveBench
         if (got != count)
         {
             Console.Error.WriteLine($"  LOST: {count - got:N0} quotes had no per-quote result within 60 s. Service log:\n{service.LogTail()}");
-            return false;
+            return null;
         }
 
-        return true;
+        return latencies.Figures();
     }
 
     private static void Print(string what, LongHistogram h) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -613,6 +685,22 @@ internal sealed class Latencies(double rate, long warm, double seconds)
     /// </summary>
     public void PrintStalls()
     {
+        var stalls = Stalls();
+        var gaps = stalls.Zip(stalls.Skip(1), (a, b) => b.Start - a.Start).Order().ToList();
+        var worstOnes = string.Join(", ", stalls.OrderByDescending(s => s.Worst).Take(10).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start / 1000.0:F3} s {s.Length} ms → {LiveBench.Ms(s.Worst)} ms")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  stalls over 1 ms: {stalls.Count} covering {stalls.Sum(s => s.Length)} ms of {_worstByMs.Length - 1} ms; median gap between them {(gaps.Count > 0 ? gaps[gaps.Count / 2] : 0)} ms; worst: {worstOnes}"));
+    }
+
+    /// <summary>This run's figures: the corrected percentiles and the stalls.</summary>
+    public RunFigures Figures()
+    {
+        var stalls = Stalls();
+        return new RunFigures(Corrected.GetValueAtPercentile(50), Corrected.GetValueAtPercentile(99), Corrected.GetValueAtPercentile(99.9), stalls.Count, stalls.Sum(s => s.Length));
+    }
+
+    private List<(int Start, int Length, long Worst)> Stalls()
+    {
         const long OneMs = 1_000_000;
         var stalls = new List<(int Start, int Length, long Worst)>();
         for (var i = 0; i < _worstByMs.Length; i++)
@@ -632,9 +720,9 @@ internal sealed class Latencies(double rate, long warm, double seconds)
             stalls.Add((start, i - start, worst));
         }
 
-        var gaps = stalls.Zip(stalls.Skip(1), (a, b) => b.Start - a.Start).Order().ToList();
-        var worstOnes = string.Join(", ", stalls.OrderByDescending(s => s.Worst).Take(10).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start / 1000.0:F3} s {s.Length} ms → {LiveBench.Ms(s.Worst)} ms")));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  stalls over 1 ms: {stalls.Count} covering {stalls.Sum(s => s.Length)} ms of {_worstByMs.Length - 1} ms; median gap between them {(gaps.Count > 0 ? gaps[gaps.Count / 2] : 0)} ms; worst: {worstOnes}"));
+        return stalls;
     }
 }
+
+/// <summary>One latency run's figures (corrected, in ns) and its stalls over 1 ms (how many, the milliseconds they cover).</summary>
+internal readonly record struct RunFigures(long P50, long P99, long P999, int Stalls, int StallMs);

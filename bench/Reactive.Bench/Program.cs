@@ -13,6 +13,7 @@ using Reactive.Bench;
 // dotnet run -c Release --project bench/Reactive.Bench -- --live --aggregate-only [--ladder ...] (the rate ladder with the spread's own results only: per second and per minute)
 // dotnet run -c Release --project bench/Reactive.Bench -- --live --feed-only [--ladder ...] (the load generator alone, into a reader that discards)
 // dotnet run -c Release --project bench/Reactive.Bench -- --live --floor [--rates ...] [--feed-tick-us N] (the measurement's floor: the feed and reader with ncat relaying, no service)
+// dotnet run -c Release --project bench/Reactive.Bench -- --live --rounds N [--rates 100000] [--console-only] [--feed-tick-us N] [--live-warmup-seconds 30] (the service and the floor in alternating order, N rounds, with a summary)
 // dotnet run -c Release --project bench/Reactive.Bench -- --soak [--soak-seconds N] [--soak-rate N] (RSS, heap, GC, threads of the service under load)
 // dotnet run -c Release --project bench/Reactive.Bench -- --bdn [BenchmarkDotNet args]
 // dotnet run -c Release --project bench/Reactive.Bench -- --loop a|b|anomaly-a|anomaly-b (one case 60 times, for perf record)
@@ -22,12 +23,12 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only", "--floor", "--console-only", "--bench-nice", "--feed-tick-us", "--live-warmup-seconds"];
+string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only", "--floor", "--console-only", "--bench-nice", "--feed-tick-us", "--live-warmup-seconds", "--rounds"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --live [--check] [--live-seconds N --rates A,B --ladder A,B,… --console-only --bench-nice N --feed-tick-us N] [--aggregate-only | --feed-only | --floor] | --soak [--soak-seconds N --soak-rate N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --live [--check] [--live-seconds N --rates A,B --ladder A,B,… --console-only --bench-nice N --feed-tick-us N --live-warmup-seconds S --rounds N] [--aggregate-only | --feed-only | --floor] | --soak [--soak-seconds N --soak-rate N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
         return 2;
     }
 }
@@ -48,6 +49,11 @@ if (args.Contains("--live"))
     if (args.Contains("--floor"))
     {
         return await LiveBench.FloorAsync(Rates(args, "--rates", [10_000, 100_000]), ArgValue(args, "--live-seconds", 10), (int)ArgValue(args, "--feed-tick-us", 0)) ? 0 : 1;
+    }
+
+    if (args.Contains("--rounds") && !check)
+    {
+        return await LiveBench.RoundsAsync((int)ArgValue(args, "--rounds", 3), Rates(args, "--rates", [100_000]), ArgValue(args, "--live-seconds", 10), args.Contains("--console-only"), (int)ArgValue(args, "--bench-nice", 0), (int)ArgValue(args, "--feed-tick-us", 0), ArgValue(args, "--live-warmup-seconds", 30)) ? 0 : 1;
     }
 
     if (args.Contains("--aggregate-only"))
