@@ -96,23 +96,29 @@ internal static class LiveBench
         return ok;
     }
 
-    /// <summary>One rate's line of the rounds' summary.</summary>
+    /// <summary>One rate's line of the rounds' summary (a dash for a figure no run gave: every run lost quotes).</summary>
     internal static string RoundsSummary(double rate, IReadOnlyList<RunFigures> service, IReadOnlyList<RunFigures> floor)
     {
         const long OneMs = 1_000_000;
-        static string P99s(IReadOnlyList<RunFigures> runs) => string.Join(", ", runs.Select(r => Ms(r.P99)));
+        static string P99s(IReadOnlyList<RunFigures> runs) => runs.Count == 0 ? "—" : string.Join(", ", runs.Select(r => Ms(r.P99))) + " ms";
         static double Median(IEnumerable<double> values)
         {
             var sorted = values.Order().ToList();
             return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
         }
 
-        var serviceP99 = Median(service.Select(r => (double)r.P99));
-        var floorP99 = Median(floor.Select(r => (double)r.P99));
+        static string MedianMs(IReadOnlyList<RunFigures> runs) => runs.Count == 0 ? "—" : Ms((long)Median(runs.Select(r => (double)r.P99))) + " ms";
+        static string Stalls(IReadOnlyList<RunFigures> runs) => runs.Count == 0
+            ? "—"
+            : string.Create(CultureInfo.InvariantCulture, $"{Median(runs.Select(r => (double)r.StallMs)):0} ms in {Median(runs.Select(r => (double)r.Stalls)):0}");
+
+        var ratio = service.Count == 0 || floor.Count == 0
+            ? "—"
+            : (Median(service.Select(r => (double)r.P99)) / Median(floor.Select(r => (double)r.P99))).ToString("F1", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
-            $"  {rate:N0} quotes/s: service p99 {P99s(service)} ms — under 1 ms in {service.Count(r => r.P99 < OneMs)} of {service.Count}, median {Ms((long)serviceP99)} ms; " +
-            $"floor p99 {P99s(floor)} ms, median {Ms((long)floorP99)} ms; median ratio service/floor {serviceP99 / floorP99:F1}; " +
-            $"stalls (median) service {Median(service.Select(r => (double)r.StallMs)):0} ms in {Median(service.Select(r => (double)r.Stalls)):0}, floor {Median(floor.Select(r => (double)r.StallMs)):0} ms in {Median(floor.Select(r => (double)r.Stalls)):0}");
+            $"  {rate:N0} quotes/s: service p99 {P99s(service)} — under 1 ms in {service.Count(r => r.P99 < OneMs)} of {service.Count}, median {MedianMs(service)}; " +
+            $"floor p99 {P99s(floor)}, median {MedianMs(floor)}; median ratio service/floor {ratio}; " +
+            $"stalls (median) service {Stalls(service)}, floor {Stalls(floor)}");
     }
 
     /// <summary>
@@ -140,7 +146,18 @@ internal static class LiveBench
         var count = warm + (long)(rate * seconds);
         using var feed = new QuoteFeed { TickTicks = feedTickMicroseconds * Stopwatch.Frequency / 1_000_000 };
         var start = new ProcessStartInfo("ncat", ["127.0.0.1", feed.Port.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, UseShellExecute = false };
-        using var relay = Process.Start(start) ?? throw new InvalidOperationException("ncat did not start");
+        Process relayProcess;
+        try
+        {
+            relayProcess = Process.Start(start) ?? throw new InvalidOperationException("ncat did not start");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Console.Error.WriteLine($"  The floor needs Debian's ncat on the PATH (apt-get install ncat; .ci/run installs it): {ex.Message}");
+            return null;
+        }
+
+        using var relay = relayProcess;
         var latencies = new Latencies(rate, warm, seconds);
         long receivedCount = 0;
         long line = -1;
