@@ -169,6 +169,94 @@ public sealed class TableQueueTests
         Assert.False(File.Exists(store.DatabasePath));
     }
 
+    [Fact]
+    public async Task Flush_OnAFullQueue_CompletesOnceTheRowsBeforeItAreApplied_AndLeavesTheBound()
+    {
+        var clock = new TestClock();
+        await using var store = NewStore(TableFullPolicy.Drop, clock);
+        var writer = new HeldWriter(store);
+        using var sql = NewSql(store);
+        var sink = store.GetOrCreate("full", TableSchema.RawLines, OutputMode.Append);
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                sink.Write(Row(i.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            // The flush is queued behind the four rows (it completes only once the writer has applied them), and leaves
+            // the queue as full as it was: the next row is dropped.
+            var flush = sink.FlushAsync();
+            Assert.False(flush.IsCompleted);
+            Assert.Equal(4, sink.QueueLength);
+            sink.Write(Row("dropped"));
+            Assert.Equal(1, sink.DroppedRows);
+
+            writer.Open();
+            await flush.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
+            Assert.Equal(0, sink.QueueLength);
+            var rows = await QueryAsync(sql, "SELECT value FROM full ORDER BY rowid");
+            Assert.Equal(Enumerable.Range(0, 4).Select(i => new List<object?> { i.ToString(CultureInfo.InvariantCulture) }), rows);
+        }
+        finally
+        {
+            writer.Open();
+        }
+    }
+
+    [Fact]
+    public async Task Wait_ManyProducersOnAFullQueue_NeverMoreThanTheCapacityQueued_AndEveryRowArrives()
+    {
+        var clock = new TestClock();
+        await using var store = NewStore(TableFullPolicy.Wait, clock);
+        var writer = new HeldWriter(store);
+        using var sql = NewSql(store);
+        var sink = store.GetOrCreate("many", TableSchema.RawLines, OutputMode.Append);
+        try
+        {
+            var producers = Enumerable.Range(0, 4).Select(p => Task.Run(() =>
+            {
+                for (var i = 0; i < 250; i++)
+                {
+                    sink.Write(Row(string.Create(CultureInfo.InvariantCulture, $"{p}-{i}")));
+                }
+            })).ToList();
+
+            // Held: each producer has found the queue full and waits; the queue holds exactly its capacity.
+            await Until(() => ((MemoryTable)sink).WaitingWriters == 4);
+            Assert.Equal(4, sink.QueueLength);
+
+            writer.Open();
+            var most = 0L;
+            while (!producers.All(t => t.IsCompleted))
+            {
+                most = Math.Max(most, sink.QueueLength);
+                await Task.Yield();
+            }
+
+            await Task.WhenAll(producers).WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
+            await sink.FlushAsync();
+            Assert.InRange(most, 0, 4);
+            var rows = await QueryAsync(sql, "SELECT value FROM many ORDER BY rowid");
+            Assert.Equal(1000, rows.Count);
+            Assert.Equal(1000, rows.Select(r => (string)r[0]!).Distinct().Count());
+
+            // Each producer's rows arrive in its own order.
+            for (var p = 0; p < 4; p++)
+            {
+                var mine = rows.Select(r => (string)r[0]!).Where(v => v.StartsWith(string.Create(CultureInfo.InvariantCulture, $"{p}-"), StringComparison.Ordinal)).ToList();
+                Assert.Equal(Enumerable.Range(0, 250).Select(i => string.Create(CultureInfo.InvariantCulture, $"{p}-{i}")), mine);
+            }
+
+            Assert.Equal(0, sink.DroppedRows);
+            Assert.Equal(0, sink.QueueLength);
+        }
+        finally
+        {
+            writer.Open();
+        }
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
