@@ -228,8 +228,10 @@ public sealed class TableQueueTests
 
             writer.Open();
             var most = 0L;
+            var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
             while (!producers.All(t => t.IsCompleted))
             {
+                Assert.True(TimeProvider.System.GetTimestamp() < deadline, "the producers did not finish within 30 seconds");
                 most = Math.Max(most, sink.QueueLength);
                 await Task.Yield();
             }
