@@ -489,7 +489,6 @@ internal sealed class MemoryTable : ITableSink
                 }
 
                 _store.Apply(this, batch);
-                var applied = 0;
                 foreach (var op in batch)
                 {
                     if (op.Kind == WriteKind.Flush)
@@ -499,14 +498,14 @@ internal sealed class MemoryTable : ITableSink
                     else
                     {
                         ReleaseRow(op);
-                        applied++;
                     }
                 }
 
-                Interlocked.Add(ref _pending, -applied);
-                if (applied < batch.Count)
+                // The writes taken are the ones applied; the rest of the batch were flushes.
+                Interlocked.Add(ref _pending, -taken);
+                if (taken < batch.Count)
                 {
-                    Interlocked.Add(ref _flushesQueued, applied - batch.Count);
+                    Interlocked.Add(ref _flushesQueued, taken - batch.Count);
                 }
 
                 var full = batch.Count >= maxBatch;
