@@ -38,9 +38,10 @@ internal sealed class MemoryTable : ITableSink
     private long _waitTicks;
     private long _lastDropWarning = long.MinValue;
     private PreparedInsert? _insert;
-    private SqliteCommand? _clear;
+    private PreparedStatement? _clear;
     private SqliteCommand? _countRows;
-    private SqliteCommand? _evict;
+    private PreparedStatement? _evict;
+    private int _evictCount;
     private SqliteCommand? _maxRowid;
     private SqliteCommand? _deleteAbove;
     private long _lastRowid;
@@ -727,13 +728,11 @@ internal sealed class MemoryTable : ITableSink
 
         _insert = new PreparedInsert(connection, insert.ToString(), names.Count);
 
-        _clear = connection.CreateCommand();
-        _clear.CommandText = "DELETE FROM " + Quote(Table);
+        _clear = new PreparedStatement(connection, "DELETE FROM " + Quote(Table));
         _countRows = connection.CreateCommand();
         _countRows.CommandText = "SELECT COUNT(*) FROM " + Quote(Table);
-        _evict = connection.CreateCommand();
-        _evict.CommandText = $"DELETE FROM {Quote(Table)} WHERE rowid IN (SELECT rowid FROM {Quote(Table)} ORDER BY rowid LIMIT $n)";
-        _evict.Parameters.Add(new SqliteParameter("$n", 0L));
+        _evict = new PreparedStatement(connection, $"DELETE FROM {Quote(Table)} WHERE rowid IN (SELECT rowid FROM {Quote(Table)} ORDER BY rowid LIMIT $n)");
+        _evictCount = _evict.Parameter("$n");
         _maxRowid = connection.CreateCommand();
         _maxRowid.CommandText = "SELECT COALESCE(MAX(rowid), 0) FROM " + Quote(Table);
         _deleteAbove = connection.CreateCommand();
@@ -749,7 +748,7 @@ internal sealed class MemoryTable : ITableSink
         Run(connection);
     }
 
-    internal void Insert(SqliteConnection connection, SqliteTransaction transaction, in TableRow row)
+    internal void Insert(SqliteConnection connection, in TableRow row)
     {
         // The open transaction is the connection's: the prepared insert runs inside it.
         var insert = _insert!;
@@ -783,10 +782,10 @@ internal sealed class MemoryTable : ITableSink
         }
     }
 
-    internal void Replace(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TableRow> rows)
+    /// <summary>Replaces the table's rows (complete mode). Under the store's writer lock, in the batch's transaction (the connection's own, begun by the store: the command takes no transaction object).</summary>
+    internal void Replace(SqliteConnection connection, IReadOnlyList<TableRow> rows)
     {
-        _clear!.Transaction = transaction;
-        _clear.ExecuteNonQuery();
+        _clear!.Run();
         _count = 0;
         var skip = Math.Max(0, rows.Count - MaxRows);
         if (skip > 0)
@@ -796,20 +795,19 @@ internal sealed class MemoryTable : ITableSink
 
         for (var i = skip; i < rows.Count; i++)
         {
-            Insert(connection, transaction, rows[i]);
+            Insert(connection, rows[i]);
         }
     }
 
     /// <summary>Deletes the oldest rows over the bound; returns how many.</summary>
-    internal long Evict(SqliteConnection connection, SqliteTransaction transaction)
+    internal long Evict()
     {
         long evicted = 0;
         if (_count > MaxRows)
         {
             evicted = _count - MaxRows;
-            _evict!.Transaction = transaction;
-            _evict.Parameters[0].Value = evicted;
-            _evict.ExecuteNonQuery();
+            _evict!.Bind(_evictCount, evicted);
+            _evict.Run();
             Interlocked.Add(ref _evicted, evicted);
             _count = MaxRows;
         }

@@ -22,6 +22,11 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly SqliteConnection _writer;
     private readonly Lock _writerLock = new();
+
+    // A batch's transaction, prepared once on the writer connection (see PreparedStatement).
+    private readonly PreparedStatement _begin;
+    private readonly PreparedStatement _commit;
+    private readonly PreparedStatement _rollback;
     private readonly ConcurrentDictionary<string, MemoryTable> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stopping = new();
     private ImmutableArray<ITableStoreObserver> _observers = [];
@@ -73,6 +78,9 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
             setup.ExecuteNonQuery();
         }
 
+        _begin = new PreparedStatement(_writer, "BEGIN");
+        _commit = new PreparedStatement(_writer, "COMMIT");
+        _rollback = new PreparedStatement(_writer, "ROLLBACK");
         if (_yieldTicks > 0)
         {
             _onProgress = YieldWhenDue;
@@ -374,30 +382,39 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
             {
                 // The batch's first yield is due an interval after it holds the writer (not after it began to wait).
                 _lastYield = _timeProvider.GetTimestamp();
-                using var transaction = _writer.BeginTransaction();
-                foreach (var op in batch)
+                _begin.Run();
+                try
                 {
-                    switch (op.Kind)
+                    foreach (var op in batch)
                     {
-                        case MemoryTable.WriteKind.Row:
-                            table.Insert(_writer, op);
-                            rows++;
-                            break;
-                        case MemoryTable.WriteKind.Replace:
-                            table.Replace(_writer, transaction, op.Rows!);
-                            rows += op.Rows!.Count;
-                            break;
-                        default:
-                            break;
+                        switch (op.Kind)
+                        {
+                            case MemoryTable.WriteKind.Row:
+                                table.Insert(_writer, op);
+                                rows++;
+                                break;
+                            case MemoryTable.WriteKind.Replace:
+                                table.Replace(_writer, op.Rows!);
+                                rows += op.Rows!.Count;
+                                break;
+                            default:
+                                break;
+                        }
                     }
-                }
 
-                if (rows > 0)
+                    if (rows > 0)
+                    {
+                        evicted = table.Evict();
+                    }
+
+                    _commit.Run();
+                }
+                catch
                 {
-                    evicted = table.Evict(_writer, transaction);
+                    // Whatever failed, the batch's transaction ends here: none of its rows stay, and the next batch can begin.
+                    RollBack();
+                    throw;
                 }
-
-                transaction.Commit();
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException or ArgumentException or FormatException)
             {
@@ -445,6 +462,24 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the batch's transaction if it is still open (a statement failed before its commit, or the commit did): none of its rows stay.</summary>
+    private void RollBack()
+    {
+        if (SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle) != 0)
+        {
+            return; // SQLite ended it itself, or it never began
+        }
+
+        try
+        {
+            _rollback.Run();
+        }
+        catch (SqliteException)
+        {
+            // The batch's own failure is what gets logged; a transaction still open makes the next batch's BEGIN fail, logged then.
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -478,6 +513,9 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
                 table.DisposeCommands();
             }
 
+            _begin.Dispose();
+            _commit.Dispose();
+            _rollback.Dispose();
             _writer.Dispose();
         }
 

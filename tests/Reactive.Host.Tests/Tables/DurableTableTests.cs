@@ -119,6 +119,31 @@ public sealed class DurableTableTests : IDisposable
     }
 
     [Fact]
+    public async Task AFailedBatch_LeavesNoneOfItsChanges_AndTheNextBatchIsWritten()
+    {
+        await using var store = NewDurable();
+        using var sql = NewSql(store);
+        var sink = store.GetOrCreate("raw", TableSchema.RawLines, OutputMode.Complete);
+        sink.ReplaceAll([Row("before")]);
+        await sink.FlushAsync();
+
+        // Another connection makes the second of the next batch's inserts fail: that batch clears the table, inserts
+        // "first", then fails. Its transaction must be rolled back whole (the clear too) and closed.
+        Scalar(store, "CREATE TRIGGER refuse BEFORE INSERT ON raw WHEN NEW.value = 'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+        sink.ReplaceAll([Row("first"), Row("bad"), Row("last")]);
+        await sink.FlushAsync();
+        var afterFailure = await QueryAsync(sql, "SELECT value FROM raw ORDER BY rowid");
+
+        Scalar(store, "DROP TRIGGER refuse");
+        sink.ReplaceAll([Row("after")]);
+        await sink.FlushAsync();
+
+        Assert.Equal([["before"]], afterFailure);
+        Assert.Equal([["after"]], await QueryAsync(sql, "SELECT value FROM raw ORDER BY rowid"));
+        Assert.Equal(1, store.Tables.Single().Rows);
+    }
+
+    [Fact]
     public async Task Resume_DeletesRowsAboveTheMark_KeepsThoseBelowAndLogsIt()
     {
         long mark;
