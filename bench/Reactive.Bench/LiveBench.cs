@@ -21,8 +21,13 @@ internal static class LiveBench
         Console.WriteLine($"Live service: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {ServiceProcess.LoadAverage()} at the start");
         if (check)
         {
-            // A smoke test: a tiny rate for 2 s; every quote must come back once. Then one round against the floor (ncat), console only.
-            return await LatencyAsync(2_000, warmupSeconds: 0.5, seconds: 2).ConfigureAwait(false) is not null
+            // A smoke test: a tiny rate for 2 s, with the GC trace (--trace-gc); every quote must come back once. Then one round
+            // against the floor (ncat), console only.
+            var traced = TraceGc;
+            TraceGc = true;
+            var smoke = await LatencyAsync(2_000, warmupSeconds: 0.5, seconds: 2).ConfigureAwait(false);
+            TraceGc = traced;
+            return smoke is not null
                 && await RoundsAsync(1, [2_000], seconds: 2, consoleOnly: true, benchNice: 0, feedTickMicroseconds: 100, warmupSeconds: 0.5).ConfigureAwait(false);
         }
 
@@ -265,6 +270,19 @@ internal static class LiveBench
         var gc0 = await GcAsync(service).ConfigureAwait(false);
         latencies.T0 = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
         var readerCpu0 = BenchThreads.CpuSeconds(readerTid);
+
+        // Before the end of the warm-up, so that neither is in the recorded window: with --trace-gc, the GC trace (2 s before:
+        // starting a session makes the runtime enable its event sources, a few milliseconds of the service's time); the
+        // progress (0.2 s before), whose table-queue wait the recorded window's is measured from.
+        GcTrace? trace = null;
+        var waitedBefore = double.NaN;
+        var windowStart = Task.Run(async () =>
+        {
+            await UntilAsync(latencies.T0, warmupSeconds - 2).ConfigureAwait(false);
+            trace = TraceGc ? GcTrace.Start(service.Pid) : null;
+            await UntilAsync(latencies.T0, warmupSeconds - 0.2).ConfigureAwait(false);
+            waitedBefore = (await service.ProgressAsync().ConfigureAwait(false)).GetProperty("sinkWaitMs").GetDouble();
+        });
         var feedCpu = 0.0;
         var sender = new Thread(() =>
         {
@@ -279,6 +297,8 @@ internal static class LiveBench
         sender.Start();
         sender.Join();
         var sendSeconds = Stopwatch.GetElapsedTime(latencies.T0).TotalSeconds;
+        await windowStart.ConfigureAwait(false);
+        trace?.Stop();
         var deadline = Stopwatch.StartNew();
         while (Interlocked.Read(ref receivedCount) < count && deadline.Elapsed < TimeSpan.FromSeconds(60) && !service.HasExited)
         {
@@ -293,10 +313,12 @@ internal static class LiveBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"\n{rate:N0} quotes/s, {(table ? "console + table" : "console only")}: {count:N0} quotes in {sendSeconds:F2} s (first {warm:N0} = {warmupSeconds:0.#} s warm-up, not recorded), {got:N0} per-quote results back, " +
             $"feed at most {feed.MaxBehindTicks * 1e3 / Stopwatch.Frequency:F1} ms behind its schedule{(feedTickMicroseconds > 0 ? $", sending every {feedTickMicroseconds} µs" : string.Empty)}; bench CPU (nice {benchNice}) feed {feedCpu / sendSeconds:F2} + reader {readerCpu / sendSeconds:F2} cores; service CPU {cpu / sendSeconds:F2} cores, GC pauses {(gc.Pause - gc0.Pause) * 100 / sendSeconds:F1} % of the time ({gc.Gen0 - gc0.Gen0:F0}/{gc.Gen1 - gc0.Gen1:F0}/{gc.Gen2 - gc0.Gen2:F0} gen0/1/2 GCs, {(gc.Pause - gc0.Pause) * 1e3 / Math.Max(1, gc.Gen0 + gc.Gen1 + gc.Gen2 - gc0.Gen0 - gc0.Gen1 - gc0.Gen2):F2} ms a collection), {(gc.Allocated - gc0.Allocated) / count:F0} B allocated per quote (the whole process); load average {load0} → {ServiceProcess.LoadAverage()}; " +
-            $"progress rowsParsed {progress.GetProperty("rowsParsed").GetInt64():N0}, outputRows {progress.GetProperty("outputRows").GetInt64():N0}, deadLetters {progress.GetProperty("deadLetters").GetInt64()}, waited on a full table queue {progress.GetProperty("sinkWaitMs").GetDouble():N0} ms"));
+            $"progress rowsParsed {progress.GetProperty("rowsParsed").GetInt64():N0}, outputRows {progress.GetProperty("outputRows").GetInt64():N0}, deadLetters {progress.GetProperty("deadLetters").GetInt64()}, waited on a full table queue {progress.GetProperty("sinkWaitMs").GetDouble():N0} ms ({progress.GetProperty("sinkWaitMs").GetDouble() - waitedBefore:N0} ms of it in the recorded window)"));
         Print("corrected (from the intended send time)", latencies.Corrected);
         Print("uncorrected (from the write to the socket)", raw);
         latencies.PrintStalls();
+        trace?.Print(seconds);
+        trace?.Dispose();
         if (got != count)
         {
             Console.Error.WriteLine($"  LOST: {count - got:N0} quotes had no per-quote result within 60 s. Service log:\n{service.LogTail()}");
@@ -305,6 +327,19 @@ internal static class LiveBench
 
         return latencies.Figures();
     }
+
+    /// <summary>Waits until <paramref name="seconds"/> after the timestamp <paramref name="t0"/> (at once if that has passed).</summary>
+    private static async Task UntilAsync(long t0, double seconds)
+    {
+        var ticks = t0 + (long)(seconds * Stopwatch.Frequency) - Stopwatch.GetTimestamp();
+        if (ticks > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether latency runs trace the service's collections and allocations over the recorded window (<c>--trace-gc</c>).</summary>
+    public static bool TraceGc { get; set; }
 
     private static void Print(string what, LongHistogram h) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  {what,-44}: p50 {Ms(h.GetValueAtPercentile(50))} ms  p99 {Ms(h.GetValueAtPercentile(99))} ms  p99.9 {Ms(h.GetValueAtPercentile(99.9))} ms  max {Ms(h.GetMaxValue())} ms  ({h.TotalCount:N0} quotes)"));

@@ -23,12 +23,12 @@ if (args.Length > 0 && args[0] == "--bdn")
     return 0;
 }
 
-string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only", "--floor", "--console-only", "--bench-nice", "--feed-tick-us", "--live-warmup-seconds", "--rounds"];
+string[] known = ["--quick", "--check", "--profile", "--checkpoint", "--loop", "--quotes", "--series", "--rows", "--reps", "--naive-reps", "--warmup-ms", "--batches", "--checkpoint-dir", "--kinesis", "--shards", "--records", "--live", "--live-seconds", "--rates", "--ladder", "--soak", "--soak-seconds", "--soak-rate", "--aggregate-only", "--feed-only", "--floor", "--console-only", "--bench-nice", "--feed-tick-us", "--live-warmup-seconds", "--rounds", "--trace-gc"];
 foreach (var arg in args)
 {
     if (arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg))
     {
-        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --live [--check] [--live-seconds N --rates A,B --ladder A,B,… --console-only --bench-nice N --feed-tick-us N --live-warmup-seconds S --rounds N] [--aggregate-only | --feed-only | --floor] | --soak [--soak-seconds N --soak-rate N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
+        Console.Error.WriteLine($"Unknown option {arg}. Options: --quick (default) | --check | --profile | --checkpoint | --kinesis [--shards N --records N --reps N] | --live [--check] [--live-seconds N --rates A,B --ladder A,B,… --console-only --bench-nice N --feed-tick-us N --live-warmup-seconds S --rounds N --trace-gc] [--aggregate-only | --feed-only | --floor] | --soak [--soak-seconds N --soak-rate N] | --loop a|b|anomaly-a|anomaly-b | --bdn [BenchmarkDotNet args]; sizes: --quotes N --series N --rows N --reps N --naive-reps N --warmup-ms N --batches N; --checkpoint-dir DIR (default: the temp directory)");
         return 2;
     }
 }
@@ -41,6 +41,7 @@ if (args.Contains("--kinesis"))
 var check = args.Contains("--check");
 if (args.Contains("--live"))
 {
+    LiveBench.TraceGc = args.Contains("--trace-gc");
     if (args.Contains("--feed-only"))
     {
         return await LiveBench.FeedOnlyAsync(Rates(args, "--ladder", [1_000_000, 2_000_000, 4_000_000, 0]), ArgValue(args, "--live-seconds", 5)) ? 0 : 1;
