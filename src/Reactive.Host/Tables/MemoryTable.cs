@@ -782,7 +782,7 @@ internal sealed class MemoryTable : ITableSink
         }
     }
 
-    /// <summary>Replaces the table's rows (complete mode). Under the store's writer lock, in the batch's transaction (the connection's own, begun by the store: the command takes no transaction object).</summary>
+    /// <summary>Replaces the table's rows (<see cref="ReplaceAll"/>). Under the store's writer lock, in the batch's transaction (begun by the store on the connection, with no transaction object).</summary>
     internal void Replace(SqliteConnection connection, IReadOnlyList<TableRow> rows)
     {
         _clear!.Run();
