@@ -32,6 +32,9 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
     private ImmutableArray<ITableStoreObserver> _observers = [];
     private int _disposed;
 
+    // Set under the writer lock when the writer connection is closed: a writer that still holds a batch then drops it.
+    private bool _writerClosed;
+
     // Tables:WriterYieldInterval in the time provider's timestamp units (0: off).
     private readonly long _yieldTicks;
 
@@ -378,10 +381,20 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         long evicted = 0;
         lock (_writerLock)
         {
+            if (_writerClosed)
+            {
+                // The store stopped before this writer drained its queue (its 10 seconds ran out): the tables are gone.
+                return;
+            }
+
             try
             {
                 // The batch's first yield is due an interval after it holds the writer (not after it began to wait).
                 _lastYield = _timeProvider.GetTimestamp();
+
+                // A transaction still open here is an earlier batch's whose rollback failed (that batch's failure was
+                // logged): its rows go, and this batch begins afresh instead of failing on BEGIN as every later one would.
+                RollBack();
                 _begin.Run();
                 try
                 {
@@ -462,12 +475,12 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the batch's transaction if it is still open (a statement failed before its commit, or the commit did): none of its rows stay.</summary>
+    /// <summary>Ends the writer connection's transaction if one is open (a statement of the batch failed before its commit, or the commit did): none of its rows stay.</summary>
     private void RollBack()
     {
         if (SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle) != 0)
         {
-            return; // SQLite ended it itself, or it never began
+            return; // none is open (SQLite may have ended it itself)
         }
 
         try
@@ -513,6 +526,7 @@ public sealed class MemoryTableStore : IDisposable, IAsyncDisposable
                 table.DisposeCommands();
             }
 
+            _writerClosed = true;
             _begin.Dispose();
             _commit.Dispose();
             _rollback.Dispose();

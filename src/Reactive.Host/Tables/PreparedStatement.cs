@@ -4,7 +4,7 @@ using SQLitePCL;
 namespace Reactive.Host.Tables;
 
 /// <summary>
-/// A statement the table writer runs once per batch (<c>BEGIN</c>, <c>COMMIT</c>, <c>ROLLBACK</c>, a table's eviction),
+/// A statement the table writer runs once per batch (<c>BEGIN</c>, <c>COMMIT</c>, <c>ROLLBACK</c>, a table's eviction or clear),
 /// prepared once on the writer's connection and run through SQLite's own API. Through Microsoft.Data.Sqlite, each
 /// transaction made two commands (<c>BEGIN;</c>, <c>COMMIT;</c>), prepared each statement anew and set a rollback hook:
 /// ≈ 1.4 KB and an object for the finalizer per batch (measured), which every young collection then had to resurrect
@@ -36,9 +36,9 @@ internal sealed class PreparedStatement : IDisposable
     /// <summary>Binds the parameter at <paramref name="position"/> (from <see cref="Parameter"/>) to a number.</summary>
     public void Bind(int position, long value) => SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(_statement, position, value), _db);
 
-    /// <summary>Runs the statement to its end; returns the rows it changed.</summary>
+    /// <summary>Runs the statement to its end.</summary>
     /// <exception cref="SqliteException">SQLite refused it.</exception>
-    public int Run()
+    public void Run()
     {
         var rc = raw.sqlite3_step(_statement);
         raw.sqlite3_reset(_statement);
@@ -46,8 +46,6 @@ internal sealed class PreparedStatement : IDisposable
         {
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
-
-        return raw.sqlite3_changes(_db);
     }
 
     public void Dispose() => _statement.Dispose();
