@@ -1,20 +1,19 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Reactive.Host.Tables;
 
 /// <summary>
 /// A table's insert, prepared once on the writer's connection and run once per row with its values bound by position
-/// through SQLite's own API. A Microsoft.Data.Sqlite command, run per row, looked each parameter up by name and made a
-/// binder per parameter and a data reader per execution: the largest share of the table writer's allocations.
+/// through SQLite's own API (a <see cref="PreparedStatement"/>). A Microsoft.Data.Sqlite command, run per row, looked each
+/// parameter up by name and made a binder per parameter and a data reader per execution: the largest share of the table
+/// writer's allocations.
 /// </summary>
 /// <remarks>Used by the table's writer only, under the store's writer lock, inside the transaction it opened.</remarks>
 internal sealed class PreparedInsert : IDisposable
 {
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _statement;
+    private readonly PreparedStatement _statement;
     private readonly int _rowid;
     private readonly int[] _values;
     private byte[] _utf8 = new byte[256];
@@ -24,90 +23,73 @@ internal sealed class PreparedInsert : IDisposable
     /// <param name="values">How many <c>$p</c> parameters it has.</param>
     public PreparedInsert(SqliteConnection connection, string sql, int values)
     {
-        _db = connection.Handle ?? throw new InvalidOperationException("the writer's connection is not open");
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, sql, out _statement), _db);
-        _rowid = raw.sqlite3_bind_parameter_index(_statement, "$rowid");
+        _statement = new PreparedStatement(connection, sql);
+        _rowid = _statement.Parameter("$rowid");
         _values = new int[values];
         for (var i = 0; i < values; i++)
         {
-            _values[i] = raw.sqlite3_bind_parameter_index(_statement, "$p" + i.ToString(CultureInfo.InvariantCulture));
+            _values[i] = _statement.Parameter("$p" + i.ToString(CultureInfo.InvariantCulture));
         }
     }
 
     /// <summary>Binds value <paramref name="index"/>: what <see cref="MemoryTable.ToSqlValue"/> gives (null, string, long or double).</summary>
     public void Bind(int index, object value)
     {
-        var position = _values[index];
-        Check(value switch
+        switch (value)
         {
-            long l => raw.sqlite3_bind_int64(_statement, position, l),
-            double d => raw.sqlite3_bind_double(_statement, position, d),
-            string s => BindText(position, s),
-            _ => raw.sqlite3_bind_null(_statement, position),
-        });
+            case long l:
+                Bind(index, l);
+                break;
+            case double d:
+                Bind(index, d);
+                break;
+            case string s:
+                Bind(index, s.AsSpan());
+                break;
+            default:
+                BindNull(index);
+                break;
+        }
     }
 
     /// <summary>Binds value <paramref name="index"/> to a number.</summary>
-    public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, _values[index], value));
+    public void Bind(int index, long value) => _statement.Bind(_values[index], value);
 
     /// <summary>Binds value <paramref name="index"/> to a number.</summary>
-    public void Bind(int index, double value) => Check(raw.sqlite3_bind_double(_statement, _values[index], value));
+    public void Bind(int index, double value) => _statement.Bind(_values[index], value);
 
     /// <summary>Binds value <paramref name="index"/> to a text.</summary>
-    public void Bind(int index, string value) => Check(BindText(_values[index], value));
+    public void Bind(int index, string value) => Bind(index, value.AsSpan());
 
     /// <summary>Binds value <paramref name="index"/> to a text.</summary>
-    public void Bind(int index, ReadOnlySpan<char> value) => Check(BindText(_values[index], value));
+    public void Bind(int index, ReadOnlySpan<char> value) => _statement.BindText(_values[index], Utf8(value));
 
     /// <summary>Binds value <paramref name="index"/> to a text given as UTF-8 (SQLite copies it).</summary>
-    public void BindUtf8(int index, ReadOnlySpan<byte> value) => Check(value.IsEmpty
-        ? raw.sqlite3_bind_text(_statement, _values[index], string.Empty)
-        : raw.sqlite3_bind_text(_statement, _values[index], value));
+    public void BindUtf8(int index, ReadOnlySpan<byte> value) => _statement.BindText(_values[index], value);
 
     /// <summary>Binds value <paramref name="index"/> to NULL.</summary>
-    public void BindNull(int index) => Check(raw.sqlite3_bind_null(_statement, _values[index]));
+    public void BindNull(int index) => _statement.BindNull(_values[index]);
 
     /// <summary>Runs the insert with the values bound and row id <paramref name="rowid"/>; returns the rows it changed.</summary>
     /// <exception cref="SqliteException">SQLite refused it.</exception>
     public int Run(long rowid)
     {
-        Check(raw.sqlite3_bind_int64(_statement, _rowid, rowid));
-        var rc = raw.sqlite3_step(_statement);
-        raw.sqlite3_reset(_statement);
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-
-        return raw.sqlite3_changes(_db);
+        _statement.Bind(_rowid, rowid);
+        _statement.Run();
+        return _statement.Changes;
     }
 
     public void Dispose() => _statement.Dispose();
 
     /// <summary>The text as UTF-8 in a buffer kept from one row to the next (SQLite copies it).</summary>
-    private int BindText(int position, ReadOnlySpan<char> text)
+    private ReadOnlySpan<byte> Utf8(ReadOnlySpan<char> text)
     {
-        if (text.Length == 0)
-        {
-            // An empty span has no address, which SQLite would bind as NULL.
-            return raw.sqlite3_bind_text(_statement, position, string.Empty);
-        }
-
         var most = Encoding.UTF8.GetMaxByteCount(text.Length);
         if (_utf8.Length < most)
         {
             _utf8 = new byte[Math.Max(most, _utf8.Length * 2)];
         }
 
-        var length = Encoding.UTF8.GetBytes(text, _utf8);
-        return raw.sqlite3_bind_text(_statement, position, _utf8.AsSpan(0, length));
-    }
-
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
+        return _utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, _utf8));
     }
 }
